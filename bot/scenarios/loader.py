@@ -1,0 +1,244 @@
+"""Load and validate all scenarios once per process (per content root).
+
+Files: domain/scenarios/<id>.yml, one scenario each; `_standaard.yml` holds the
+effects, lines and hints every scenario inherits (a scenario may override them).
+Files whose name starts with `_` are not scenarios. All problems of all files are
+collected and raised together as ContentErrors with file:line.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from bot.content import ContentError, ContentErrors, load_yaml, validate
+from bot.content.validation import locate
+from bot.paths import display_path, domain_dir
+from bot.scenarios.models import LEVELS, Defaults, Scenario
+
+DEFAULTS_FILE = "_standaard.yml"
+
+# Lines the generic persona action needs; each must come from _standaard.yml or the scenario.
+REQUIRED_LINES = (
+    "opening",  # persona opens (initiative: persona) — may be absent for initiative: student
+    "greeting_reply",
+    "neutral",
+    "short_answer",
+    "no_more_needs",
+    "informeel",
+    "clarify",
+    "goodbye_good",
+    "goodbye_bad",
+    "hangup",
+    "after_end",
+    "benefit_heard",
+    "missed_signal",
+    "bijverkoop",
+    "contradicted",
+    "concession_unasked",
+    "toezegging_heard",
+)
+REQUIRED_HINTS = ("vragen", "afsluiten", "algemeen", "signaal")
+
+_FALLBACK_COMPETENCIES = (
+    # TEMPORARY SHIM until bot.bcp.competency_names() exists: the 11 BCP names.
+    "Samenwerken en overleggen",
+    "Presenteren",
+    "Formuleren en rapporteren",
+    "Op de behoeften en verwachtingen van de klant richten",
+    "Instructies en procedures opvolgen",
+    "Overtuigen en beïnvloeden",
+    "Analyseren",
+    "Plannen en organiseren",
+    "Onderzoeken",
+    "Ondernemend en commercieel handelen",
+    "Vakdeskundigheid toepassen",
+)
+
+
+def scenarios_dir() -> Path:
+    return domain_dir() / "scenarios"
+
+
+def _competency_names() -> tuple[str, ...]:
+    try:
+        from bot.bcp import competency_names  # type: ignore[attr-defined]
+    except ImportError:
+        return _FALLBACK_COMPETENCIES
+    return tuple(competency_names())
+
+
+def _werkproces_codes() -> tuple[str, ...] | None:
+    try:
+        from bot.bcp import werkproces_codes  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    try:
+        return tuple(werkproces_codes())
+    except Exception:  # profile not loadable: reported by `oefengesprek validate` itself
+        return None
+
+
+def _err(data: Any, loc: tuple, path: Path, message: str) -> ContentError:
+    return ContentError(display_path(path), locate(data, loc), message)
+
+
+def load_defaults(directory: Path | None = None) -> Defaults:
+    path = (directory or scenarios_dir()) / DEFAULTS_FILE
+    return validate(Defaults, load_yaml(path), path)
+
+
+def _merge_defaults(data: Any, defaults: Defaults) -> Any:
+    """Fill lines/hints/effects that the scenario does not set from the defaults (in place)."""
+    if not isinstance(data, dict):
+        return data
+    for key in ("lines", "hints"):
+        own = data.get(key)
+        if own is None or isinstance(own, dict):
+            merged = dict(getattr(defaults, key))
+            merged.update(own or {})
+            if own is None:
+                data[key] = merged
+            else:
+                for k, v in merged.items():
+                    own.setdefault(k, v)
+    own_effects = data.get("effects")
+    if own_effects is None or isinstance(own_effects, dict):
+        effects = {k: dict(v) for k, v in defaults.effects.items()}
+        for move, deltas in (own_effects or {}).items():
+            if isinstance(deltas, dict):
+                effects.setdefault(move, {}).update(deltas)
+            else:
+                effects[move] = deltas
+        if own_effects is None:
+            data["effects"] = effects
+        else:
+            own_effects.clear()
+            own_effects.update(effects)
+    return data
+
+
+def cross_check(sc: Scenario, data: Any, path: Path) -> list[ContentError]:
+    """References between parts of one scenario, and names from the profile."""
+    errors: list[ContentError] = []
+    if path.stem != sc.id:
+        errors.append(_err(data, ("id",), path, f"id '{sc.id}' moet gelijk zijn aan de bestandsnaam '{path.stem}'"))
+    names = _competency_names()
+    for i, comp in enumerate(sc.competencies):
+        if comp not in names:
+            errors.append(_err(data, ("competencies", i), path, f"'{comp}' is geen competentie uit het BCP; kies uit: {'; '.join(names)}"))
+    codes = _werkproces_codes()
+    if codes:
+        for i, code in enumerate(sc.werkprocessen):
+            if code not in codes:
+                errors.append(_err(data, ("werkprocessen", i), path, f"werkproces '{code}' staat niet in het BCP"))
+    product_ids = [p.id for p in sc.catalogue]
+    for i, pid in enumerate(product_ids):
+        if product_ids.index(pid) != i:
+            errors.append(_err(data, ("catalogue", i, "id"), path, f"product-id '{pid}' komt twee keer voor"))
+    need_ids = [n.id for n in sc.persona.needs]
+    objection_ids = [o.id for o in sc.objections]
+    for i, oid in enumerate(objection_ids):
+        if objection_ids.index(oid) != i:
+            errors.append(_err(data, ("objections", i, "id"), path, f"bezwaar-id '{oid}' komt twee keer voor"))
+    if sc.focus_product and sc.focus_product not in product_ids:
+        errors.append(_err(data, ("focus_product",), path, f"product '{sc.focus_product}' staat niet in de catalogus"))
+    if sc.margin:
+        for pid in sc.margin.min_unit_price:
+            if pid not in product_ids:
+                errors.append(_err(data, ("margin", "min_unit_price", pid), path, f"product '{pid}' staat niet in de catalogus"))
+    if sc.quotation and sc.quotation.product not in product_ids:
+        errors.append(_err(data, ("quotation", "product"), path, f"product '{sc.quotation.product}' staat niet in de catalogus"))
+    for i, obj in enumerate(sc.objections):
+        if obj.need and obj.need not in need_ids:
+            errors.append(_err(data, ("objections", i, "need"), path, f"behoefte '{obj.need}' staat niet onder persona.needs"))
+        for oid in obj.when.after_resolved:
+            if oid not in objection_ids:
+                errors.append(_err(data, ("objections", i, "when", "after_resolved"), path, f"bezwaar '{oid}' bestaat niet"))
+        if obj.concession and obj.signal != "weerstand.prijs":
+            errors.append(_err(data, ("objections", i, "concession"), path, "concession hoort alleen bij een bezwaar met signaal weerstand.prijs"))
+    for i, sig in enumerate(sc.signals):
+        for oid in sig.when.after_resolved:
+            if oid not in objection_ids:
+                errors.append(_err(data, ("signals", i, "when", "after_resolved"), path, f"bezwaar '{oid}' bestaat niet"))
+    for i, ans in enumerate(sc.answers):
+        if ans.reveals and ans.reveals not in need_ids:
+            errors.append(_err(data, ("answers", i, "reveals"), path, f"behoefte '{ans.reveals}' staat niet onder persona.needs"))
+    for oid in sc.close.requires_resolved:
+        if oid not in objection_ids:
+            errors.append(_err(data, ("close", "requires_resolved"), path, f"bezwaar '{oid}' bestaat niet"))
+    if sc.close.min_needs > len(need_ids):
+        errors.append(_err(data, ("close", "min_needs"), path, f"min_needs {sc.close.min_needs} is meer dan het aantal behoeften ({len(need_ids)})"))
+    if sc.initiative == "persona" and "opening" not in sc.lines:
+        errors.append(_err(data, ("lines",), path, "lines.opening ontbreekt (de persona opent het gesprek)"))
+    for key in REQUIRED_LINES:
+        if key != "opening" and key not in sc.lines:
+            errors.append(_err(data, ("lines",), path, f"lines.{key} ontbreekt (ook niet in {DEFAULTS_FILE})"))
+    for key in REQUIRED_HINTS:
+        if key not in sc.hints:
+            errors.append(_err(data, ("hints",), path, f"hints.{key} ontbreekt (ook niet in {DEFAULTS_FILE})"))
+    for lvl in LEVELS:
+        if lvl not in sc.levels:
+            errors.append(_err(data, ("levels",), path, f"niveau '{lvl}' ontbreekt onder levels"))
+    for i, obj in enumerate(sc.objections):
+        if obj.concession:
+            for lvl in sc.levels:
+                if lvl not in obj.concession.accept_from:
+                    errors.append(_err(data, ("objections", i, "concession", "accept_from"), path, f"niveau '{lvl}' ontbreekt"))
+    return errors
+
+
+def load_scenario_file(path: Path, defaults: Defaults) -> Scenario:
+    data = load_yaml(path)
+    _merge_defaults(data, defaults)
+    sc = validate(Scenario, data, path)
+    errors = cross_check(sc, data, path)
+    if errors:
+        raise ContentErrors(errors)
+    return sc
+
+
+def _load_all(directory: Path) -> dict[str, Scenario]:
+    errors: list[ContentError] = []
+    try:
+        defaults = load_defaults(directory)
+    except ContentErrors as exc:
+        raise ContentErrors(exc.errors) from None
+    scenarios: dict[str, Scenario] = {}
+    for path in sorted(directory.glob("*.yml")):
+        if path.name.startswith("_"):
+            continue
+        try:
+            sc = load_scenario_file(path, defaults)
+        except ContentErrors as exc:
+            errors.extend(exc.errors)
+            continue
+        if sc.id in scenarios:
+            errors.append(ContentError(display_path(path), None, f"scenario-id '{sc.id}' bestaat al"))
+        scenarios[sc.id] = sc
+    if errors:
+        raise ContentErrors(errors)
+    return scenarios
+
+
+@lru_cache(maxsize=8)
+def _cached(directory: str) -> dict[str, Scenario]:
+    return _load_all(Path(directory))
+
+
+def load_scenarios() -> dict[str, Scenario]:
+    """All scenarios by id (in file order), loaded once per content root."""
+    return _cached(str(scenarios_dir()))
+
+
+def get_scenario(scenario_id: str) -> Scenario:
+    """One scenario; KeyError for an unknown id."""
+    scenarios = load_scenarios()
+    if scenario_id not in scenarios:
+        raise KeyError(f"onbekend scenario '{scenario_id}'; beschikbaar: {', '.join(scenarios)}")
+    return scenarios[scenario_id]
+
+
+def clear_cache() -> None:
+    _cached.cache_clear()

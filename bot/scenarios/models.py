@@ -1,0 +1,503 @@
+"""Pydantic models for a scenario file (domain/scenarios/<id>.yml).
+
+A scenario is data: who the persona is, what the student sells, the catalogue, the
+objections and signals the persona produces and when, its lines, and three difficulty
+levels. The persona actions in `actions/` are generic and read only these models.
+Field names are English identifiers; every text a person reads is Dutch.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from bot.labels import label_contract
+
+LEVELS = ("makkelijk", "gemiddeld", "moeilijk")
+ROLES = ("klant", "leverancier")
+OUTCOMES = ("lopend", "order", "afspraak", "offerte", "opgelost", "geen_deal", "afgebroken")
+SUCCESS_OUTCOMES = ("order", "afspraak", "offerte", "opgelost")
+STATE_VARS = ("interesse", "irritatie", "vertrouwen")
+ENTITIES = ("bedrag", "percentage", "aantal", "datum", "weekdag", "product")
+MOODS = ("vriendelijk", "neutraal", "zakelijk", "gehaast", "sceptisch", "boos")
+
+# Placeholders a line may use; filled by the persona action (actions/persona/texts.py).
+PLACEHOLDERS = {
+    "naam",  # persona name
+    "achternaam",  # persona's last word of the name
+    "bedrijf",  # persona's company
+    "functie",
+    "student_bedrijf",
+    "product",  # the product under discussion (first catalogue name)
+    "prijs",  # its price excl. btw, Dutch notation
+    "levertijd",  # its delivery time in working days
+    "voorraad",
+    "aantal",  # quantity under discussion
+    "korting",  # discount under discussion (percent)
+    "vraag_korting",  # the discount the persona asks for
+}
+
+_WP = re.compile(r"^\d\.\d$")
+_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+
+
+def _moves() -> tuple[str, ...]:
+    return label_contract().moves
+
+
+def _signals() -> tuple[str, ...]:
+    return label_contract().signals
+
+
+def check_placeholders(texts: list) -> list:
+    for item in texts:
+        text = item.text if isinstance(item, AnnotatedLine) else item
+        try:
+            names = {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
+        except ValueError as exc:
+            raise ValueError(f"tekst '{text}': ongeldige accolades ({exc})") from None
+        unknown = sorted(n for n in names if n not in PLACEHOLDERS)
+        if unknown:
+            raise ValueError(
+                f"tekst '{text}': onbekende invulplek {{{unknown[0]}}}; "
+                f"toegestaan: {', '.join(sorted(PLACEHOLDERS))}"
+            )
+    return texts
+
+
+def check_moves(moves: list[str]) -> list[str]:
+    known = _moves()
+    for move in moves:
+        if move not in known:
+            raise ValueError(f"onbekende gespreksstap '{move}'; kies uit: {', '.join(known)}")
+    return moves
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class AnnotatedLine(_Strict):
+    """A line with the signal labels it carries (bot event metadata)."""
+
+    text: str
+    signals: list[str] = []
+
+    @field_validator("signals")
+    @classmethod
+    def _signals(cls, value: list[str]) -> list[str]:
+        for s in value:
+            if s not in _signals():
+                raise ValueError(f"onbekend signaal '{s}'; kies uit: {', '.join(_signals())}")
+        return value
+
+
+Line = str | AnnotatedLine
+Texts = list[Line]
+
+
+def text_of(line: Line) -> str:
+    return line.text if isinstance(line, AnnotatedLine) else line
+
+
+def signals_of(line: Line) -> list[str]:
+    return list(line.signals) if isinstance(line, AnnotatedLine) else []
+
+
+class Company(_Strict):
+    name: str
+    sells: str
+
+
+class Need(_Strict):
+    """A hidden need: the persona tells it only when the student asks for it."""
+
+    id: str
+    description: str  # for the teacher: what the persona really needs
+    keywords: list[str] = Field(min_length=1)  # words that show the student addresses this need
+    reveal: Texts = Field(min_length=1)  # what the persona says when asked
+
+    _p = field_validator("reveal")(classmethod(lambda cls, v: check_placeholders(v)))
+
+    @field_validator("keywords")
+    @classmethod
+    def _lower(cls, value: list[str]) -> list[str]:
+        return [k.lower() for k in value]
+
+
+class Persona(_Strict):
+    name: str
+    company: str
+    function: str
+    mood: Literal[MOODS]  # type: ignore[valid-type]
+    aanspreekvorm: Literal["u", "je"] = "u"  # how the persona expects to be addressed
+    budget: float | None = None  # euros excl. btw, hidden from the student
+    background: str = ""  # for the teacher
+    needs: list[Need] = []
+
+
+class Staffel(_Strict):
+    vanaf: int = Field(gt=0)  # from this quantity on
+    korting: float = Field(gt=0, lt=100)  # percent
+
+
+class Product(_Strict):
+    id: str
+    names: list[str] = Field(min_length=1)  # first one is how the persona calls it
+    price: float = Field(gt=0)  # euros excl. btw per unit
+    unit: str = "stuk"
+    stock: int | None = None
+    delivery_days: int | None = None  # working days
+    staffel: list[Staffel] = []
+    description: str = ""
+
+    @field_validator("staffel")
+    @classmethod
+    def _ascending(cls, value: list[Staffel]) -> list[Staffel]:
+        if [s.vanaf for s in value] != sorted({s.vanaf for s in value}):
+            raise ValueError("staffel: 'vanaf' moet oplopen en mag niet dubbel voorkomen")
+        return value
+
+    def staffel_pct(self, quantity: int) -> float:
+        pct = 0.0
+        for step in self.staffel:
+            if quantity >= step.vanaf:
+                pct = step.korting
+        return pct
+
+
+class Margin(_Strict):
+    max_discount: float = Field(ge=0, lt=100)  # percent the student may give at most
+    min_unit_price: dict[str, float] = {}  # product id -> lowest net unit price excl. btw
+
+
+class When(_Strict):
+    """When the persona raises an objection or gives a signal. All given conditions must hold."""
+
+    opening: bool = False  # part of the persona's opening line
+    moves: list[str] = []  # any of these student moves in this turn
+    entities: list[str] = []  # any of these entities in the student's message
+    from_turn: int = Field(1, ge=1)  # not before this student turn
+    min_interesse: float | None = Field(None, ge=0, le=1)
+    min_vertrouwen: float | None = Field(None, ge=0, le=1)
+    max_irritatie: float | None = Field(None, ge=0, le=1)
+    needs_revealed: int = Field(0, ge=0)  # at least this many hidden needs told
+    no_open_objections: bool = False
+    after_resolved: list[str] = []  # these objections resolved first
+
+    _m = field_validator("moves")(classmethod(lambda cls, v: check_moves(v)))
+
+    @field_validator("entities")
+    @classmethod
+    def _entities(cls, value: list[str]) -> list[str]:
+        for e in value:
+            if e not in ENTITIES:
+                raise ValueError(f"onbekende entiteit '{e}'; kies uit: {', '.join(ENTITIES)}")
+        return value
+
+
+class Concession(_Strict):
+    """How a price objection reacts to a concession (a discount) from the student."""
+
+    accept_from: dict[Literal[LEVELS], float]  # type: ignore[valid-type]  # pct that resolves it
+    ask: dict[Literal[LEVELS], float] = {}  # type: ignore[valid-type]  # pct the persona asks for
+    too_little: Texts = Field(min_length=1)
+    first: Texts = Field(min_length=1)  # concession before the objection was explored
+    accepted: Texts = Field(min_length=1)
+
+    _p = field_validator("too_little", "first", "accepted")(
+        classmethod(lambda cls, v: check_placeholders(v))
+    )
+
+
+class Objection(_Strict):
+    id: str
+    signal: str  # weerstand.* or klacht
+    levels: list[Literal[LEVELS]] = list(LEVELS)  # type: ignore[valid-type]
+    when: When = When()
+    texts: Texts = Field(min_length=1)
+    level_texts: dict[Literal[LEVELS], Texts] = {}  # type: ignore[valid-type]
+    # Moves that resolve it, step by step: each step needs one of its moves, in order.
+    steps: dict[Literal[LEVELS], list[list[str]]] | list[list[str]]  # type: ignore[valid-type]
+    need: str | None = None  # the last step counts only when it addresses this hidden need
+    progress: Texts = Field(min_length=1)  # after a step, before the last one
+    resolved: Texts = Field(min_length=1)
+    worse: Texts = Field(min_length=1)
+    worsened_by: list[str] = ["ja_maar", "tegenspreken"]
+    reminder: Texts = []  # when the student ignores the open objection
+    concession: Concession | None = None
+    hint: str  # in-character hint after two misunderstandings
+    blocks_close: bool = True
+
+    _m = field_validator("worsened_by")(classmethod(lambda cls, v: check_moves(v)))
+    _p = field_validator("texts", "progress", "resolved", "worse", "reminder")(
+        classmethod(lambda cls, v: check_placeholders(v))
+    )
+
+    @field_validator("signal")
+    @classmethod
+    def _signal(cls, value: str) -> str:
+        if value not in _signals() or not (value.startswith("weerstand.") or value == "klacht"):
+            allowed = [s for s in _signals() if s.startswith("weerstand.") or s == "klacht"]
+            raise ValueError(f"signaal '{value}' kan geen bezwaar zijn; kies uit: {', '.join(allowed)}")
+        return value
+
+    @field_validator("steps")
+    @classmethod
+    def _steps(cls, value):
+        groups = value.values() if isinstance(value, dict) else [value]
+        for steps in groups:
+            if not steps:
+                raise ValueError("minstens één stap nodig")
+            for step in steps:
+                if not step:
+                    raise ValueError("een stap heeft minstens één gespreksstap nodig")
+                check_moves(step)
+        return value
+
+    def steps_for(self, level: str) -> list[list[str]]:
+        if isinstance(self.steps, dict):
+            return self.steps.get(level) or self.steps.get("gemiddeld") or next(iter(self.steps.values()))
+        return self.steps
+
+    def texts_for(self, level: str) -> list[str]:
+        return self.level_texts.get(level) or self.texts
+
+
+class SignalRule(_Strict):
+    id: str
+    signal: str
+    levels: list[Literal[LEVELS]] = list(LEVELS)  # type: ignore[valid-type]
+    when: When = When()
+    texts: Texts = Field(min_length=1)
+    once: bool = True
+
+    _p = field_validator("texts")(classmethod(lambda cls, v: check_placeholders(v)))
+
+    @field_validator("signal")
+    @classmethod
+    def _signal(cls, value: str) -> str:
+        if value not in _signals():
+            raise ValueError(f"onbekend signaal '{value}'; kies uit: {', '.join(_signals())}")
+        return value
+
+
+class Answer(_Strict):
+    """A fact the persona tells when the student asks about it (keyword match)."""
+
+    id: str
+    keywords: list[str] = Field(min_length=1)
+    texts: Texts = Field(min_length=1)
+    reveals: str | None = None  # hidden need id this answer also reveals
+    signals: list[str] = []  # signal labels these texts carry
+
+    _p = field_validator("texts")(classmethod(lambda cls, v: check_placeholders(v)))
+
+    @field_validator("keywords")
+    @classmethod
+    def _lower(cls, value: list[str]) -> list[str]:
+        return [k.lower() for k in value]
+
+
+class Close(_Strict):
+    """What counts as success and how the persona reacts to a closing move."""
+
+    outcome: Literal[SUCCESS_OUTCOMES]  # type: ignore[valid-type]
+    moves: list[str] = ["afsluitvraag"]
+    min_needs: int = Field(0, ge=0)  # hidden needs the student must have uncovered
+    requires_resolved: list[str] = []  # objections that must be resolved first
+    accept: Texts = Field(min_length=1)
+    stall: Texts = Field(min_length=1)  # not yet convinced
+    refuse: Texts = Field(min_length=1)  # final no
+    premature: Texts = Field(min_length=1)  # closing before any need is known
+    at_end: bool = False  # success is also reached by a polite goodbye once the conditions hold
+
+    _m = field_validator("moves")(classmethod(lambda cls, v: check_moves(v)))
+    _p = field_validator("accept", "stall", "refuse", "premature")(
+        classmethod(lambda cls, v: check_placeholders(v))
+    )
+
+
+class StartState(_Strict):
+    interesse: float = Field(ge=0, le=1)
+    irritatie: float = Field(ge=0, le=1)
+    vertrouwen: float = Field(ge=0, le=1)
+
+
+class Threshold(_Strict):
+    interesse: float = Field(ge=0, le=1)
+    vertrouwen: float = Field(ge=0, le=1)
+
+
+class Level(_Strict):
+    start: StartState
+    close_at: Threshold  # accept a close at or above both
+    stall_at: float = Field(ge=0, le=1)  # interest for a stall instead of a refusal
+    hangup_at: float = Field(1.0, ge=0, le=1)  # irritation at which the persona ends the call
+    positive: float = Field(1.0, gt=0)  # multiplier on good effects
+    negative: float = Field(1.0, gt=0)  # multiplier on bad effects
+
+
+class RequiredTerm(_Strict):
+    id: str
+    keywords: list[str] = Field(min_length=1)
+    missing: str  # Dutch error text when the student does not mention it
+
+
+class Quotation(_Strict):
+    """For 2.4: the request the student must quote for; the check recomputes it."""
+
+    product: str
+    aantal: int = Field(gt=0)
+    btw: float = 21.0
+    required_terms: list[RequiredTerm] = []
+
+
+class BriefingField(_Strict):
+    question: str  # what the form asks (je-vorm: the coach speaks to the student)
+    keywords: list[str] = Field(min_length=1)  # words a good answer contains (any)
+    min_hits: int = Field(1, ge=1)
+    good: str  # Dutch feedback when it is there
+    missing: str  # Dutch feedback when it is not
+
+
+class BriefingCheck(_Strict):
+    doel: BriefingField
+    aanpak: BriefingField
+    aanbod: BriefingField
+    vragen: BriefingField
+    required: bool = False  # the form runs before the role play
+
+
+class Scenario(_Strict):
+    id: str
+    title: str
+    werkprocessen: list[str] = Field(min_length=1)
+    competencies: list[str] = Field(min_length=1)
+    role: Literal[ROLES]  # type: ignore[valid-type]
+    initiative: Literal["persona", "student"]  # who opens the conversation
+    student_company: Company
+    persona: Persona
+    briefing: str  # for the student
+    goal: str  # for the student and the teacher
+    close: Close
+    catalogue: list[Product] = []
+    focus_product: str | None = None  # the product under discussion ({product}, {prijs})
+    margin: Margin | None = None
+    terms: dict[str, str] = {}  # betaling, levering, garantie ... as told to the student
+    objections: list[Objection] = []
+    signals: list[SignalRule] = []
+    answers: list[Answer] = []
+    lines: dict[str, Texts] = {}
+    hints: dict[str, str] = {}
+    effects: dict[str, dict[str, float]] = {}
+    levels: dict[Literal[LEVELS], Level]  # type: ignore[valid-type]
+    default_level: Literal[LEVELS] = "gemiddeld"  # type: ignore[valid-type]
+    quotation: Quotation | None = None
+    briefing_check: BriefingCheck | None = None
+    practice_hints: bool = True
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        if not _ID.match(value):
+            raise ValueError("id: alleen kleine letters, cijfers, punt, streepje en liggend streepje")
+        return value
+
+    @field_validator("werkprocessen")
+    @classmethod
+    def _wp(cls, value: list[str]) -> list[str]:
+        for code in value:
+            if not _WP.match(code):
+                raise ValueError(f"werkproces '{code}' moet de vorm '2.3' hebben")
+        return value
+
+    @field_validator("lines")
+    @classmethod
+    def _lines(cls, value: dict[str, Texts]) -> dict[str, Texts]:
+        for key, texts in value.items():
+            if not texts:
+                raise ValueError(f"lines.{key}: minstens één tekst nodig")
+            check_placeholders(texts)
+        return value
+
+    @field_validator("effects")
+    @classmethod
+    def _effects(cls, value: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
+        for key, deltas in value.items():
+            for var, delta in deltas.items():
+                if var not in STATE_VARS:
+                    raise ValueError(f"effects.{key}: onbekende variabele '{var}'; kies uit: {', '.join(STATE_VARS)}")
+                if not -1 <= delta <= 1:
+                    raise ValueError(f"effects.{key}.{var}: waarde moet tussen -1 en 1 liggen")
+        return value
+
+    @model_validator(mode="after")
+    def _default_level(self) -> "Scenario":
+        if self.default_level not in self.levels:
+            raise ValueError(f"default_level '{self.default_level}' staat niet onder levels")
+        return self
+
+    # ----- lookups -------------------------------------------------------------------
+
+    @property
+    def difficulties(self) -> list[str]:
+        return [lvl for lvl in LEVELS if lvl in self.levels]
+
+    def product(self, product_id: str | None) -> Product | None:
+        for p in self.catalogue:
+            if p.id == product_id:
+                return p
+        return None
+
+    def main_product(self) -> Product | None:
+        if self.focus_product:
+            return self.product(self.focus_product)
+        return self.catalogue[0] if self.catalogue else None
+
+    def objection(self, objection_id: str) -> Objection | None:
+        return next((o for o in self.objections if o.id == objection_id), None)
+
+    def need(self, need_id: str) -> Need | None:
+        return next((n for n in self.persona.needs if n.id == need_id), None)
+
+    def level(self, name: str | None) -> Level:
+        return self.levels.get(name or self.default_level) or self.levels[self.default_level]
+
+    def catalogue_for_nlu(self) -> list[dict]:
+        return [{"id": p.id, "names": list(p.names)} for p in self.catalogue]
+
+    def summary(self) -> dict:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "role": self.role,
+            "initiative": self.initiative,
+            "werkprocessen": list(self.werkprocessen),
+            "competencies": list(self.competencies),
+            "difficulties": self.difficulties,
+            "default_difficulty": self.default_level,
+            "persona": {
+                "name": self.persona.name,
+                "company": self.persona.company,
+                "function": self.persona.function,
+            },
+            "student_company": {"name": self.student_company.name, "sells": self.student_company.sells},
+            "briefing": self.briefing,
+            "goal": self.goal,
+            "briefing_form": bool(self.briefing_check),
+        }
+
+
+class Defaults(_Strict):
+    """domain/scenarios/_standaard.yml: effects and lines every scenario inherits."""
+
+    effects: dict[str, dict[str, float]]
+    lines: dict[str, Texts]
+    hints: dict[str, str]
+
+    _e = field_validator("effects")(classmethod(lambda cls, v: Scenario._effects(v)))
+    _l = field_validator("lines")(classmethod(lambda cls, v: Scenario._lines(v)))
