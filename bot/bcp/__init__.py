@@ -4,6 +4,7 @@
     p = load_profile()            # cached once per process (per content folder)
     p.werkproces("2.3").competencies
     competency_names()            # the 11 exact names, profile order
+    werkproces_codes()            # the 12 codes "1.1" ... "3.3"
 
 The data lives in profile/*.yml; this package only loads, validates and looks up.
 """
@@ -17,6 +18,7 @@ from bot.bcp.loader import (
     competency_names,
     load_profile,
     read_profile,
+    werkproces_codes,
 )
 from bot.bcp.models import Beroep, Competency, Kerntaak, Vakkennis, Werkproces
 from bot.bcp.profile import Profile
@@ -36,4 +38,5 @@ __all__ = [
     "competency_names",
     "load_profile",
     "read_profile",
+    "werkproces_codes",
 ]

@@ -59,6 +59,11 @@ def competency_names() -> tuple[str, ...]:
     return load_profile().competency_names()
 
 
+def werkproces_codes() -> tuple[str, ...]:
+    """The 12 werkproces codes ("1.1" ... "3.3"), in profile order."""
+    return tuple(w.code for w in load_profile().werkprocessen)
+
+
 def clear_cache() -> None:
     """Forget loaded profiles (tests; a long-running process after content edits)."""
     _load_cached.cache_clear()

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot import cli
-from bot.bcp import Profile, clear_cache, competency_names, load_profile
+from bot.bcp import Profile, clear_cache, competency_names, load_profile, werkproces_codes
 from bot.content import ContentErrors, load_yaml
 from bot.content.yamlfile import to_plain
 from bot.paths import PROJECT_ROOT
@@ -67,6 +67,7 @@ def test_exact_competency_names_in_profile_order(profile):
 
 def test_exact_werkproces_codes_in_order(profile):
     assert tuple(w.code for w in profile.werkprocessen) == CODES
+    assert werkproces_codes() == CODES
 
 
 def test_kerntaken_titles(profile):
