@@ -1,0 +1,5 @@
+"""Storage: SQLAlchemy models, Alembic migrations, repositories, per-conversation locking."""
+
+from bot.store.db import Database, make_engine, normalise_url
+
+__all__ = ["Database", "make_engine", "normalise_url"]

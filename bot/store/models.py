@@ -1,0 +1,86 @@
+"""SQLAlchemy models. Schema changes go through Alembic (bot/store/migrations/)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Student(Base):
+    """Whoever practises: a local guest, a user named by a trusted proxy header, or a REST sender."""
+
+    __tablename__ = "students"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(16))  # guest | header | rest
+    external_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Conversation(Base):
+    __tablename__ = "conversations"
+    __table_args__ = (
+        Index("ix_conversations_student_created", "student_id", "created_at"),
+        Index("ix_conversations_student_sender", "student_id", "channel_sender"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    student_id: Mapped[str] = mapped_column(ForeignKey("students.id", ondelete="CASCADE"))
+    scenario: Mapped[str] = mapped_column(String(120))
+    difficulty: Mapped[str | None] = mapped_column(String(20))
+    mode: Mapped[str] = mapped_column(String(10))  # oefenen | toets
+    status: Mapped[str] = mapped_column(String(12), default="lopend")  # lopend | afgerond
+    channel: Mapped[str] = mapped_column(String(10), default="web")  # web | rest
+    channel_sender: Mapped[str | None] = mapped_column(String(255))
+    state: Mapped[dict[str, Any]] = mapped_column(JSON)
+    report: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    message_count: Mapped[int] = mapped_column(Integer, default=0)
+    student_turns: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    messages: Mapped[list["Message"]] = relationship(
+        back_populates="conversation", order_by="Message.seq", cascade="all, delete-orphan"
+    )
+
+
+class Message(Base):
+    """One utterance in a conversation, in order (seq is unique per conversation)."""
+
+    __tablename__ = "messages"
+    __table_args__ = (UniqueConstraint("conversation_id", "seq", name="uq_messages_conversation_seq"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    turn: Mapped[int] = mapped_column(Integer)  # student turn number this message belongs to (0 = opening)
+    speaker: Mapped[str] = mapped_column(String(16))  # student | klant | leverancier | systeem
+    text: Mapped[str] = mapped_column(Text)
+    analysis: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    hint: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    conversation: Mapped[Conversation] = relationship(back_populates="messages")
+
+
+class RateCounter(Base):
+    """Fixed-window request counters per client, shared by all workers."""
+
+    __tablename__ = "rate_counters"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    window: Mapped[int] = mapped_column(Integer, primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,0 +1,180 @@
+"""Repository functions: the only place that knows how rows are queried and written.
+
+All functions take an open Session; the caller owns the transaction (Database.write()).
+`lock_conversation` is the per-conversation lock: FOR UPDATE on PostgreSQL; on SQLite the
+write transaction already holds the database write lock (BEGIN IMMEDIATE).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from bot.store.models import Conversation, Message, Student, utcnow
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+@dataclass(frozen=True)
+class NewMessage:
+    speaker: str
+    text: str
+    analysis: dict[str, Any] | None = None
+    hint: str | None = None
+
+
+# --- students -------------------------------------------------------------------------
+
+def create_student(session: Session, display_name: str, kind: str = "guest", external_id: str | None = None) -> Student:
+    student = Student(id=new_id(), display_name=display_name, kind=kind, external_id=external_id, created_at=utcnow())
+    session.add(student)
+    session.flush()
+    return student
+
+
+def get_student(session: Session, student_id: str) -> Student | None:
+    return session.get(Student, student_id)
+
+
+def student_by_external_id(session: Session, external_id: str) -> Student | None:
+    return session.scalars(select(Student).where(Student.external_id == external_id)).first()
+
+
+def get_or_create_external_student(session: Session, external_id: str, display_name: str, kind: str) -> Student:
+    student = student_by_external_id(session, external_id)
+    if student is None:
+        student = create_student(session, display_name, kind=kind, external_id=external_id)
+    elif display_name and student.display_name != display_name:
+        student.display_name = display_name
+    return student
+
+
+# --- conversations --------------------------------------------------------------------
+
+def create_conversation(
+    session: Session,
+    *,
+    student_id: str,
+    scenario: str,
+    difficulty: str | None,
+    mode: str,
+    state: dict[str, Any],
+    opening: Iterable[NewMessage] = (),
+    channel: str = "web",
+    channel_sender: str | None = None,
+) -> Conversation:
+    now = utcnow()
+    conv = Conversation(
+        id=new_id(),
+        student_id=student_id,
+        scenario=scenario,
+        difficulty=difficulty,
+        mode=mode,
+        status="lopend",
+        channel=channel,
+        channel_sender=channel_sender,
+        state=state,
+        report=None,
+        message_count=0,
+        student_turns=0,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(conv)
+    session.flush()
+    append_messages(session, conv, turn=0, messages=opening)
+    return conv
+
+
+def lock_conversation(session: Session, conversation_id: str, student_id: str) -> Conversation | None:
+    """Fetch a conversation of this student for update; None if absent or someone else's."""
+    stmt = (
+        select(Conversation)
+        .where(Conversation.id == conversation_id, Conversation.student_id == student_id)
+        .with_for_update()
+    )
+    return session.scalars(stmt).first()
+
+
+def append_messages(session: Session, conv: Conversation, *, turn: int, messages: Iterable[NewMessage]) -> list[Message]:
+    now = utcnow()
+    rows = []
+    for m in messages:
+        conv.message_count += 1
+        row = Message(
+            conversation_id=conv.id,
+            seq=conv.message_count,
+            turn=turn,
+            speaker=m.speaker,
+            text=m.text,
+            analysis=m.analysis,
+            hint=m.hint,
+            created_at=now,
+        )
+        session.add(row)
+        rows.append(row)
+    conv.updated_at = now
+    session.flush()
+    return rows
+
+
+def save_state(conv: Conversation, state: dict[str, Any]) -> None:
+    conv.state = state
+    conv.updated_at = utcnow()
+
+
+def finish_conversation(conv: Conversation, report: dict[str, Any]) -> None:
+    conv.report = report
+    conv.status = "afgerond"
+    conv.finished_at = utcnow()
+    conv.updated_at = conv.finished_at
+
+
+def get_conversation(session: Session, conversation_id: str, student_id: str) -> Conversation | None:
+    stmt = (
+        select(Conversation)
+        .where(Conversation.id == conversation_id, Conversation.student_id == student_id)
+        .options(selectinload(Conversation.messages))
+    )
+    return session.scalars(stmt).first()
+
+
+def list_conversations(session: Session, student_id: str, limit: int = 50) -> list[Conversation]:
+    stmt = (
+        select(Conversation)
+        .where(Conversation.student_id == student_id)
+        .order_by(Conversation.created_at.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(stmt))
+
+
+def finished_reports(session: Session, student_id: str) -> list[Conversation]:
+    """The student's finished conversations, oldest first (attempt order for progress)."""
+    stmt = (
+        select(Conversation)
+        .where(Conversation.student_id == student_id, Conversation.status == "afgerond")
+        .order_by(Conversation.finished_at, Conversation.created_at)
+    )
+    return list(session.scalars(stmt))
+
+
+def active_rest_conversation(session: Session, student_id: str, sender: str) -> Conversation | None:
+    stmt = (
+        select(Conversation)
+        .where(
+            Conversation.student_id == student_id,
+            Conversation.channel_sender == sender,
+            Conversation.status == "lopend",
+        )
+        .order_by(Conversation.created_at.desc())
+        .with_for_update()
+    )
+    return session.scalars(stmt).first()

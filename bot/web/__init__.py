@@ -1,0 +1,1 @@
+"""The web service: FastAPI app, routes, settings, dependencies and the chat widget."""

@@ -1,0 +1,77 @@
+"""The FastAPI application: create_app() wires settings, database, engine and routes."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from bot import __version__
+from bot.store import migrate
+from bot.store.db import Database
+from bot.web.conversations import Conversations
+from bot.web.engine import ConversationEngine
+from bot.web.errors import install_error_handlers
+from bot.web.middleware import WebMiddleware
+from bot.web.routes import auth, health, pages, rasa, scenarios, sessions
+from bot.web.settings import Settings
+
+log = logging.getLogger("oefengesprek.web")
+
+STATIC = Path(__file__).resolve().parent / "static"
+
+DESCRIPTION = (
+    "Oefengesprek: oefen klant- en leveranciersgesprekken als commercieel medewerker binnendienst. "
+    "Schrijfverzoeken met een cookie vragen de header `X-CSRF-Token` (zie `GET /api/v1/me`); "
+    "met `Authorization: Bearer <token>` (uit `POST /api/v1/guest`) is dat niet nodig."
+)
+
+
+def create_app(settings: Settings | None = None, engine: ConversationEngine | None = None) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):  # noqa: ANN202
+        db = Database(settings.resolved_database_url, pool_size=settings.pool_size)
+        if settings.migrate_on_start:
+            migrate.upgrade(db.engine)
+        settings.resolved_secret_key  # noqa: B018 - create the key file now, not during a request
+        conv_engine = engine
+        if conv_engine is None:
+            from bot.web.engine import RealEngine
+
+            conv_engine = RealEngine()
+        if settings.warm_up:
+            try:
+                conv_engine.warm_up()
+            except Exception:  # noqa: BLE001 - /readyz reports it; the app still serves pages
+                log.exception("warm-up failed")
+        app.state.settings = settings
+        app.state.db = db
+        app.state.engine = conv_engine
+        app.state.conversations = Conversations(db, conv_engine, settings)
+        log.info("ready", extra={"database": db.dialect})
+        try:
+            yield
+        finally:
+            db.dispose()
+
+    app = FastAPI(
+        title="Oefengesprek",
+        version=__version__,
+        description=DESCRIPTION,
+        docs_url=None,  # the default page loads Swagger from a CDN; /docs is served locally instead
+        redoc_url=None,
+        openapi_url="/openapi.json",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    for module in (health, auth, scenarios, sessions, rasa, pages):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(WebMiddleware, frame_ancestors=settings.frame_ancestor_list)
+    return app

@@ -1,0 +1,328 @@
+"""Use cases behind the routes: start, send a message, end, read. Engine + store, no HTTP.
+
+Every turn is one write transaction: rate-limit counter, conversation lock, engine step,
+new messages, new state (and the report when the conversation ends) are committed
+together before the response is built. If anything fails, nothing is changed.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from bot.store import repository as repo
+from bot.store.db import Database
+from bot.store.models import Conversation, Message, Student
+from bot.store.ratelimit import RateLimited, hit
+from bot.web.engine import ConversationEngine, Turn
+from bot.web.errors import ApiError
+from bot.web.settings import Settings
+from bot.web.validation import clean_text
+
+log = logging.getLogger("oefengesprek.web")
+
+NOT_FOUND = "Dit gesprek bestaat niet (of is niet van jou)."
+
+
+@dataclass(frozen=True)
+class Identity:
+    student_id: str
+    display_name: str
+    kind: str  # guest | header | rest
+    via: str  # cookie | bearer | header | anonymous
+
+
+def iso(dt: datetime | None) -> str | None:
+    if dt is None:
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    return dt.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def rate_limited(exc: RateLimited) -> ApiError:
+    return ApiError(
+        429,
+        "rate_limited",
+        f"Je stuurt te veel berichten achter elkaar. Wacht {exc.retry_after} seconden en probeer het opnieuw.",
+        headers={"Retry-After": str(exc.retry_after)},
+    )
+
+
+class Conversations:
+    def __init__(self, db: Database, engine: ConversationEngine, settings: Settings) -> None:
+        self.db = db
+        self.engine = engine
+        self.settings = settings
+
+    # --- views ------------------------------------------------------------------------
+
+    def scenario_brief(self, scenario_id: str) -> dict[str, Any] | None:
+        info = self.engine.scenario(scenario_id)
+        if info is None:
+            return None
+        keys = ("id", "title", "role", "werkprocessen", "persona", "briefing")
+        return {k: info.get(k) for k in keys}
+
+    @staticmethod
+    def message_view(m: Message, show_analysis: bool) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "seq": m.seq,
+            "turn": m.turn,
+            "speaker": m.speaker,
+            "text": m.text,
+            "created_at": iso(m.created_at),
+        }
+        if show_analysis and m.speaker == "student":
+            out["analysis"] = m.analysis
+            out["hint"] = m.hint
+        return out
+
+    def conversation_view(self, conv: Conversation, messages: list[Message] | None = None) -> dict[str, Any]:
+        show = conv.mode == "oefenen" or conv.status == "afgerond"
+        msgs = conv.messages if messages is None else messages
+        return {
+            "id": conv.id,
+            "scenario": conv.scenario,
+            "scenario_info": self.scenario_brief(conv.scenario),
+            "difficulty": conv.difficulty,
+            "mode": conv.mode,
+            "status": conv.status,
+            "finished": conv.status == "afgerond",
+            "student_turns": conv.student_turns,
+            "created_at": iso(conv.created_at),
+            "updated_at": iso(conv.updated_at),
+            "finished_at": iso(conv.finished_at),
+            "messages": [self.message_view(m, show) for m in msgs],
+            "report": conv.report,
+        }
+
+    # --- use cases --------------------------------------------------------------------
+
+    def _limit(self, session, identity: Identity) -> None:  # noqa: ANN001
+        try:
+            hit(session, f"w:{identity.student_id}", self.settings.rate_limit_per_minute, 60)
+        except RateLimited as exc:
+            raise rate_limited(exc) from None
+
+    def _check_start_args(self, scenario: str, difficulty: str | None, mode: str) -> dict[str, Any]:
+        info = self.engine.scenario(scenario)
+        if info is None:
+            known = ", ".join(s["id"] for s in self.engine.scenarios()[:20])
+            raise ApiError(422, "unknown_scenario", f"Onbekend scenario '{scenario[:80]}'. Kies uit: {known}.")
+        allowed = info.get("difficulties") or []
+        if difficulty is not None and allowed and difficulty not in allowed:
+            raise ApiError(
+                422, "unknown_difficulty", f"Onbekende moeilijkheid '{difficulty[:40]}'. Kies uit: {', '.join(allowed)}."
+            )
+        return info
+
+    def _engine_call(self, what: str, fn, *args):  # noqa: ANN001, ANN202
+        try:
+            return fn(*args)
+        except ApiError:
+            raise
+        except Exception:  # noqa: BLE001 - rolled back; the student gets a Dutch message
+            log.exception("engine failed", extra={"engine_call": what})
+            raise ApiError(
+                500,
+                "engine_error",
+                "De gesprekspartner kon je bericht niet verwerken. Er is niets opgeslagen; probeer het opnieuw.",
+            ) from None
+
+    def _new_conversation(
+        self, session, identity: Identity, scenario: str, difficulty: str | None, mode: str,
+        channel: str = "web", sender: str | None = None,
+    ) -> tuple[Conversation, list[Message], Turn]:  # noqa: ANN001
+        turn: Turn = self._engine_call("start", self.engine.start, scenario, difficulty, mode)
+        state = turn.state
+        conv = repo.create_conversation(
+            session,
+            student_id=identity.student_id,
+            scenario=scenario,
+            difficulty=state.get("difficulty", difficulty) if isinstance(state, dict) else difficulty,
+            mode=mode,
+            state=state,
+            channel=channel,
+            channel_sender=sender,
+        )
+        rows = repo.append_messages(
+            session, conv, turn=0, messages=[repo.NewMessage(m["speaker"], m["text"]) for m in turn.messages]
+        )
+        if turn.finished:
+            repo.finish_conversation(conv, self._engine_call("finish", self.engine.finish, state))
+        return conv, rows, turn
+
+    def start(self, identity: Identity, scenario: str, difficulty: str | None, mode: str) -> dict[str, Any]:
+        self._check_start_args(scenario, difficulty, mode)
+        with self.db.write() as session:
+            self._limit(session, identity)
+            conv, rows, _turn = self._new_conversation(session, identity, scenario, difficulty, mode)
+            view = self.conversation_view(conv, rows)
+        return view
+
+    def _step(self, session, conv: Conversation, text: str) -> tuple[list[Message], list[Message], Turn]:  # noqa: ANN001
+        turn: Turn = self._engine_call("step", self.engine.step, conv.state, text)
+        number = conv.student_turns + 1
+        conv.student_turns = number
+        student_rows = repo.append_messages(
+            session, conv, turn=number, messages=[repo.NewMessage("student", text, turn.analysis, turn.hint)]
+        )
+        reply_rows = repo.append_messages(
+            session, conv, turn=number, messages=[repo.NewMessage(m["speaker"], m["text"]) for m in turn.messages]
+        )
+        repo.save_state(conv, turn.state)
+        if turn.finished:
+            repo.finish_conversation(conv, self._engine_call("finish", self.engine.finish, turn.state))
+        return student_rows, reply_rows, turn
+
+    def send(self, identity: Identity, conversation_id: str, text: str) -> dict[str, Any]:
+        text = clean_text(text, self.settings.max_message_length)
+        with self.db.write() as session:
+            self._limit(session, identity)
+            conv = repo.lock_conversation(session, conversation_id, identity.student_id)
+            if conv is None:
+                raise ApiError(404, "conversation_not_found", NOT_FOUND)
+            if conv.status != "lopend":
+                raise ApiError(
+                    409, "conversation_finished", "Dit gesprek is al afgerond. Start een nieuw gesprek om verder te oefenen."
+                )
+            student_rows, reply_rows, turn = self._step(session, conv, text)
+            practice = conv.mode == "oefenen"
+            out: dict[str, Any] = {
+                "id": conv.id,
+                "student_message": self.message_view(student_rows[0], False),
+                "messages": [self.message_view(m, False) for m in reply_rows],
+                "finished": conv.status == "afgerond",
+                "status": conv.status,
+            }
+            if practice:
+                out["analysis"] = turn.analysis
+                out["hint"] = turn.hint
+            if conv.status == "afgerond":
+                out["report"] = conv.report
+        return out
+
+    def end(self, identity: Identity, conversation_id: str) -> dict[str, Any]:
+        with self.db.write() as session:
+            self._limit(session, identity)
+            conv = repo.lock_conversation(session, conversation_id, identity.student_id)
+            if conv is None:
+                raise ApiError(404, "conversation_not_found", NOT_FOUND)
+            if conv.status != "afgerond":
+                repo.finish_conversation(conv, self._engine_call("finish", self.engine.finish, conv.state))
+            return {"id": conv.id, "status": conv.status, "finished": True, "report": conv.report}
+
+    def get(self, identity: Identity, conversation_id: str) -> dict[str, Any]:
+        with self.db.read() as session:
+            conv = repo.get_conversation(session, conversation_id, identity.student_id)
+            if conv is None:
+                raise ApiError(404, "conversation_not_found", NOT_FOUND)
+            return self.conversation_view(conv)
+
+    def list(self, identity: Identity) -> list[dict[str, Any]]:
+        with self.db.read() as session:
+            return [
+                {
+                    "id": c.id,
+                    "scenario": c.scenario,
+                    "mode": c.mode,
+                    "difficulty": c.difficulty,
+                    "status": c.status,
+                    "student_turns": c.student_turns,
+                    "score": (c.report or {}).get("score"),
+                    "created_at": iso(c.created_at),
+                    "finished_at": iso(c.finished_at),
+                }
+                for c in repo.list_conversations(session, identity.student_id)
+            ]
+
+    def progress(self, identity: Identity) -> dict[str, Any]:
+        with self.db.read() as session:
+            convs = repo.finished_reports(session, identity.student_id)
+            attempts = [
+                {"id": c.id, "scenario": c.scenario, "finished_at": iso(c.finished_at), "score": (c.report or {}).get("score")}
+                for c in convs
+            ]
+            reports = [c.report for c in convs if c.report]
+        return {"attempts": attempts, "progress": self.engine.progress(reports) if reports else {}}
+
+    # --- Rasa REST channel ------------------------------------------------------------
+
+    def rest_message(
+        self, identity: Identity | None, sender: str, message: str, metadata: dict[str, Any], client: str
+    ) -> list[dict[str, str]]:
+        for attempt in range(3):
+            try:
+                return self._rest_message(identity, sender, message, metadata, client)
+            except IntegrityError:
+                if attempt == 2:
+                    raise
+                # another request created the same REST student at the same moment: retry
+        raise AssertionError("unreachable")
+
+    def _rest_message(
+        self, identity: Identity | None, sender: str, message: str, metadata: dict[str, Any], client: str
+    ) -> list[dict[str, str]]:
+        command = message.strip()
+        if command not in ("/restart", "/start"):
+            message = clean_text(message, self.settings.max_message_length)
+        wanted = metadata.get("scenario")
+        if wanted is not None and not isinstance(wanted, str):
+            raise ApiError(422, "unknown_scenario", "metadata.scenario moet de id van een scenario zijn.")
+        mode = metadata.get("mode") or "oefenen"
+        if mode not in ("oefenen", "toets"):
+            raise ApiError(422, "validation_error", "metadata.mode moet 'oefenen' of 'toets' zijn.")
+        difficulty = metadata.get("difficulty")
+        if difficulty is not None and not isinstance(difficulty, str):
+            raise ApiError(422, "validation_error", "metadata.difficulty moet tekst zijn.")
+        if wanted:
+            self._check_start_args(wanted, difficulty, mode)
+
+        with self.db.write() as session:
+            if identity is None:
+                student = session.scalars(
+                    select(Student).where(Student.external_id == f"rest:{sender}").with_for_update()
+                ).first()
+                if student is None:
+                    try:
+                        hit(session, f"g:{client}", self.settings.rate_limit_guests_per_hour, 3600)
+                    except RateLimited as exc:
+                        raise rate_limited(exc) from None
+                    student = repo.create_student(session, sender[:80], kind="rest", external_id=f"rest:{sender}")
+                identity = Identity(student.id, student.display_name, "rest", "anonymous")
+            else:
+                session.scalars(select(Student).where(Student.id == identity.student_id).with_for_update()).first()
+            self._limit(session, identity)
+
+            out: list[dict[str, str]] = []
+            conv = repo.active_rest_conversation(session, identity.student_id, sender)
+            if conv is not None and (command == "/restart" or (wanted and wanted != conv.scenario)):
+                repo.finish_conversation(conv, self._engine_call("finish", self.engine.finish, conv.state))
+                conv = None
+            if conv is None:
+                scenario = wanted or self._default_scenario()
+                conv, rows, _ = self._new_conversation(
+                    session, identity, scenario, difficulty, mode, channel="rest", sender=sender
+                )
+                out += [{"recipient_id": sender, "text": r.text} for r in rows]
+            if command in ("/restart", "/start") or conv.status != "lopend":
+                return out
+            _, replies, turn = self._step(session, conv, message)
+            out += [{"recipient_id": sender, "text": r.text} for r in replies]
+            if conv.mode == "oefenen" and turn.hint:
+                out.append({"recipient_id": sender, "text": f"Tip: {turn.hint}"})
+            return out
+
+    def _default_scenario(self) -> str:
+        if self.settings.default_scenario:
+            return self.settings.default_scenario
+        scenarios = self.engine.scenarios()
+        if not scenarios:
+            raise ApiError(503, "no_scenarios", "Er zijn geen scenario's geladen.")
+        return scenarios[0]["id"]

@@ -1,0 +1,104 @@
+"""All FastAPI dependencies in one place: settings, database, engine, identity, CSRF."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from bot.store import repository as repo
+from bot.store.db import Database
+from bot.web.conversations import Conversations, Identity
+from bot.web.engine import ConversationEngine
+from bot.web.errors import ApiError
+from bot.web.security import CSRF_HEADER, SESSION_COOKIE, csrf_valid, read_session_token
+from bot.web.settings import Settings
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_db(request: Request) -> Database:
+    return request.app.state.db
+
+
+def get_engine(request: Request) -> ConversationEngine:
+    return request.app.state.engine
+
+
+def get_conversations(request: Request) -> Conversations:
+    return request.app.state.conversations
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "onbekend"
+
+
+def _header_identity(request: Request, settings: Settings, db: Database) -> Identity | None:
+    header = settings.trusted_user_header
+    if not header:
+        return None
+    external = (request.headers.get(header) or "").strip()
+    if not external:
+        return None
+    if len(external) > 200:
+        raise ApiError(400, "bad_identity", "De gebruikersnaam van je school is te lang.")
+    name = (request.headers.get(settings.trusted_name_header) if settings.trusted_name_header else None) or external
+    name = " ".join(name.split())[:80] or external[:80]
+    with db.read() as session:
+        student = repo.student_by_external_id(session, f"header:{external}")
+        if student is not None and student.display_name == name:
+            return Identity(student.id, student.display_name, "header", "header")
+    with db.write() as session:
+        student = repo.get_or_create_external_student(session, f"header:{external}", name, kind="header")
+        return Identity(student.id, student.display_name, "header", "header")
+
+
+def optional_identity(request: Request) -> Identity | None:
+    settings = get_settings(request)
+    db = get_db(request)
+    ident = _header_identity(request, settings, db)
+    if ident is not None:
+        return ident
+    key = settings.resolved_secret_key
+    auth = request.headers.get("authorization", "")
+    token, via = None, None
+    if auth.lower().startswith("bearer "):
+        token, via = auth[7:].strip(), "bearer"
+    elif SESSION_COOKIE in request.cookies:
+        token, via = request.cookies[SESSION_COOKIE], "cookie"
+    if token is None:
+        return None
+    parsed = read_session_token(key, token)
+    if parsed is None:
+        raise ApiError(401, "invalid_session", "Je sessie is verlopen of ongeldig. Meld je opnieuw aan.")
+    student_id, kind = parsed
+    if kind == "guest" and not settings.guest_access:
+        raise ApiError(403, "guest_access_disabled", "Gasttoegang staat uit. Meld je aan via je school.")
+    return Identity(student_id, "", kind, via)
+
+
+def current_identity(request: Request) -> Identity:
+    ident = optional_identity(request)
+    if ident is None:
+        settings = get_settings(request)
+        if settings.guest_access:
+            raise ApiError(401, "not_authenticated", "Je bent niet aangemeld. Vul eerst je naam in om te beginnen.")
+        raise ApiError(401, "not_authenticated", "Je bent niet aangemeld. Meld je aan via de omgeving van je school.")
+    if request.method not in SAFE_METHODS and ident.via in ("cookie", "header"):
+        if not csrf_valid(get_settings(request).resolved_secret_key, ident.student_id, request.headers.get(CSRF_HEADER)):
+            raise ApiError(
+                403, "csrf_failed", "Beveiligingscontrole mislukt (CSRF-token ontbreekt of klopt niet). Herlaad de pagina."
+            )
+    return ident
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+DbDep = Annotated[Database, Depends(get_db)]
+EngineDep = Annotated[ConversationEngine, Depends(get_engine)]
+ConversationsDep = Annotated[Conversations, Depends(get_conversations)]
+IdentityDep = Annotated[Identity, Depends(current_identity)]
+OptionalIdentityDep = Annotated["Identity | None", Depends(optional_identity)]

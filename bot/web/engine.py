@@ -1,0 +1,120 @@
+"""The conversation engine as the web sees it: a thin adapter over the contracts.
+
+docs/contracts.md §4 (bot.scenarios), §5 (bot.engine.session) and §6 (bot.feedback.progress).
+Tests may pass another object with the same methods to create_app(engine=...).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+log = logging.getLogger("oefengesprek.web")
+
+MODES = ("oefenen", "toets")
+
+
+@dataclass
+class Turn:
+    state: dict[str, Any]
+    messages: list[dict[str, str]]
+    analysis: dict[str, Any] | None
+    hint: str | None
+    finished: bool
+
+
+class ConversationEngine(Protocol):
+    def scenarios(self) -> list[dict[str, Any]]: ...
+    def scenario(self, scenario_id: str) -> dict[str, Any] | None: ...
+    def start(self, scenario_id: str, difficulty: str | None, mode: str, seed: int | None = None) -> Turn: ...
+    def step(self, state: dict[str, Any], text: str) -> Turn: ...
+    def finish(self, state: dict[str, Any]) -> dict[str, Any]: ...
+    def progress(self, reports: list[dict[str, Any]]) -> Any: ...
+    def warm_up(self) -> None: ...
+
+
+def _turn(result: Any) -> Turn:
+    return Turn(
+        state=result.state,
+        messages=[{"speaker": str(m["speaker"]), "text": str(m["text"])} for m in result.messages],
+        analysis=result.analysis,
+        hint=result.hint,
+        finished=bool(result.finished),
+    )
+
+
+def scenario_info(sc: Any) -> dict[str, Any]:
+    """What the picker and the chat header need, from a bot.scenarios Scenario."""
+    persona = getattr(sc, "persona", None)
+    try:
+        summary = sc.summary()
+    except Exception:  # noqa: BLE001 - the picker can do without the extra summary
+        summary = {}
+    return {
+        "id": sc.id,
+        "title": getattr(sc, "title", sc.id),
+        "role": getattr(sc, "role", "klant"),
+        "werkprocessen": list(getattr(sc, "werkprocessen", []) or []),
+        "competencies": list(getattr(sc, "competencies", []) or []),
+        "difficulties": list(getattr(sc, "difficulties", []) or []),
+        "persona": {
+            "name": getattr(persona, "name", None),
+            "company": getattr(persona, "company", None),
+        },
+        "briefing": getattr(sc, "briefing", "") or "",
+        "summary": summary,
+    }
+
+
+class RealEngine:
+    """bot.engine.session + bot.scenarios + bot.feedback.progress, imported once per process."""
+
+    def __init__(self) -> None:
+        from bot.engine import session as session_mod
+        from bot.feedback import progress as progress_fn
+        from bot.scenarios import get_scenario, load_scenarios
+
+        self._session = session_mod
+        self._progress = progress_fn
+        self._get = get_scenario
+        self._load = load_scenarios
+        self._infos: list[dict[str, Any]] | None = None
+
+    def _all(self) -> list[dict[str, Any]]:
+        if self._infos is None:
+            loaded = self._load()
+            items = loaded.values() if isinstance(loaded, dict) else loaded
+            self._infos = [scenario_info(sc) for sc in items]
+        return self._infos
+
+    def scenarios(self) -> list[dict[str, Any]]:
+        return self._all()
+
+    def scenario(self, scenario_id: str) -> dict[str, Any] | None:
+        for info in self._all():
+            if info["id"] == scenario_id:
+                return info
+        return None
+
+    def start(self, scenario_id: str, difficulty: str | None, mode: str, seed: int | None = None) -> Turn:
+        return _turn(self._session.start(scenario_id, difficulty=difficulty, seed=seed, mode=mode))
+
+    def step(self, state: dict[str, Any], text: str) -> Turn:
+        return _turn(self._session.step(state, text))
+
+    def finish(self, state: dict[str, Any]) -> dict[str, Any]:
+        return self._session.finish(state)
+
+    def progress(self, reports: list[dict[str, Any]]) -> Any:
+        return self._progress(reports)
+
+    def warm_up(self) -> None:
+        """Load scenarios, NLU and policy now, so the first student does not wait for them."""
+        infos = self._all()
+        if not infos:
+            return
+        first = infos[0]
+        turn = self.start(first["id"], None, "oefenen", seed=1)
+        turn = self.step(turn.state, "Goedemorgen, u spreekt met Sam van de binnendienst. Waarmee kan ik u helpen?")
+        self.finish(turn.state)

@@ -1,0 +1,117 @@
+"""Errors as Dutch JSON: {"detail": <Dutch message>, "code": <machine code>, "errors"?: [...]}."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger("oefengesprek.web")
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, detail: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.code = code
+        self.detail = detail
+        self.headers = headers
+
+
+STATUS_MESSAGES = {
+    400: ("bad_request", "De aanvraag is ongeldig."),
+    401: ("not_authenticated", "Je bent niet aangemeld."),
+    403: ("forbidden", "Dit mag je niet doen."),
+    404: ("not_found", "Deze pagina of dit gegeven bestaat niet."),
+    405: ("method_not_allowed", "Deze methode is hier niet toegestaan."),
+    413: ("too_large", "De aanvraag is te groot."),
+    415: ("unsupported_media_type", "Stuur de aanvraag als JSON (Content-Type: application/json)."),
+    429: ("rate_limited", "Je stuurt te veel verzoeken. Wacht even en probeer het opnieuw."),
+    500: ("internal_error", "Er ging iets mis op de server. Je gesprek is niet veranderd; probeer het opnieuw."),
+}
+
+FIELD_NAMES = {
+    "text": "tekst",
+    "scenario": "scenario",
+    "difficulty": "moeilijkheid",
+    "mode": "modus",
+    "display_name": "naam",
+    "sender": "sender",
+    "message": "message",
+    "metadata": "metadata",
+}
+
+
+def error_body(code: str, detail: str, **extra: Any) -> dict[str, Any]:
+    return {"detail": detail, "code": code, **extra}
+
+
+def _field(loc: tuple) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    if not parts:
+        return ""
+    return FIELD_NAMES.get(parts[-1], ".".join(parts))
+
+
+def dutch_validation_message(err: dict[str, Any]) -> str:
+    kind = err.get("type", "")
+    field = _field(tuple(err.get("loc", ())))
+    named = f"'{field}'" if field else "De aanvraag"
+    if kind == "missing":
+        return f"Het veld {named} ontbreekt." if field else "De aanvraag is leeg; stuur een JSON-object."
+    if kind in ("string_type", "string_unicode"):
+        return f"Het veld {named} moet tekst zijn."
+    if kind in ("dict_type", "model_attributes_type", "model_type"):
+        return f"{'Het veld ' + named if field else 'De aanvraag'} moet een JSON-object zijn."
+    if kind == "literal_error":
+        expected = (err.get("ctx") or {}).get("expected", "")
+        return f"Het veld {named} heeft een ongeldige waarde; kies uit {expected.replace(' or ', ' of ')}."
+    if kind in ("int_parsing", "int_type", "float_parsing", "float_type"):
+        return f"Het veld {named} moet een getal zijn."
+    if kind == "string_too_long":
+        limit = (err.get("ctx") or {}).get("max_length")
+        return f"Het veld {named} is te lang (maximaal {limit} tekens)."
+    if kind == "string_too_short":
+        return f"Het veld {named} mag niet leeg zijn."
+    return f"Het veld {named} is ongeldig." if field else "De aanvraag is ongeldig."
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
+        return JSONResponse(error_body(exc.code, exc.detail), status_code=exc.status, headers=exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = list(exc.errors())
+        if any(e.get("type") == "json_invalid" for e in errors):
+            return JSONResponse(
+                error_body("invalid_json", "De aanvraag is geen geldige JSON. Controleer aanhalingstekens en haakjes."),
+                status_code=400,
+            )
+        items = [{"field": _field(tuple(e.get("loc", ()))), "message": dutch_validation_message(e)} for e in errors]
+        return JSONResponse(
+            error_body("validation_error", items[0]["message"] if items else "De aanvraag is ongeldig.", errors=items),
+            status_code=422,
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code, message = STATUS_MESSAGES.get(exc.status_code, ("error", "De aanvraag kon niet worden verwerkt."))
+        detail = exc.detail if isinstance(exc.detail, str) and _looks_dutch(exc.detail) else message
+        return JSONResponse(error_body(code, detail), status_code=exc.status_code, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error", extra={"path": request.url.path})
+        code, message = STATUS_MESSAGES[500]
+        return JSONResponse(error_body(code, message), status_code=500)
+
+
+def _looks_dutch(text: str) -> bool:
+    # Starlette's own details are English reason phrases ("Not Found"); ours are full Dutch sentences.
+    return text.endswith((".", "?", "!")) and " " in text

@@ -1,0 +1,122 @@
+"""One pure-ASGI middleware: request id, body limits, JSON-only writes, security headers, access log."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+
+from bot.web.errors import STATUS_MESSAGES, error_body
+
+log = logging.getLogger("oefengesprek.access")
+
+MAX_BODY = 64 * 1024  # a 2000-character message in JSON is far below this
+JSON_PREFIXES = ("/api/", "/webhooks/")
+
+
+def content_security_policy(frame_ancestors: list[str]) -> str:
+    ancestors = " ".join(["'self'", *frame_ancestors])
+    return (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+        f"frame-ancestors {ancestors}"
+    )
+
+
+class WebMiddleware:
+    def __init__(self, app, frame_ancestors: list[str]) -> None:  # noqa: ANN001
+        self.app = app
+        self.csp = content_security_policy(frame_ancestors).encode()
+        self.deny_framing = not frame_ancestors
+
+    async def _reply(self, send, status: int, code: str | None = None, detail: str | None = None) -> None:  # noqa: ANN001
+        default_code, default_detail = STATUS_MESSAGES[status]
+        body = json.dumps(error_body(code or default_code, detail or default_detail), ensure_ascii=False).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+    async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        request_id = uuid.uuid4().hex[:16]
+        path: str = scope["path"]
+        method: str = scope["method"]
+        status_holder = {"status": 0}
+        https = scope.get("scheme") == "https"
+
+        async def send_wrapper(message) -> None:  # noqa: ANN001
+            if message["type"] == "http.response.start":
+                status_holder["status"] = message["status"]
+                headers = list(message.get("headers", []))
+                headers += [
+                    (b"x-request-id", request_id.encode()),
+                    (b"content-security-policy", self.csp),
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"referrer-policy", b"no-referrer"),
+                    (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), payment=()"),
+                ]
+                if self.deny_framing:
+                    headers.append((b"x-frame-options", b"SAMEORIGIN"))
+                if https:
+                    headers.append((b"strict-transport-security", b"max-age=31536000"))
+                if path.startswith(JSON_PREFIXES):
+                    headers.append((b"cache-control", b"no-store"))
+                if path == "/widget.js":
+                    headers.append((b"cross-origin-resource-policy", b"cross-origin"))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        try:
+            if method in ("POST", "PUT", "PATCH", "DELETE") and path.startswith(JSON_PREFIXES):
+                headers = dict(scope.get("headers", []))
+                length = headers.get(b"content-length")
+                if length is not None and length.isdigit() and int(length) > MAX_BODY:
+                    await self._reply(send_wrapper, 413, "too_large", "Je bericht is veel te groot om te verwerken.")
+                    return
+                body = b""
+                more = True
+                while more:
+                    message = await receive()
+                    if message["type"] == "http.disconnect":
+                        return
+                    body += message.get("body", b"")
+                    more = message.get("more_body", False)
+                    if len(body) > MAX_BODY:
+                        await self._reply(send_wrapper, 413, "too_large", "Je bericht is veel te groot om te verwerken.")
+                        return
+                ctype = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
+                if body and ctype != b"application/json":
+                    await self._reply(send_wrapper, 415)
+                    return
+                replayed = False
+
+                async def replay():  # noqa: ANN202
+                    nonlocal replayed
+                    if not replayed:
+                        replayed = True
+                        return {"type": "http.request", "body": body, "more_body": False}
+                    return await receive()
+
+                await self.app(scope, replay, send_wrapper)
+            else:
+                await self.app(scope, receive, send_wrapper)
+        finally:
+            log.info(
+                "request",
+                extra={
+                    "method": method,
+                    "path": path,
+                    "status": status_holder["status"],
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                    "request_id": request_id,
+                },
+            )

@@ -1,0 +1,1 @@
+"""One router per module; bot.web.app includes them all."""

@@ -1,0 +1,70 @@
+"""Who is practising: local guests (name only) or a school's trusted proxy header."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+
+from bot.store import repository as repo
+from bot.store.ratelimit import RateLimited, hit
+from bot.web.conversations import rate_limited
+from bot.web.deps import DbDep, IdentityDep, SettingsDep, client_address
+from bot.web.errors import ApiError
+from bot.web.schemas import GuestLogin
+from bot.web.security import CSRF_COOKIE, SESSION_COOKIE, TOKEN_MAX_AGE, csrf_token, make_session_token
+from bot.web.settings import Settings
+from bot.web.validation import clean_name
+
+router = APIRouter(prefix="/api/v1", tags=["aanmelden"])
+
+
+def cookie_policy(request: Request, settings: Settings) -> dict:
+    """Secure when served over HTTPS; SameSite=None (+Partitioned) when embedded in an LMS over HTTPS."""
+    https = request.url.scheme == "https"
+    secure = settings.cookie_secure == "always" or (settings.cookie_secure == "auto" and https)
+    embedding = bool(settings.frame_ancestor_list) and secure
+    return {"secure": secure, "samesite": "none" if embedding else "lax", "partitioned": embedding}
+
+
+@router.post("/guest", status_code=201, summary="Aanmelden als gast (alleen een naam)")
+def guest_login(body: GuestLogin, request: Request, response: Response, settings: SettingsDep, db: DbDep) -> dict:
+    if not settings.guest_access:
+        raise ApiError(403, "guest_access_disabled", "Gasttoegang staat uit. Meld je aan via de omgeving van je school.")
+    name = clean_name(body.display_name)
+    with db.write() as session:
+        try:
+            hit(session, f"g:{client_address(request)}", settings.rate_limit_guests_per_hour, 3600)
+        except RateLimited as exc:
+            raise rate_limited(exc) from None
+        student = repo.create_student(session, name, kind="guest")
+        student_id, display_name = student.id, student.display_name
+    key = settings.resolved_secret_key
+    token = make_session_token(key, student_id, "guest")
+    csrf = csrf_token(key, student_id)
+    policy = cookie_policy(request, settings)
+    response.set_cookie(SESSION_COOKIE, token, max_age=TOKEN_MAX_AGE, httponly=True, path="/", **policy)
+    response.set_cookie(CSRF_COOKIE, csrf, max_age=TOKEN_MAX_AGE, httponly=False, path="/", **policy)
+    return {
+        "student": {"id": student_id, "display_name": display_name, "kind": "guest"},
+        "csrf_token": csrf,
+        "token": token,
+    }
+
+
+@router.get("/me", summary="Wie ben ik? (plus het CSRF-token voor schrijfverzoeken)")
+def me(identity: IdentityDep, settings: SettingsDep, db: DbDep) -> dict:
+    with db.read() as session:
+        student = repo.get_student(session, identity.student_id)
+        if student is None:
+            raise ApiError(401, "invalid_session", "Je account bestaat niet meer. Meld je opnieuw aan.")
+        return {
+            "student": {"id": student.id, "display_name": student.display_name, "kind": student.kind},
+            "csrf_token": csrf_token(settings.resolved_secret_key, student.id),
+            "guest_access": settings.guest_access,
+        }
+
+
+@router.post("/logout", summary="Afmelden (cookie wissen)")
+def logout(response: Response, _identity: IdentityDep) -> dict:
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    response.delete_cookie(CSRF_COOKIE, path="/")
+    return {"status": "afgemeld"}

@@ -1,0 +1,33 @@
+"""Liveness and readiness."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+router = APIRouter(tags=["gezondheid"])
+
+
+@router.get("/healthz", summary="Leeft het proces?")
+def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.get("/readyz", summary="Database bereikbaar en inhoud geladen?")
+def readyz(request: Request) -> JSONResponse:
+    checks: dict[str, str] = {}
+    ok = True
+    try:
+        request.app.state.db.ping()
+        checks["database"] = "ok"
+    except Exception:  # noqa: BLE001
+        checks["database"] = "niet bereikbaar"
+        ok = False
+    try:
+        n = len(request.app.state.engine.scenarios())
+        checks["scenarios"] = f"{n} geladen" if n else "geen scenario's geladen"
+        ok = ok and n > 0
+    except Exception:  # noqa: BLE001
+        checks["scenarios"] = "laden mislukt"
+        ok = False
+    return JSONResponse({"status": "ok" if ok else "niet klaar", "checks": checks}, status_code=200 if ok else 503)

@@ -1,0 +1,27 @@
+"""Request bodies (responses are plain dicts built in bot.web.conversations)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+
+class GuestLogin(BaseModel):
+    display_name: str = Field(description="Naam die de student zelf kiest (1-60 tekens).", examples=["Sanne"])
+
+
+class StartSession(BaseModel):
+    scenario: str = Field(max_length=120, examples=["2.3-inbound-printer"])
+    difficulty: str | None = Field(default=None, max_length=20, examples=["gemiddeld"])
+    mode: Literal["oefenen", "toets"] = "oefenen"
+
+
+class SendMessage(BaseModel):
+    text: str = Field(description="Wat de student zegt (maximaal 2000 tekens).", examples=["Goedemorgen, met Sanne."])
+
+
+class RasaMessage(BaseModel):
+    sender: str = Field(min_length=1, max_length=200)
+    message: str
+    metadata: dict[str, Any] | None = None

@@ -1,0 +1,204 @@
+"""Shared fixtures: databases (SQLite and PostgreSQL), the web app, clients.
+
+PostgreSQL: OEFENGESPREK_TEST_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432/test).
+Each test run creates its own fresh database and drops it afterwards. When the server is
+unreachable the PostgreSQL tests are skipped, unless CI is set: then they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
+IN_CI = bool(os.environ.get("CI"))
+
+
+def _pg_base_url() -> str:
+    return os.environ.get("OEFENGESPREK_TEST_POSTGRES_URL", DEFAULT_PG)
+
+
+def _unavailable(reason: str) -> None:
+    if IN_CI:
+        pytest.fail(f"{reason} (required because CI is set)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """URL of a fresh, empty PostgreSQL database for this test run (dropped at the end)."""
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover
+        _unavailable("psycopg is not installed")
+    base = _pg_base_url()
+    try:
+        admin = psycopg.connect(base, autocommit=True, connect_timeout=3)
+    except Exception as exc:  # noqa: BLE001
+        _unavailable(f"PostgreSQL unreachable at {base}: {exc}")
+    name = f"oefengesprek_test_{uuid.uuid4().hex[:10]}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    params = conninfo_to_dict(base)
+    params["dbname"] = name
+    url = _as_url(params)
+    try:
+        yield url
+    finally:
+        from sqlalchemy import pool  # noqa: F401 - engines are disposed by their owners
+
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+        _ = make_conninfo
+
+
+def _as_url(params: dict) -> str:
+    user = params.get("user", "postgres")
+    password = params.get("password")
+    host = params.get("host", "127.0.0.1")
+    port = params.get("port", "5432")
+    auth = f"{user}:{password}@" if password else f"{user}@"
+    return f"postgresql://{auth}{host}:{port}/{params['dbname']}"
+
+
+@pytest.fixture()
+def fresh_postgres_url(postgres_url: str) -> Iterator[str]:
+    """The run's PostgreSQL database, emptied (all tables dropped) before and after the test."""
+    from sqlalchemy import text
+
+    from bot.store.db import make_engine
+
+    def wipe() -> None:
+        eng = make_engine(postgres_url)
+        with eng.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        eng.dispose()
+
+    wipe()
+    yield postgres_url
+    wipe()
+
+
+@pytest.fixture()
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'oefengesprek.sqlite3'}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'oefengesprek.sqlite3'}"
+    return request.getfixturevalue("fresh_postgres_url")
+
+
+# --- the conversation engine ----------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def real_engine():
+    """The real engine (bot.engine.session + bot.scenarios + bot.feedback), loaded once per test run."""
+    try:
+        from bot.web.engine import RealEngine
+
+        engine = RealEngine()
+    except ImportError:  # TEMPORARY while the engine is being written
+        engine = FakeEngine()
+    engine.warm_up()
+    return engine
+
+
+class FakeEngine:
+    """TEST DOUBLE (temporary): echoes; only used until bot.engine.session exists."""
+
+    def scenarios(self):
+        return [
+            {
+                "id": "test-scenario",
+                "title": "Testscenario",
+                "role": "klant",
+                "werkprocessen": ["2.3"],
+                "competencies": ["Klantgericht handelen"],
+                "difficulties": ["makkelijk", "gemiddeld", "moeilijk"],
+                "persona": {"name": "Jan de Vries", "company": "Drukkerij Vries"},
+                "briefing": "Je bent medewerker binnendienst. Jan belt over printers.",
+                "summary": {},
+            }
+        ]
+
+    def scenario(self, sid):
+        return next((s for s in self.scenarios() if s["id"] == sid), None)
+
+    def start(self, sid, difficulty, mode, seed=None):
+        from bot.web.engine import Turn
+
+        state = {"scenario": sid, "difficulty": difficulty or "gemiddeld", "mode": mode, "events": []}
+        return Turn(state, [{"speaker": "klant", "text": "Goedemorgen, met Jan."}], None, None, False)
+
+    def step(self, state, text):
+        import time
+
+        from bot.web.engine import Turn
+
+        time.sleep(0.002)
+        state = {**state, "events": [*state["events"], text]}
+        done = text.strip().lower() == "tot ziens"
+        return Turn(state, [{"speaker": "klant", "text": f"U zei: {text}"}], {"labels": ["groet"]}, "Vraag door.", done)
+
+    def finish(self, state):
+        return {"score": 50, "competencies": {"Klantgericht handelen": 50}, "checks": [], "feedback": [],
+                "missed_signals": [], "formula": "test"}
+
+    def progress(self, reports):
+        return {"Klantgericht handelen": {"attempts": [[i + 1, r["score"]] for i, r in enumerate(reports)]}}
+
+    def warm_up(self):
+        pass
+
+
+# --- the web app ----------------------------------------------------------------------
+
+@pytest.fixture()
+def make_client(tmp_path: Path, real_engine):
+    """Factory: a TestClient on a fresh app. Keyword arguments become Settings fields."""
+    from fastapi.testclient import TestClient
+
+    from bot.web.app import create_app
+    from bot.web.settings import Settings
+
+    clients = []
+
+    def factory(database_url: str | None = None, *, engine=None, base_url: str = "http://testserver", **overrides):
+        settings = Settings(
+            data_dir=tmp_path / "data",
+            database_url=database_url or f"sqlite:///{tmp_path / 'app.sqlite3'}",
+            warm_up=False,
+            **overrides,
+        )
+        app = create_app(settings, engine=engine or real_engine)
+        client = TestClient(app, base_url=base_url)
+        client.__enter__()
+        clients.append(client)
+        return client
+
+    yield factory
+    for c in clients:
+        c.__exit__(None, None, None)
+
+
+def guest(client, name: str = "Sanne") -> dict:
+    """Sign in as a guest; the client keeps the cookie and sends the CSRF header from now on."""
+    r = client.post("/api/v1/guest", json={"display_name": name})
+    assert r.status_code == 201, r.text
+    data = r.json()
+    client.headers["X-CSRF-Token"] = data["csrf_token"]
+    return data
+
+
+def chromium_path() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
