@@ -207,6 +207,31 @@ def test_every_sentence_comes_from_the_source(profile):
                 assert not sentence or _in_source(sentence, source), f"{part}: {sentence!r}"
 
 
+# Source lines that are headings or page furniture, not content (chapter 1 onwards).
+_SOURCE_HEADINGS = re.compile(
+    r"(\d(\.\d)? .*|Kerntaak.*|Beschrijving werkproces:|Competenties.*:|Resultaat:|Vakkennis en .*"
+    r"|Kennis van:?|Vaardighe.*:|BCP Commercieel medewerker binnendienst 2010 .*|http\S+"
+    r"|In dit hoofdstuk .*|kenmerkend voor het beroep\.|beschreven\. Daarnaast .*"
+    r"|resultaten die een werkproces moet opleveren)"
+)
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="the BCP source text is not on this machine")
+def test_nothing_of_the_source_is_left_out(profile):
+    """Every content line of the source from hoofdstuk 1 on is somewhere in the profile."""
+    ours = "".join(re.sub(r"\s+", "", text) for text in _strings(profile.to_json()))
+    lines = SEED.read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.strip() == "1 Algemene informatie over het beroep")
+    left_out = []
+    for number, line in enumerate(lines[start:], start + 1):
+        text = line.strip().removeprefix("- ").removeprefix("Bron: ")
+        if len(text) < 3 or _SOURCE_HEADINGS.fullmatch(text):
+            continue
+        if re.sub(r"\s+", "", text) not in ours:
+            left_out.append(f"{number}: {text}")
+    assert not left_out, "\n".join(left_out)
+
+
 # ---------------------------------------------------------------- API
 
 def test_lookups_and_errors(profile):
