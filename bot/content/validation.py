@@ -36,16 +36,15 @@ def locate(data: Any, loc: tuple) -> int | None:
     """Walk `loc` (a pydantic error location) through loaded YAML and return the deepest line."""
     node, line = data, line_of(data)
     for part in loc:
-        key_line = line_of(node, part)
-        if key_line:
-            line = key_line
+        # The key's (or item's) own line: an error about a value is shown where its key is
+        # written, not where a nested list or mapping under it happens to start.
+        line = line_of(node, part) or line_of(node) or line
         if isinstance(node, dict) and part in node:
             node = node[part]
         elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
             node = node[part]
         else:
             break
-        line = line_of(node) or line
     return line
 
 

@@ -75,3 +75,11 @@ def test_missing_file_is_a_content_error(tmp_path):
     with pytest.raises(ContentErrors) as caught:
         load_yaml(tmp_path / "bestaat-niet.yml")
     assert "niet gevonden" in str(caught.value)
+
+
+def test_unknown_key_with_a_list_value_is_reported_at_the_key(tmp_path):
+    path = write(tmp_path, "rol: klant\nproducten: []\nextra:\n  - een\n  - twee\n")
+    with pytest.raises(ContentErrors) as caught:
+        validate(Catalogue, load_yaml(path), path)
+    (error,) = caught.value.errors
+    assert error.line == 3 and "onbekend veld" in error.message
