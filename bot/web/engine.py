@@ -63,8 +63,19 @@ def scenario_info(sc: Any) -> dict[str, Any]:
             "company": getattr(persona, "company", None),
         },
         "briefing": getattr(sc, "briefing", "") or "",
+        "werkproces_titles": _werkproces_titles(getattr(sc, "werkprocessen", []) or []),
         "summary": summary,
     }
+
+
+def _werkproces_titles(codes: list[str]) -> dict[str, str]:
+    try:
+        from bot.bcp.loader import load_profile
+
+        profile = load_profile()
+        return {code: profile.werkproces(code).title for code in codes}
+    except Exception:  # noqa: BLE001 - titles are a courtesy; the codes are enough
+        return {}
 
 
 class RealEngine:

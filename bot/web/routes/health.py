@@ -8,7 +8,7 @@ from fastapi.responses import JSONResponse
 router = APIRouter(tags=["gezondheid"])
 
 
-@router.get("/healthz", summary="Leeft het proces?")
+@router.api_route("/healthz", methods=["GET", "HEAD"], summary="Leeft het proces?")
 def healthz() -> dict[str, str]:
     return {"status": "ok"}
 

@@ -16,12 +16,12 @@ def _page(name: str) -> HTMLResponse:
     return HTMLResponse((STATIC / name).read_text(encoding="utf-8"), headers={"cache-control": "no-cache"})
 
 
-@router.get("/")
+@router.api_route("/", methods=["GET", "HEAD"])
 def index() -> HTMLResponse:
     return _page("index.html")
 
 
-@router.get("/embed")
+@router.api_route("/embed", methods=["GET", "HEAD"])
 def embed() -> HTMLResponse:
     """The iframe URL for an LMS: the same chat, compact (the page reads ?embed=1 from its own URL)."""
     return _page("embed.html")
