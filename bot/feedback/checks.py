@@ -1,0 +1,427 @@
+"""The registry of rubric check KINDS.
+
+A rubric (YAML, domain/rubrics/) holds check *instances*; each names its kind with
+`soort:` and gives that kind's parameters. A kind is a pydantic model (the parameters,
+validated at load time) plus an `evaluate` function that reads a Conversation and returns
+an Outcome: a score in 0..1 (or None = niet van toepassing) and the observations (student
+turns) that led to it. Adding a kind = one model + one function + one registry line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from bot.feedback.conversation import Conversation, StudentTurn, signal_matches
+from bot.feedback.sources import competency_names
+from bot.labels import label_contract
+
+# Slots of contracts §3 that a rubric may read.
+KNOWN_SLOTS = (
+    "scenario", "difficulty", "seed", "mode", "interesse", "irritatie", "vertrouwen",
+    "open_bezwaren", "opgeloste_bezwaren", "gegeven_signalen", "gemiste_signalen", "afspraken",
+    "korting_gegeven", "korting_binnen_marge", "concessie_bij_eerste_bezwaar",
+    "offerte_controle", "briefing", "uitkomst", "beurt", "misverstanden",
+)
+
+
+# --- outcomes ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One piece of evidence: a student turn (or None) and how well it met the check (0..1)."""
+
+    turn: int | None
+    ok: float
+    signal: str | None = None
+    customer_quote: str | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    score: float | None  # 0..1, None = niet van toepassing
+    observations: tuple[Observation, ...] = field(default_factory=tuple)
+
+    @property
+    def applicable(self) -> bool:
+        return self.score is not None
+
+
+NOT_APPLICABLE = Outcome(None)
+
+
+# --- label validation helpers -------------------------------------------------------------
+
+
+def _check_moves(moves: list[str]) -> list[str]:
+    known = label_contract().moves
+    unknown = [m for m in moves if m not in known]
+    if unknown:
+        raise ValueError(f"onbekende zet: {', '.join(unknown)} (zie domain/labels.yml)")
+    return moves
+
+
+def _check_signals(patterns: list[str]) -> list[str]:
+    known = label_contract().signals
+    unknown = [p for p in patterns if not any(signal_matches(s, (p,)) for s in known)]
+    if unknown:
+        raise ValueError(f"onbekend signaal: {', '.join(unknown)} (zie domain/labels.yml)")
+    return patterns
+
+
+def _check_slot_path(path: str) -> str:
+    if path.split(".")[0] not in KNOWN_SLOTS:
+        raise ValueError(f"onbekend slot '{path.split('.')[0]}'; bekend zijn: {', '.join(KNOWN_SLOTS)}")
+    return path
+
+
+class SlotCondition(BaseModel):
+    """A condition on a slot value; `slot` may be a path into a dict slot (offerte_controle.correct)."""
+
+    model_config = ConfigDict(extra="forbid")
+    slot: str
+    is_: Any = Field(default=None, alias="is")
+    niet: Any = None
+    in_: list[Any] | None = Field(default=None, alias="in")
+    minimaal: float | None = None
+    maximaal: float | None = None
+    leeg: bool | None = None
+
+    _check_slot = field_validator("slot")(classmethod(lambda cls, v: _check_slot_path(v)))
+
+    @model_validator(mode="after")
+    def _one_condition(self) -> "SlotCondition":
+        given = [n for n in ("is_", "niet", "in_", "minimaal", "maximaal", "leeg") if n in self.model_fields_set]
+        if not given:
+            raise ValueError("geef een voorwaarde: is, niet, in, minimaal, maximaal of leeg")
+        return self
+
+    def value(self, conv: Conversation) -> Any:
+        return slot_value(conv, self.slot)
+
+    def holds(self, value: Any) -> bool:
+        fields = self.model_fields_set
+        if "leeg" in fields and bool(value) == self.leeg:
+            return False
+        if value is None:
+            return "leeg" in fields and self.leeg
+        if "is_" in fields and value != self.is_:
+            return False
+        if "niet" in fields and value == self.niet:
+            return False
+        if "in_" in fields and value not in (self.in_ or ()):
+            return False
+        try:
+            if self.minimaal is not None and float(value) < self.minimaal:
+                return False
+            if self.maximaal is not None and float(value) > self.maximaal:
+                return False
+        except (TypeError, ValueError):
+            return False
+        return True
+
+
+def slot_value(conv: Conversation, path: str) -> Any:
+    parts = path.split(".")
+    value: Any = conv.slots.get(parts[0])
+    for part in parts[1:]:
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+class Applicability(BaseModel):
+    """`alleen_als`: the check only counts when all given conditions hold (else niet van toepassing)."""
+
+    model_config = ConfigDict(extra="forbid")
+    signaal: list[str] | None = None  # the customer gave one of these signals
+    zet: list[str] | None = None  # the student made one of these moves
+    slot: SlotCondition | None = None
+
+    _signals = field_validator("signaal")(classmethod(lambda cls, v: v and _check_signals(v)))
+    _moves = field_validator("zet")(classmethod(lambda cls, v: v and _check_moves(v)))
+
+    def holds(self, conv: Conversation) -> bool:
+        if self.signaal and not conv.utterances_with(self.signaal):
+            return False
+        if self.zet and not conv.turns_with(self.zet):
+            return False
+        if self.slot and not self.slot.holds(self.slot.value(conv)):
+            return False
+        return True
+
+
+# --- the common part of every check -----------------------------------------------------
+
+
+class CheckBase(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    tekst: str = Field(min_length=3)
+    soort: str
+    schaal: Literal["ja_nee", "0-3"] = "ja_nee"
+    gewicht: float = Field(default=1.0, gt=0)
+    competenties: list[str] = Field(min_length=1)
+    werkprocessen: list[str] = Field(default_factory=list)
+    resultaat: str | None = None
+    alleen_als: Applicability | None = None
+
+    @field_validator("competenties")
+    @classmethod
+    def _known_competencies(cls, value: list[str]) -> list[str]:
+        names = competency_names()
+        unknown = [c for c in value if c not in names]
+        if unknown:
+            raise ValueError(
+                f"onbekende competentie: {'; '.join(unknown)} (gebruik de namen uit profile/competenties.yml)"
+            )
+        return value
+
+    @field_validator("werkprocessen")
+    @classmethod
+    def _werkproces_codes(cls, value: list[str]) -> list[str]:
+        bad = [w for w in value if not _is_werkproces_code(w)]
+        if bad:
+            raise ValueError(f"werkproces moet een code als '2.3' zijn: {', '.join(map(str, bad))}")
+        return [str(w) for w in value]
+
+    @property
+    def max_points(self) -> int:
+        return 1 if self.schaal == "ja_nee" else 3
+
+
+def _is_werkproces_code(value: Any) -> bool:
+    import re
+
+    return isinstance(value, str) and re.fullmatch(r"\d\.\d", value) is not None
+
+
+# --- kinds ------------------------------------------------------------------------------
+
+
+class ReactieOpSignaal(CheckBase):
+    """Every time the customer gave one of `signalen`, did the student's reply (within
+    `binnen_beurten` turns) contain one of `zetten` and none of `verboden`? Without
+    `zetten`/`verboden` the recogniser's reaction verdict counts (goed 1, matig ½, fout 0)."""
+
+    signalen: list[str] = Field(min_length=1)
+    zetten: list[str] = Field(default_factory=list)
+    verboden: list[str] = Field(default_factory=list)
+    binnen_beurten: int = Field(default=1, ge=1, le=5)
+
+    _signals = field_validator("signalen")(classmethod(lambda cls, v: _check_signals(v)))
+    _moves = field_validator("zetten", "verboden")(classmethod(lambda cls, v: _check_moves(v)))
+
+
+def _reply_ok(spec: ReactieOpSignaal, replies: list[StudentTurn]) -> tuple[float, StudentTurn]:
+    first = replies[0]
+    if spec.verboden:
+        for turn in replies:
+            if turn.has_any(spec.verboden):
+                return 0.0, turn
+    if spec.zetten:
+        for turn in replies:
+            if turn.has_any(spec.zetten):
+                return 1.0, turn
+        return 0.0, first
+    verdict = (first.reaction or {}).get("verdict")
+    return {"goed": 1.0, "matig": 0.5}.get(verdict, 0.0), first
+
+
+def evaluate_reactie_op_signaal(spec: ReactieOpSignaal, conv: Conversation) -> Outcome:
+    observations = []
+    for utterance in conv.utterances_with(spec.signalen):
+        start = utterance.before_turn + 1
+        replies = [t for t in conv.turns[start - 1 : start - 1 + spec.binnen_beurten]]
+        if not replies:
+            continue  # the conversation ended on this signal
+        ok, turn = _reply_ok(spec, replies)
+        signal = next(s for s in utterance.signals if signal_matches(s, spec.signalen))
+        observations.append(Observation(turn.number, ok, signal, utterance.text))
+    if not observations:
+        return NOT_APPLICABLE
+    return Outcome(sum(o.ok for o in observations) / len(observations), tuple(observations))
+
+
+class ZetAanwezig(CheckBase):
+    """The student made one of `zetten` (at least `minimaal` times, within the first
+    `binnen_beurten` turns when given)."""
+
+    zetten: list[str] = Field(min_length=1)
+    minimaal: int = Field(default=1, ge=1)
+    binnen_beurten: int | None = Field(default=None, ge=1)
+
+    _moves = field_validator("zetten")(classmethod(lambda cls, v: _check_moves(v)))
+
+
+def evaluate_zet_aanwezig(spec: ZetAanwezig, conv: Conversation) -> Outcome:
+    if not conv.turns:
+        return NOT_APPLICABLE
+    window = conv.turns[: spec.binnen_beurten] if spec.binnen_beurten else conv.turns
+    found = [t for t in window if t.has_any(spec.zetten)]
+    if found:
+        score = min(1.0, len(found) / spec.minimaal)
+        return Outcome(score, tuple(Observation(t.number, 1.0) for t in found))
+    # Point at the turn where it was expected: the first turn for an opening move.
+    where = window[0].number if spec.binnen_beurten else None
+    return Outcome(0.0, (Observation(where, 0.0),))
+
+
+class ZetAfwezig(CheckBase):
+    """The student avoided all of `zetten`; each occurrence costs a third."""
+
+    zetten: list[str] = Field(min_length=1)
+
+    _moves = field_validator("zetten")(classmethod(lambda cls, v: _check_moves(v)))
+
+
+def evaluate_zet_afwezig(spec: ZetAfwezig, conv: Conversation) -> Outcome:
+    if not conv.turns:
+        return NOT_APPLICABLE
+    offending = [t for t in conv.turns if t.has_any(spec.zetten)]
+    if not offending:
+        return Outcome(1.0, (Observation(None, 1.0),))
+    score = max(0.0, 1.0 - len(offending) / 3)
+    return Outcome(score, tuple(Observation(t.number, 0.0, customer_quote=t.customer_quote) for t in offending))
+
+
+class ZetVoorZet(CheckBase):
+    """Before the first of `daarna` the student made one of `eerst` — after each signal in
+    `na_signaal` when given (each occurrence is judged separately), else in the whole
+    conversation. Same turn counts when `zelfde_beurt_telt`."""
+
+    eerst: list[str] = Field(min_length=1)
+    daarna: list[str] = Field(min_length=1)
+    na_signaal: list[str] = Field(default_factory=list)
+    zelfde_beurt_telt: bool = True
+
+    _moves = field_validator("eerst", "daarna")(classmethod(lambda cls, v: _check_moves(v)))
+    _signals = field_validator("na_signaal")(classmethod(lambda cls, v: v and _check_signals(v)))
+
+
+def _segments(spec: ZetVoorZet, conv: Conversation) -> list[tuple[list[StudentTurn], Any]]:
+    if not spec.na_signaal:
+        return [(list(conv.turns), None)]
+    anchors = conv.utterances_with(spec.na_signaal)
+    segments = []
+    for i, anchor in enumerate(anchors):
+        end = anchors[i + 1].before_turn if i + 1 < len(anchors) else len(conv.turns)
+        turns = list(conv.turns[anchor.before_turn : end])
+        if turns:
+            segments.append((turns, anchor))
+    return segments
+
+
+def evaluate_zet_voor_zet(spec: ZetVoorZet, conv: Conversation) -> Outcome:
+    observations = []
+    for turns, anchor in _segments(spec, conv):
+        signal = quote = None
+        if anchor is not None:
+            signal = next(s for s in anchor.signals if signal_matches(s, spec.na_signaal))
+            quote = anchor.text
+        later = next((t for t in turns if t.has_any(spec.daarna)), None)
+        if later is None:
+            first = next((t for t in turns if t.has_any(spec.eerst)), None)
+            if first is not None:
+                observations.append(Observation(first.number, 1.0, signal, quote))
+            continue
+        before = [t for t in turns if t.number < later.number]
+        ok = any(t.has_any(spec.eerst) for t in before) or (
+            spec.zelfde_beurt_telt and later.has_any(spec.eerst)
+        )
+        observations.append(Observation(later.number, 1.0 if ok else 0.0, signal, quote))
+    if not observations:
+        return NOT_APPLICABLE
+    return Outcome(sum(o.ok for o in observations) / len(observations), tuple(observations))
+
+
+class SlotVoorwaarde(CheckBase):
+    """A slot the actions set (contracts §3) meets `voorwaarde`; with `als_fractie` the
+    slot value itself (0..1) is the score. Niet van toepassing while the slot is empty.
+    `bewijs_zet`: point at the last student turn with one of these moves."""
+
+    voorwaarde: SlotCondition | None = None
+    als_fractie: str | None = None  # slot path whose 0..1 value is the score
+    bewijs_zet: list[str] = Field(default_factory=list)
+
+    _moves = field_validator("bewijs_zet")(classmethod(lambda cls, v: _check_moves(v)))
+    _fraction = field_validator("als_fractie")(classmethod(lambda cls, v: v and _check_slot_path(v)))
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> "SlotVoorwaarde":
+        if (self.voorwaarde is None) == (self.als_fractie is None):
+            raise ValueError("geef precies één van: voorwaarde, als_fractie")
+        return self
+
+
+def _evidence_turn(spec: SlotVoorwaarde, conv: Conversation) -> int | None:
+    if spec.bewijs_zet:
+        found = conv.turns_with(spec.bewijs_zet)
+        if found:
+            return found[-1].number
+    root = (spec.als_fractie or spec.voorwaarde.slot).split(".")[0]
+    value = conv.slots.get(root)
+    if isinstance(value, dict) and isinstance(value.get("turn"), (int, float)):
+        return int(value["turn"])
+    return None
+
+
+def evaluate_slot_voorwaarde(spec: SlotVoorwaarde, conv: Conversation) -> Outcome:
+    if spec.als_fractie:
+        value = slot_value(conv, spec.als_fractie)
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            return NOT_APPLICABLE
+        score = min(1.0, max(0.0, float(value)))
+    else:
+        value = spec.voorwaarde.value(conv)
+        if value is None and not spec.voorwaarde.leeg:
+            return NOT_APPLICABLE
+        score = 1.0 if spec.voorwaarde.holds(value) else 0.0
+    return Outcome(score, (Observation(_evidence_turn(spec, conv), score),))
+
+
+class LaatsteBeurtZet(CheckBase):
+    """One of the last `laatste` student turns contains one of `zetten` (how the student
+    closed the conversation)."""
+
+    zetten: list[str] = Field(min_length=1)
+    laatste: int = Field(default=2, ge=1, le=5)
+
+    _moves = field_validator("zetten")(classmethod(lambda cls, v: _check_moves(v)))
+
+
+def evaluate_laatste_beurt_zet(spec: LaatsteBeurtZet, conv: Conversation) -> Outcome:
+    if not conv.turns:
+        return NOT_APPLICABLE
+    tail = conv.turns[-spec.laatste :]
+    found = [t for t in tail if t.has_any(spec.zetten)]
+    if found:
+        return Outcome(1.0, (Observation(found[-1].number, 1.0),))
+    return Outcome(0.0, (Observation(tail[-1].number, 0.0),))
+
+
+# --- registry ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckKind:
+    model: type[CheckBase]
+    evaluate: Callable[[Any, Conversation], Outcome]
+
+
+KINDS: dict[str, CheckKind] = {
+    "reactie_op_signaal": CheckKind(ReactieOpSignaal, evaluate_reactie_op_signaal),
+    "zet_aanwezig": CheckKind(ZetAanwezig, evaluate_zet_aanwezig),
+    "zet_afwezig": CheckKind(ZetAfwezig, evaluate_zet_afwezig),
+    "zet_voor_zet": CheckKind(ZetVoorZet, evaluate_zet_voor_zet),
+    "slot_voorwaarde": CheckKind(SlotVoorwaarde, evaluate_slot_voorwaarde),
+    "laatste_beurt_zet": CheckKind(LaatsteBeurtZet, evaluate_laatste_beurt_zet),
+}
+
+
+def run_check(spec: CheckBase, conv: Conversation) -> Outcome:
+    if spec.alleen_als is not None and not spec.alleen_als.holds(conv):
+        return NOT_APPLICABLE
+    return KINDS[spec.soort].evaluate(spec, conv)

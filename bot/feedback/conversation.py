@@ -1,0 +1,158 @@
+"""A read-only view of a tracker (list of Rasa events) for the rubric checks.
+
+Student turns are numbered 1, 2, 3 ... in the order the student typed them. Every
+customer/supplier utterance is attached to the student turn that answers it, so a check
+can ask "what did the student say right after this signal?" without walking events.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+from typing import Any, Iterable
+
+DEFAULT_MODE = "oefenen"
+EXAM_MODE = "toets"
+
+
+@dataclass(frozen=True)
+class Utterance:
+    """One thing the customer (or supplier) said."""
+
+    text: str
+    speaker: str
+    signals: tuple[str, ...]
+    before_turn: int  # student turns that came before it; the reply is turn before_turn + 1
+
+
+@dataclass(frozen=True)
+class StudentTurn:
+    number: int  # 1-based
+    text: str
+    labels: frozenset[str]
+    reaction: dict | None
+    entities: tuple[dict, ...]
+    answers: tuple[Utterance, ...]  # what the customer said since the previous student turn
+
+    @property
+    def signals(self) -> tuple[str, ...]:
+        """Signals this turn answers, in order, without duplicates."""
+        seen: list[str] = []
+        for utterance in self.answers:
+            for signal in utterance.signals:
+                if signal not in seen:
+                    seen.append(signal)
+        return tuple(seen)
+
+    def has_any(self, moves: Iterable[str]) -> bool:
+        return any(move in self.labels for move in moves)
+
+    @property
+    def customer_quote(self) -> str | None:
+        """The customer's sentence this turn answers (the last one carrying a signal, else the last)."""
+        for utterance in reversed(self.answers):
+            if utterance.signals:
+                return utterance.text
+        return self.answers[-1].text if self.answers else None
+
+
+@dataclass(frozen=True)
+class Conversation:
+    turns: tuple[StudentTurn, ...]
+    utterances: tuple[Utterance, ...]
+    slots: dict[str, Any] = field(default_factory=dict)
+    session: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def mode(self) -> str:
+        return str(self.slots.get("mode") or self.session.get("mode") or DEFAULT_MODE)
+
+    @property
+    def scenario_id(self) -> str | None:
+        value = self.slots.get("scenario") or self.session.get("scenario")
+        return str(value) if value else None
+
+    def turn(self, number: int | None) -> StudentTurn | None:
+        if number is None or not 1 <= number <= len(self.turns):
+            return None
+        return self.turns[number - 1]
+
+    def reply_to(self, utterance: Utterance) -> StudentTurn | None:
+        return self.turn(utterance.before_turn + 1)
+
+    def utterances_with(self, patterns: Iterable[str]) -> list[Utterance]:
+        patterns = tuple(patterns)
+        return [u for u in self.utterances if any(signal_matches(s, patterns) for s in u.signals)]
+
+    def turns_with(self, moves: Iterable[str]) -> list[StudentTurn]:
+        moves = tuple(moves)
+        return [t for t in self.turns if t.has_any(moves)]
+
+
+def signal_matches(signal: str, patterns: Iterable[str]) -> bool:
+    """`koopsignaal.*` matches every koopsignaal; a plain name matches itself."""
+    return any(fnmatchcase(signal, pattern) for pattern in patterns)
+
+
+def _is_command(text: str) -> bool:
+    # Rasa button syntax (/intent{...}) is a click, not something the student said.
+    return text.startswith("/")
+
+
+def read_events(events: Iterable[dict]) -> Conversation:
+    turns: list[StudentTurn] = []
+    pending: list[Utterance] = []
+    slots: dict[str, Any] = {}
+    session: dict[str, Any] = {}
+
+    for event in events or ():
+        kind = event.get("event")
+        if kind == "session_started":
+            session.update(event.get("metadata") or {})
+        elif kind == "restart":
+            turns, pending, slots = [], [], {}
+        elif kind == "slot":
+            slots[event.get("name")] = event.get("value")
+        elif kind == "bot":
+            meta = event.get("metadata") or {}
+            text = event.get("text") or ""
+            if not text:
+                continue
+            utterance = Utterance(
+                text=text,
+                speaker=str(meta.get("speaker") or "klant"),
+                signals=tuple(meta.get("labels") or ()),
+                before_turn=len(turns),
+            )
+            pending.append(utterance)
+        elif kind == "user":
+            text = (event.get("text") or "").strip()
+            if not text or _is_command(text):
+                continue
+            parse = event.get("parse_data") or {}
+            answers = tuple(pending)
+            if not any(u.signals for u in answers) and parse.get("previous_signals"):
+                # The engine did not annotate the bot event; fall back to what the recogniser saw.
+                quote = answers[-1].text if answers else ""
+                answers = answers[:-1] + (
+                    Utterance(quote, answers[-1].speaker if answers else "klant",
+                              tuple(parse["previous_signals"]), len(turns)),
+                )
+            turns.append(
+                StudentTurn(
+                    number=len(turns) + 1,
+                    text=text,
+                    labels=frozenset(parse.get("labels") or ()),
+                    reaction=parse.get("reaction") or None,
+                    entities=tuple(parse.get("entities") or ()),
+                    answers=answers,
+                )
+            )
+            pending = []
+        elif kind == "rewind" and turns:
+            # Rasa's rewind undoes the last user message.
+            dropped = turns.pop()
+            pending = list(dropped.answers)
+
+    utterances = [u for turn in turns for u in turn.answers] + pending
+    return Conversation(tuple(turns), tuple(utterances), slots, session)

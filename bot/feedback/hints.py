@@ -1,0 +1,70 @@
+"""turn_hint(events, scenario): a short Dutch hint about the last student turn.
+
+The rules live in domain/feedback/hints.yml (first matching rule wins). The rubric decides
+whether hints show automatically or only on request in practice mode; in exam mode
+(`mode` = `toets`) there are never hints.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.feedback.conversation import EXAM_MODE, StudentTurn, read_events, signal_matches
+from bot.feedback.rubric import resolve
+from bot.feedback.sources import scenario_info
+from bot.feedback.texts import HintRule, choose, fill, load_feedback_texts
+
+
+def _matches(rule: HintRule, turn: StudentTurn) -> str | None | bool:
+    """False when the rule does not apply; otherwise the matched signal (or None)."""
+    cond = rule.als
+    if cond.beurt is not None and turn.number != cond.beurt:
+        return False
+    if cond.zet and not turn.has_any(cond.zet):
+        return False
+    if cond.geen_zet and turn.has_any(cond.geen_zet):
+        return False
+    if cond.oordeel and (turn.reaction or {}).get("verdict") not in cond.oordeel:
+        return False
+    signal = None
+    if cond.signaal:
+        signal = next((s for s in turn.signals if signal_matches(s, cond.signaal)), None)
+        if signal is None:
+            return False
+    return signal
+
+
+def hint_policy(scenario: Any = None, events: list[dict] | None = None) -> str | None:
+    """`automatisch`, `op_verzoek`, or None in exam mode (no hints at all)."""
+    conv = read_events(events or [])
+    if conv.mode == EXAM_MODE:
+        return None
+    return resolve(scenario_info(scenario, conv.scenario_id)).hints
+
+
+def turn_hint(events: list[dict], scenario: Any = None, on_request: bool = False) -> str | None:
+    """Hint about the last student turn, or None (exam mode, nothing to say, or the rubric
+    wants hints only on request and `on_request` is False)."""
+    conv = read_events(events)
+    if conv.mode == EXAM_MODE or not conv.turns:
+        return None
+    info = scenario_info(scenario, conv.scenario_id)
+    if resolve(info).hints == "op_verzoek" and not on_request:
+        return None
+    texts = load_feedback_texts()
+    turn = conv.turns[-1]
+    for rule in texts.hints:
+        signal = _matches(rule, turn)
+        if signal is False:
+            continue
+        quote = None
+        if signal:
+            quote = next((u.text for u in reversed(turn.answers) if signal in u.signals), None)
+        return fill(
+            choose(rule.teksten, rule.id, turn.number),
+            zin=turn.text,
+            klantzin=quote or turn.customer_quote,
+            signaal=texts.signal_name(signal) if signal else None,
+            klant=info.persona or "de klant",
+        )
+    return None

@@ -1,0 +1,248 @@
+"""build_report(events, scenario): rubric checks -> scores, feedback items, missed signals.
+
+Pure and deterministic: no clock, no randomness, stable ordering.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from bot.feedback.checks import CheckBase, Outcome, run_check
+from bot.feedback.conversation import Conversation, read_events, signal_matches
+from bot.feedback.rubric import resolve
+from bot.feedback.sources import ScenarioInfo, competency_names, scenario_info
+from bot.feedback.texts import REWRITES, FeedbackTexts, choose, fill, load_feedback_texts
+
+FOCUS_WEIGHT = 2
+PASS_POINTS_0_3 = 2
+MAX_IMPROVEMENTS_PER_CHECK = 2
+
+FORMULA = (
+    "Per check: punten/maximum (ja/nee: 1 of 0 uit 1; schaal 0-3: punten uit 3). "
+    "Competentie = 100 × Σ(gewicht × punten/maximum) / Σ gewicht over de checks die van "
+    "toepassing waren en aan die competentie gekoppeld zijn; null als er geen enkele van "
+    "toepassing was. Totaalscore = gewogen gemiddelde van de waargenomen competenties, "
+    f"gewicht {FOCUS_WEIGHT} voor de competenties van het scenario (focus), 1 voor de andere; "
+    "afgerond op een geheel getal (half naar boven)."
+)
+
+
+def round_half_up(value: float) -> int:
+    return int(Decimal(str(value)).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+
+def points_of(check: CheckBase, outcome: Outcome) -> int | None:
+    if outcome.score is None:
+        return None
+    if check.schaal == "ja_nee":
+        return 1 if outcome.score >= 1.0 else 0
+    return round_half_up(outcome.score * 3)
+
+
+def passed_of(check: CheckBase, points: int | None) -> bool | None:
+    if points is None:
+        return None
+    return points == 1 if check.schaal == "ja_nee" else points >= PASS_POINTS_0_3
+
+
+def _focus(info: ScenarioInfo, werkprocessen: tuple[str, ...]) -> tuple[str, ...]:
+    if info.competencies:
+        return info.competencies
+    from bot.feedback.sources import werkproces_competencies
+
+    found: list[str] = []
+    for code in werkprocessen:
+        for name in werkproces_competencies(code) or ():
+            if name not in found:
+                found.append(name)
+    return tuple(found)
+
+
+def _main_competency(check: CheckBase, focus: tuple[str, ...]) -> str:
+    return next((c for c in check.competenties if c in focus), check.competenties[0])
+
+
+def _exact_competency_scores(rows: list[tuple[CheckBase, int | None]]) -> dict[str, float]:
+    totals: dict[str, list[float]] = {}
+    for check, points in rows:
+        if points is None:
+            continue
+        for name in check.competenties:
+            acc = totals.setdefault(name, [0.0, 0.0])
+            acc[0] += check.gewicht * points / check.max_points
+            acc[1] += check.gewicht
+    return {name: 100 * a / w for name, (a, w) in totals.items()}
+
+
+def score_competencies(exact: dict[str, float]) -> dict[str, int | None]:
+    """All BCP competencies in profile order; null when not observed."""
+    return {name: (round_half_up(exact[name]) if name in exact else None) for name in competency_names()}
+
+
+def overall_score(exact: dict[str, float], focus: tuple[str, ...]) -> int | None:
+    if not exact:
+        return None
+    weighted = sum(score * (FOCUS_WEIGHT if name in focus else 1) for name, score in exact.items())
+    weights = sum(FOCUS_WEIGHT if name in focus else 1 for name in exact)
+    return round_half_up(weighted / weights)
+
+
+# --- feedback items -----------------------------------------------------------------------------
+
+
+def _item(conv: Conversation, texts: FeedbackTexts, check: CheckBase, kind: str, observation,
+          competency: str, persona: str | None) -> dict[str, Any]:
+    entry = texts.checks[check.id]
+    turn = conv.turn(observation.turn)
+    values = {
+        "zin": turn.text if turn else None,
+        "klantzin": observation.customer_quote or (turn.customer_quote if turn else None),
+        "signaal": texts.signal_name(observation.signal) if observation.signal else None,
+        "klant": persona or "de klant",
+    }
+    number = observation.turn
+    variants = entry.goed if kind == "goed" else entry.verbeterpunt
+    suggestion = None
+    if kind == "verbeterpunt":
+        if entry.herschrijf and turn is not None:
+            rewritten = REWRITES[entry.herschrijf](turn.text)
+            suggestion = rewritten if rewritten != turn.text else None
+        if suggestion is None:
+            options = entry.suggestie_per_signaal.get(observation.signal or "") or entry.suggestie
+            suggestion = fill(choose(options, check.id, "suggestie", number), **values)
+    return {
+        "turn": number,
+        "quote": turn.text if turn else None,
+        "text": fill(choose(variants, check.id, kind, number), **values),
+        "suggestion": suggestion,
+        "competency": competency,
+        "kind": kind,
+        "check": check.id,
+        "customer_quote": values["klantzin"],
+    }
+
+
+def _feedback_for(conv, texts, check, outcome, points, competency, persona) -> list[dict[str, Any]]:
+    if outcome.score is None or check.id not in texts.checks:
+        return []
+    items = []
+    good = [o for o in outcome.observations if o.ok >= 1.0]
+    bad = [o for o in outcome.observations if o.ok < 1.0]
+    if good and (passed_of(check, points) or any(o.turn is not None for o in good)):
+        with_turn = [o for o in good if o.turn is not None]
+        items.append(_item(conv, texts, check, "goed", (with_turn or good)[0], competency, persona))
+    for observation in bad[:MAX_IMPROVEMENTS_PER_CHECK]:
+        items.append(_item(conv, texts, check, "verbeterpunt", observation, competency, persona))
+    return items
+
+
+# --- missed signals -----------------------------------------------------------------------------
+
+_LSD = ("begrip_tonen", "doorvragen", "samenvatten")
+_CLOSING = ("afsluitvraag", "toezegging")
+
+
+def _missed(conv: Conversation, texts: FeedbackTexts) -> list[dict[str, Any]]:
+    missed: list[dict[str, Any]] = []
+    seen: set[tuple[int, str]] = set()
+    for utterance in conv.utterances:
+        reply = conv.reply_to(utterance)
+        if reply is None:
+            continue
+        verdict = (reply.reaction or {}).get("verdict")
+        for signal in utterance.signals:
+            if signal_matches(signal, ("koopsignaal.*",)):
+                # The recogniser's verdict decides; without one, the moves do.
+                lost = verdict != "goed" if verdict else not reply.has_any(_CLOSING)
+                kind = "koopsignaal_gemist"
+            elif signal_matches(signal, ("weerstand.*",)):
+                lost = verdict == "fout" or (verdict != "goed" and not reply.has_any(_LSD))
+                kind = "bezwaar_niet_behandeld"
+            elif signal == "klacht":
+                lost = verdict == "fout" or (verdict != "goed" and not reply.has_any(("excuses", "begrip_tonen")))
+                kind = "klacht_niet_behandeld"
+            else:
+                continue
+            if lost and (reply.number, signal) not in seen:
+                seen.add((reply.number, signal))
+                missed.append({
+                    "turn": reply.number, "signal": signal, "quote": utterance.text,
+                    "reply": reply.text, "kind": kind, "name": texts.signal_name(signal),
+                })
+    # Signals the engine recorded as missed that the replies above did not show.
+    for entry in conv.slots.get("gemiste_signalen") or ():
+        if not isinstance(entry, dict) or not entry.get("signal"):
+            continue
+        number = entry.get("turn")
+        number = int(number) if isinstance(number, (int, float)) else None
+        key = (number, entry["signal"])
+        if key in seen:
+            continue
+        seen.add(key)
+        turn = conv.turn(number)
+        missed.append({
+            "turn": number, "signal": entry["signal"],
+            "quote": turn.customer_quote if turn else None, "reply": turn.text if turn else None,
+            "kind": "gemist_volgens_klant", "name": texts.signal_name(entry["signal"]),
+        })
+    missed.sort(key=lambda m: (m["turn"] if m["turn"] is not None else 10**6, m["signal"]))
+    return missed
+
+
+# --- the report ---------------------------------------------------------------------------------
+
+
+def build_report(events: list[dict], scenario: Any = None) -> dict[str, Any]:
+    conv = read_events(events)
+    info = scenario_info(scenario, conv.scenario_id)
+    rubric = resolve(info)
+    texts = load_feedback_texts()
+    focus = _focus(info, rubric.werkprocessen)
+
+    rows: list[tuple[CheckBase, int | None]] = []
+    checks_out: list[dict[str, Any]] = []
+    feedback: list[tuple[int, int, dict[str, Any]]] = []
+    for order, check in enumerate(rubric.checks):
+        outcome = run_check(check, conv)
+        points = points_of(check, outcome)
+        rows.append((check, points))
+        evidence = next((o.turn for o in outcome.observations if o.ok < 1.0 and o.turn is not None), None)
+        if evidence is None:
+            evidence = next((o.turn for o in outcome.observations if o.turn is not None), None)
+        turn = conv.turn(evidence)
+        checks_out.append({
+            "id": check.id,
+            "text": check.tekst,
+            "passed": passed_of(check, points),
+            "points": points,
+            "max": check.max_points,
+            "weight": check.gewicht,
+            "evidence_turn": evidence,
+            "quote": turn.text if turn else None,
+            "competencies": list(check.competenties),
+            "werkprocessen": list(check.werkprocessen or rubric.werkprocessen),
+            "resultaat": check.resultaat,
+            "kind": check.soort,
+        })
+        competency = _main_competency(check, focus)
+        for item in _feedback_for(conv, texts, check, outcome, points, competency, info.persona):
+            feedback.append((item["turn"] if item["turn"] is not None else 10**6, order, item))
+
+    feedback.sort(key=lambda entry: (entry[0], entry[1], entry[2]["kind"] != "goed"))
+    exact = _exact_competency_scores(rows)
+    return {
+        "scenario": info.id,
+        "mode": conv.mode,
+        "werkprocessen": list(rubric.werkprocessen),
+        "rubrics": list(rubric.ids),
+        "turns": len(conv.turns),
+        "score": overall_score(exact, focus),
+        "formula": FORMULA,
+        "focus_competencies": list(focus),
+        "competencies": score_competencies(exact),
+        "checks": checks_out,
+        "feedback": [item for _, _, item in feedback],
+        "missed_signals": _missed(conv, texts),
+        "outcome": conv.slots.get("uitkomst"),
+    }

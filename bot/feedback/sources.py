@@ -1,0 +1,152 @@
+"""What feedback needs from other parts: BCP names, werkproces links, scenario facts.
+
+Everything goes through the public APIs of `bot.bcp` (contracts: competency_names,
+load_profile().werkproces(code)) and `bot.scenarios` (contracts §4). The fallbacks below
+are TEMPORARY SHIMS for the hours in which those packages are still being written; they
+are used only when the import fails, never to override real data.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+# TEMPORARY SHIM: the 11 competency names of the BCP in profile order, used only when
+# bot.bcp cannot be imported yet. profile/competenties.yml is the source of truth.
+_FALLBACK_COMPETENCIES = (
+    "Samenwerken en overleggen",
+    "Presenteren",
+    "Formuleren en rapporteren",
+    "Op de behoeften en verwachtingen van de klant richten",
+    "Instructies en procedures opvolgen",
+    "Overtuigen en beïnvloeden",
+    "Analyseren",
+    "Plannen en organiseren",
+    "Onderzoeken",
+    "Ondernemend en commercieel handelen",
+    "Vakdeskundigheid toepassen",
+)
+
+
+@lru_cache(maxsize=1)
+def competency_names() -> tuple[str, ...]:
+    try:
+        from bot.bcp import competency_names as names
+    except ImportError:
+        return _FALLBACK_COMPETENCIES
+    return tuple(names())
+
+
+def _profile():
+    try:
+        from bot.bcp import load_profile
+    except ImportError:
+        return None
+    try:
+        return load_profile()
+    except Exception:  # noqa: BLE001 - a broken profile is reported by its own validator
+        return None
+
+
+def _werkproces(code: str) -> Any:
+    profile = _profile()
+    if profile is None:
+        return None
+    try:
+        return profile.werkproces(code)
+    except (KeyError, LookupError, ValueError):
+        return False  # profile loaded, code unknown
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def _names(items: Any) -> list[str]:
+    out = []
+    for item in items or ():
+        name = item if isinstance(item, str) else getattr(item, "name", None) or getattr(item, "naam", None)
+        if name:
+            out.append(str(name))
+    return out
+
+
+def werkproces_known(code: str) -> bool | None:
+    """True/False when the profile can tell; None when the profile is not available."""
+    found = _werkproces(code)
+    if found is None:
+        return None
+    return found is not False
+
+
+def werkproces_competencies(code: str) -> tuple[str, ...] | None:
+    found = _werkproces(code)
+    if not found:
+        return None
+    for attr in ("competencies", "competenties"):
+        if hasattr(found, attr):
+            return tuple(_names(getattr(found, attr)))
+    return None
+
+
+def werkproces_results(code: str) -> tuple[str, ...] | None:
+    found = _werkproces(code)
+    if not found:
+        return None
+    for attr in ("results", "resultaten", "resultaat"):
+        if hasattr(found, attr):
+            value = getattr(found, attr)
+            if isinstance(value, str):
+                return (value,)
+            return tuple(str(v if isinstance(v, str) else getattr(v, "text", v)) for v in value or ())
+    return None
+
+
+def normalise(text: str) -> str:
+    return re.sub(r"[^0-9a-zà-ÿ]+", "", text.lower())
+
+
+# --- scenarios ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScenarioInfo:
+    id: str | None
+    werkprocessen: tuple[str, ...]
+    competencies: tuple[str, ...]
+    rubric: str | None
+    persona: str | None
+
+
+def scenario_info(scenario: Any, fallback_id: str | None = None) -> ScenarioInfo:
+    """Accept a Scenario object (contracts §4), a dict, an id, or None (then the tracker's id)."""
+    if scenario is None and fallback_id:
+        scenario = fallback_id
+    if isinstance(scenario, str):
+        try:
+            from bot.scenarios import get_scenario
+
+            scenario = get_scenario(scenario)
+        except (ImportError, KeyError):
+            # TEMPORARY SHIM until bot.scenarios exists: the id starts with the werkproces.
+            match = re.match(r"(\d\.\d)", scenario)
+            return ScenarioInfo(scenario, (match.group(1),) if match else (), (), None, None)
+    if scenario is None:
+        return ScenarioInfo(None, (), (), None, None)
+
+    def get(name: str, default: Any = None) -> Any:
+        if isinstance(scenario, dict):
+            return scenario.get(name, default)
+        return getattr(scenario, name, default)
+
+    persona = get("persona")
+    persona_name = None
+    if persona is not None:
+        persona_name = persona.get("name") if isinstance(persona, dict) else getattr(persona, "name", None)
+    return ScenarioInfo(
+        id=get("id"),
+        werkprocessen=tuple(str(w) for w in (get("werkprocessen") or ())),
+        competencies=tuple(_names(get("competencies") or ())),
+        rubric=get("rubric") or None,
+        persona=persona_name,
+    )
