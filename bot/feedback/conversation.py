@@ -63,13 +63,18 @@ class Conversation:
     slots: dict[str, Any] = field(default_factory=dict)
     session: dict[str, Any] = field(default_factory=dict)
 
+    def _meta(self, key: str) -> Any:
+        started = self.slots.get("session_started_metadata")
+        started = started if isinstance(started, dict) else {}
+        return self.slots.get(key) or self.session.get(key) or started.get(key)
+
     @property
     def mode(self) -> str:
-        return str(self.slots.get("mode") or self.session.get("mode") or DEFAULT_MODE)
+        return str(self._meta("mode") or DEFAULT_MODE)
 
     @property
     def scenario_id(self) -> str | None:
-        value = self.slots.get("scenario") or self.session.get("scenario")
+        value = self._meta("scenario")
         return str(value) if value else None
 
     def turn(self, number: int | None) -> StudentTurn | None:

@@ -39,7 +39,12 @@ def hint_policy(scenario: Any = None, events: list[dict] | None = None) -> str |
     conv = read_events(events or [])
     if conv.mode == EXAM_MODE:
         return None
-    return resolve(scenario_info(scenario, conv.scenario_id)).hints
+    return _policy(scenario_info(scenario, conv.scenario_id))
+
+
+def _policy(info) -> str:
+    """The rubric's choice; a scenario with `practice_hints: false` never shows them unasked."""
+    return resolve(info).hints if info.practice_hints else "op_verzoek"
 
 
 def turn_hint(events: list[dict], scenario: Any = None, on_request: bool = False) -> str | None:
@@ -49,7 +54,7 @@ def turn_hint(events: list[dict], scenario: Any = None, on_request: bool = False
     if conv.mode == EXAM_MODE or not conv.turns:
         return None
     info = scenario_info(scenario, conv.scenario_id)
-    if resolve(info).hints == "op_verzoek" and not on_request:
+    if _policy(info) == "op_verzoek" and not on_request:
         return None
     texts = load_feedback_texts()
     turn = conv.turns[-1]

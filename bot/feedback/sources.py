@@ -116,6 +116,7 @@ class ScenarioInfo:
     competencies: tuple[str, ...]
     rubric: str | None
     persona: str | None
+    practice_hints: bool = True  # False: hints in practice mode only on request
 
 
 def scenario_info(scenario: Any, fallback_id: str | None = None) -> ScenarioInfo:
@@ -149,4 +150,5 @@ def scenario_info(scenario: Any, fallback_id: str | None = None) -> ScenarioInfo
         competencies=tuple(_names(get("competencies") or ())),
         rubric=get("rubric") or None,
         persona=persona_name,
+        practice_hints=get("practice_hints", True) is not False,
     )
