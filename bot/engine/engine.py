@@ -46,7 +46,7 @@ class Engine:
         self._nlu = nlu
         self.runner = ActionRunner(domain, actions_package, endpoint, clock)
         self.clock = clock
-        self.fallback_action = fallback_action or os.environ.get(FALLBACK_ENV) or ACTION_DEFAULT_FALLBACK
+        self.fallback_action = os.environ.get(FALLBACK_ENV) or fallback_action or ACTION_DEFAULT_FALLBACK
         self.policy = Policy(domain, self.fallback_action, max_history)
         errors = check_references(domain, flows, self.fallback_action, self.runner)
         if not errors:
@@ -55,9 +55,15 @@ class Engine:
             raise ContentErrors(errors)
 
     @classmethod
-    def load(cls, domain_path: Path | None = None, story_paths: list[Path] | None = None, **kwargs) -> "Engine":
+    def load(cls, domain_path: Path | None = None, story_paths: list[Path] | None = None,
+             config_path: Path | None = None, **kwargs) -> "Engine":
         errors: list[ContentError] = []
         domain = flows = None
+        try:
+            for key, value in read_config(config_path or content_root() / "config.yml").items():
+                kwargs.setdefault(key, value)
+        except ContentErrors as exc:
+            errors.extend(exc.errors)
         try:
             domain = load_domain(Path(domain_path) if domain_path else domain_dir() / "rasa")
         except ContentErrors as exc:
@@ -126,6 +132,36 @@ class Engine:
 
     def predict(self, tracker: Tracker) -> Prediction:
         return self.policy.predict(tracker)
+
+
+def read_config(path: Path) -> dict[str, Any]:
+    """Policy settings from a Rasa `config.yml` (optional): RulePolicy's
+    `core_fallback_action_name` and the memoization policy's `max_history`."""
+    from bot.content import line_of, load_yaml
+    path = Path(path)
+    if not path.exists():
+        return {}
+    data = load_yaml(path)
+    shown = display_path(path)
+    out: dict[str, Any] = {}
+    policies = (data or {}).get("policies") if isinstance(data, dict) else None
+    if policies is None:
+        return out
+    if not isinstance(policies, list):
+        raise ContentErrors.single(shown, line_of(data, "policies"), "policies moet een lijst zijn")
+    for i, policy in enumerate(policies):
+        if not isinstance(policy, dict) or "name" not in policy:
+            raise ContentErrors.single(shown, line_of(policies, i), "een policy heeft een 'name' nodig")
+        name = policy["name"]
+        if name == "RulePolicy" and policy.get("core_fallback_action_name"):
+            out["fallback_action"] = str(policy["core_fallback_action_name"])
+        elif name in ("MemoizationPolicy", "AugmentedMemoizationPolicy") and policy.get("max_history"):
+            value = policy["max_history"]
+            if not isinstance(value, int) or value < 1:
+                raise ContentErrors.single(shown, line_of(policy, "max_history"),
+                                           "max_history moet een positief geheel getal zijn")
+            out["max_history"] = value
+    return out
 
 
 def _last_session_metadata(tracker: Tracker) -> dict | None:

@@ -113,10 +113,9 @@ def _hint(events: list[dict], scenario, mode: str) -> str | None:
 
 # --- the façade ----------------------------------------------------------------------------
 
-def start(scenario_id: str, difficulty: str | None = None, seed: int | None = None, mode: str = "oefenen",
-          briefing: dict | None = None) -> TurnResult:
-    """Start a conversation. The seed is chosen when not given and kept in the state."""
-    scenario = _scenario(scenario_id)
+def session_metadata(scenario, difficulty: str | None = None, seed: int | None = None, mode: str = "oefenen",
+                     briefing: dict | None = None) -> dict[str, Any]:
+    """Checked start arguments as the metadata action_session_start receives."""
     levels = list(getattr(scenario, "difficulties", None) or [])
     if difficulty is None:
         difficulty = getattr(scenario, "default_level", None) or (levels[0] if levels else None)
@@ -127,20 +126,29 @@ def start(scenario_id: str, difficulty: str | None = None, seed: int | None = No
         raise InvalidArgument(f"modus '{mode}' bestaat niet; kies uit: {', '.join(MODES)}")
     if seed is None:
         seed = secrets.randbelow(1_000_000)
+    if isinstance(seed, bool):
+        raise InvalidArgument("seed moet een geheel getal zijn")
     try:
         seed = int(seed)
     except (TypeError, ValueError):
         raise InvalidArgument(f"seed moet een geheel getal zijn, niet '{seed}'") from None
     if briefing is not None and not isinstance(briefing, dict):
         raise InvalidArgument("de briefing moet een object met antwoorden zijn")
+    return {"scenario": scenario.id, "difficulty": difficulty, "seed": seed, "mode": mode,
+            "briefing": copy.deepcopy(briefing)}
+
+
+def start(scenario_id: str, difficulty: str | None = None, seed: int | None = None, mode: str = "oefenen",
+          briefing: dict | None = None) -> TurnResult:
+    """Start a conversation. The seed is chosen when not given and kept in the state."""
+    scenario = _scenario(scenario_id)
+    metadata = session_metadata(scenario, difficulty, seed, mode, briefing)
     engine = _engine()
-    sender_id = f"{scenario.id}-{seed}"
+    sender_id = f"{scenario.id}-{metadata['seed']}"
     tracker = engine.new_tracker(sender_id)
-    metadata = {"scenario": scenario.id, "difficulty": difficulty, "seed": seed, "mode": mode,
-                "briefing": copy.deepcopy(briefing)}
     new = engine.start_session(tracker, metadata)
-    state = {"version": STATE_VERSION, "sender_id": sender_id, "scenario": scenario.id, "difficulty": difficulty,
-             "seed": seed, "mode": mode, "events": tracker.events}
+    state = {"version": STATE_VERSION, "sender_id": sender_id, "scenario": scenario.id,
+             "difficulty": metadata["difficulty"], "seed": metadata["seed"], "mode": mode, "events": tracker.events}
     return TurnResult(state=state, messages=_messages(new, _speaker_default(scenario)),
                       finished=is_finished(tracker))
 

@@ -1,0 +1,144 @@
+"""Every content check of the project, as an explicit registry (`oefengesprek validate`).
+
+A validator is a name (Dutch, for the summary) and a function that loads and checks one kind
+of content. It returns a short Dutch summary on success and raises `ContentErrors` (file:line)
+on problems. A part that is not built yet (ImportError of its module) is reported as skipped.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Callable
+
+from bot.content import ContentError, ContentErrors
+
+
+@dataclass(frozen=True)
+class Validator:
+    name: str
+    run: Callable[[], str]
+
+
+@dataclass
+class Outcome:
+    name: str
+    summary: str | None = None
+    errors: list[ContentError] | None = None
+    skipped: str | None = None
+
+
+class _NotBuilt(Exception):
+    pass
+
+
+def _module(name: str):
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name and (name == exc.name or name.startswith(exc.name + ".")):
+            raise _NotBuilt(name) from None
+        raise
+
+
+def _labels() -> str:
+    from bot.labels import label_contract
+    contract = label_contract()
+    return f"{len(contract.signals)} signalen, {len(contract.moves)} zetten"
+
+
+def _profile() -> str:
+    bcp = _module("bot.bcp")
+    if not hasattr(bcp, "load_profile"):
+        raise _NotBuilt("bot.bcp.load_profile")
+    if hasattr(bcp, "clear_cache"):
+        bcp.clear_cache()
+    bcp.load_profile()
+    return "beroepsprofiel"
+
+
+def _nlu() -> str:
+    nlu = _module("bot.nlu")
+    if not hasattr(nlu, "validate_patterns"):
+        raise _NotBuilt("bot.nlu.validate_patterns")
+    nlu.validate_patterns()
+    return "herkenningspatronen"
+
+
+def _scenarios() -> str:
+    scenarios = _module("bot.scenarios")
+    if hasattr(scenarios, "clear_cache"):
+        scenarios.clear_cache()
+    loaded = scenarios.load_scenarios()
+    return f"{len(loaded)} scenario's"
+
+
+def _feedback() -> str:
+    feedback = _module("bot.feedback")
+    if hasattr(feedback, "validate_content"):
+        errors = feedback.validate_content()
+        if errors:
+            raise ContentErrors(errors)
+    elif hasattr(feedback, "load_rubrics"):
+        feedback.load_rubrics()
+    else:
+        raise _NotBuilt("bot.feedback")
+    return "feedbackrubrics en -teksten"
+
+
+def _rasa() -> str:
+    from bot.engine.engine import Engine
+    engine = Engine.load()
+    d = engine.domain
+    rules = sum(1 for f in engine.flows if f.kind == "rule")
+    stories = sum(1 for f in engine.flows if f.kind == "story")
+    return (f"Rasa-domein ({len(d.intents)} intents, {len(d.slots)} slots, {len(d.responses)} responses, "
+            f"{len(d.actions)} acties, {len(d.forms)} formulieren), {rules} regels, {stories} verhalen")
+
+
+def _test_stories() -> str:
+    from bot.engine.domain import ACTION_DEFAULT_FALLBACK, load_domain
+    from bot.engine.engine import check_references
+    from bot.engine.replay import load_test_stories
+    from bot.paths import domain_dir
+    stories = load_test_stories()
+    if not stories:
+        return "geen teststories"
+    errors = check_references(load_domain(domain_dir() / "rasa"), stories, ACTION_DEFAULT_FALLBACK)
+    try:
+        known = set(_module("bot.scenarios").load_scenarios())
+    except (_NotBuilt, ContentErrors):
+        known = None
+    for flow in stories:
+        scenario = flow.metadata.get("scenario")
+        if known is not None and scenario not in known:
+            errors.append(ContentError(flow.path, flow.line, f"teststory '{flow.name}': onbekend scenario '{scenario}'"))
+    if errors:
+        raise ContentErrors(errors)
+    return f"{len(stories)} teststories"
+
+
+VALIDATORS: tuple[Validator, ...] = (
+    Validator("labels", _labels),
+    Validator("beroepsprofiel", _profile),
+    Validator("herkenningspatronen", _nlu),
+    Validator("scenario's", _scenarios),
+    Validator("feedback", _feedback),
+    Validator("Rasa-domein en verhalen", _rasa),
+    Validator("teststories", _test_stories),
+)
+
+
+def run_all(validators: tuple[Validator, ...] = VALIDATORS) -> list[Outcome]:
+    outcomes = []
+    for v in validators:
+        try:
+            outcomes.append(Outcome(v.name, summary=v.run()))
+        except ContentErrors as exc:
+            outcomes.append(Outcome(v.name, errors=exc.errors))
+        except _NotBuilt as exc:
+            outcomes.append(Outcome(v.name, skipped=f"nog niet beschikbaar ({exc.args[0]})"))
+        except Exception as exc:  # noqa: BLE001 - a crashing loader is a finding, not a crash
+            outcomes.append(Outcome(v.name, errors=[ContentError(v.name, None,
+                                                                 f"controle mislukt: {type(exc).__name__}: {exc}")]))
+    return outcomes
