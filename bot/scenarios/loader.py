@@ -38,6 +38,7 @@ REQUIRED_LINES = (
     "contradicted",
     "concession_unasked",
     "toezegging_heard",
+    "summary_confirmed",
 )
 REQUIRED_HINTS = ("vragen", "afsluiten", "algemeen", "signaal")
 
@@ -158,6 +159,12 @@ def cross_check(sc: Scenario, data: Any, path: Path) -> list[ContentError]:
                 errors.append(_err(data, ("objections", i, "when", "after_resolved"), path, f"bezwaar '{oid}' bestaat niet"))
         if obj.concession and obj.signal != "weerstand.prijs":
             errors.append(_err(data, ("objections", i, "concession"), path, "concession hoort alleen bij een bezwaar met signaal weerstand.prijs"))
+    signal_ids = [s.id for s in sc.signals]
+    for kind, items in (("objections", sc.objections), ("signals", sc.signals)):
+        for i, item in enumerate(items):
+            for sid in item.when.after_signals:
+                if sid not in signal_ids:
+                    errors.append(_err(data, (kind, i, "when", "after_signals"), path, f"signaalregel '{sid}' bestaat niet"))
     for i, sig in enumerate(sc.signals):
         for oid in sig.when.after_resolved:
             if oid not in objection_ids:

@@ -187,6 +187,7 @@ class When(_Strict):
     needs_revealed: int = Field(0, ge=0)  # at least this many hidden needs told
     no_open_objections: bool = False
     after_resolved: list[str] = []  # these objections resolved first
+    after_signals: list[str] = []  # these signal rules (by id) given first
 
     _m = field_validator("moves")(classmethod(lambda cls, v: check_moves(v)))
 

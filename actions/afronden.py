@@ -1,0 +1,64 @@
+"""action_gesprek_afronden: the student says goodbye; the persona answers and `uitkomst` is set."""
+
+from __future__ import annotations
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import conversation, next_turn, utter
+from actions.persona.core import PersonaTurn, Reply
+from actions.persona.message import Message
+from actions.persona.state import Conversation
+from actions.persona.texts import LinePicker
+from bot.scenarios.models import SUCCESS_OUTCOMES
+
+MIN_TURNS_FOR_A_CONVERSATION = 3  # fewer student turns than this: the call was broken off
+
+
+def outcome_at_end(conv: Conversation) -> str:
+    current = conv.slots.get("uitkomst") or "lopend"
+    if current in SUCCESS_OUTCOMES or current == "afgebroken":
+        return current
+    close = conv.sc.close
+    if close.at_end:
+        resolved = conv.resolved_objections()
+        blocking = [o for o in conv.open_objections() if (conv.sc.objection(o) and conv.sc.objection(o).blocks_close)]
+        if (
+            len(conv.memory.get("needs") or []) >= close.min_needs
+            and all(o in resolved for o in close.requires_resolved)
+            and not blocking
+            and conv.get("irritatie") < conv.level.hangup_at
+        ):
+            return close.outcome
+    if conv.turn < MIN_TURNS_FOR_A_CONVERSATION:
+        return "afgebroken"
+    return "geen_deal"
+
+
+def goodbye(conv: Conversation, msg: Message) -> Reply:
+    if conv.memory.get("ended"):
+        picker = LinePicker(conv.sc, conv.slots, conv.memory, conv.seed, conv.turn, conv.level_name)
+        reply = Reply()
+        reply.add_line(picker, "after_end")
+        return reply
+    turn = PersonaTurn(conv, msg)
+    turn.effects_of_moves()
+    turn.reaction_to_last_signal()
+    outcome = outcome_at_end(conv)
+    conv.set("uitkomst", outcome)
+    friendly = conv.get("irritatie") < 0.5 and (outcome in SUCCESS_OUTCOMES or conv.get("vertrouwen") >= 0.4)
+    turn.reply.add_line(turn.picker, "goodbye_good" if friendly else "goodbye_bad")
+    conv.memory["ended"] = True
+    return turn.finish()
+
+
+class ActionGesprekAfronden(Action):
+    def name(self) -> str:
+        return "action_gesprek_afronden"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict]:
+        conv = conversation(tracker)
+        next_turn(conv)
+        conv.set("misverstanden", 0.0)
+        utter(dispatcher, conv, goodbye(conv, Message.from_parse_data(tracker.latest_message)))
+        return conv.events()

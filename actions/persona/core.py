@@ -1,0 +1,482 @@
+"""The generic persona: how a customer or supplier reacts to one student turn.
+
+Everything specific comes from the scenario data (bot/scenarios/models.py). One turn:
+  1. effects of the student's moves on interesse / irritatie / vertrouwen;
+  2. the reaction to the persona's last signal (a missed koopsignaal is recorded);
+  3. margin and quotation checks;
+  4. the open objection: worse, a step further, resolved, or a reminder;
+  5. a closing move: accept, stall, refuse, or an objection it triggers;
+  6. otherwise: answer questions, tell hidden needs, react to benefits, raise objections
+     and give signals whose conditions now hold.
+The reply is a few parts joined into one utterance; its labels are the signals of the parts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from actions.persona.margin import Concession, check_concession, note_exploration
+from actions.persona.message import Message
+from actions.persona.quotation import check_quotation
+from actions.persona.state import Conversation
+from actions.persona.texts import LinePicker
+from bot.scenarios.models import SUCCESS_OUTCOMES, Objection, SignalRule, When
+
+QUESTION_MOVES = {"open_vraag", "gesloten_vraag", "doorvragen"}
+OPEN_QUESTION_MOVES = {"open_vraag", "doorvragen"}
+FILLER_KEYS = {"neutral", "benefit_heard", "toezegging_heard"}
+
+
+@dataclass
+class Part:
+    text: str
+    signals: list[str] = field(default_factory=list)
+    filler: bool = False
+
+
+@dataclass
+class Reply:
+    parts: list[Part] = field(default_factory=list)
+
+    def add(self, text: str, signals: list[str] | None = None, filler: bool = False) -> None:
+        if text:
+            self.parts.append(Part(text, list(signals or []), filler))
+
+    def add_line(self, picker: LinePicker, key: str) -> None:
+        text, signals = picker.line(key)
+        self.add(text, signals, filler=key in FILLER_KEYS)
+
+    def drop_fillers(self) -> None:
+        self.parts = [p for p in self.parts if not p.filler]
+
+    @property
+    def empty(self) -> bool:
+        return not self.parts
+
+    def text(self) -> str:
+        return " ".join(p.text for p in self.parts)
+
+    def signals(self) -> list[str]:
+        out: list[str] = []
+        for part in self.parts:
+            for s in part.signals:
+                if s not in out:
+                    out.append(s)
+        return out
+
+
+class PersonaTurn:
+    def __init__(self, conv: Conversation, msg: Message):
+        self.conv = conv
+        self.sc = conv.sc
+        self.msg = msg
+        self.memory = conv.memory
+        self.picker = LinePicker(conv.sc, conv.slots, conv.memory, conv.seed, conv.turn, conv.level_name)
+        self.reply = Reply()
+        self.prefix = Reply()
+
+    # ----- helpers -------------------------------------------------------------------
+
+    @property
+    def turn(self) -> int:
+        return self.conv.turn
+
+    def pick(self, key: str, options: list) -> tuple[str, list[str]]:
+        return self.picker.pick(key, options)
+
+    def holds(self, when: When, closing: bool = False) -> bool:
+        conv = self.conv
+        if when.opening and self.sc.initiative == "persona":
+            return False  # raised with the opening line (see `opening`)
+        if self.turn < when.from_turn:
+            return False
+        if when.moves and not (set(when.moves) & self.msg.moves):
+            return False
+        if when.entities and not self.msg.has_entity(when.entities):
+            return False
+        if when.min_interesse is not None and conv.get("interesse") < when.min_interesse:
+            return False
+        if when.min_vertrouwen is not None and conv.get("vertrouwen") < when.min_vertrouwen:
+            return False
+        if when.max_irritatie is not None and conv.get("irritatie") > when.max_irritatie:
+            return False
+        if len(self.memory["needs"]) < when.needs_revealed:
+            return False
+        if when.no_open_objections and conv.open_objections():
+            return False
+        if any(o not in conv.resolved_objections() for o in when.after_resolved):
+            return False
+        if any(s not in self.memory["signal_rules"] for s in when.after_signals):
+            return False
+        return True
+
+    def objection_due(self) -> Objection | None:
+        for obj in self.sc.objections:
+            if obj.id in self.memory["raised"] or self.conv.level_name not in obj.levels:
+                continue
+            if self.holds(obj.when):
+                return obj
+        return None
+
+    def signal_due(self) -> SignalRule | None:
+        for rule in self.sc.signals:
+            if rule.once and rule.id in self.memory["signal_rules"]:
+                continue
+            if self.conv.level_name not in rule.levels or not self.holds(rule.when):
+                continue
+            return rule
+        return None
+
+    def raise_objection(self, obj: Objection) -> None:
+        text, signals = self.pick(f"objection.{obj.id}", obj.texts_for(self.conv.level_name))
+        self.reply.add(text, [obj.signal, *signals])
+        self.memory["raised"].append(obj.id)
+        self.memory["active"] = obj.id
+        self.memory["progress"][obj.id] = 0
+        if obj.signal == "weerstand.prijs":
+            self.memory["price_objections"] = self.memory.get("price_objections", 0) + 1
+        self.conv.add_to("open_bezwaren", obj.id)
+
+    def give_signal(self, rule: SignalRule) -> None:
+        text, signals = self.pick(f"signal.{rule.id}", rule.texts)
+        self.reply.add(text, [rule.signal, *signals])
+        self.memory["signal_rules"].append(rule.id)
+
+    def resolve(self, obj: Objection, key: str = "resolved", options: list | None = None) -> None:
+        text, signals = self.pick(f"{key}.{obj.id}", options or obj.resolved)
+        self.reply.add(text, signals)
+        self.conv.remove_from("open_bezwaren", obj.id)
+        self.conv.add_to("opgeloste_bezwaren", obj.id)
+        self.conv.apply("bezwaar_opgelost")
+        if self.memory.get("active") == obj.id:
+            self.memory["active"] = (self.conv.open_objections() or [None])[-1]
+
+    def hits_need(self, need_id: str | None = None) -> list[str]:
+        """Hidden needs this message addresses (by their keywords)."""
+        needs = [self.sc.need(need_id)] if need_id else self.sc.persona.needs
+        return [n.id for n in needs if n and self.msg.mentions(n.keywords)]
+
+    # ----- the turn ------------------------------------------------------------------
+
+    def run(self) -> Reply:
+        conv, msg = self.conv, self.msg
+        if self.memory.get("ended"):
+            self.reply.add_line(self.picker, "after_end")
+            return self.reply
+
+        self.effects_of_moves()
+        self.reaction_to_last_signal()
+        if conv.get("irritatie") >= conv.level.hangup_at:
+            self.hang_up()
+            return self.finish()
+
+        concession = check_concession(conv, msg)
+        quotation = check_quotation(conv, msg)
+        handled = self.handle_open_objection(concession)
+        closing = bool(set(self.sc.close.moves) & msg.moves)
+        if closing and not handled:
+            self.handle_close()
+            handled = True
+        if not handled:
+            self.respond(concession, quotation)
+        note_exploration(conv, msg)
+        return self.finish()
+
+    def finish(self) -> Reply:
+        reply = Reply(self.prefix.parts + self.reply.parts)
+        if reply.empty:
+            reply.add_line(self.picker, "neutral")
+        self.memory["last_signals"] = reply.signals()
+        for signal in reply.signals():
+            self.conv.add_to("gegeven_signalen", signal)
+        return reply
+
+    def effects_of_moves(self) -> None:
+        conv, msg = self.conv, self.msg
+        for move in sorted(msg.moves):
+            if move == "informeel" and self.sc.persona.aanspreekvorm == "je":
+                continue
+            conv.apply(move)
+        if "informeel" in msg.moves and self.sc.persona.aanspreekvorm == "u":
+            count = self.memory.get("informeel", 0)
+            self.memory["informeel"] = count + 1
+            if count % 3 == 0:  # remark the first time, then every third time
+                self.prefix.add_line(self.picker, "informeel")
+
+    def reaction_to_last_signal(self) -> None:
+        conv, msg = self.conv, self.msg
+        reaction = msg.reaction
+        if reaction:
+            verdict = reaction.get("verdict")
+            if verdict == "goed":
+                conv.apply("oordeel_goed")
+            elif verdict == "fout":
+                conv.apply("oordeel_fout")
+        last = self.memory.get("last_signals") or []
+        koop = [s for s in last if s.startswith("koopsignaal.")]
+        if not koop or self.memory.get("success_turn") is not None:
+            return  # after the deal, the persona's agreement is not a signal to act on
+        if reaction and str(reaction.get("signal", "")).startswith("koopsignaal."):
+            missed = reaction.get("verdict") == "fout"
+            signal = reaction.get("signal")
+        elif reaction is None:
+            missed = not (msg.moves & {"afsluitvraag", "toezegging"})
+            signal = koop[0]
+        else:
+            return
+        if missed:
+            entry = {"signal": signal, "turn": self.turn}
+            items = list(conv.slots.get("gemiste_signalen") or [])
+            items.append(entry)
+            conv.set("gemiste_signalen", items)
+            conv.apply("signaal_gemist")
+            if signal in ("koopsignaal.levering", "koopsignaal.voorwaarden") and not (msg.moves & QUESTION_MOVES):
+                self.prefix.add_line(self.picker, "missed_signal")
+
+    def hang_up(self) -> None:
+        self.reply.add_line(self.picker, "hangup")
+        self.conv.set("uitkomst", "afgebroken")
+        self.memory["ended"] = True
+
+    # ----- objections ----------------------------------------------------------------
+
+    def handle_open_objection(self, concession: Concession | None) -> bool:
+        """React to the objection the persona is talking about. True when that is the reply."""
+        conv, msg = self.conv, self.msg
+        oid = self.memory.get("active")
+        if not oid or oid not in conv.open_objections():
+            open_ = conv.open_objections()
+            oid = open_[-1] if open_ else None
+            self.memory["active"] = oid
+        if not oid:
+            return False
+        obj = self.sc.objection(oid)
+        if obj is None:
+            return False
+        if msg.moves & set(obj.worsened_by):
+            conv.apply("bezwaar_erger")
+            self.reply.add(*self.pick(f"worse.{obj.id}", obj.worse))
+            return True
+        if concession is not None and obj.concession is not None:
+            return self.handle_concession(obj, concession)
+        steps = obj.steps_for(conv.level_name)
+        done = int(self.memory["progress"].get(obj.id, 0))
+        if done < len(steps):
+            step = set(steps[done])
+            matched = step & msg.moves
+            last_step = done == len(steps) - 1
+            if matched and obj.need and last_step and matched <= {"voordeel_benoemen"}:
+                if not self.hits_need(obj.need):
+                    matched = set()  # a benefit that misses the point
+            if matched:
+                done += 1
+                self.memory["progress"][obj.id] = done
+                conv.apply("bezwaar_stap")
+                if done >= len(steps):
+                    self.resolve(obj)
+                    if set(self.sc.close.moves) & msg.moves:
+                        self.try_accept_after_resolution()
+                else:
+                    self.reply.add(*self.pick(f"progress.{obj.id}", obj.progress))
+                    if msg.moves & QUESTION_MOVES and not (msg.moves & step):
+                        self.answer_question()
+                return True
+        if msg.moves & QUESTION_MOVES:
+            return False  # the persona answers; the objection stays open
+        if set(self.sc.close.moves) & msg.moves and not obj.blocks_close:
+            return False
+        self.reply.add(*self.pick(f"reminder.{obj.id}", obj.reminder or obj.texts_for(conv.level_name)))
+        if set(self.sc.close.moves) & msg.moves:
+            self.memory["closes"] = self.memory.get("closes", 0) + 1
+        return True
+
+    def handle_concession(self, obj: Objection, concession: Concession) -> bool:
+        rule = obj.concession
+        assert rule is not None
+        conv = self.conv
+        if concession.first_objection:
+            self.reply.add(*self.pick(f"concession_first.{obj.id}", rule.first))
+            return True
+        wanted = rule.accept_from.get(conv.level_name, 0.0)
+        if concession.pct is not None and concession.pct + 1e-9 >= wanted:
+            conv.agree(korting=concession.pct)
+            self.resolve(obj, "concession_accepted", rule.accepted)
+            return True
+        self.reply.add(*self.pick(f"concession_little.{obj.id}", rule.too_little))
+        return True
+
+    # ----- closing -------------------------------------------------------------------
+
+    def close_ready(self) -> bool:
+        conv, close = self.conv, self.sc.close
+        level = conv.level
+        if any(o not in conv.resolved_objections() for o in close.requires_resolved):
+            return False
+        if any(self.sc.objection(o) and self.sc.objection(o).blocks_close for o in conv.open_objections()):
+            return False
+        return (
+            conv.get("interesse") >= level.close_at.interesse - 1e-9
+            and conv.get("vertrouwen") >= level.close_at.vertrouwen - 1e-9
+            and len(self.memory["needs"]) >= close.min_needs
+        )
+
+    def accept(self) -> None:
+        text, signals = self.pick("close.accept", self.sc.close.accept)
+        self.reply.add(text, signals)
+        self.conv.set("uitkomst", self.sc.close.outcome)
+        self.memory["success_turn"] = self.turn
+        self.record_agreement()
+
+    def record_agreement(self) -> None:
+        msg, conv = self.msg, self.conv
+        products = [str(v) for v in msg.values("product")]
+        aantallen = [int(a) for a in msg.numbers("aantal")]
+        agreed = conv.slots.get("afspraken") or {}
+        product = products[0] if products else agreed.get("product") or (self.sc.main_product().id if self.sc.main_product() else None)
+        levering = (msg.values("datum") or msg.values("weekdag") or [None])[0]
+        conv.agree(
+            product=product,
+            aantal=aantallen[0] if aantallen else agreed.get("aantal") or (self.sc.quotation.aantal if self.sc.quotation else None),
+            korting=conv.get("korting_gegeven"),
+            levering=levering,
+        )
+
+    def try_accept_after_resolution(self) -> None:
+        if self.conv.slots.get("uitkomst") in SUCCESS_OUTCOMES:
+            return
+        if self.close_ready():
+            self.reply.parts = []
+            self.accept()
+
+    def handle_close(self) -> None:
+        conv, memory = self.conv, self.memory
+        memory["closes"] = memory.get("closes", 0) + 1
+        if conv.slots.get("uitkomst") in SUCCESS_OUTCOMES:
+            self.reply.add_line(self.picker, "toezegging_heard")
+            return
+        due = self.objection_due()
+        if due is not None:
+            self.raise_objection(due)
+            return
+        if not memory["needs"] and self.sc.close.min_needs and conv.get("interesse") < conv.level.close_at.interesse:
+            conv.apply("te_vroeg_afsluiten")
+            self.reply.add(*self.pick("close.premature", self.sc.close.premature))
+            return
+        if self.close_ready():
+            self.accept()
+        elif conv.get("interesse") >= conv.level.stall_at:
+            self.reply.add(*self.pick("close.stall", self.sc.close.stall))
+        else:
+            self.reply.add(*self.pick("close.refuse", self.sc.close.refuse))
+
+    # ----- everything else -----------------------------------------------------------
+
+    def answer_question(self) -> bool:
+        msg, memory = self.msg, self.memory
+        for answer in self.sc.answers:
+            if msg.mentions(answer.keywords):
+                text, signals = self.pick(f"answer.{answer.id}", answer.texts)
+                self.reply.add(text, [*answer.signals, *signals])
+                if answer.id not in memory["answers"]:
+                    memory["answers"].append(answer.id)
+                if answer.reveals:
+                    self.reveal(answer.reveals, say=False)
+                return True
+        if msg.moves & OPEN_QUESTION_MOVES:
+            for need in self.sc.persona.needs:
+                if need.id not in memory["needs"]:
+                    self.reveal(need.id, say=True)
+                    return True
+            self.reply.add_line(self.picker, "no_more_needs")
+            return True
+        self.reply.add_line(self.picker, "short_answer")
+        return True
+
+    def reveal(self, need_id: str, say: bool) -> None:
+        need = self.sc.need(need_id)
+        if need is None:
+            return
+        if need_id not in self.memory["needs"]:
+            self.memory["needs"].append(need_id)
+            self.conv.apply("behoefte_verteld")
+        if say:
+            self.reply.add(*self.pick(f"need.{need_id}", need.reveal))
+
+    def respond(self, concession: Concession | None, quotation: dict | None) -> None:
+        conv, msg = self.conv, self.msg
+        moves = msg.moves
+        if "begroeting" in moves and not self.memory.get("greeted"):
+            self.memory["greeted"] = True
+            self.reply.add_line(self.picker, "greeting_reply")
+        if quotation is not None:
+            key = "quote_ok" if quotation["correct"] else "quote_error"
+            if key in self.sc.lines:
+                self.reply.add_line(self.picker, key)
+        if moves & QUESTION_MOVES:
+            self.answer_question()
+        if "voordeel_benoemen" in moves:
+            hits = self.hits_need()
+            new_hits = [h for h in hits if h not in self.memory["needs_hit"]]
+            if new_hits:
+                self.memory["needs_hit"].extend(new_hits)
+                conv.apply("behoefte_geraakt")
+                for h in new_hits:
+                    if h not in self.memory["needs"]:
+                        self.memory["needs"].append(h)  # the student guessed it: it counts as known
+                self.reply.add_line(self.picker, "benefit_heard")
+            elif not self.memory["needs"]:
+                conv.apply("voordeel_zonder_behoefte")
+                self.reply.add_line(self.picker, "neutral")
+            else:
+                self.reply.add_line(self.picker, "neutral")
+        if "bijverkoop" in moves and self.reply.empty:
+            self.reply.add_line(self.picker, "bijverkoop")
+        if "toezegging" in moves and self.reply.empty:
+            self.reply.add_line(self.picker, "toezegging_heard")
+        if concession is not None and self.reply.empty:
+            self.reply.add_line(self.picker, "concession_unasked")
+        if moves & {"ja_maar", "tegenspreken"} and self.reply.empty:
+            self.reply.add_line(self.picker, "contradicted")
+        if "samenvatten" in moves and self.reply.empty and "summary_confirmed" in self.sc.lines:
+            self.reply.add_line(self.picker, "summary_confirmed")
+
+        due = self.objection_due()
+        if due is not None:
+            self.reply.drop_fillers()
+            self.raise_objection(due)
+            return
+        if conv.slots.get("uitkomst") in SUCCESS_OUTCOMES:
+            return
+        rule = self.signal_due() if not conv.open_objections() else None
+        if rule is not None and len(self.reply.parts) <= 1:
+            self.reply.drop_fillers()
+            self.give_signal(rule)
+        if self.reply.empty:
+            self.reply.add_line(self.picker, "neutral")
+
+
+def persona_turn(conv: Conversation, msg: Message) -> Reply:
+    return PersonaTurn(conv, msg).run()
+
+
+def opening(conv: Conversation) -> Reply:
+    """The persona's first words (initiative: persona), with objections marked `opening`."""
+    reply = Reply()
+    picker = LinePicker(conv.sc, conv.slots, conv.memory, conv.seed, 0, conv.level_name)
+    if conv.sc.initiative == "persona" and "opening" in conv.sc.lines:
+        reply.add_line(picker, "opening")
+        for obj in conv.sc.objections:
+            if obj.when.opening and conv.level_name in obj.levels:
+                text, signals = picker.pick(f"objection.{obj.id}", obj.texts_for(conv.level_name))
+                reply.add(text, [obj.signal, *signals])
+                conv.memory["raised"].append(obj.id)
+                conv.memory["active"] = obj.id
+                conv.memory["progress"][obj.id] = 0
+                if obj.signal == "weerstand.prijs":
+                    conv.memory["price_objections"] = conv.memory.get("price_objections", 0) + 1
+                conv.add_to("open_bezwaren", obj.id)
+        conv.memory["last_signals"] = reply.signals()
+        for signal in reply.signals():
+            conv.add_to("gegeven_signalen", signal)
+    return reply

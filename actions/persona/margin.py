@@ -1,0 +1,120 @@
+"""Margin check (werkproces 2.5): which discount did the student concede, was it within
+the scenario's margin, and was it given on the very first price objection?"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from actions.persona.message import Message
+from actions.persona.state import Conversation
+
+_KORTING = re.compile(r"korting|eraf|er af|minder|reductie|procent|%")
+EXPLORING_MOVES = {"begrip_tonen", "doorvragen", "samenvatten"}
+
+
+@dataclass
+class Concession:
+    pct: float | None  # percent, None when the concession names no number (e.g. free shipping)
+    first_objection: bool  # given on the first price objection before it was explored
+    within: bool
+
+
+def price_objection(conv: Conversation) -> str | None:
+    """The open price objection, if any."""
+    for oid in conv.open_objections():
+        obj = conv.sc.objection(oid)
+        if obj and obj.signal == "weerstand.prijs":
+            return oid
+    return None
+
+
+def conceded_pct(conv: Conversation, msg: Message) -> float | None:
+    """Discount in percent from the message: a percentage, a discount amount, or a lower price."""
+    percentages = msg.numbers("percentage")
+    if percentages:
+        return max(percentages)
+    product = conv.sc.main_product()
+    if not product:
+        return None
+    agreed = conv.slots.get("afspraken") or {}
+    quantity = (msg.numbers("aantal") or [agreed.get("aantal") or (conv.sc.quotation.aantal if conv.sc.quotation else 1)])[0]
+    quantity = max(1, int(quantity))
+    best = None
+    text = msg.lower
+    for entity in msg.entities:
+        if entity.get("entity") != "bedrag":
+            continue
+        try:
+            amount = float(entity.get("value"))
+        except (TypeError, ValueError):
+            continue
+        start = int(entity.get("start") or 0)
+        end = int(entity.get("end") or start)
+        window = text[max(0, start - 30): end + 20]
+        if "korting" in window or "eraf" in window or "er af" in window:
+            base = product.price * quantity if amount > product.price else product.price
+            value = amount / base * 100
+        elif amount < product.price:
+            value = (product.price - amount) / product.price * 100  # a lower unit price
+        elif quantity > 1 and amount < product.price * quantity:
+            value = (product.price * quantity - amount) / (product.price * quantity) * 100
+        else:
+            continue
+        value = round(value, 2)
+        best = value if best is None else max(best, value)
+    return best
+
+
+def is_concession(msg: Message) -> bool:
+    if "concessie" in msg.moves:
+        return True
+    return bool(msg.numbers("percentage")) and bool(_KORTING.search(msg.lower)) and not msg.moves & {
+        "open_vraag",
+        "gesloten_vraag",
+        "doorvragen",
+    }
+
+
+def check_concession(conv: Conversation, msg: Message) -> Concession | None:
+    """Record a concession in the slots; None when the message concedes nothing.
+
+    Runs once per student turn: a second call in the same turn (the standalone
+    action_marge_controleren followed by the persona) reads but does not record again.
+    """
+    if not is_concession(msg):
+        return None
+    record = conv.memory.get("margin_checked") != conv.turn
+    conv.memory["margin_checked"] = conv.turn
+    pct = conceded_pct(conv, msg)
+    memory = conv.memory
+    objection = price_objection(conv)
+    first = bool(
+        objection
+        and memory.get("price_objections", 0) == 1
+        and not memory.get("explored", {}).get(objection)
+    )
+    within = True
+    margin = conv.sc.margin
+    if margin is not None and pct is not None:
+        if pct > margin.max_discount + 1e-9:
+            within = False
+        product = conv.sc.main_product()
+        minimum = margin.min_unit_price.get(product.id) if product else None
+        if minimum is not None and product.price * (1 - pct / 100) < minimum - 0.005:
+            within = False
+    if record:
+        if pct is not None:
+            conv.set("korting_gegeven", max(conv.get("korting_gegeven"), pct))
+        if not within:
+            conv.set("korting_binnen_marge", False)
+        if first:
+            conv.set("concessie_bij_eerste_bezwaar", True)
+    return Concession(pct=pct, first_objection=first, within=within)
+
+
+def note_exploration(conv: Conversation, msg: Message) -> None:
+    """Exploring moves on an open objection count for the next turns (not this one)."""
+    if msg.moves & EXPLORING_MOVES:
+        for oid in conv.open_objections():
+            conv.memory.setdefault("explored", {})[oid] = True

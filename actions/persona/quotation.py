@@ -1,0 +1,199 @@
+"""Quotation check (werkproces 2.4): recompute the quotation from the catalogue and
+compare what the student states — unit price, subtotal, staffelkorting, amount excl.
+btw, 21% btw, total incl. btw, rounded to cents — and whether the terms are named.
+
+Amounts are classified by the words right before (or just after) them in the message.
+What the student states is remembered across turns, so a quotation spread over several
+messages is checked as a whole; the result goes into slot `offerte_controle`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from actions.persona.message import Message
+from actions.persona.state import Conversation
+from actions.persona.texts import euro, pct
+from bot.scenarios.models import Scenario
+
+TOLERANCE = 0.005  # exact to the cent
+
+# Kind of amount -> words that announce it; checked nearest first, specific kinds first.
+KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("btw", ("btw-bedrag", "aan btw", "btw", "belasting")),
+    ("korting", ("korting", "eraf", "er af", "reductie")),
+    ("subtotaal", ("subtotaal", "bruto", "zonder korting", "voor korting", "vóór korting")),
+    ("excl", ("exclusief", "excl", "ex. btw", "ex btw", "netto", "na korting", "zonder btw")),
+    ("incl", ("inclusief", "incl", "te betalen", "totaalbedrag", "in totaal", "totaal", "alles bij elkaar", "eindbedrag")),
+    ("stuk", ("per stuk", "stuksprijs", "stukprijs", "per exemplaar", "per stoel", "per bureau", "per unit", "per doos", "per licentie", "per jaar", "kost", "kosten")),
+)
+LABELS = {
+    "stuk": "de prijs per stuk",
+    "subtotaal": "het subtotaal (vóór korting)",
+    "korting": "het kortingsbedrag",
+    "excl": "het totaal exclusief btw",
+    "btw": "het btw-bedrag",
+    "incl": "het totaal inclusief btw",
+}
+REQUIRED = ("excl", "btw", "incl")
+
+
+@dataclass(frozen=True)
+class Expected:
+    aantal: int
+    stuk: float
+    subtotaal: float
+    korting_pct: float
+    korting: float
+    excl: float
+    btw: float
+    incl: float
+    btw_pct: float
+
+    def as_dict(self) -> dict[str, float]:
+        return {k: getattr(self, k) for k in ("stuk", "subtotaal", "korting", "excl", "btw", "incl")}
+
+
+def expected(sc: Scenario, aantal: int | None = None) -> Expected:
+    q = sc.quotation
+    assert q is not None
+    product = sc.product(q.product)
+    assert product is not None
+    n = aantal or q.aantal
+    subtotal = round(product.price * n, 2)
+    korting_pct = product.staffel_pct(n)
+    korting = round(subtotal * korting_pct / 100, 2)
+    excl = round(subtotal - korting, 2)
+    btw = round(excl * q.btw / 100, 2)
+    return Expected(n, product.price, subtotal, korting_pct, korting, excl, btw, round(excl + btw, 2), q.btw)
+
+
+def classify(text: str, start: int, end: int) -> str | None:
+    """The kind of the amount at text[start:end], from the nearest announcing words."""
+    text = text.lower()
+    before = text[max(0, start - 40): start]
+    after = text[end: end + 25]
+    best: tuple[int, int, str] | None = None
+    for rank, (kind, words) in enumerate(KINDS):
+        for word in words:
+            i = before.rfind(word)
+            if i >= 0:
+                distance = len(before) - (i + len(word))
+                cand = (distance, rank, kind)
+                best = cand if best is None or cand < best else best
+            j = after.find(word)
+            if j >= 0 and j <= 12:
+                cand = (j + 6, rank, kind)  # words after count a little less
+                best = cand if best is None or cand < best else best
+    return best[2] if best else None
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) < TOLERANCE
+
+
+def looks_like_quotation(msg: Message) -> bool:
+    amounts = msg.numbers("bedrag")
+    return len(amounts) >= 2 or (bool(amounts) and any(w in msg.lower for w in ("btw", "totaal", "offerte", "korting")))
+
+
+def check_quotation(conv: Conversation, msg: Message) -> dict | None:
+    """Update slot `offerte_controle` from this message; None when nothing to check."""
+    sc = conv.sc
+    if sc.quotation is None or not looks_like_quotation(msg):
+        return None
+    if conv.memory.get("quote_checked") == conv.turn:  # already checked this turn
+        return conv.slots.get("offerte_controle")
+    conv.memory["quote_checked"] = conv.turn
+    memory = conv.memory.setdefault("quote", {})
+    stated: dict = memory.setdefault("stated", {})
+    loose: list = memory.setdefault("loose", [])
+    terms: list = memory.setdefault("terms", [])
+    fouten: list[str] = []
+
+    aantallen = [int(a) for a in msg.numbers("aantal") if a > 1]
+    if aantallen and sc.quotation.aantal not in aantallen:
+        fouten.append(
+            f"U rekent met {aantallen[0]} stuks, maar de klant vraagt om {sc.quotation.aantal} stuks."
+        )
+    exp = expected(sc)
+    values = exp.as_dict()
+
+    for entity in msg.entities:
+        if entity.get("entity") == "bedrag":
+            try:
+                amount = round(float(entity.get("value")), 2)
+            except (TypeError, ValueError):
+                continue
+            kind = classify(msg.text, int(entity.get("start") or 0), int(entity.get("end") or 0))
+            if kind is None:
+                loose.append(amount)
+            else:
+                stated[kind] = amount
+        elif entity.get("entity") == "percentage":
+            try:
+                value = float(entity.get("value"))
+            except (TypeError, ValueError):
+                continue
+            kind = classify(msg.text, int(entity.get("start") or 0), int(entity.get("end") or 0))
+            if kind == "btw":
+                stated["btw_pct"] = value
+            elif kind == "korting":
+                stated["korting_pct"] = value
+    for term in sc.quotation.required_terms:
+        if term.id not in terms and msg.mentions([k.lower() for k in term.keywords]):
+            terms.append(term.id)
+
+    # Compare what was stated, in a fixed order.
+    if "btw_pct" in stated and not _close(stated["btw_pct"], exp.btw_pct):
+        fouten.append(f"U rekent met {pct(stated['btw_pct'])}% btw; dat moet {pct(exp.btw_pct)}% zijn.")
+    if "korting_pct" in stated and not _close(stated["korting_pct"], exp.korting_pct):
+        if exp.korting_pct:
+            fouten.append(
+                f"De staffelkorting bij {exp.aantal} stuks is {pct(exp.korting_pct)}%, niet {pct(stated['korting_pct'])}%."
+            )
+        else:
+            fouten.append(f"Bij {exp.aantal} stuks geldt geen staffelkorting; u noemt {pct(stated['korting_pct'])}%.")
+    for kind in ("stuk", "subtotaal", "korting", "excl", "btw", "incl"):
+        if kind not in stated:
+            continue
+        said, right = stated[kind], values[kind]
+        if _close(said, right):
+            continue
+        if abs(said - right) <= 0.02:
+            fouten.append(
+                f"Afronding: {LABELS[kind]} is {euro(right, symbol=True)}, niet {euro(said, symbol=True)} (rond af op hele centen)."
+            )
+        elif kind == "btw" and "excl" in stated and _close(said, round(stated["excl"] * exp.btw_pct / 100, 2)):
+            fouten.append(
+                f"Het btw-bedrag klopt bij uw eigen totaal excl. btw, maar dat totaal is fout: {LABELS[kind]} moet {euro(right, symbol=True)} zijn."
+            )
+        else:
+            fouten.append(f"{LABELS[kind][0].upper()}{LABELS[kind][1:]} is {euro(right, symbol=True)}, niet {euro(said, symbol=True)}.")
+    # A total incl. btw that forgot the discount or the btw.
+    if "incl" in stated and not _close(stated["incl"], exp.incl):
+        if _close(stated["incl"], exp.excl):
+            fouten.append("Het totaal inclusief btw is gelijk aan het bedrag exclusief btw: u bent de btw vergeten.")
+        elif exp.korting and _close(stated["incl"], round(exp.subtotaal * (1 + exp.btw_pct / 100), 2)):
+            fouten.append("In het totaal inclusief btw ontbreekt de staffelkorting.")
+    for amount in loose:
+        if not any(_close(amount, v) for v in values.values()):
+            fouten.append(f"Het bedrag {euro(amount, symbol=True)} klopt met geen enkel bedrag van deze offerte.")
+    for kind in REQUIRED:
+        if kind not in stated and not any(_close(a, values[kind]) for a in loose):
+            fouten.append(f"U noemt {LABELS[kind]} niet.")
+    if exp.korting_pct and "korting" not in stated and "korting_pct" not in stated:
+        fouten.append(f"U noemt de staffelkorting van {pct(exp.korting_pct)}% bij {exp.aantal} stuks niet.")
+    for term in sc.quotation.required_terms:
+        if term.id not in terms:
+            fouten.append(term.missing)
+
+    result = {
+        "correct": not fouten,
+        "fouten": fouten,
+        "turn": conv.turn,
+        "genoemd": {k: v for k, v in stated.items()},
+        "verwacht": {**values, "korting_pct": exp.korting_pct, "btw_pct": exp.btw_pct, "aantal": exp.aantal},
+    }
+    conv.set("offerte_controle", result)
+    return result

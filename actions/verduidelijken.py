@@ -1,0 +1,61 @@
+"""action_verduidelijken: the persona did not understand the student (nlu_fallback).
+
+Stays in character and varies; from the second consecutive miss on, the persona gives a
+concrete hint the student can act on, chosen from the state of the conversation.
+"""
+
+from __future__ import annotations
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import conversation, next_turn, utter
+from actions.persona.core import Reply
+from actions.persona.state import Conversation
+from actions.persona.texts import LinePicker
+
+HINT_AFTER = 2
+
+
+def hint_text(conv: Conversation, picker: LinePicker) -> str:
+    memory = conv.memory
+    open_ = conv.open_objections()
+    if open_:
+        obj = conv.sc.objection(memory.get("active") or open_[-1]) or conv.sc.objection(open_[-1])
+        if obj is not None:
+            return picker.fill(obj.hint)
+    if any(s.startswith("koopsignaal.") for s in memory.get("last_signals") or []):
+        return picker.fill(conv.sc.hints["signaal"])
+    if len(memory.get("needs") or []) < max(1, conv.sc.close.min_needs):
+        return picker.fill(conv.sc.hints["vragen"])
+    if conv.slots.get("uitkomst") == "lopend":
+        return picker.fill(conv.sc.hints["afsluiten"])
+    return picker.fill(conv.sc.hints["algemeen"])
+
+
+def clarify(conv: Conversation) -> Reply:
+    picker = LinePicker(conv.sc, conv.slots, conv.memory, conv.seed, conv.turn, conv.level_name)
+    reply = Reply()
+    if conv.memory.get("ended"):
+        reply.add_line(picker, "after_end")
+        return reply
+    misses = int(conv.get("misverstanden")) + 1
+    conv.set("misverstanden", float(misses))
+    conv.apply("onbegrepen")
+    if misses >= HINT_AFTER:
+        reply.add(hint_text(conv, picker))
+    else:
+        reply.add_line(picker, "clarify")
+    conv.memory["last_signals"] = []
+    return reply
+
+
+class ActionVerduidelijken(Action):
+    def name(self) -> str:
+        return "action_verduidelijken"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict]:
+        conv = conversation(tracker)
+        next_turn(conv)
+        utter(dispatcher, conv, clarify(conv))
+        return conv.events()
