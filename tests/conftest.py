@@ -103,12 +103,12 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 @pytest.fixture(scope="session")
 def real_engine():
     """The real engine (bot.engine.session + bot.scenarios + bot.feedback), loaded once per test run."""
-    try:
+    if os.environ.get("OEFENGESPREK_TEST_FAKE_ENGINE"):  # TEMPORARY while the engine is being written
+        engine = FakeEngine()
+    else:
         from bot.web.engine import RealEngine
 
         engine = RealEngine()
-    except ImportError:  # TEMPORARY while the engine is being written
-        engine = FakeEngine()
     engine.warm_up()
     return engine
 

@@ -25,6 +25,15 @@ def cookie_policy(request: Request, settings: Settings) -> dict:
     return {"secure": secure, "samesite": "none" if embedding else "lax", "partitioned": embedding}
 
 
+def set_cookie(response: Response, name: str, value: str, *, httponly: bool, secure: bool, samesite: str,
+               partitioned: bool) -> None:
+    """Set a cookie; add `Partitioned` (CHIPS) by hand, as Starlette supports it only on Python >= 3.14."""
+    response.set_cookie(name, value, max_age=TOKEN_MAX_AGE, path="/", httponly=httponly, secure=secure, samesite=samesite)
+    if partitioned:
+        key, header = response.raw_headers[-1]
+        response.raw_headers[-1] = (key, header + b"; Partitioned")
+
+
 @router.post("/guest", status_code=201, summary="Aanmelden als gast (alleen een naam)")
 def guest_login(body: GuestLogin, request: Request, response: Response, settings: SettingsDep, db: DbDep) -> dict:
     if not settings.guest_access:
@@ -41,8 +50,8 @@ def guest_login(body: GuestLogin, request: Request, response: Response, settings
     token = make_session_token(key, student_id, "guest")
     csrf = csrf_token(key, student_id)
     policy = cookie_policy(request, settings)
-    response.set_cookie(SESSION_COOKIE, token, max_age=TOKEN_MAX_AGE, httponly=True, path="/", **policy)
-    response.set_cookie(CSRF_COOKIE, csrf, max_age=TOKEN_MAX_AGE, httponly=False, path="/", **policy)
+    set_cookie(response, SESSION_COOKIE, token, httponly=True, **policy)
+    set_cookie(response, CSRF_COOKIE, csrf, httponly=False, **policy)
     return {
         "student": {"id": student_id, "display_name": display_name, "kind": "guest"},
         "csrf_token": csrf,

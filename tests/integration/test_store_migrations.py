@@ -1,0 +1,75 @@
+"""Alembic migrations from an empty database: upgrade head, tables exist, downgrade works."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import inspect
+
+from bot.store import migrate
+from bot.store.db import Database, normalise_url
+
+TABLES = {"students", "conversations", "messages", "rate_counters"}
+
+
+def test_normalise_url_maps_postgres_to_psycopg3():
+    assert normalise_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert normalise_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert normalise_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_upgrade_downgrade_roundtrip(database_url: str):
+    db = Database(database_url, pool_size=1)
+    try:
+        assert not (TABLES & migrate.table_names(db.engine)), "database should start empty"
+        migrate.upgrade(db.engine)
+        assert TABLES <= migrate.table_names(db.engine)
+        assert migrate.current_revision(db.engine) == migrate.head_revision()
+        cols = {c["name"] for c in inspect(db.engine).get_columns("messages")}
+        assert {"conversation_id", "seq", "turn", "speaker", "text", "analysis", "hint", "created_at"} <= cols
+        uniques = inspect(db.engine).get_unique_constraints("messages")
+        assert any(set(u["column_names"]) == {"conversation_id", "seq"} for u in uniques)
+
+        migrate.upgrade(db.engine)  # idempotent: a second start changes nothing
+        assert migrate.current_revision(db.engine) == migrate.head_revision()
+
+        migrate.downgrade(db.engine, "base")
+        assert not (TABLES & migrate.table_names(db.engine))
+        assert migrate.current_revision(db.engine) is None
+
+        migrate.upgrade(db.engine)
+        assert TABLES <= migrate.table_names(db.engine)
+    finally:
+        db.dispose()
+
+
+def test_sqlite_uses_wal_and_busy_timeout(sqlite_url: str):
+    db = Database(sqlite_url, pool_size=1)
+    try:
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar().lower() == "wal"
+            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    finally:
+        db.dispose()
+
+
+def test_migrate_only_command_creates_the_database(tmp_path, monkeypatch):
+    from bot.cli import main
+
+    monkeypatch.delenv("OEFENGESPREK_DATABASE_URL", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert main(["serve", "--migrate-only", "--data-dir", str(tmp_path / "d")]) == 0
+    db = Database(f"sqlite:///{tmp_path / 'd' / 'oefengesprek.sqlite3'}", pool_size=1)
+    try:
+        assert TABLES <= migrate.table_names(db.engine)
+    finally:
+        db.dispose()
+
+
+@pytest.mark.parametrize("bad", ["postgresql://nobody@127.0.0.1:1/none"])
+def test_migrate_only_reports_unreachable_database_in_dutch(bad, tmp_path, monkeypatch, capsys):
+    from bot.cli import main
+
+    monkeypatch.setenv("OEFENGESPREK_DATABASE_URL", bad)
+    assert main(["serve", "--migrate-only", "--data-dir", str(tmp_path)]) == 1
+    assert "Kon de database niet bijwerken" in capsys.readouterr().err
