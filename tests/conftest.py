@@ -146,7 +146,7 @@ class FakeEngine:
         from bot.web.engine import Turn
 
         time.sleep(0.002)
-        state = {**state, "events": [*state["events"], text]}
+        state = {**state, "events": [*state["events"], {"event": "user", "text": text}]}
         done = text.strip().lower() == "tot ziens"
         return Turn(state, [{"speaker": "klant", "text": f"U zei: {text}"}], {"labels": ["groet"]}, "Vraag door.", done)
 
@@ -202,3 +202,88 @@ def guest(client, name: str = "Sanne") -> dict:
 
 def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def user_texts(state) -> list[str]:
+    """Texts of the Rasa `user` events in an engine state, in order."""
+    found: list[str] = []
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            if node.get("event") == "user" and isinstance(node.get("text"), str):
+                found.append(node["text"])
+                return
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(state)
+    return found
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class RunningServer:
+    def __init__(self, base_url: str, process, log_path: Path) -> None:
+        self.base_url = base_url
+        self.process = process
+        self.log_path = log_path
+
+
+@pytest.fixture()
+def run_server(tmp_path: Path):
+    """Factory: start `python -m bot serve` on a free loopback port; stopped after the test."""
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    started: list[subprocess.Popen] = []
+
+    def start(*, workers: int = 1, database_url: str | None = None, timeout: float = 120, **env_settings) -> RunningServer:
+        port = free_port()
+        data = tmp_path / f"server-{port}"
+        data.mkdir()
+        env = {k: v for k, v in os.environ.items() if not k.startswith("OEFENGESPREK_")}
+        env["OEFENGESPREK_DATA_DIR"] = str(data)
+        if database_url:
+            env["OEFENGESPREK_DATABASE_URL"] = database_url
+        for key, value in env_settings.items():
+            env[f"OEFENGESPREK_{key.upper()}"] = str(value)
+        env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent)
+        log_path = data / "server.log"
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
+            cwd=data, env=env, stdout=open(log_path, "wb"), stderr=subprocess.STDOUT,
+        )
+        started.append(proc)
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                raise RuntimeError(f"server exited early:\n{log_path.read_text()[-3000:]}")
+            try:
+                if httpx.get(base + "/readyz", timeout=2).status_code == 200:
+                    return RunningServer(base, proc, log_path)
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.25)
+        raise RuntimeError(f"server not ready after {timeout}s:\n{log_path.read_text()[-3000:]}")
+
+    yield start
+    for proc in started:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
