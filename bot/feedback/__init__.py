@@ -18,16 +18,16 @@ from bot.feedback.rubric import load_rubrics
 from bot.feedback.texts import load_feedback_texts
 
 
-def validate_content() -> list[ContentError]:
+def validate_content(rubrics_dir=None, feedback_dir=None) -> list[ContentError]:
     """Load rubrics and feedback texts and check they fit together; [] when all is well."""
     errors: list[ContentError] = []
     rubrics = texts = None
     try:
-        rubrics = load_rubrics()
+        rubrics = load_rubrics(rubrics_dir)
     except ContentErrors as exc:
         errors.extend(exc.errors)
     try:
-        texts = load_feedback_texts()
+        texts = load_feedback_texts(feedback_dir)
     except ContentErrors as exc:
         errors.extend(exc.errors)
     if rubrics is not None and texts is not None:
