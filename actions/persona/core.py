@@ -25,7 +25,7 @@ from bot.scenarios.models import SUCCESS_OUTCOMES, Objection, SignalRule, When
 
 QUESTION_MOVES = {"open_vraag", "gesloten_vraag", "doorvragen"}
 OPEN_QUESTION_MOVES = {"open_vraag", "doorvragen"}
-FILLER_KEYS = {"neutral", "benefit_heard", "toezegging_heard"}
+FILLER_KEYS = {"neutral", "benefit_heard", "toezegging_heard", "greeting_reply", "summary_confirmed"}
 
 
 @dataclass
@@ -279,8 +279,11 @@ class PersonaTurn:
                         self.try_accept_after_resolution()
                 else:
                     self.reply.add(*self.pick(f"progress.{obj.id}", obj.progress))
-                    if msg.moves & QUESTION_MOVES and not (msg.moves & step):
-                        self.answer_question()
+                    if obj.reveals:
+                        self.reveal(obj.reveals, say=False)
+                # A new question (not probing the objection itself) also gets its answer.
+                if msg.moves & {"open_vraag", "gesloten_vraag"} and "doorvragen" not in msg.moves:
+                    self.answer_question()
                 return True
         if msg.moves & QUESTION_MOVES:
             return False  # the persona answers; the objection stays open
@@ -335,11 +338,12 @@ class PersonaTurn:
         agreed = conv.slots.get("afspraken") or {}
         product = products[0] if products else agreed.get("product") or (self.sc.main_product().id if self.sc.main_product() else None)
         levering = (msg.values("datum") or msg.values("weekdag") or [None])[0]
+        when = {"datum": levering} if self.sc.close.outcome == "afspraak" else {"levering": levering}
         conv.agree(
             product=product,
             aantal=aantallen[0] if aantallen else agreed.get("aantal") or (self.sc.quotation.aantal if self.sc.quotation else None),
             korting=conv.get("korting_gegeven"),
-            levering=levering,
+            **when,
         )
 
     def try_accept_after_resolution(self) -> None:
@@ -374,8 +378,13 @@ class PersonaTurn:
 
     def answer_question(self) -> bool:
         msg, memory = self.msg, self.memory
-        for answer in self.sc.answers:
-            if msg.mentions(answer.keywords):
+        matching = [a for a in self.sc.answers if msg.mentions(a.keywords)]
+        fresh = [a for a in matching if a.id not in memory["answers"]]
+        untold = [n for n in self.sc.persona.needs if n.id not in memory["needs"]]
+        if matching and not fresh and untold and msg.moves & OPEN_QUESTION_MOVES:
+            matching = []  # asked again: the persona tells something new instead
+        for answer in fresh or matching:
+            if True:
                 text, signals = self.pick(f"answer.{answer.id}", answer.texts)
                 self.reply.add(text, [*answer.signals, *signals])
                 if answer.id not in memory["answers"]:

@@ -152,6 +152,8 @@ def cross_check(sc: Scenario, data: Any, path: Path) -> list[ContentError]:
     if sc.quotation and sc.quotation.product not in product_ids:
         errors.append(_err(data, ("quotation", "product"), path, f"product '{sc.quotation.product}' staat niet in de catalogus"))
     for i, obj in enumerate(sc.objections):
+        if obj.reveals and obj.reveals not in need_ids:
+            errors.append(_err(data, ("objections", i, "reveals"), path, f"behoefte '{obj.reveals}' staat niet onder persona.needs"))
         if obj.need and obj.need not in need_ids:
             errors.append(_err(data, ("objections", i, "need"), path, f"behoefte '{obj.need}' staat niet onder persona.needs"))
         for oid in obj.when.after_resolved:

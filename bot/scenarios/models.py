@@ -224,6 +224,7 @@ class Objection(_Strict):
     # Moves that resolve it, step by step: each step needs one of its moves, in order.
     steps: dict[Literal[LEVELS], list[list[str]]] | list[list[str]]  # type: ignore[valid-type]
     need: str | None = None  # the last step counts only when it addresses this hidden need
+    reveals: str | None = None  # hidden need the persona tells in its `progress` texts
     progress: Texts = Field(min_length=1)  # after a step, before the last one
     resolved: Texts = Field(min_length=1)
     worse: Texts = Field(min_length=1)
