@@ -66,6 +66,9 @@ _INVERSIONS = {
     "zou": "zou", "vind": "vindt", "denk": "denkt", "zoek": "zoekt", "gebruik": "gebruikt",
     "bestel": "bestelt", "neem": "neemt", "krijg": "krijgt", "wens": "wenst", "bedoel": "bedoelt",
     "hoor": "hoort", "begrijp": "begrijpt", "wacht": "wacht", "kom": "komt", "sta": "staat",
+    "heeft": "heeft", "hebt": "heeft", "bent": "bent", "wilt": "wilt", "kunt": "kunt", "zoekt": "zoekt",
+    "wil": "wilt", "betaal": "betaalt", "lever": "levert", "koop": "koopt", "verwacht": "verwacht",
+    "print": "print", "werk": "werkt", "noem": "noemt", "stuur": "stuurt", "bel": "belt", "dank": "dank",
 }
 
 
@@ -73,20 +76,46 @@ def _match_case(source: str, target: str) -> str:
     return target[0].upper() + target[1:] if source[:1].isupper() else target
 
 
+_SUBJECT_BEFORE = {"ik", "we", "wij", "hij", "zij", "ze", "dat", "die", "wat", "als", "of", "dan", "dus", "en", "maar"}
+_OBJECT_NEXT = {"de", "het", "een", "die", "dat", "deze", "dit", "graag", "even", "nog", "al", "ook", "wel",
+                "niet", "meteen", "straks", "morgen", "vandaag", "terug", "zo"}
+_TOKEN = re.compile(r"[A-Za-zÀ-ÿ]+|[^A-Za-zÀ-ÿ]+")
+
+
 def rewrite_je_naar_u(sentence: str) -> str:
-    """'Wat zoek je precies?' -> 'Wat zoekt u precies?'; 'jouw' -> 'uw'; 'dank je wel' -> 'dank u wel'."""
-
-    def inversion(match: re.Match) -> str:
-        verb = match.group(1)
-        new = _INVERSIONS.get(verb.lower())
-        if new is None:
-            new = verb if verb.lower().endswith(("t", "d")) else verb + "t"
-        return f"{_match_case(verb, new)} u"
-
-    text = re.sub(r"\b([A-Za-z]+) (?:je|jij)\b(?! (?:zelf|eigen))", inversion, sentence)
-    text = re.sub(r"\b(jij|je)\b", lambda m: _match_case(m.group(1), "u"), text)
-    text = re.sub(r"\b(jouw|jou)\b", lambda m: _match_case(m.group(1), "uw" if m.group(1).lower() == "jouw" else "u"), text)
-    return text
+    """'Wat zoek je precies?' -> 'Wat zoekt u precies?'; 'Heb jij je ordernummer?' -> 'Heeft u uw
+    ordernummer?'; 'jouw' -> 'uw'; 'dank je wel' -> 'dank u wel'. A heuristic: a suggestion, not
+    a grammar engine; unknown verbs keep their form."""
+    tokens = _TOKEN.findall(sentence)
+    words = [i for i, t in enumerate(tokens) if t[0].isalpha()]
+    out = list(tokens)
+    for position, index in enumerate(words):
+        word = tokens[index].lower()
+        prev_i = words[position - 1] if position > 0 else None
+        next_i = words[position + 1] if position + 1 < len(words) else None
+        prev = tokens[prev_i].lower() if prev_i is not None else None
+        nxt = tokens[next_i].lower() if next_i is not None else None
+        clause_start = prev_i is None or any(c in ".?!,;:" for c in "".join(tokens[prev_i + 1 : index]))
+        if word in ("jouw",):
+            out[index] = _match_case(tokens[index], "uw")
+        elif word in ("jou", "jij"):
+            out[index] = _match_case(tokens[index], "u")
+        elif word == "je":
+            possessive = (
+                nxt is not None and not clause_start and prev not in _SUBJECT_BEFORE
+                and prev not in _INVERSIONS and prev != "dank"
+                and nxt not in _OBJECT_NEXT and not (nxt.endswith("en") and len(nxt) > 4)
+                and not any(c in ".?!,;:" for c in "".join(tokens[index + 1 : next_i]))
+            )
+            out[index] = _match_case(tokens[index], "uw" if possessive else "u")
+        else:
+            continue
+        before_verb = tokens[words[position - 2]].lower() if position > 1 else None
+        subject_before_verb = before_verb in ("ik", "we", "wij", "hij", "zij", "ze")
+        if (word in ("je", "jij") and out[index].lower() == "u" and prev in _INVERSIONS
+                and not clause_start and not subject_before_verb):
+            out[prev_i] = _match_case(tokens[prev_i], _INVERSIONS[prev])
+    return "".join(out)
 
 
 def rewrite_ja_maar(sentence: str) -> str:
@@ -95,12 +124,19 @@ def rewrite_ja_maar(sentence: str) -> str:
     rest = _JA_MAAR.sub("", sentence, count=1).strip()
     if not rest or rest == sentence.strip():
         return "Ik begrijp uw punt. Mag ik vragen wat voor u het zwaarst weegt?"
-    rest = rest[0].lower() + rest[1:]
+    rest = rewrite_je_naar_u(rest[0].lower() + rest[1:])
     return f"Ik begrijp uw punt. Wat weegt voor u het zwaarst? … En daarbij: {rest.rstrip('.!')}."
 
 
+def rewrite_u_vorm(sentence: str) -> str:
+    """The u-vorm rewrite; a sentence that also starts with 'ja, maar' gets both fixes."""
+    if _JA_MAAR.match(sentence):
+        return rewrite_ja_maar(sentence)
+    return rewrite_je_naar_u(sentence)
+
+
 REWRITES: dict[str, Callable[[str], str]] = {
-    "je_naar_u": rewrite_je_naar_u,
+    "je_naar_u": rewrite_u_vorm,
     "ja_maar_naar_lsd": rewrite_ja_maar,
 }
 
@@ -286,4 +322,5 @@ def _quote_value(value: Any) -> str:
 
 def fill(template: str, **values: Any) -> str:
     text = template.format_map(_Blank({k: _quote_value(v) for k, v in values.items()}))
+    text = re.sub(r"([!?])'\.", r"\1'", text)  # 'Het werkt niet!'. loses the full stop
     return re.sub(r"\s{2,}", " ", text).strip()
