@@ -25,7 +25,7 @@ from bot.scenarios.models import SUCCESS_OUTCOMES, Objection, SignalRule, When
 
 QUESTION_MOVES = {"open_vraag", "gesloten_vraag", "doorvragen"}
 OPEN_QUESTION_MOVES = {"open_vraag", "doorvragen"}
-FILLER_KEYS = {"neutral", "benefit_heard", "toezegging_heard", "greeting_reply", "summary_confirmed"}
+FILLER_KEYS = {"neutral", "benefit_heard", "toezegging_heard", "greeting_reply", "greeting_after_opening", "summary_confirmed"}
 
 
 @dataclass
@@ -109,7 +109,13 @@ class PersonaTurn:
             return False
         if any(s not in self.memory["signal_rules"] for s in when.after_signals):
             return False
+        if when.quotation_correct is not None and self.quotation_correct() != when.quotation_correct:
+            return False
         return True
+
+    def quotation_correct(self) -> bool:
+        check = self.conv.slots.get("offerte_controle")
+        return bool(isinstance(check, dict) and check.get("correct"))
 
     def objection_due(self) -> Objection | None:
         for obj in self.sc.objections:
@@ -184,6 +190,8 @@ class PersonaTurn:
         return self.finish()
 
     def finish(self) -> Reply:
+        if any(not p.filler for p in self.reply.parts):
+            self.reply.drop_fillers()  # "Ja, gaat u verder." only when there is nothing else to say
         reply = Reply(self.prefix.parts + self.reply.parts)
         if reply.empty:
             reply.add_line(self.picker, "neutral")
@@ -318,6 +326,8 @@ class PersonaTurn:
             return False
         if any(self.sc.objection(o) and self.sc.objection(o).blocks_close for o in conv.open_objections()):
             return False
+        if close.requires_correct_quotation and not self.quotation_correct():
+            return False
         return (
             conv.get("interesse") >= level.close_at.interesse - 1e-9
             and conv.get("vertrouwen") >= level.close_at.vertrouwen - 1e-9
@@ -369,6 +379,8 @@ class PersonaTurn:
             return
         if self.close_ready():
             self.accept()
+        elif self.sc.close.requires_correct_quotation and not self.quotation_correct() and "quote_error" in self.sc.lines:
+            self.reply.add_line(self.picker, "quote_error")
         elif conv.get("interesse") >= conv.level.stall_at:
             self.reply.add(*self.pick("close.stall", self.sc.close.stall))
         else:
@@ -417,7 +429,8 @@ class PersonaTurn:
         moves = msg.moves
         if "begroeting" in moves and not self.memory.get("greeted"):
             self.memory["greeted"] = True
-            self.reply.add_line(self.picker, "greeting_reply")
+            key = "greeting_reply" if self.sc.initiative == "student" else "greeting_after_opening"
+            self.reply.add_line(self.picker, key)
         if quotation is not None:
             key = "quote_ok" if quotation["correct"] else "quote_error"
             if key in self.sc.lines:

@@ -10,6 +10,7 @@ messages is checked as a whole; the result goes into slot `offerte_controle`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from actions.persona.message import Message
 from actions.persona.state import Conversation
@@ -23,10 +24,11 @@ KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("btw", ("btw-bedrag", "aan btw", "btw", "belasting")),
     ("korting", ("korting", "eraf", "er af", "reductie")),
     ("subtotaal", ("subtotaal", "bruto", "zonder korting", "voor korting", "vóór korting")),
-    ("excl", ("exclusief", "excl", "ex. btw", "ex btw", "netto", "na korting", "zonder btw")),
-    ("incl", ("inclusief", "incl", "te betalen", "totaalbedrag", "in totaal", "totaal", "alles bij elkaar", "eindbedrag")),
+    ("excl", ("exclusief btw", "excl. btw", "excl btw", "ex. btw", "ex btw", "zonder btw", "exclusief", "excl", "netto", "na korting")),
+    ("incl", ("inclusief btw", "incl. btw", "incl btw", "met btw", "inclusief", "incl", "te betalen", "totaalbedrag", "in totaal", "totaal", "alles bij elkaar", "eindbedrag")),
     ("stuk", ("per stuk", "stuksprijs", "stukprijs", "per exemplaar", "per stoel", "per bureau", "per unit", "per doos", "per licentie", "per jaar", "kost", "kosten")),
 )
+NEAR = 15  # characters: a keyword this close names the amount, whatever its value
 LABELS = {
     "stuk": "de prijs per stuk",
     "subtotaal": "het subtotaal (vóór korting)",
@@ -54,38 +56,62 @@ class Expected:
         return {k: getattr(self, k) for k in ("stuk", "subtotaal", "korting", "excl", "btw", "incl")}
 
 
+def cents(value: Decimal) -> Decimal:
+    """Round to whole cents, half up (as on an invoice), without float artefacts."""
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
 def expected(sc: Scenario, aantal: int | None = None) -> Expected:
     q = sc.quotation
     assert q is not None
     product = sc.product(q.product)
     assert product is not None
     n = aantal or q.aantal
-    subtotal = round(product.price * n, 2)
+    price = Decimal(str(product.price))
+    subtotal = cents(price * n)
     korting_pct = product.staffel_pct(n)
-    korting = round(subtotal * korting_pct / 100, 2)
-    excl = round(subtotal - korting, 2)
-    btw = round(excl * q.btw / 100, 2)
-    return Expected(n, product.price, subtotal, korting_pct, korting, excl, btw, round(excl + btw, 2), q.btw)
+    korting = cents(subtotal * Decimal(str(korting_pct)) / 100)
+    excl = subtotal - korting
+    btw = cents(excl * Decimal(str(q.btw)) / 100)
+    return Expected(
+        n, float(price), float(subtotal), korting_pct, float(korting), float(excl), float(btw),
+        float(excl + btw), q.btw,
+    )
 
 
-def classify(text: str, start: int, end: int) -> str | None:
-    """The kind of the amount at text[start:end], from the nearest announcing words."""
+def classify(text: str, start: int, end: int) -> tuple[str | None, int]:
+    """The kind of the amount at text[start:end] from the nearest announcing words, and
+    how far away they are (characters). Longer phrases win ties ("inclusief btw" > "btw")."""
     text = text.lower()
     before = text[max(0, start - 40): start]
     after = text[end: end + 25]
-    best: tuple[int, int, str] | None = None
+    best: tuple[int, int, int, str] | None = None
     for rank, (kind, words) in enumerate(KINDS):
         for word in words:
             i = before.rfind(word)
             if i >= 0:
-                distance = len(before) - (i + len(word))
-                cand = (distance, rank, kind)
+                cand = (len(before) - (i + len(word)), -len(word), rank, kind)
                 best = cand if best is None or cand < best else best
             j = after.find(word)
-            if j >= 0 and j <= 12:
-                cand = (j + 6, rank, kind)  # words after count a little less
+            if 0 <= j <= 12:
+                cand = (j + 6, -len(word), rank, kind)  # words after the amount count a little less
                 best = cand if best is None or cand < best else best
-    return best[2] if best else None
+    return (best[3], best[0]) if best else (None, 999)
+
+
+def kind_of(amount: float, text: str, start: int, end: int, values: dict[str, float]) -> str | None:
+    """Which amount of the quotation the student means. A keyword right next to the amount
+    decides; otherwise a value that equals an expected amount is taken as that amount;
+    otherwise the more distant keyword; None when nothing tells."""
+    kind, distance = classify(text, start, end)
+    if kind is not None and distance <= NEAR:
+        return kind
+    if kind is not None and _close(amount, values[kind]):
+        return kind
+    matches = [k for k, v in values.items() if _close(amount, v)]
+    if matches:
+        return matches[0]
+    return kind
 
 
 def _close(a: float, b: float) -> bool:
@@ -125,7 +151,7 @@ def check_quotation(conv: Conversation, msg: Message) -> dict | None:
                 amount = round(float(entity.get("value")), 2)
             except (TypeError, ValueError):
                 continue
-            kind = classify(msg.text, int(entity.get("start") or 0), int(entity.get("end") or 0))
+            kind = kind_of(amount, msg.text, int(entity.get("start") or 0), int(entity.get("end") or 0), values)
             if kind is None:
                 loose.append(amount)
             else:
@@ -135,7 +161,7 @@ def check_quotation(conv: Conversation, msg: Message) -> dict | None:
                 value = float(entity.get("value"))
             except (TypeError, ValueError):
                 continue
-            kind = classify(msg.text, int(entity.get("start") or 0), int(entity.get("end") or 0))
+            kind, _ = classify(msg.text, int(entity.get("start") or 0), int(entity.get("end") or 0))
             if kind == "btw":
                 stated["btw_pct"] = value
             elif kind == "korting":
@@ -164,7 +190,7 @@ def check_quotation(conv: Conversation, msg: Message) -> dict | None:
             fouten.append(
                 f"Afronding: {LABELS[kind]} is {euro(right, symbol=True)}, niet {euro(said, symbol=True)} (rond af op hele centen)."
             )
-        elif kind == "btw" and "excl" in stated and _close(said, round(stated["excl"] * exp.btw_pct / 100, 2)):
+        elif kind == "btw" and "excl" in stated and _close(said, float(cents(Decimal(str(stated["excl"])) * Decimal(str(exp.btw_pct)) / 100))):
             fouten.append(
                 f"Het btw-bedrag klopt bij uw eigen totaal excl. btw, maar dat totaal is fout: {LABELS[kind]} moet {euro(right, symbol=True)} zijn."
             )
@@ -174,7 +200,7 @@ def check_quotation(conv: Conversation, msg: Message) -> dict | None:
     if "incl" in stated and not _close(stated["incl"], exp.incl):
         if _close(stated["incl"], exp.excl):
             fouten.append("Het totaal inclusief btw is gelijk aan het bedrag exclusief btw: u bent de btw vergeten.")
-        elif exp.korting and _close(stated["incl"], round(exp.subtotaal * (1 + exp.btw_pct / 100), 2)):
+        elif exp.korting and _close(stated["incl"], float(cents(Decimal(str(exp.subtotaal)) * (100 + Decimal(str(exp.btw_pct))) / 100))):
             fouten.append("In het totaal inclusief btw ontbreekt de staffelkorting.")
     for amount in loose:
         if not any(_close(amount, v) for v in values.values()):

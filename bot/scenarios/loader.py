@@ -23,6 +23,7 @@ DEFAULTS_FILE = "_standaard.yml"
 REQUIRED_LINES = (
     "opening",  # persona opens (initiative: persona) — may be absent for initiative: student
     "greeting_reply",
+    "greeting_after_opening",
     "neutral",
     "short_answer",
     "no_more_needs",

@@ -188,6 +188,7 @@ class When(_Strict):
     no_open_objections: bool = False
     after_resolved: list[str] = []  # these objections resolved first
     after_signals: list[str] = []  # these signal rules (by id) given first
+    quotation_correct: bool | None = None  # the student's quotation (2.4) is (not) correct so far
 
     _m = field_validator("moves")(classmethod(lambda cls, v: check_moves(v)))
 
@@ -316,6 +317,7 @@ class Close(_Strict):
     refuse: Texts = Field(min_length=1)  # final no
     premature: Texts = Field(min_length=1)  # closing before any need is known
     at_end: bool = False  # success is also reached by a polite goodbye once the conditions hold
+    requires_correct_quotation: bool = False  # 2.4: no acceptance while the quotation has errors
 
     _m = field_validator("moves")(classmethod(lambda cls, v: check_moves(v)))
     _p = field_validator("accept", "stall", "refuse", "premature")(
