@@ -103,62 +103,11 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 @pytest.fixture(scope="session")
 def real_engine():
     """The real engine (bot.engine.session + bot.scenarios + bot.feedback), loaded once per test run."""
-    if os.environ.get("OEFENGESPREK_TEST_FAKE_ENGINE"):  # TEMPORARY while the engine is being written
-        engine = FakeEngine()
-    else:
-        from bot.web.engine import RealEngine
+    from bot.web.engine import RealEngine
 
-        engine = RealEngine()
+    engine = RealEngine()
     engine.warm_up()
     return engine
-
-
-class FakeEngine:
-    """TEST DOUBLE (temporary): echoes; only used until bot.engine.session exists."""
-
-    def scenarios(self):
-        return [
-            {
-                "id": "test-scenario",
-                "title": "Testscenario",
-                "role": "klant",
-                "werkprocessen": ["2.3"],
-                "competencies": ["Klantgericht handelen"],
-                "difficulties": ["makkelijk", "gemiddeld", "moeilijk"],
-                "persona": {"name": "Jan de Vries", "company": "Drukkerij Vries"},
-                "briefing": "Je bent medewerker binnendienst. Jan belt over printers.",
-                "summary": {},
-            }
-        ]
-
-    def scenario(self, sid):
-        return next((s for s in self.scenarios() if s["id"] == sid), None)
-
-    def start(self, sid, difficulty, mode, seed=None):
-        from bot.web.engine import Turn
-
-        state = {"scenario": sid, "difficulty": difficulty or "gemiddeld", "mode": mode, "events": []}
-        return Turn(state, [{"speaker": "klant", "text": "Goedemorgen, met Jan."}], None, None, False)
-
-    def step(self, state, text):
-        import time
-
-        from bot.web.engine import Turn
-
-        time.sleep(0.002)
-        state = {**state, "events": [*state["events"], {"event": "user", "text": text}]}
-        done = text.strip().lower() == "tot ziens"
-        return Turn(state, [{"speaker": "klant", "text": f"U zei: {text}"}], {"labels": ["groet"]}, "Vraag door.", done)
-
-    def finish(self, state):
-        return {"score": 50, "competencies": {"Klantgericht handelen": 50}, "checks": [], "feedback": [],
-                "missed_signals": [], "formula": "test"}
-
-    def progress(self, reports):
-        return {"Klantgericht handelen": {"attempts": [[i + 1, r["score"]] for i, r in enumerate(reports)]}}
-
-    def warm_up(self):
-        pass
 
 
 # --- the web app ----------------------------------------------------------------------

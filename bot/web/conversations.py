@@ -19,7 +19,7 @@ from bot.store import repository as repo
 from bot.store.db import Database
 from bot.store.models import Conversation, Message, Student
 from bot.store.ratelimit import RateLimited, hit
-from bot.web.engine import ConversationEngine, Turn
+from bot.web.engine import ConversationEngine, EngineRejected, Turn
 from bot.web.errors import ApiError
 from bot.web.settings import Settings
 from bot.web.validation import clean_text
@@ -43,6 +43,12 @@ def iso(dt: datetime | None) -> str | None:
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=timezone.utc)
     return dt.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def bot_message(m: dict[str, Any]) -> repo.NewMessage:
+    """A customer/supplier/coach line; its signal labels are stored (for teachers), not shown to students."""
+    labels = m.get("labels")
+    return repo.NewMessage(m["speaker"], m["text"], {"labels": list(labels)} if labels else None)
 
 
 def rate_limited(exc: RateLimited) -> ApiError:
@@ -127,6 +133,8 @@ class Conversations:
             return fn(*args)
         except ApiError:
             raise
+        except EngineRejected as exc:
+            raise ApiError(exc.status, exc.code, exc.message) from None
         except Exception:  # noqa: BLE001 - rolled back; the student gets a Dutch message
             log.exception("engine failed", extra={"engine_call": what})
             raise ApiError(
@@ -151,9 +159,7 @@ class Conversations:
             channel=channel,
             channel_sender=sender,
         )
-        rows = repo.append_messages(
-            session, conv, turn=0, messages=[repo.NewMessage(m["speaker"], m["text"]) for m in turn.messages]
-        )
+        rows = repo.append_messages(session, conv, turn=0, messages=[bot_message(m) for m in turn.messages])
         if turn.finished:
             repo.finish_conversation(conv, self._engine_call("finish", self.engine.finish, state))
         return conv, rows, turn
@@ -173,9 +179,7 @@ class Conversations:
         student_rows = repo.append_messages(
             session, conv, turn=number, messages=[repo.NewMessage("student", text, turn.analysis, turn.hint)]
         )
-        reply_rows = repo.append_messages(
-            session, conv, turn=number, messages=[repo.NewMessage(m["speaker"], m["text"]) for m in turn.messages]
-        )
+        reply_rows = repo.append_messages(session, conv, turn=number, messages=[bot_message(m) for m in turn.messages])
         repo.save_state(conv, turn.state)
         if turn.finished:
             repo.finish_conversation(conv, self._engine_call("finish", self.engine.finish, turn.state))

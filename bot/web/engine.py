@@ -15,6 +15,24 @@ log = logging.getLogger("oefengesprek.web")
 MODES = ("oefenen", "toets")
 
 
+class EngineRejected(Exception):
+    """The engine refused the input for a reason a student can fix or should know (Dutch message)."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
 @dataclass
 class Turn:
     state: dict[str, Any]
@@ -37,7 +55,10 @@ class ConversationEngine(Protocol):
 def _turn(result: Any) -> Turn:
     return Turn(
         state=result.state,
-        messages=[{"speaker": str(m["speaker"]), "text": str(m["text"])} for m in result.messages],
+        messages=[
+            {"speaker": str(m["speaker"]), "text": str(m["text"]), "labels": list(m.get("labels") or [])}
+            for m in result.messages
+        ],
         analysis=result.analysis,
         hint=result.hint,
         finished=bool(result.finished),
@@ -108,14 +129,27 @@ class RealEngine:
                 return info
         return None
 
+    def _call(self, fn, *args, **kwargs):  # noqa: ANN001, ANN202
+        """Translate the engine's Dutch exceptions (bot.engine.errors) into web-level rejections."""
+        from bot.engine import errors as e
+
+        try:
+            return fn(*args, **kwargs)
+        except e.UnknownScenario as exc:
+            raise EngineRejected(422, "unknown_scenario", _sentence(str(exc))) from exc
+        except e.ConversationFinished as exc:
+            raise EngineRejected(409, "conversation_finished", _sentence(str(exc))) from exc
+        except e.InvalidArgument as exc:
+            raise EngineRejected(422, "invalid_input", _sentence(str(exc))) from exc
+
     def start(self, scenario_id: str, difficulty: str | None, mode: str, seed: int | None = None) -> Turn:
-        return _turn(self._session.start(scenario_id, difficulty=difficulty, seed=seed, mode=mode))
+        return _turn(self._call(self._session.start, scenario_id, difficulty=difficulty, seed=seed, mode=mode))
 
     def step(self, state: dict[str, Any], text: str) -> Turn:
-        return _turn(self._session.step(state, text))
+        return _turn(self._call(self._session.step, state, text))
 
     def finish(self, state: dict[str, Any]) -> dict[str, Any]:
-        return self._session.finish(state)
+        return self._call(self._session.finish, state)
 
     def progress(self, reports: list[dict[str, Any]]) -> Any:
         return self._progress(reports)

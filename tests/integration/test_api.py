@@ -52,7 +52,7 @@ def test_full_conversation_practice_mode(make_client, database_url):
     assert turn["student_message"]["speaker"] == "student"
     assert "analysis" in turn and "hint" in turn, "practice mode returns analysis and hint"
     assert isinstance(turn["analysis"], dict) and "labels" in turn["analysis"]
-    assert all(m["speaker"] in ("klant", "leverancier", "systeem") for m in turn["messages"])
+    assert all(m["speaker"] in ("klant", "leverancier", "coach") for m in turn["messages"])
 
     r = c.post(f"/api/v1/sessions/{conv['id']}/end")
     assert r.status_code == 200, r.text

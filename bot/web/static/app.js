@@ -257,7 +257,7 @@
     if (speaker === "student") return (state.student && state.student.display_name) || "Jij";
     var info = conv.scenario_info || {};
     var persona = info.persona || {};
-    if (speaker === "systeem") return "Oefengesprek";
+    if (speaker === "coach") return "Coach";
     return persona.name || (speaker === "leverancier" ? "Leverancier" : "Klant");
   }
 

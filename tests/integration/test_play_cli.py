@@ -1,0 +1,125 @@
+"""The play, chat and validate commands on the project's real content."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.engine import session
+
+ROOT = Path(__file__).resolve().parents[2]
+SCENARIO = "2.3-inbound-printer"
+TURNS = ["Goedemorgen, u spreekt met Sanne van Kantoorgemak.", "Waarmee kan ik u helpen?",
+         "Hoeveel pagina's print u per maand?", "Zal ik de bestelling voor u vastleggen?",
+         "Bedankt voor uw tijd en nog een fijne dag."]
+
+
+def cli(*args: str, stdin: str = "", env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "bot", *args], input=stdin.encode("utf-8"), cwd=ROOT,
+                          capture_output=True, timeout=120, env=env)
+
+
+@pytest.fixture(scope="module")
+def played() -> dict:
+    result = cli("play", "--scenario", SCENARIO, "--seed", "3", "--json", stdin="\n".join(TURNS) + "\n")
+    assert result.returncode == 0, result.stderr.decode()
+    return json.loads(result.stdout.decode("utf-8"))
+
+
+def test_play_json_has_transcript_outcome_and_report(played):
+    assert {"transcript", "outcome", "report"} <= set(played)
+    student = [t["text"] for t in played["transcript"] if t["speaker"] == "student"]
+    assert student == TURNS[:len(student)] and student
+    assert played["transcript"][0]["speaker"] in ("klant", "leverancier")  # the customer opens
+    assert all(set(t) == {"speaker", "text", "labels"} for t in played["transcript"])
+    assert "begroeting" in played["transcript"][1]["labels"]
+    assert played["outcome"] in ("lopend", "order", "afspraak", "offerte", "opgelost", "geen_deal", "afgebroken")
+    assert isinstance(played["report"], dict)
+
+
+def test_play_same_seed_same_transcript(played):
+    again = cli("play", "--scenario", SCENARIO, "--seed", "3", "--json", stdin="\n".join(TURNS) + "\n")
+    assert json.loads(again.stdout.decode("utf-8"))["transcript"] == played["transcript"]
+
+
+def test_unknown_scenario_is_a_dutch_error_with_exit_2():
+    result = cli("play", "--scenario", "bestaat-niet", "--json")
+    assert result.returncode == 2
+    assert "onbekend scenario 'bestaat-niet'" in result.stderr.decode("utf-8")
+    assert result.stdout == b""
+
+
+def test_bad_briefing_file_is_a_clear_error(tmp_path):
+    bad = tmp_path / "briefing.yml"
+    bad.write_text("- alleen\n- een lijst\n", encoding="utf-8")
+    result = cli("play", "--scenario", SCENARIO, "--briefing", str(bad), "--json")
+    assert result.returncode == 2
+    assert "briefing" in result.stderr.decode("utf-8")
+
+
+def test_briefing_answers_reach_the_session_start(tmp_path):
+    answers = {"doel": "Een printer verkopen", "vragen": ["Hoeveel print u?"]}
+    r = session.start(SCENARIO, seed=1, briefing=answers)
+    metadata = next(e["value"] for e in r.state["events"]
+                    if e["event"] == "slot" and e["name"] == "session_started_metadata")
+    assert metadata["briefing"] == answers and metadata["seed"] == 1 and metadata["scenario"] == SCENARIO
+    briefing_file = tmp_path / "briefing.json"
+    briefing_file.write_text(json.dumps(answers), encoding="utf-8")
+    result = cli("play", "--scenario", SCENARIO, "--seed", "1", "--briefing", str(briefing_file), "--json",
+                 stdin=TURNS[0] + "\n")
+    assert result.returncode == 0, result.stderr.decode()
+
+
+def test_chat_plays_interactively_and_shows_the_report():
+    result = cli("chat", "--scenario", SCENARIO, "--seed", "3", stdin=TURNS[0] + "\nstop\n")
+    out = result.stdout.decode("utf-8")
+    assert result.returncode == 0, result.stderr.decode()
+    assert "Typ je antwoord" in out and "klant: " in out
+    assert "Rapport" in out or "geen rapport" in out
+
+
+def test_session_facade_contract():
+    r = session.start(SCENARIO, seed=9, mode="toets")
+    assert r.messages and r.analysis is None and r.finished is False
+    json.dumps(r.state)
+    before = json.dumps(r.state, sort_keys=True)
+    nxt = session.step(r.state, TURNS[0])
+    assert json.dumps(r.state, sort_keys=True) == before  # the given state is not modified
+    assert nxt.analysis["intent"] == "begroeting"
+    assert nxt.hint is None  # never hints in toets mode
+    assert len(nxt.state["events"]) > len(r.state["events"])
+    with pytest.raises(session.UnknownScenario) as exc:
+        session.start("nope")
+    assert "onbekend scenario 'nope'" in str(exc.value) and isinstance(exc.value, KeyError)
+    with pytest.raises(session.InvalidArgument):
+        session.start(SCENARIO, difficulty="extreem")
+    with pytest.raises(session.InvalidArgument):
+        session.step(r.state, "   ")
+    with pytest.raises(session.InvalidState):
+        session.step({"events": "kapot"}, "hallo")
+
+
+def test_validate_passes_on_the_project():
+    result = cli("validate")
+    assert result.returncode == 0, result.stdout.decode() + result.stderr.decode()
+    assert result.stdout.decode("utf-8").startswith("Alles in orde:")
+
+
+def test_validate_reports_broken_content_with_file_and_line(tmp_path):
+    content = tmp_path / "content"
+    for part in ("domain", "stories", "profile"):
+        shutil.copytree(ROOT / part, content / part)
+    rules = content / "stories" / "kapot.yml"
+    rules.write_text('version: "3.1"\nrules:\n  - rule: kapot\n    steps:\n      - intent: bestaat_niet\n'
+                     '      - action: utter_bestaat_ook_niet\n', encoding="utf-8")
+    env = {**__import__("os").environ, "OEFENGESPREK_CONTENT_DIR": str(content)}
+    result = cli("validate", env=env)
+    out = result.stdout.decode("utf-8")
+    assert result.returncode == 1
+    assert "stories/kapot.yml:5: regel 'kapot': onbekende intent 'bestaat_niet'" in out
+    assert "stories/kapot.yml:6: regel 'kapot': onbekende actie of response 'utter_bestaat_ook_niet'" in out
