@@ -1,0 +1,55 @@
+"""Chat-style normalisation, driven by domain/nlu/normalisatie.yml.
+
+The original text is never changed: each token keeps its text and offsets, and only its
+NORM (what the patterns compare with) becomes the standard Dutch word. "wnnr kan t
+geleverd worden" gets the norms "wanneer kan het geleverd worden". Words typed together
+("kzou") are split by tokenizer special cases into tokens whose texts still add up to the
+original, so offsets stay true.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_REPEATS = re.compile(r"(\w)\1{2,}")
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
+
+
+@lru_cache(maxsize=4096)
+def fold_char(char: str) -> str:
+    """One character without its accent (é → e, ë → e), same length; others unchanged."""
+    if ord(char) < 128:
+        return char
+    decomposed = unicodedata.normalize("NFKD", char)
+    base = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return base if len(base) == 1 else char
+
+
+def fold(text: str) -> str:
+    """Lower case, accents folded, typographic apostrophes straightened; length preserved."""
+    return "".join(fold_char(c) for c in text.lower().translate(_APOSTROPHES))
+
+
+class Normaliser:
+    def __init__(self, replacements: dict[str, str], collapse_repeats: bool = True):
+        self.replacements = {fold(k): fold(v) for k, v in replacements.items()}
+        self.collapse_repeats = collapse_repeats
+        self._cache: dict[str, str] = {}
+
+    def norm(self, word: str) -> str:
+        cached = self._cache.get(word)
+        if cached is not None:
+            return cached
+        result = fold(word)
+        if result in self.replacements:
+            result = self.replacements[result]
+        elif self.collapse_repeats and _REPEATS.search(result):
+            # "duuuur" → "duur", "zooooo" → "zo" when a replacement knows it
+            squeezed = _REPEATS.sub(r"\1\1", result)
+            single = _REPEATS.sub(r"\1", result)
+            result = self.replacements.get(squeezed) or self.replacements.get(single) or squeezed
+        if len(self._cache) < 50_000:
+            self._cache[word] = result
+        return result

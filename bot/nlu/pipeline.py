@@ -1,0 +1,192 @@
+"""The spaCy pipeline: which Dutch model, plus our registered rule components.
+
+Model choice (once per process):
+  1. env OEFENGESPREK_SPACY_MODEL (an installed package name or a path to a saved pipeline);
+  2. else `nl_core_news_sm` when installed (adds POS, lemmas from a trained lemmatizer and
+     dependencies, used by the question rules);
+  3. else spacy.blank("nl") with the lookup lemmatizer from spacy-lookups-data.
+Nothing is ever downloaded.
+
+Our components (registered factories) run after the model's own:
+  oefengesprek_normaliseer  token NORM = standard spelling (domain/nlu/normalisatie.yml)
+  oefengesprek_zinnen       sentence split + question detection → doc._.oefen_zinnen
+  oefengesprek_regels       Matcher over all label rules → doc._.oefen_hits
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from dataclasses import dataclass
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Token
+
+from bot.content import ContentError, ContentErrors
+from bot.nlu.normalise import Normaliser
+from bot.nlu.questions import QuestionDetector
+from bot.nlu.resources import Resources
+
+MODEL_ENV = "OEFENGESPREK_SPACY_MODEL"
+DEFAULT_MODEL = "nl_core_news_sm"
+
+if not Token.has_extension("oefen_zinsbegin"):
+    Token.set_extension("oefen_zinsbegin", default=False)
+for _name in ("oefen_hits", "oefen_unless", "oefen_blocks", "oefen_zinnen", "oefen_speaker"):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    source: str  # "env" | "installed" | "blank"
+    name: str  # package name, path or "blank:nl"
+    has_pos: bool
+    has_deps: bool
+    meta_name: str
+
+
+def _load_base_model() -> tuple[Language, str, str]:
+    requested = os.environ.get(MODEL_ENV, "").strip()
+    if requested:
+        try:
+            return spacy.load(requested), "env", requested
+        except OSError as exc:
+            raise RuntimeError(
+                f"spaCy-model '{requested}' uit {MODEL_ENV} kan niet geladen worden: {exc}"
+            ) from None
+    if importlib.util.find_spec(DEFAULT_MODEL) is not None:
+        return spacy.load(DEFAULT_MODEL), "installed", DEFAULT_MODEL
+    nlp = spacy.blank("nl")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.initialize()
+    return nlp, "blank", "blank:nl"
+
+
+# --- components ---------------------------------------------------------------------------
+
+
+class NormaliseComponent:
+    def __init__(self, normaliser: Normaliser):
+        self.normaliser = normaliser
+
+    def __call__(self, doc: Doc) -> Doc:
+        norm = self.normaliser.norm
+        for token in doc:
+            token.norm_ = norm(token.text)
+        return doc
+
+
+class RuleMatcherComponent:
+    """Matches every label rule, its `tenzij` patterns and the blocks, per speaker group."""
+
+    def __init__(self, nlp: Language, resources: Resources):
+        self.rules = resources.rules
+        self.blocks = resources.blocks
+        errors: list[ContentError] = []
+        self.matchers: dict[str, Matcher] = {}
+        self.unless: dict[str, Matcher] = {}
+        self.block_matchers: dict[str, Matcher] = {}
+        for group in ("signalen", "zetten"):
+            self.matchers[group] = Matcher(nlp.vocab, validate=True)
+            self.unless[group] = Matcher(nlp.vocab, validate=True)
+            self.block_matchers[group] = Matcher(nlp.vocab, validate=True)
+        for index, rule in enumerate(self.rules):
+            group = "zetten" if "student" in rule.speakers else "signalen"
+            self._add(self.matchers[group], f"r{index}", rule.patterns, rule.source, rule.id, errors)
+            if rule.unless:
+                self._add(self.unless[group], f"r{index}", rule.unless, rule.source, rule.id, errors)
+        for index, block in enumerate(self.blocks):
+            group = "zetten" if "student" in block.speakers else "signalen"
+            self._add(self.block_matchers[group], f"b{index}", block.patterns, block.id, block.id, errors)
+        if errors:
+            raise ContentErrors(errors)
+
+    @staticmethod
+    def _add(matcher: Matcher, key: str, patterns, source: str, rule_id: str, errors: list[ContentError]) -> None:
+        for pattern in patterns:
+            try:
+                matcher.add(key, [pattern])
+            except (ValueError, KeyError) as exc:  # spaCy's MatchPatternError is a ValueError
+                path, _, line = source.rpartition(":")
+                errors.append(
+                    ContentError(path or source, int(line) if line.isdigit() else None,
+                                 f"regel {rule_id}: ongeldig spaCy-patroon {pattern!r}: {exc}".splitlines()[0])
+                )
+
+    @staticmethod
+    def _run(matcher: Matcher, doc: Doc, strings) -> list[tuple[int, int, int]]:
+        if len(matcher) == 0:
+            return []
+        return [(int(strings[m][1:]), s, e) for m, s, e in matcher(doc)]
+
+    def __call__(self, doc: Doc) -> Doc:
+        group = "zetten" if doc._.oefen_speaker == "student" else "signalen"
+        strings = doc.vocab.strings
+        doc._.oefen_hits = self._run(self.matchers[group], doc, strings)
+        doc._.oefen_unless = self._run(self.unless[group], doc, strings)
+        doc._.oefen_blocks = self._run(self.block_matchers[group], doc, strings)
+        return doc
+
+
+class SentenceComponent:
+    def __init__(self, detector: QuestionDetector):
+        self.detector = detector
+
+    def __call__(self, doc: Doc) -> Doc:
+        sentences = self.detector.sentences(doc)
+        doc._.oefen_zinnen = sentences
+        for sentence in sentences:
+            # "^" in a pattern: the first word of a sentence or of a clause after a comma
+            # ("Oke, dus u zoekt ...")
+            doc[sentence.start]._.oefen_zinsbegin = True
+        for token in doc[:-1]:
+            if token.text in (",", ":", "-"):
+                doc[token.i + 1]._.oefen_zinsbegin = True
+        return doc
+
+
+# The factories take their (non-serialisable) resources from this registry, filled by
+# build_pipeline just before nlp.add_pipe; spaCy's config stays a plain string key.
+_RESOURCES: dict[str, Any] = {}
+
+
+@Language.factory("oefengesprek_normaliseer", default_config={"key": "default"})
+def make_normaliser(nlp: Language, name: str, key: str) -> NormaliseComponent:
+    res: Resources = _RESOURCES[key]
+    return NormaliseComponent(Normaliser(res.normalisation.vervangingen, res.normalisation.herhaalde_letters))
+
+
+@Language.factory("oefengesprek_regels", default_config={"key": "default"})
+def make_rule_matcher(nlp: Language, name: str, key: str) -> RuleMatcherComponent:
+    return RuleMatcherComponent(nlp, _RESOURCES[key])
+
+
+@Language.factory("oefengesprek_zinnen", default_config={"key": "default"})
+def make_sentences(nlp: Language, name: str, key: str) -> SentenceComponent:
+    return SentenceComponent(QuestionDetector(nlp, _RESOURCES[key]))
+
+
+def _add_special_cases(nlp: Language, resources: Resources) -> None:
+    for word, parts in resources.normalisation.splitsingen.items():
+        for variant in {word, word.lower(), word.capitalize()}:
+            pieces, offset = [], 0
+            for part in parts:
+                pieces.append({"ORTH": variant[offset: offset + len(part)]})
+                offset += len(part)
+            nlp.tokenizer.add_special_case(variant, pieces)
+
+
+def build_pipeline(resources: Resources, key: str = "default") -> tuple[Language, ModelInfo]:
+    nlp, source, name = _load_base_model()
+    _RESOURCES[key] = resources
+    _add_special_cases(nlp, resources)
+    for component in ("oefengesprek_normaliseer", "oefengesprek_zinnen", "oefengesprek_regels"):
+        nlp.add_pipe(component, config={"key": key})
+    has_pos = any(n in ("tagger", "morphologizer", "attribute_ruler") for n in nlp.pipe_names)
+    has_deps = "parser" in nlp.pipe_names
+    info = ModelInfo(source, name, has_pos, has_deps, f"{nlp.meta.get('lang', 'nl')}_{nlp.meta.get('name', '')}")
+    return nlp, info

@@ -1,0 +1,144 @@
+"""Sentences and questions: is a sentence a question, and does it invite an open answer?
+
+Word lists live in domain/nlu/vragen.yml. A sentence is a question when
+  - it ends with "?";
+  - it starts with a question word ("wanneer kunt u leveren") or preposition + question
+    word ("op welke manier ..."), and is not closed with "." or "!";
+  - it starts with verb + subject ("kunt u", "heeft u", "zijn jullie"): inversion. With a
+    tagging model the first word must be a verb (POS VERB/AUX); without one it must not
+    be a known non-verb (domain/nlu/vragen.yml `geen_werkwoord`);
+  - it ends in a tag ("..., toch?", "of niet");
+  - it matches an open invitation ("vertelt u eens", "ik ben benieuwd hoe ...").
+A question is open when it invites more than yes/no: it starts with a question word,
+embeds one after a verb of asking or telling ("mag ik vragen hoe ...", "kunt u vertellen
+wat ..."), or is an open invitation ("kunt u daar meer over vertellen").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc
+
+from bot.nlu.resources import Resources
+
+SENTENCE_END = {".", "!", "?", ";"}
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int  # token index
+    end: int  # token index (exclusive), includes the closing punctuation
+    question: bool
+    open: bool
+    how: str  # which question rule decided (for evidence), "" for statements
+
+
+class QuestionDetector:
+    def __init__(self, nlp: Language, resources: Resources):
+        q = resources.questions
+        self.question_words = set(q.vraagwoorden)
+        self.prepositions = set(q.voorzetsels)
+        self.embedding = set(q.inbeddend)
+        self.tell_verbs = set(q.vertel_werkwoorden)
+        self.subjects = set(q.onderwerpen)
+        self.not_verbs = set(q.geen_werkwoord)
+        self.front_verbs = set(q.werkwoorden_vooraan)
+        self.tags = [tuple(t.split()) for t in q.staartvragen]
+        self.invitations = Matcher(nlp.vocab)
+        for pattern in resources.open_invitations:
+            self.invitations.add("open", [pattern])
+        self.not_questions = Matcher(nlp.vocab)
+        for pattern in resources.not_questions:
+            self.not_questions.add("geen", [pattern])
+
+    def split(self, doc: Doc) -> list[tuple[int, int]]:
+        spans, start = [], 0
+        for token in doc:
+            if token.text in SENTENCE_END or "\n" in token.text:
+                if token.i + 1 > start:
+                    # "??" or "?!" belong to the same sentence
+                    nxt = doc[token.i + 1] if token.i + 1 < len(doc) else None
+                    if nxt is not None and nxt.text in SENTENCE_END:
+                        continue
+                    spans.append((start, token.i + 1))
+                start = token.i + 1
+        if start < len(doc):
+            spans.append((start, len(doc)))
+        return spans
+
+    def sentences(self, doc: Doc) -> list[Sentence]:
+        invitations = [(s, e) for _, s, e in self.invitations(doc)]
+        negatives = [(s, e) for _, s, e in self.not_questions(doc)]
+        return [self._classify(doc, s, e, invitations, negatives) for s, e in self.split(doc)]
+
+    def _is_verb(self, token) -> bool:
+        if token.pos_:  # a tagging model is loaded
+            return token.pos_ in ("VERB", "AUX")
+        return token.norm_ in self.front_verbs or (
+            token.norm_ not in self.not_verbs and token.norm_.endswith(("t", "en", "d"))
+        )
+
+    def _classify(self, doc: Doc, start: int, end: int, invitations, negatives) -> Sentence:
+        words = [t for t in doc[start:end] if not t.is_punct]
+        last = doc[end - 1].text if end > start else ""
+        if not words:
+            return Sentence(start, end, False, False, "")
+        norms = [t.norm_ for t in words]
+        closed_with_stop = last in (".", "!", ";")
+        inside = [(s, e) for s, e in invitations if start <= s < end]
+        if any(start <= s < end for s, _ in negatives) and last != "?":
+            return Sentence(start, end, False, False, "")
+
+        is_open, open_how = self._open(doc, start, end, words, norms, inside)
+        if last == "?":
+            return Sentence(start, end, True, is_open, open_how or "vraag.vraagteken")
+        if closed_with_stop:
+            # "Vertelt u eens." still invites an answer; "Wat fijn." does not.
+            if inside:
+                return Sentence(start, end, True, True, "vraag.open_uitnodiging")
+            return Sentence(start, end, False, False, "")
+        if inside:
+            return Sentence(start, end, True, True, "vraag.open_uitnodiging")
+        first = 1 if norms[0] in self.prepositions and len(norms) > 1 else 0
+        if norms[first] in self.question_words and not self._conditional(norms, first, doc, start, end):
+            return Sentence(start, end, True, True, "vraag.vraagwoord_vooraan")
+        if len(words) >= 2 and norms[1] in self.subjects and norms[0] not in self.not_verbs and self._is_verb(words[0]):
+            return Sentence(start, end, True, is_open, "vraag.inversie")
+        for tag in self.tags:
+            if len(norms) > len(tag) and tuple(norms[-len(tag):]) == tag:
+                return Sentence(start, end, True, False, "vraag.staartvraag")
+        return Sentence(start, end, False, False, "")
+
+    def _conditional(self, norms: list[str], first: int, doc: Doc, start: int, end: int) -> bool:
+        """"Wanneer u vandaag bestelt, ..." is a condition, not a question."""
+        if norms[first] not in ("wanneer", "waar", "wat", "hoe") or first + 1 >= len(norms):
+            return False
+        has_comma = any(t.text == "," for t in doc[start:end])
+        return norms[first + 1] in self.subjects and has_comma
+
+    def _open(self, doc: Doc, start: int, end: int, words, norms, inside) -> tuple[bool, str]:
+        if inside:
+            return True, "vraag.open_uitnodiging"
+        first = 1 if norms[0] in self.prepositions and len(norms) > 1 else 0
+        if norms[first] in self.question_words:
+            return True, "vraag.vraagwoord_vooraan"
+        tokens = list(doc[start:end])
+        for i, token in enumerate(tokens[1:], start=1):
+            if token.norm_ not in self.question_words:
+                continue
+            before = tokens[i - 1]
+            before2 = tokens[i - 2] if i >= 2 else None
+            if before.text == ",":
+                return True, "vraag.vraagwoord_na_komma"
+            if before.norm_ in self.embedding:
+                return True, "vraag.ingebed_vraagwoord"
+            if before.norm_ in self.prepositions and before2 is not None and (
+                before2.norm_ in self.embedding or before2.text == ","
+            ):
+                return True, "vraag.ingebed_vraagwoord"
+        if any(n in self.tell_verbs for n in norms):
+            return True, "vraag.vertel_werkwoord"
+        return False, ""

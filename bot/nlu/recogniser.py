@@ -1,0 +1,261 @@
+"""The recogniser: text (+ previous utterance) → Analysis with labels, evidence, reaction.
+
+Steps, each data-driven (domain/nlu/):
+  1. run the spaCy pipeline (normalise, match rules, split sentences, detect questions);
+  2. keep rule hits that fit the speaker, the sentence form (`vorm`), and no `tenzij`
+     pattern or blokkade in the same sentence;
+  3. student questions: every question gets open_vraag/gesloten_vraag unless a more
+     specific question move applies; doorvragen without a previous utterance becomes
+     open_vraag; one question move per utterance (vraag_voorrang in domain/labels.yml);
+  4. exclusions between labels (beslisregels.yml), then intent, entities, reaction.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+from bot.labels import STUDENT, label_contract
+from bot.nlu.analysis import INTENT_FALLBACK, INTENT_INFORM, Analysis, Entity, Evidence
+from bot.nlu.entities import EntityExtractor
+from bot.nlu.pipeline import ModelInfo, build_pipeline
+from bot.nlu.reaction import ReactionJudge
+from bot.nlu.resources import Resources, resources as load_resources
+
+QUESTION_MOVES_OPEN = "open_vraag"
+QUESTION_MOVES_CLOSED = "gesloten_vraag"
+PROBE = "doorvragen"
+BUTTON = re.compile(r"^\s*/([A-Za-z_][\w.-]*)\s*(\{.*\})?\s*$", re.DOTALL)
+
+
+@dataclass
+class Hit:
+    label: str
+    rule: str
+    start: int
+    end: int
+    sentence: int
+    text: str
+
+
+class Recogniser:
+    def __init__(self, res: Resources | None = None):
+        started = time.perf_counter()
+        self.res = res or load_resources()
+        self.nlp, self.model = build_pipeline(self.res)
+        contract = label_contract()
+        self.contract = contract
+        self.order = {label: i for i, label in enumerate((*contract.signals, *contract.moves))}
+        self.question_precedence = list(contract.vraag_voorrang)
+        self.question_move_set = set(contract.vraag_voorrang)
+        self.signals = set(contract.signals)
+        self.moves = set(contract.moves)
+        self.entities = EntityExtractor(self.res.lexicon)
+        self.judge = ReactionJudge(self.res.reactions, contract)
+        stop = set(self.nlp.Defaults.stop_words)
+        self.overlap_ignore = stop | set(self.res.questions.overlap_negeer)
+        self.load_seconds = time.perf_counter() - started
+
+    # --- the pipeline ----------------------------------------------------------------
+
+    def doc(self, text: str, speaker: str):
+        doc = self.nlp.make_doc(text)
+        doc._.oefen_speaker = speaker
+        for _, proc in self.nlp.pipeline:
+            doc = proc(doc)
+        return doc
+
+    @staticmethod
+    def _sentence_of(sentences, token_index: int) -> int:
+        for i, sentence in enumerate(sentences):
+            if sentence.start <= token_index < sentence.end:
+                return i
+        return max(len(sentences) - 1, 0)
+
+    def hits(self, doc, speaker: str) -> tuple[list[Hit], list]:
+        sentences = doc._.oefen_zinnen
+        rules = self.res.rules
+        vetoed = {(r, self._sentence_of(sentences, s)) for r, s, _ in doc._.oefen_unless}
+        blocked = {
+            (label, self._sentence_of(sentences, s))
+            for b, s, _ in doc._.oefen_blocks
+            for label in self.res.blocks[b].labels
+        }
+        found: dict[tuple[str, int], Hit] = {}
+        for index, start, end in sorted(doc._.oefen_hits, key=lambda h: (h[1], h[2] - h[1])):
+            rule = rules[index]
+            if speaker not in rule.speakers:
+                continue
+            sentence_index = self._sentence_of(sentences, start)
+            sentence = sentences[sentence_index] if sentences else None
+            if rule.form == "vraag" and not (sentence and sentence.question):
+                continue
+            if rule.form == "bewering" and sentence and sentence.question:
+                continue
+            if (index, sentence_index) in vetoed or (rule.label, sentence_index) in blocked:
+                continue
+            key = (rule.label, sentence_index)
+            if key not in found:
+                found[key] = Hit(rule.label, rule.id, start, end, sentence_index, doc[start:end].text)
+        return list(found.values()), sentences
+
+    # --- student questions -----------------------------------------------------------
+
+    def _content_words(self, doc) -> set[str]:
+        words = set()
+        for token in doc:
+            if token.is_punct or token.like_num or len(token.norm_) < 3:
+                continue
+            if token.norm_ in self.overlap_ignore:
+                continue
+            words.add(token.lemma_.lower() or token.norm_)
+            words.add(token.norm_)
+        return words
+
+    def question_moves(self, doc, hits: list[Hit], sentences, previous: str | None) -> list[Hit]:
+        previous_words: set[str] | None = None
+        out = [h for h in hits if h.label not in self.question_move_set]
+        question_hits = [h for h in hits if h.label in self.question_move_set]
+        for i, sentence in enumerate(sentences):
+            if not sentence.question:
+                continue
+            if any(h.sentence == i for h in question_hits):
+                continue
+            span = doc[sentence.start: sentence.end]
+            if sentence.open and previous and self.res.questions.doorvraag_overlap:
+                if previous_words is None:
+                    previous_words = self._content_words(self.doc(previous, "klant"))
+                shared = sorted(self._content_words(span) & previous_words)
+                if shared:
+                    question_hits.append(Hit(PROBE, "vraag.doorvragen_op_woord_van_klant", sentence.start, sentence.end, i, span.text))
+                    continue
+            label = QUESTION_MOVES_OPEN if sentence.open else QUESTION_MOVES_CLOSED
+            question_hits.append(Hit(label, sentence.how if sentence.open else "vraag.gesloten", sentence.start, sentence.end, i, span.text))
+        if not previous:
+            for hit in question_hits:
+                if hit.label == PROBE:
+                    hit.label = QUESTION_MOVES_OPEN
+                    hit.rule = f"{hit.rule}(zonder_vorige_uiting)"
+        if question_hits:
+            best = min(question_hits, key=lambda h: (self.question_precedence.index(h.label), h.start))
+            out.append(best)
+        return out
+
+    # --- exclusions, intent ----------------------------------------------------------
+
+    def exclusions(self, hits: list[Hit]) -> list[Hit]:
+        for rule in self.res.decisions.uitsluitingen:
+            triggers = [h for h in hits if h.label in rule.als]
+            if not triggers:
+                continue
+            if rule.bereik == "uiting":
+                hits = [h for h in hits if h.label not in rule.vervalt]
+            else:
+                sentences = {h.sentence for h in triggers}
+                hits = [h for h in hits if not (h.label in rule.vervalt and h.sentence in sentences)]
+        return hits
+
+    def intent(self, labels: tuple[str, ...], entities: tuple[Entity, ...]) -> str:
+        for name in self.res.decisions.intent_voorrang:
+            if name in labels:
+                return name
+        for label in labels:
+            return label
+        return INTENT_INFORM if entities else INTENT_FALLBACK
+
+    # --- public ----------------------------------------------------------------------
+
+    def analyse(
+        self,
+        text: str,
+        speaker: str = STUDENT,
+        previous: str | None = None,
+        catalogue: list[dict[str, Any]] | None = None,
+        reference_date: date | None = None,
+    ) -> Analysis:
+        previous = previous.strip() if isinstance(previous, str) and previous.strip() else None
+        button = BUTTON.match(text)
+        if button:
+            return self._button(text, speaker, button, previous)
+        doc = self.doc(text, speaker)
+        hits, sentences = self.hits(doc, speaker)
+        if speaker == STUDENT:
+            hits = self.question_moves(doc, hits, sentences, previous)
+        hits = self.exclusions(hits)
+        hits.sort(key=lambda h: (self.order[h.label], h.start))
+        labels: list[str] = []
+        evidence: list[Evidence] = []
+        for hit in hits:
+            if hit.label not in labels:
+                labels.append(hit.label)
+                evidence.append(Evidence(hit.label, hit.rule, hit.text))
+        entities = tuple(self.entities.extract(text, catalogue, reference_date))
+        labels_t = tuple(labels)
+        previous_signals: tuple[str, ...] = ()
+        reaction = None
+        if previous and speaker == STUDENT:
+            previous_signals = self.signals_of(previous)
+            if previous_signals:
+                reaction = self.judge.judge(previous_signals, labels_t)
+        return Analysis(
+            text=text,
+            speaker=speaker,
+            labels=labels_t,
+            intent=self.intent(labels_t, entities),
+            entities=entities,
+            evidence=tuple(evidence),
+            reaction=reaction,
+            previous_signals=previous_signals,
+        )
+
+    def signals_of(self, previous: str) -> tuple[str, ...]:
+        return _previous_signals(self, previous)
+
+    def _button(self, text: str, speaker: str, match: re.Match, previous: str | None) -> Analysis:
+        intent = match.group(1)
+        entities: list[Entity] = []
+        raw = match.group(2)
+        if raw:
+            try:
+                payload = json.loads(raw)
+            except json.JSONDecodeError:
+                payload = None
+            if isinstance(payload, dict):
+                for key, value in payload.items():
+                    entities.append(Entity(str(key), value, json.dumps(value, ensure_ascii=False), 0, 0))
+        labels = (intent,) if intent in self.order else ()
+        if labels and (speaker == STUDENT) != (intent in self.moves):
+            labels = ()
+        previous_signals = self.signals_of(previous) if previous and speaker == STUDENT else ()
+        reaction = self.judge.judge(previous_signals, labels) if previous_signals else None
+        return Analysis(
+            text=text,
+            speaker=speaker,
+            labels=labels,
+            intent=intent,
+            entities=tuple(entities),
+            evidence=tuple(Evidence(label, "knop", text) for label in labels),
+            reaction=reaction,
+            previous_signals=previous_signals,
+            explicit_intent=True,
+        )
+
+
+@lru_cache(maxsize=2048)
+def _previous_cached(recogniser_id: int, previous: str) -> tuple[str, ...]:
+    recogniser = _INSTANCES[recogniser_id]
+    analysis = recogniser.analyse(previous, speaker="klant")
+    return tuple(label for label in analysis.labels if label in recogniser.signals)
+
+
+_INSTANCES: dict[int, Recogniser] = {}
+
+
+def _previous_signals(recogniser: Recogniser, previous: str) -> tuple[str, ...]:
+    _INSTANCES[id(recogniser)] = recogniser
+    return _previous_cached(id(recogniser), previous)
