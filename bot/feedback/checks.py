@@ -226,8 +226,7 @@ def _reply_ok(spec: ReactieOpSignaal, replies: list[StudentTurn]) -> tuple[float
             if turn.has_any(spec.zetten):
                 return 1.0, turn
         return 0.0, first
-    verdict = (first.reaction or {}).get("verdict")
-    return {"goed": 1.0, "matig": 0.5}.get(verdict, 0.0), first
+    return {"goed": 1.0, "matig": 0.5}.get(first.verdict, 0.0), first
 
 
 def evaluate_reactie_op_signaal(spec: ReactieOpSignaal, conv: Conversation) -> Outcome:
@@ -384,7 +383,8 @@ def evaluate_slot_voorwaarde(spec: SlotVoorwaarde, conv: Conversation) -> Outcom
 
 class LaatsteBeurtZet(CheckBase):
     """One of the last `laatste` student turns contains one of `zetten` (how the student
-    closed the conversation)."""
+    closed the conversation). Niet van toepassing when the move is missing but the customer
+    ended the conversation (accepted or hung up) so the student had no last word."""
 
     zetten: list[str] = Field(min_length=1)
     laatste: int = Field(default=2, ge=1, le=5)
@@ -399,6 +399,8 @@ def evaluate_laatste_beurt_zet(spec: LaatsteBeurtZet, conv: Conversation) -> Out
     found = [t for t in tail if t.has_any(spec.zetten)]
     if found:
         return Outcome(1.0, (Observation(found[-1].number, 1.0),))
+    if conv.ended_by_customer:
+        return NOT_APPLICABLE  # the customer ended it: the student had no last word
     return Outcome(0.0, (Observation(tail[-1].number, 0.0),))
 
 

@@ -23,6 +23,7 @@ class Utterance:
     speaker: str
     signals: tuple[str, ...]
     before_turn: int  # student turns that came before it; the reply is turn before_turn + 1
+    annotated: bool = True  # the engine gave metadata.labels (possibly empty): authoritative
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,15 @@ class StudentTurn:
 
     def has_any(self, moves: Iterable[str]) -> bool:
         return any(move in self.labels for move in moves)
+
+    @property
+    def verdict(self) -> str | None:
+        """The recogniser's verdict, only when it judged a signal the customer really gave
+        (the scenario's annotation wins over the recogniser's own reading of the customer)."""
+        reaction = self.reaction or {}
+        if reaction.get("verdict") and reaction.get("signal") in self.signals:
+            return reaction["verdict"]
+        return None
 
     @property
     def customer_quote(self) -> str | None:
@@ -76,6 +86,19 @@ class Conversation:
     def scenario_id(self) -> str | None:
         value = self._meta("scenario")
         return str(value) if value else None
+
+    @property
+    def outcome(self) -> str | None:
+        value = self.slots.get("uitkomst")
+        return str(value) if value else None
+
+    @property
+    def ended_by_customer(self) -> bool:
+        """The conversation is over and the customer had the last word (the student could
+        not say anything after it, e.g. the customer accepted or hung up)."""
+        if self.outcome in (None, "lopend") or not self.utterances:
+            return False
+        return self.utterances[-1].before_turn == len(self.turns)
 
     def turn(self, number: int | None) -> StudentTurn | None:
         if number is None or not 1 <= number <= len(self.turns):
@@ -128,6 +151,7 @@ def read_events(events: Iterable[dict]) -> Conversation:
                 speaker=str(meta.get("speaker") or "klant"),
                 signals=tuple(meta.get("labels") or ()),
                 before_turn=len(turns),
+                annotated="labels" in meta,
             )
             pending.append(utterance)
         elif kind == "user":
@@ -136,12 +160,12 @@ def read_events(events: Iterable[dict]) -> Conversation:
                 continue
             parse = event.get("parse_data") or {}
             answers = tuple(pending)
-            if not any(u.signals for u in answers) and parse.get("previous_signals"):
+            if not any(u.annotated for u in answers) and parse.get("previous_signals"):
                 # The engine did not annotate the bot event; fall back to what the recogniser saw.
                 quote = answers[-1].text if answers else ""
                 answers = answers[:-1] + (
                     Utterance(quote, answers[-1].speaker if answers else "klant",
-                              tuple(parse["previous_signals"]), len(turns)),
+                              tuple(parse["previous_signals"]), len(turns), annotated=False),
                 )
             turns.append(
                 StudentTurn(

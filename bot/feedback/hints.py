@@ -24,7 +24,7 @@ def _matches(rule: HintRule, turn: StudentTurn) -> str | None | bool:
         return False
     if cond.geen_zet and turn.has_any(cond.geen_zet):
         return False
-    if cond.oordeel and (turn.reaction or {}).get("verdict") not in cond.oordeel:
+    if cond.oordeel and turn.verdict not in cond.oordeel:
         return False
     signal = None
     if cond.signaal:

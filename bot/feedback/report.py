@@ -150,8 +150,10 @@ def _missed(conv: Conversation, texts: FeedbackTexts) -> list[dict[str, Any]]:
         reply = conv.reply_to(utterance)
         if reply is None:
             continue
-        verdict = (reply.reaction or {}).get("verdict")
+        reaction = reply.reaction or {}
         for signal in utterance.signals:
+            # The recogniser's verdict counts only when it judged this very signal.
+            verdict = reaction.get("verdict") if reaction.get("signal") == signal else None
             if signal_matches(signal, ("koopsignaal.*",)):
                 # The recogniser's verdict decides; without one, the moves do.
                 lost = verdict != "goed" if verdict else not reply.has_any(_CLOSING)

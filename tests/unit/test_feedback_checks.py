@@ -276,3 +276,25 @@ def test_signals_fall_back_to_previous_signals_in_parse_data():
     view = read_events(events)
     assert view.turns[0].signals == ("koopsignaal.levering",)
     assert run_check(KOOP, view).score == 1.0
+
+
+def test_last_turn_move_is_not_applicable_when_the_customer_ended_it():
+    lines = [OPENING, GREETING, ("klant", "Hoe snel kunt u leveren?", ["koopsignaal.levering"]),
+             ("student", "Morgen. Zal ik het vastleggen?", ["afsluitvraag"]),
+             ("klant", "Doe maar, tot ziens.", ["koopsignaal.instemming"])]
+    goodbye = check("laatste_beurt_zet", zetten=["afscheid"])
+    assert run_check(goodbye, conv(lines, uitkomst="order")).score is None
+    assert run_check(goodbye, conv(lines)).score == 0.0  # still running: the student can still say it
+
+
+def test_annotated_customer_lines_win_over_the_recognisers_reading():
+    events = [
+        {"event": "bot", "text": "Dat doen we nu met de telefoon, maar dat is behelpen.",
+         "metadata": {"speaker": "klant", "labels": []}},
+        {"event": "user", "text": "Hoeveel print u per week?",
+         "parse_data": {"labels": ["open_vraag"], "previous_signals": ["koopsignaal.instemming"],
+                        "reaction": {"verdict": "fout", "signal": "koopsignaal.instemming"}}},
+    ]
+    view = read_events(events)
+    assert view.turns[0].signals == () and view.turns[0].verdict is None
+    assert run_check(KOOP, view).score is None
