@@ -264,7 +264,14 @@ class PersonaTurn:
             return False
         if msg.moves & set(obj.worsened_by):
             conv.apply("bezwaar_erger")
-            self.reply.add(*self.pick(f"worse.{obj.id}", obj.worse))
+            self.add_objection_line(obj, "worse", obj.worse)
+            return True
+        if not (msg.moves - {"begroeting", "informeel"}):
+            # Only a greeting (the persona opened with the objection): greet back, repeat it.
+            if "begroeting" in msg.moves and not self.memory.get("greeted"):
+                self.memory["greeted"] = True
+                self.reply.add(*self.picker.line("greeting_after_opening"))
+            self.add_objection_line(obj, "reminder", obj.reminder or obj.texts_for(conv.level_name))
             return True
         if concession is not None and obj.concession is not None:
             return self.handle_concession(obj, concession)
@@ -297,24 +304,30 @@ class PersonaTurn:
             return False  # the persona answers; the objection stays open
         if set(self.sc.close.moves) & msg.moves and not obj.blocks_close:
             return False
-        self.reply.add(*self.pick(f"reminder.{obj.id}", obj.reminder or obj.texts_for(conv.level_name)))
+        self.add_objection_line(obj, "reminder", obj.reminder or obj.texts_for(conv.level_name))
         if set(self.sc.close.moves) & msg.moves:
             self.memory["closes"] = self.memory.get("closes", 0) + 1
         return True
+
+    def add_objection_line(self, obj: Objection, key: str, options: list) -> None:
+        """A reminder or a worse reaction restates the objection: it carries its signal."""
+        text, signals = self.pick(f"{key}.{obj.id}", options)
+        self.reply.add(text, [obj.signal, *signals])
 
     def handle_concession(self, obj: Objection, concession: Concession) -> bool:
         rule = obj.concession
         assert rule is not None
         conv = self.conv
-        if concession.first_objection:
-            self.reply.add(*self.pick(f"concession_first.{obj.id}", rule.first))
+        if concession.first_objection and not self.memory.get("first_concession_seen"):
+            self.memory["first_concession_seen"] = True
+            self.add_objection_line(obj, "concession_first", rule.first)
             return True
         wanted = rule.accept_from.get(conv.level_name, 0.0)
         if concession.pct is not None and concession.pct + 1e-9 >= wanted:
             conv.agree(korting=concession.pct)
             self.resolve(obj, "concession_accepted", rule.accepted)
             return True
-        self.reply.add(*self.pick(f"concession_little.{obj.id}", rule.too_little))
+        self.add_objection_line(obj, "concession_little", rule.too_little)
         return True
 
     # ----- closing -------------------------------------------------------------------

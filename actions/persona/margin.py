@@ -93,6 +93,7 @@ def check_concession(conv: Conversation, msg: Message) -> Concession | None:
         objection
         and memory.get("price_objections", 0) == 1
         and not memory.get("explored", {}).get(objection)
+        and not memory.get("first_concession_seen")
     )
     within = True
     margin = conv.sc.margin

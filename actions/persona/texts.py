@@ -65,7 +65,8 @@ class LinePicker:
         self.memory = memory
         self.seed = seed
         self.turn = turn
-        self.values = placeholders(sc, slots, level)
+        self.slots = slots  # the live slots: placeholders are filled with current values
+        self.level = level
 
     def pick(self, key: str, options: list) -> tuple[str, list[str]]:
         used = self.memory.setdefault("used", {}).setdefault(key, [])
@@ -82,4 +83,4 @@ class LinePicker:
         return self.pick(f"lines.{key}", self.sc.lines[key])
 
     def fill(self, text: str) -> str:
-        return text.format_map(self.values)
+        return text.format_map(placeholders(self.sc, self.slots, self.level))
