@@ -42,9 +42,22 @@ def test_play_json_has_transcript_outcome_and_report(played):
     assert isinstance(played["report"], dict)
 
 
-def test_play_same_seed_same_transcript(played):
-    again = cli("play", "--scenario", SCENARIO, "--seed", "3", "--json", stdin="\n".join(TURNS) + "\n")
-    assert json.loads(again.stdout.decode("utf-8"))["transcript"] == played["transcript"]
+def test_play_same_seed_same_transcript():
+    runs = [cli("play", "--scenario", SCENARIO, "--seed", "4", "--json", stdin="\n".join(TURNS) + "\n",
+                env={**__import__("os").environ, "PYTHONHASHSEED": str(h)}) for h in (1, 2)]
+    first, second = (json.loads(r.stdout.decode("utf-8")) for r in runs)
+    assert first["transcript"] == second["transcript"] and first["outcome"] == second["outcome"]
+
+
+def test_same_seed_same_state_in_process():
+    def run(seed):
+        r = session.start(SCENARIO, seed=seed)
+        for text in TURNS:
+            r = session.step(r.state, text)
+            if r.finished:
+                break
+        return session.transcript(r.state["events"])
+    assert run(12) == run(12)
 
 
 def test_unknown_scenario_is_a_dutch_error_with_exit_2():
