@@ -34,6 +34,7 @@ class Sentence:
     question: bool
     open: bool
     how: str  # which question rule decided (for evidence), "" for statements
+    new_topic: bool = False  # marks a change of subject ("los daarvan", "ordernummer")
 
 
 class QuestionDetector:
@@ -53,6 +54,11 @@ class QuestionDetector:
         self.not_questions = Matcher(nlp.vocab)
         for pattern in resources.not_questions:
             self.not_questions.add("geen", [pattern])
+        self.new_topic = Matcher(nlp.vocab)
+        for pattern in resources.new_topic:
+            self.new_topic.add("nieuw", [pattern])
+        self.openers = set(q.inleiders)
+        self.trailing = set(q.na_vraagwoord)
 
     def split(self, doc: Doc) -> list[tuple[int, int]]:
         spans, start = [], 0
@@ -70,16 +76,36 @@ class QuestionDetector:
         return spans
 
     def sentences(self, doc: Doc) -> list[Sentence]:
-        invitations = [(s, e) for _, s, e in self.invitations(doc)]
-        negatives = [(s, e) for _, s, e in self.not_questions(doc)]
-        return [self._classify(doc, s, e, invitations, negatives) for s, e in self.split(doc)]
+        invitations = [(s, e) for _, s, e in self.invitations(doc)] if len(self.invitations) else []
+        negatives = [(s, e) for _, s, e in self.not_questions(doc)] if len(self.not_questions) else []
+        topics = [s for _, s, _ in self.new_topic(doc)] if len(self.new_topic) else []
+        sentences = []
+        for s, e in self.split(doc):
+            sentence = self._classify(doc, s, e, invitations, negatives)
+            if any(s <= t < e for t in topics):
+                sentence = Sentence(sentence.start, sentence.end, sentence.question, sentence.open, sentence.how, True)
+            sentences.append(sentence)
+        return sentences
 
     def _is_verb(self, token) -> bool:
         if token.pos_:  # a tagging model is loaded
             return token.pos_ in ("VERB", "AUX")
-        return token.norm_ in self.front_verbs or (
-            token.norm_ not in self.not_verbs and token.norm_.endswith(("t", "en", "d"))
-        )
+        norm = token.norm_
+        if norm in self.front_verbs:
+            return True
+        if norm in self.not_verbs or len(norm) < 3:
+            return False
+        participle = "ge" in norm[1:-2] or (norm.startswith("ge") and norm.endswith(("d", "n")))
+        return not participle and norm.endswith(("t", "en"))
+
+    def _first(self, norms: list[str]) -> int:
+        """Index of the first word after openers ("en", "oke", "ja") and a preposition."""
+        i = 0
+        while i < len(norms) - 1 and norms[i] in self.openers:
+            i += 1
+        if norms[i] in self.prepositions and i + 1 < len(norms):
+            i += 1
+        return i
 
     def _classify(self, doc: Doc, start: int, end: int, invitations, negatives) -> Sentence:
         words = [t for t in doc[start:end] if not t.is_punct]
@@ -102,10 +128,11 @@ class QuestionDetector:
             return Sentence(start, end, False, False, "")
         if inside:
             return Sentence(start, end, True, True, "vraag.open_uitnodiging")
-        first = 1 if norms[0] in self.prepositions and len(norms) > 1 else 0
+        first = self._first(norms)
         if norms[first] in self.question_words and not self._conditional(norms, first, doc, start, end):
             return Sentence(start, end, True, True, "vraag.vraagwoord_vooraan")
-        if len(words) >= 2 and norms[1] in self.subjects and norms[0] not in self.not_verbs and self._is_verb(words[0]):
+        v = first if norms[first] not in self.prepositions else 0
+        if len(words) > v + 1 and norms[v + 1] in self.subjects and norms[v] not in self.not_verbs and self._is_verb(words[v]):
             return Sentence(start, end, True, is_open, "vraag.inversie")
         for tag in self.tags:
             if len(norms) > len(tag) and tuple(norms[-len(tag):]) == tag:
@@ -122,9 +149,13 @@ class QuestionDetector:
     def _open(self, doc: Doc, start: int, end: int, words, norms, inside) -> tuple[bool, str]:
         if inside:
             return True, "vraag.open_uitnodiging"
-        first = 1 if norms[0] in self.prepositions and len(norms) > 1 else 0
+        first = self._first(norms)
         if norms[first] in self.question_words:
             return True, "vraag.vraagwoord_vooraan"
+        # an echo question ends in its question word: "ten opzichte van wat?", "zoeken naar wat precies?"
+        tail = [n for n in norms if n not in self.trailing]
+        if tail and tail[-1] in self.question_words and doc[end - 1].text == "?":
+            return True, "vraag.vraagwoord_achteraan"
         tokens = list(doc[start:end])
         for i, token in enumerate(tokens[1:], start=1):
             if token.norm_ not in self.question_words:

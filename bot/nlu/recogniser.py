@@ -106,19 +106,43 @@ class Recogniser:
 
     # --- student questions -----------------------------------------------------------
 
-    def _content_words(self, doc) -> set[str]:
+    def _content_words(self, doc) -> frozenset[tuple[str, str]]:
+        """(form, lemma) of each content word: no stop word, number or very short word."""
         words = set()
         for token in doc:
             if token.is_punct or token.like_num or len(token.norm_) < 3:
                 continue
-            if token.norm_ in self.overlap_ignore:
+            if token.norm_ in self.overlap_ignore or token.lemma_.lower() in self.overlap_ignore:
                 continue
-            words.add(token.lemma_.lower() or token.norm_)
-            words.add(token.norm_)
-        return words
+            words.add((token.norm_, token.lemma_.lower() or token.norm_))
+        return frozenset(words)
+
+    @staticmethod
+    def _shared(a: frozenset, b: frozenset) -> bool:
+        """Same lemma, or the same stem of at least 5 letters (duurzame ~ duurzaamheid)."""
+        for form_a, lemma_a in a:
+            for form_b, lemma_b in b:
+                if lemma_a == lemma_b or form_a == form_b:
+                    return True
+                if len(form_a) >= 5 and len(form_b) >= 5 and form_a[:5] == form_b[:5]:
+                    return True
+        return False
+
+    def _probes(self, span, previous: str) -> str | None:
+        """Why an open question after `previous` is doorvragen (rule id), or None."""
+        if self.signals_of(previous):
+            return "vraag.doorvragen_na_signaal"
+        previous_words = self._previous_words(previous)
+        if self.res.questions.doorvraag_overlap and self._shared(self._content_words(span), previous_words):
+            return "vraag.doorvragen_op_woord_van_klant"
+        if len(previous_words) >= self.res.questions.doorvraag_min_inhoudswoorden:
+            return "vraag.doorvragen_op_inhoud"
+        return None
+
+    def _previous_words(self, previous: str) -> frozenset[tuple[str, str]]:
+        return _previous_words_cached(self, previous)
 
     def question_moves(self, doc, hits: list[Hit], sentences, previous: str | None) -> list[Hit]:
-        previous_words: set[str] | None = None
         out = [h for h in hits if h.label not in self.question_move_set]
         question_hits = [h for h in hits if h.label in self.question_move_set]
         for i, sentence in enumerate(sentences):
@@ -127,15 +151,16 @@ class Recogniser:
             if any(h.sentence == i for h in question_hits):
                 continue
             span = doc[sentence.start: sentence.end]
-            if sentence.open and previous and self.res.questions.doorvraag_overlap:
-                if previous_words is None:
-                    previous_words = self._content_words(self.doc(previous, "klant"))
-                shared = sorted(self._content_words(span) & previous_words)
-                if shared:
-                    question_hits.append(Hit(PROBE, "vraag.doorvragen_op_woord_van_klant", sentence.start, sentence.end, i, span.text))
+            if sentence.open and previous and not sentence.new_topic:
+                rule = self._probes(span, previous)
+                if rule:
+                    question_hits.append(Hit(PROBE, rule, sentence.start, sentence.end, i, span.text))
                     continue
             label = QUESTION_MOVES_OPEN if sentence.open else QUESTION_MOVES_CLOSED
-            question_hits.append(Hit(label, sentence.how if sentence.open else "vraag.gesloten", sentence.start, sentence.end, i, span.text))
+            how = sentence.how if sentence.open else "vraag.gesloten"
+            if sentence.new_topic and sentence.open:
+                how = "vraag.nieuw_onderwerp"
+            question_hits.append(Hit(label, how, sentence.start, sentence.end, i, span.text))
         if not previous:
             for hit in question_hits:
                 if hit.label == PROBE:
@@ -254,6 +279,17 @@ def _previous_cached(recogniser_id: int, previous: str) -> tuple[str, ...]:
 
 
 _INSTANCES: dict[int, Recogniser] = {}
+
+
+@lru_cache(maxsize=2048)
+def _previous_words_by_id(recogniser_id: int, previous: str) -> frozenset[tuple[str, str]]:
+    recogniser = _INSTANCES[recogniser_id]
+    return frozenset(recogniser._content_words(recogniser.doc(previous, "klant")))
+
+
+def _previous_words_cached(recogniser: Recogniser, previous: str) -> frozenset[tuple[str, str]]:
+    _INSTANCES[id(recogniser)] = recogniser
+    return _previous_words_by_id(id(recogniser), previous)
 
 
 def _previous_signals(recogniser: Recogniser, previous: str) -> tuple[str, ...]:

@@ -117,9 +117,13 @@ class Questions(_Strict):
     geen_werkwoord: list[str]
     werkwoorden_vooraan: list[str]
     staartvragen: list[str]
+    inleiders: list[str] = Field(default_factory=list)
+    na_vraagwoord: list[str] = Field(default_factory=list)
     open_uitnodigingen: list[Pattern] = Field(default_factory=list)
     geen_vraag: list[Pattern] = Field(default_factory=list)
+    nieuw_onderwerp: list[Pattern] = Field(default_factory=list)
     doorvraag_overlap: bool = True
+    doorvraag_min_inhoudswoorden: int = 2
     overlap_negeer: list[str] = Field(default_factory=list)
 
 
@@ -194,6 +198,7 @@ class Resources:
     questions: Questions
     open_invitations: tuple[list[dict[str, Any]], ...]
     not_questions: tuple[list[dict[str, Any]], ...]
+    new_topic: tuple[list[dict[str, Any]], ...]
     decisions: Decisions
     lexicon: EntityLexicon
     reactions: Reactions
@@ -321,10 +326,12 @@ def load_resources(root: Path | None = None) -> Resources:
 
     open_invitations: tuple = ()
     not_questions: tuple = ()
+    new_topic: tuple = ()
     if questions is not None:
         shown = display_path(q_path)
         open_invitations = _compile_all(questions.open_uitnodigingen, shown, q_data.get("open_uitnodigingen", q_data), errors)
         not_questions = _compile_all(questions.geen_vraag, shown, q_data.get("geen_vraag", q_data), errors)
+        new_topic = _compile_all(questions.nieuw_onderwerp, shown, q_data.get("nieuw_onderwerp", q_data), errors)
     if decisions is not None:
         _check_decisions(d_data, decisions, d_path, errors)
     if reactions is not None:
@@ -338,6 +345,7 @@ def load_resources(root: Path | None = None) -> Resources:
         questions=questions,
         open_invitations=open_invitations,
         not_questions=not_questions,
+        new_topic=new_topic,
         decisions=decisions,
         lexicon=lexicon,
         reactions=reactions,
