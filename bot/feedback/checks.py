@@ -246,25 +246,34 @@ def evaluate_reactie_op_signaal(spec: ReactieOpSignaal, conv: Conversation) -> O
 
 class ZetAanwezig(CheckBase):
     """The student made one of `zetten` (at least `minimaal` times, within the first
-    `binnen_beurten` turns when given)."""
+    `binnen_beurten` turns when given; with `pas_na`, only turns after the first turn with
+    one of those moves count: a closing question before any question about the need does
+    not count)."""
 
     zetten: list[str] = Field(min_length=1)
     minimaal: int = Field(default=1, ge=1)
     binnen_beurten: int | None = Field(default=None, ge=1)
+    pas_na: list[str] = Field(default_factory=list)
 
-    _moves = field_validator("zetten")(classmethod(lambda cls, v: _check_moves(v)))
+    _moves = field_validator("zetten", "pas_na")(classmethod(lambda cls, v: _check_moves(v)))
 
 
 def evaluate_zet_aanwezig(spec: ZetAanwezig, conv: Conversation) -> Outcome:
     if not conv.turns:
         return NOT_APPLICABLE
     window = conv.turns[: spec.binnen_beurten] if spec.binnen_beurten else conv.turns
+    if spec.pas_na:
+        first = next((t.number for t in window if t.has_any(spec.pas_na)), None)
+        premature = [t for t in window if t.has_any(spec.zetten) and (first is None or t.number <= first)]
+        window = [t for t in window if first is not None and t.number > first]
+        if not any(t.has_any(spec.zetten) for t in window) and premature:
+            return Outcome(0.0, (Observation(premature[0].number, 0.0),))
     found = [t for t in window if t.has_any(spec.zetten)]
     if found:
         score = min(1.0, len(found) / spec.minimaal)
         return Outcome(score, tuple(Observation(t.number, 1.0) for t in found))
     # Point at the turn where it was expected: the first turn for an opening move.
-    where = window[0].number if spec.binnen_beurten else None
+    where = window[0].number if spec.binnen_beurten and window else None
     return Outcome(0.0, (Observation(where, 0.0),))
 
 

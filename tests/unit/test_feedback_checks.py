@@ -298,3 +298,16 @@ def test_annotated_customer_lines_win_over_the_recognisers_reading():
     view = read_events(events)
     assert view.turns[0].signals == () and view.turns[0].verdict is None
     assert run_check(KOOP, view).score is None
+
+
+def test_move_present_pas_na_ignores_a_premature_closing_question():
+    timed = check("zet_aanwezig", zetten=["afsluitvraag"], pas_na=["open_vraag", "doorvragen"])
+    premature = [OPENING, ("student", "Goedemiddag, wilt u een koffieautomaat kopen?", ["begroeting", "afsluitvraag"]),
+                 ("klant", "Ik heb geen tijd.", ["weerstand.tijd"]), ("student", "Oké.", [])]
+    outcome = run_check(timed, conv(premature))
+    assert outcome.score == 0.0 and outcome.observations[0].turn == 1
+    good = premature[:2] + [("klant", "Nee.", []), ("student", "Hoe is de koffie nu geregeld?", ["open_vraag"]),
+                            ("klant", "Het apparaat staat vaak stil.", []),
+                            ("student", "Zal ik dinsdag een proefplaatsing voor u inplannen?", ["afsluitvraag"])]
+    outcome = run_check(timed, conv(good))
+    assert outcome.score == 1.0 and outcome.observations[0].turn == 3
