@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 import string
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from bot.labels import label_contract
 
@@ -76,6 +76,15 @@ def check_moves(moves: list[str]) -> list[str]:
     return moves
 
 
+def _check_move(move: str) -> str:
+    check_moves([move])
+    return move
+
+
+# A student move from the label contract; validated per item so errors point at its line.
+Move = Annotated[str, AfterValidator(_check_move)]
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -95,7 +104,13 @@ class AnnotatedLine(_Strict):
         return value
 
 
-Line = str | AnnotatedLine
+def _check_line(line):
+    check_placeholders([line])
+    return line
+
+
+# One line the persona can say; checked per item so an error points at its own line.
+Line = Annotated[str | AnnotatedLine, AfterValidator(_check_line)]
 Texts = list[Line]
 
 
@@ -178,7 +193,7 @@ class When(_Strict):
     """When the persona raises an objection or gives a signal. All given conditions must hold."""
 
     opening: bool = False  # part of the persona's opening line
-    moves: list[str] = []  # any of these student moves in this turn
+    moves: list[Move] = []  # any of these student moves in this turn
     entities: list[str] = []  # any of these entities in the student's message
     from_turn: int = Field(1, ge=1)  # not before this student turn
     min_interesse: float | None = Field(None, ge=0, le=1)
@@ -189,8 +204,6 @@ class When(_Strict):
     after_resolved: list[str] = []  # these objections resolved first
     after_signals: list[str] = []  # these signal rules (by id) given first
     quotation_correct: bool | None = None  # the student's quotation (2.4) is (not) correct so far
-
-    _m = field_validator("moves")(classmethod(lambda cls, v: check_moves(v)))
 
     @field_validator("entities")
     @classmethod
@@ -223,19 +236,19 @@ class Objection(_Strict):
     texts: Texts = Field(min_length=1)
     level_texts: dict[Literal[LEVELS], Texts] = {}  # type: ignore[valid-type]
     # Moves that resolve it, step by step: each step needs one of its moves, in order.
-    steps: dict[Literal[LEVELS], list[list[str]]] | list[list[str]]  # type: ignore[valid-type]
+    # One list for all levels, or one per level.
+    steps: dict[Literal[LEVELS], list[Annotated[list[Move], Field(min_length=1)]]]  # type: ignore[valid-type]
     need: str | None = None  # the last step counts only when it addresses this hidden need
     reveals: str | None = None  # hidden need the persona tells in its `progress` texts
     progress: Texts = Field(min_length=1)  # after a step, before the last one
     resolved: Texts = Field(min_length=1)
     worse: Texts = Field(min_length=1)
-    worsened_by: list[str] = ["ja_maar", "tegenspreken"]
+    worsened_by: list[Move] = ["ja_maar", "tegenspreken"]
     reminder: Texts = []  # when the student ignores the open objection
     concession: Concession | None = None
     hint: str  # in-character hint after two misunderstandings
     blocks_close: bool = True
 
-    _m = field_validator("worsened_by")(classmethod(lambda cls, v: check_moves(v)))
     _p = field_validator("texts", "progress", "resolved", "worse", "reminder")(
         classmethod(lambda cls, v: check_placeholders(v))
     )
@@ -248,23 +261,23 @@ class Objection(_Strict):
             raise ValueError(f"signaal '{value}' kan geen bezwaar zijn; kies uit: {', '.join(allowed)}")
         return value
 
+    @field_validator("steps", mode="before")
+    @classmethod
+    def _steps_per_level(cls, value):
+        if isinstance(value, list):  # one list for every level
+            return {level: value for level in LEVELS}
+        return value
+
     @field_validator("steps")
     @classmethod
     def _steps(cls, value):
-        groups = value.values() if isinstance(value, dict) else [value]
-        for steps in groups:
+        for steps in value.values():
             if not steps:
                 raise ValueError("minstens één stap nodig")
-            for step in steps:
-                if not step:
-                    raise ValueError("een stap heeft minstens één gespreksstap nodig")
-                check_moves(step)
         return value
 
     def steps_for(self, level: str) -> list[list[str]]:
-        if isinstance(self.steps, dict):
-            return self.steps.get(level) or self.steps.get("gemiddeld") or next(iter(self.steps.values()))
-        return self.steps
+        return self.steps.get(level) or self.steps.get("gemiddeld") or next(iter(self.steps.values()))
 
     def texts_for(self, level: str) -> list[str]:
         return self.level_texts.get(level) or self.texts
@@ -309,7 +322,7 @@ class Close(_Strict):
     """What counts as success and how the persona reacts to a closing move."""
 
     outcome: Literal[SUCCESS_OUTCOMES]  # type: ignore[valid-type]
-    moves: list[str] = ["afsluitvraag"]
+    moves: list[Move] = ["afsluitvraag"]
     min_needs: int = Field(0, ge=0)  # hidden needs the student must have uncovered
     requires_resolved: list[str] = []  # objections that must be resolved first
     accept: Texts = Field(min_length=1)
@@ -319,7 +332,6 @@ class Close(_Strict):
     at_end: bool = False  # success is also reached by a polite goodbye once the conditions hold
     requires_correct_quotation: bool = False  # 2.4: no acceptance while the quotation has errors
 
-    _m = field_validator("moves")(classmethod(lambda cls, v: check_moves(v)))
     _p = field_validator("accept", "stall", "refuse", "premature")(
         classmethod(lambda cls, v: check_placeholders(v))
     )
