@@ -11,7 +11,6 @@ order), or a single `action_execution_rejected` event.
 from __future__ import annotations
 
 import asyncio
-import copy
 import importlib
 import logging
 import os
@@ -29,7 +28,7 @@ from bot.engine.domain import (ACTION_BACK, ACTION_DEACTIVATE_LOOP, ACTION_DEFAU
                                ACTION_VALIDATE_SLOT_MAPPINGS, REQUESTED_SLOT, SESSION_START_METADATA_SLOT,
                                Domain, fill_template)
 from bot.engine.errors import ActionFailed
-from bot.engine.tracker import Tracker, action_event, event, slot_event
+from bot.engine.tracker import Tracker, action_event, event, json_copy, slot_event
 
 # rasa_sdk logs routine notes ("Skipping validation ...") as warnings; without a handler
 # Python would print them on stderr of every CLI command. The app's own logging still sees them.
@@ -145,7 +144,7 @@ class ActionRunner:
             raise ActionFailed(name, f"actie '{name}' gaf een fout: {exc!r}") from exc
         if result is None:
             return {"events": [], "responses": []}
-        return {"events": copy.deepcopy(result.events), "responses": copy.deepcopy(result.responses)}
+        return {"events": json_copy(result.events), "responses": json_copy(result.responses)}
 
     # responses ----------------------------------------------------------------------
     def _rng(self, tracker: Tracker, name: str) -> random.Random:

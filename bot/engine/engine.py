@@ -244,7 +244,8 @@ _cache_lock = threading.Lock()
 
 def get_engine() -> Engine:
     """The engine for the current content folder, loaded once per process."""
-    key = (str(content_root()), os.environ.get(ENDPOINT_ENV), os.environ.get(FALLBACK_ENV))
+    key = (os.environ.get("OEFENGESPREK_CONTENT_DIR"), os.getcwd() if os.environ.get("OEFENGESPREK_CONTENT_DIR") else "",
+           os.environ.get(ENDPOINT_ENV), os.environ.get(FALLBACK_ENV))
     engine = _cache.get(key)
     if engine is None:
         with _cache_lock:

@@ -86,9 +86,8 @@ class RulePrediction:
     step: Step | None
     conversation_start: bool
 
-    @property
-    def rank(self) -> tuple[int, int]:
-        return (len(self.states), sum(s.specificity for s in self.states))
+    def __post_init__(self) -> None:
+        self.rank = (len(self.states), sum(s.specificity for s in self.states))
 
     def matches(self, states: list[State]) -> bool:
         n = len(self.states)
@@ -119,10 +118,17 @@ class Policy:
         for flow in flows:
             if flow.kind == "rule":
                 self.rules.extend(rule_predictions(flow, self.domain))
+        # candidates per previous action, best first (longest, then most specific, then file
+        # order): the first rule that matches is the prediction
         by_prev: dict[str, list[RulePrediction]] = defaultdict(list)
         for r in self.rules:
             by_prev[r.states[-1].prev_action].append(r)
-        self._by_prev = dict(by_prev)
+        wildcard = by_prev.get(ANY, [])
+        order = {id(r): i for i, r in enumerate(self.rules)}
+        self._by_prev = {key: sorted(bucket + (wildcard if key != ANY else []),
+                                     key=lambda r: (-r.rank[0], -r.rank[1], order[id(r)]))
+                         for key, bucket in by_prev.items()}
+        self._by_prev.setdefault(ANY, sorted(wildcard, key=lambda r: (-r.rank[0], -r.rank[1], order[id(r)])))
         errors.extend(self._rule_conflicts())
         story_points = []
         for flow in flows:
@@ -198,13 +204,13 @@ class Policy:
 
     # prediction -------------------------------------------------------------------------
     def _match_rule(self, states: list[State]) -> RulePrediction | None:
-        current = states[-1]
-        best: RulePrediction | None = None
-        for bucket in (self._by_prev.get(current.prev_action, ()), self._by_prev.get(ANY, ())):
-            for r in bucket:
-                if (best is None or r.rank > best.rank) and r.matches(states):
-                    best = r
-        return best
+        candidates = self._by_prev.get(states[-1].prev_action)
+        if candidates is None:
+            candidates = self._by_prev.get(ANY, ())
+        for r in candidates:
+            if r.matches(states):
+                return r
+        return None
 
     def predict(self, tracker: Tracker) -> Prediction:
         state = tracker.state()

@@ -8,6 +8,7 @@ scenarios load once per process; a step costs milliseconds.
 from __future__ import annotations
 
 import copy
+import os
 import secrets
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,12 +38,29 @@ class TurnResult:
 
 # --- helpers -------------------------------------------------------------------------------
 
+_scenarios: dict[tuple, Any] = {}
+
+
 def _scenario(scenario_id: str):
+    key = (os.environ.get("OEFENGESPREK_CONTENT_DIR"), scenario_id)
+    found = _scenarios.get(key)
+    if found is not None:
+        return found
     from bot.scenarios import get_scenario, load_scenarios
     try:
-        return get_scenario(scenario_id)
+        found = get_scenario(scenario_id)
     except KeyError:
         raise UnknownScenario(scenario_id, list(load_scenarios())) from None
+    _scenarios[key] = found
+    return found
+
+
+def clear_cache() -> None:
+    """Forget cached scenarios and engines (tests; after editing content)."""
+    from bot.engine.engine import clear_cache as clear_engines
+    _scenarios.clear()
+    _catalogues.clear()
+    clear_engines()
 
 
 def _engine() -> Engine:

@@ -178,8 +178,8 @@ class Tracker:
         """The tracker as rasa_sdk's `Tracker.from_dict` and Rasa's action server expect it."""
         return {
             "sender_id": self.sender_id,
-            "slots": copy.deepcopy(self.slots),
-            "latest_message": copy.deepcopy(self.latest_message),
+            "slots": json_copy(self.slots),  # actions may change what they get; our history must not
+            "latest_message": dict(self.latest_message),
             "latest_event_time": self.events[-1].get("timestamp") if self.events else None,
             "followup_action": self.followup_action,
             "paused": self.paused,
@@ -197,6 +197,19 @@ class Tracker:
     @classmethod
     def from_json(cls, data: dict[str, Any], domain: Domain) -> "Tracker":
         return cls(data.get("sender_id", "default"), domain, data.get("events") or [])
+
+
+def json_copy(value: Any) -> Any:
+    """Deep copy of JSON-like data (dicts, lists, scalars; tuples become lists as over HTTP).
+    Several times faster than copy.deepcopy, which matters at one call per action."""
+    kind = type(value)
+    if kind is dict:
+        return {k: json_copy(v) for k, v in value.items()}
+    if kind is list or kind is tuple:
+        return [json_copy(v) for v in value]
+    if isinstance(value, dict):
+        return {k: json_copy(v) for k, v in value.items()}
+    return value
 
 
 def _undo_till(applied: list[dict], kind: str) -> None:

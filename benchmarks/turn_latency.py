@@ -1,0 +1,148 @@
+"""In-process cost of one conversation turn: NLU + policy + actions (session.step).
+
+    .venv/bin/python benchmarks/turn_latency.py [--rounds 20] [--json]
+
+Plays every test story in tests/stories/ and a scripted conversation for every scenario,
+`--rounds` times each (after one warm-up round), and reports the median and p99 of
+session.step() per student turn, plus the part without the NLU (engine.handle_message).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bot.engine import session  # noqa: E402
+from bot.engine.engine import get_engine  # noqa: E402
+
+SCRIPT = [
+    "Goedemorgen, u spreekt met Sanne van Kantoorgemak.",
+    "Waarmee kan ik u helpen?",
+    "Kunt u daar wat meer over vertellen?",
+    "Als ik u goed begrijp, zoekt u iets dat snel geleverd kan worden.",
+    "Ik begrijp dat dat vervelend is.",
+    "Daardoor bespaart u veel tijd.",
+    "Wat bedoelt u precies met te duur?",
+    "Zal ik de bestelling voor u vastleggen?",
+    "U ontvangt de bevestiging vandaag nog per mail.",
+    "Bedankt voor uw tijd en nog een fijne dag.",
+]
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def scripts() -> list[tuple[str, str, list[str], int]]:
+    """(label, scenario id, student turns, seed)."""
+    from bot.engine.replay import load_test_stories
+    from bot.scenarios import load_scenarios
+    out = []
+    for story in load_test_stories():
+        turns = [s.text or f"/{s.name}" for s in story.steps if s.kind == "user"]
+        out.append((f"teststory {story.name}", story.metadata["scenario"], turns, int(story.metadata.get("seed", 0))))
+    for scenario_id in load_scenarios():
+        out.append((f"script {scenario_id}", scenario_id, SCRIPT, 1))
+    return out
+
+
+def measure(rounds: int) -> dict:
+    import bot.engine.actions as runner_module
+
+    engine = get_engine()
+    step_ms: list[float] = []
+    engine_ms: list[float] = []
+    own_ms: list[float] = []
+    nlu_ms: list[float] = []
+    per_script = {}
+    in_actions = [0.0]
+    original = runner_module._run_coroutine
+
+    def timed(make):  # time spent inside custom action code (rasa_sdk executor)
+        t0 = time.perf_counter()
+        try:
+            return original(make)
+        finally:
+            in_actions[0] += time.perf_counter() - t0
+
+    for label, scenario_id, turns, seed in scripts():
+        own: list[float] = []
+        for round_no in range(rounds + 1):
+            r = session.start(scenario_id, seed=seed + round_no, mode="oefenen")
+            for text in turns:
+                if r.finished:
+                    break
+                t0 = time.perf_counter()
+                r = session.step(r.state, text)
+                elapsed = (time.perf_counter() - t0) * 1000
+                if round_no:
+                    own.append(elapsed)
+            if not round_no:
+                continue
+            # the parts: NLU alone, engine alone (policy + actions), engine without action code
+            tracker = engine.new_tracker("bench")
+            engine.start_session(tracker, {"scenario": scenario_id, "seed": seed, "mode": "oefenen",
+                                           "difficulty": None, "briefing": None})
+            runner_module._run_coroutine = timed
+            try:
+                for text in turns:
+                    previous = (tracker.latest_bot_utterance() or {}).get("text")
+                    t0 = time.perf_counter()
+                    parse = engine.nlu(text, speaker="student", previous=previous).to_parse_data()
+                    nlu_ms.append((time.perf_counter() - t0) * 1000)
+                    in_actions[0] = 0.0
+                    t0 = time.perf_counter()
+                    engine.handle_message(tracker, text, parse)
+                    elapsed = time.perf_counter() - t0
+                    engine_ms.append(elapsed * 1000)
+                    own_ms.append((elapsed - in_actions[0]) * 1000)
+                    if tracker.slots.get("uitkomst") not in (None, "lopend"):
+                        break
+            finally:
+                runner_module._run_coroutine = original
+        step_ms.extend(own)
+        if own:
+            per_script[label] = round(statistics.median(own), 3)
+
+    def summary(values: list[float]) -> dict:
+        return {"median_ms": round(statistics.median(values), 3), "p99_ms": round(percentile(values, 99), 3)}
+
+    return {
+        "turns_measured": len(step_ms),
+        "step": summary(step_ms),
+        "nlu": summary(nlu_ms),
+        "engine": summary(engine_ms),
+        "engine_without_action_code": summary(own_ms),
+        "per_script_step_median_ms": per_script,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    result = measure(args.rounds)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        print(f"{result['turns_measured']} beurten gemeten")
+        for key, text in (("step", "session.step (NLU + policy + acties + tip)"), ("nlu", "alleen NLU"),
+                          ("engine", "alleen engine (policy + acties)"),
+                          ("engine_without_action_code", "engine zonder de code van de acties")):
+            print(f"{text:45} mediaan {result[key]['median_ms']:7.3f} ms   p99 {result[key]['p99_ms']:7.3f} ms")
+        for label, ms in result["per_script_step_median_ms"].items():
+            print(f"  {label}: mediaan {ms} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
