@@ -1,6 +1,8 @@
 """A read-only view of a tracker (list of Rasa events) for the rubric checks.
 
-Student turns are numbered 1, 2, 3 ... in the order the student typed them. Every
+Student turns are numbered 1, 2, 3 ... in the order the student typed them; button clicks
+(`/intent{...}`) and answers to a form (`requested_slot` set, e.g. the briefing) are not
+turns, and only `klant`/`leverancier` utterances count as the customer (not the coach). Every
 customer/supplier utterance is attached to the student turn that answers it, so a check
 can ask "what did the student say right after this signal?" without walking events.
 """
@@ -12,6 +14,7 @@ from fnmatch import fnmatchcase
 from typing import Any, Iterable
 
 DEFAULT_MODE = "oefenen"
+CUSTOMER_SPEAKERS = ("klant", "leverancier")
 EXAM_MODE = "toets"
 
 
@@ -144,8 +147,8 @@ def read_events(events: Iterable[dict]) -> Conversation:
         elif kind == "bot":
             meta = event.get("metadata") or {}
             text = event.get("text") or ""
-            if not text:
-                continue
+            if not text or str(meta.get("speaker") or "klant") not in CUSTOMER_SPEAKERS:
+                continue  # the coach (briefing, instructions) is not the customer
             utterance = Utterance(
                 text=text,
                 speaker=str(meta.get("speaker") or "klant"),
@@ -156,8 +159,8 @@ def read_events(events: Iterable[dict]) -> Conversation:
             pending.append(utterance)
         elif kind == "user":
             text = (event.get("text") or "").strip()
-            if not text or _is_command(text):
-                continue
+            if not text or _is_command(text) or slots.get("requested_slot"):
+                continue  # a click, or an answer to a form (the briefing): not said to the customer
             parse = event.get("parse_data") or {}
             answers = tuple(pending)
             if not any(u.annotated for u in answers) and parse.get("previous_signals"):

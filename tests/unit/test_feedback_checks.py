@@ -311,3 +311,17 @@ def test_move_present_pas_na_ignores_a_premature_closing_question():
                             ("student", "Zal ik dinsdag een proefplaatsing voor u inplannen?", ["afsluitvraag"])]
     outcome = run_check(timed, conv(good))
     assert outcome.score == 1.0 and outcome.observations[0].turn == 3
+
+
+def test_briefing_answers_and_coach_lines_are_not_part_of_the_conversation():
+    events = [
+        {"event": "bot", "text": "Wat is het doel van dit gesprek?", "metadata": {"speaker": "coach", "labels": []}},
+        {"event": "slot", "name": "requested_slot", "value": "briefing_doel"},
+        {"event": "user", "text": "Een afspraak voor een proefplaatsing.", "parse_data": {"labels": []}},
+        {"event": "slot", "name": "requested_slot", "value": None},
+        {"event": "bot", "text": "Dan begint nu het gesprek.", "metadata": {"speaker": "coach", "labels": []}},
+        {"event": "user", "text": "Goedemorgen, met Sanne van HygiënePlus.", "parse_data": {"labels": ["begroeting"]}},
+    ]
+    view = read_events(events)
+    assert [t.text for t in view.turns] == ["Goedemorgen, met Sanne van HygiënePlus."]
+    assert view.utterances == () and run_check(GREETS, view).score == 1.0
