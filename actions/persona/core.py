@@ -445,6 +445,11 @@ class PersonaTurn:
             key = "greeting_reply" if self.sc.initiative == "student" else "greeting_after_opening"
             self.reply.add_line(self.picker, key)
         if quotation is not None:
+            if quotation["correct"] and not self.memory.get("quote_ok_seen"):
+                self.memory["quote_ok_seen"] = True
+                conv.apply("offerte_correct")
+            elif any(not f.startswith("U noemt") for f in quotation["fouten"]):
+                conv.apply("offerte_fout")  # wrong amounts, not just parts still to come
             key = "quote_ok" if quotation["correct"] else "quote_error"
             if key in self.sc.lines:
                 self.reply.add_line(self.picker, key)

@@ -2,13 +2,14 @@
 compare what the student states — unit price, subtotal, staffelkorting, amount excl.
 btw, 21% btw, total incl. btw, rounded to cents — and whether the terms are named.
 
-Amounts are classified by the words right before (or just after) them in the message.
+Amounts are classified by the words around them (assign_kinds), else by their value.
 What the student states is remembered across turns, so a quotation spread over several
 messages is checked as a whole; the result goes into slot `offerte_controle`.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -28,7 +29,6 @@ KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("incl", ("inclusief btw", "incl. btw", "incl btw", "met btw", "inclusief", "incl", "te betalen", "totaalbedrag", "in totaal", "totaal", "alles bij elkaar", "eindbedrag")),
     ("stuk", ("per stuk", "stuksprijs", "stukprijs", "per exemplaar", "per stoel", "per bureau", "per unit", "per doos", "per licentie", "per jaar", "kost", "kosten")),
 )
-NEAR = 15  # characters: a keyword this close names the amount, whatever its value
 LABELS = {
     "stuk": "de prijs per stuk",
     "subtotaal": "het subtotaal (vóór korting)",
@@ -79,39 +79,49 @@ def expected(sc: Scenario, aantal: int | None = None) -> Expected:
     )
 
 
-def classify(text: str, start: int, end: int) -> tuple[str | None, int]:
-    """The kind of the amount at text[start:end] from the nearest announcing words, and
-    how far away they are (characters). Longer phrases win ties ("inclusief btw" > "btw")."""
-    text = text.lower()
-    before = text[max(0, start - 40): start]
-    after = text[end: end + 25]
-    best: tuple[int, int, int, str] | None = None
-    for rank, (kind, words) in enumerate(KINDS):
-        for word in words:
-            i = before.rfind(word)
-            if i >= 0:
-                cand = (len(before) - (i + len(word)), -len(word), rank, kind)
-                best = cand if best is None or cand < best else best
-            j = after.find(word)
-            if 0 <= j <= 12:
-                cand = (j + 6, -len(word), rank, kind)  # words after the amount count a little less
-                best = cand if best is None or cand < best else best
-    return (best[3], best[0]) if best else (None, 999)
+_POST_GAP = re.compile(r"[\s€]*(euro|eur)?[\s]*")
 
 
-def kind_of(amount: float, text: str, start: int, end: int, values: dict[str, float]) -> str | None:
-    """Which amount of the quotation the student means. A keyword right next to the amount
-    decides; otherwise a value that equals an expected amount is taken as that amount;
-    otherwise the more distant keyword; None when nothing tells."""
-    kind, distance = classify(text, start, end)
-    if kind is not None and distance <= NEAR:
+def assign_kinds(text: str, spans: list[tuple[int, int]]) -> list[str | None]:
+    """The kind of each amount span, from the words around it.
+
+    A keyword right after an amount ("722,50 euro korting", "10% staffelkorting") belongs
+    to that amount; any other keyword belongs to the next amount ("de btw is 1.365,53").
+    Longer phrases win over the words inside them ("inclusief btw" over "btw",
+    "subtotaal" over "totaal"); the nearest keyword before an amount wins.
+    """
+    lower = text.lower()
+    found: list[tuple[int, int, str]] = []
+    taken = [False] * len(lower)
+    words = sorted(((w, kind) for kind, ws in KINDS for w in ws), key=lambda item: -len(item[0]))
+    for word, kind in words:
+        for match in re.finditer(re.escape(word), lower):
+            a, b = match.span()
+            if any(taken[a:b]):
+                continue
+            for i in range(a, b):
+                taken[i] = True
+            found.append((a, b, kind))
+    found.sort()
+    order = sorted(range(len(spans)), key=lambda i: spans[i][0])
+    post: dict[int, str] = {}
+    pre: dict[int, str] = {}
+    for a, b, kind in found:
+        prev = next((i for i in reversed(order) if spans[i][1] <= a), None)
+        nxt = next((i for i in order if spans[i][0] >= b), None)
+        if prev is not None and _POST_GAP.fullmatch(lower[spans[prev][1]:a]):
+            post.setdefault(prev, kind)
+        elif nxt is not None:
+            pre[nxt] = kind
+    return [post.get(i) or pre.get(i) for i in range(len(spans))]
+
+
+def kind_of(amount: float, kind: str | None, values: dict[str, float]) -> str | None:
+    """A named amount keeps its name (so a wrong value is an error for it); an unnamed
+    amount that equals an expected amount is taken as that amount; else None."""
+    if kind is not None:
         return kind
-    if kind is not None and _close(amount, values[kind]):
-        return kind
-    matches = [k for k, v in values.items() if _close(amount, v)]
-    if matches:
-        return matches[0]
-    return kind
+    return next((k for k, v in values.items() if _close(amount, v)), None)
 
 
 def _close(a: float, b: float) -> bool:
@@ -145,27 +155,35 @@ def check_quotation(conv: Conversation, msg: Message) -> dict | None:
     exp = expected(sc)
     values = exp.as_dict()
 
-    for entity in msg.entities:
-        if entity.get("entity") == "bedrag":
-            try:
-                amount = round(float(entity.get("value")), 2)
-            except (TypeError, ValueError):
-                continue
-            kind = kind_of(amount, msg.text, int(entity.get("start") or 0), int(entity.get("end") or 0), values)
-            if kind is None:
-                loose.append(amount)
-            else:
-                stated[kind] = amount
-        elif entity.get("entity") == "percentage":
-            try:
-                value = float(entity.get("value"))
-            except (TypeError, ValueError):
-                continue
-            kind, _ = classify(msg.text, int(entity.get("start") or 0), int(entity.get("end") or 0))
-            if kind == "btw":
-                stated["btw_pct"] = value
-            elif kind == "korting":
-                stated["korting_pct"] = value
+    def spans_of(name: str) -> list[tuple[dict, tuple[int, int]]]:
+        out = []
+        for e in msg.entities:
+            if e.get("entity") == name:
+                start = int(e.get("start") or 0)
+                out.append((e, (start, int(e.get("end") or start))))
+        return out
+
+    amounts = spans_of("bedrag")
+    for (entity, _), kind in zip(amounts, assign_kinds(msg.text, [span for _, span in amounts])):
+        try:
+            amount = round(float(entity.get("value")), 2)
+        except (TypeError, ValueError):
+            continue
+        kind = kind_of(amount, kind, values)
+        if kind is None:
+            loose.append(amount)
+        else:
+            stated[kind] = amount
+    percentages = spans_of("percentage")
+    for (entity, _), kind in zip(percentages, assign_kinds(msg.text, [span for _, span in percentages])):
+        try:
+            value = float(entity.get("value"))
+        except (TypeError, ValueError):
+            continue
+        if kind == "btw":
+            stated["btw_pct"] = value
+        elif kind == "korting":
+            stated["korting_pct"] = value
     for term in sc.quotation.required_terms:
         if term.id not in terms and msg.mentions([k.lower() for k in term.keywords]):
             terms.append(term.id)
