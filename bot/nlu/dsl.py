@@ -43,6 +43,8 @@ def _word_token(options: list[str], source: str) -> dict[str, Any]:
         bare = option[:-1] if option.endswith("*") else option
         if not bare or "*" in bare or not _WORD.match(bare):
             raise PatternError(f"ongeldig woord '{option}' in '{source}'")
+        if option.endswith("*") and len(bare) < 3:
+            raise PatternError(f"'{option}': een woordbegin met * moet minstens 3 letters hebben")
     if any(option.endswith("*") for option in options):
         parts = [re.escape(o[:-1]) if o.endswith("*") else re.escape(o) + "$" for o in options]
         return {"NORM": {"REGEX": "^(?:" + "|".join(parts) + ")"}}

@@ -22,10 +22,10 @@ from typing import Any
 
 import spacy
 from spacy.language import Language
-from spacy.matcher import Matcher
 from spacy.tokens import Doc, Token
 
 from bot.content import ContentError, ContentErrors
+from bot.nlu.matching import WORDS_KEY, FilteredMatcher
 from bot.nlu.normalise import Normaliser
 from bot.nlu.questions import QuestionDetector
 from bot.nlu.resources import Resources
@@ -75,8 +75,13 @@ class NormaliseComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         norm = self.normaliser.norm
+        norms, lemmas = [], set()
         for token in doc:
-            token.norm_ = norm(token.text)
+            value = norm(token.text)
+            token.norm_ = value
+            norms.append(value)
+            lemmas.add(token.lemma_)
+        doc.user_data[WORDS_KEY] = (set(norms), lemmas, " " + " ".join(norms))
         return doc
 
 
@@ -87,26 +92,26 @@ class RuleMatcherComponent:
         self.rules = resources.rules
         self.blocks = resources.blocks
         errors: list[ContentError] = []
-        self.matchers: dict[str, Matcher] = {}
-        self.unless: dict[str, Matcher] = {}
-        self.block_matchers: dict[str, Matcher] = {}
+        self.matchers: dict[str, FilteredMatcher] = {}
+        self.unless: dict[str, FilteredMatcher] = {}
+        self.block_matchers: dict[str, FilteredMatcher] = {}
         for group in ("signalen", "zetten"):
-            self.matchers[group] = Matcher(nlp.vocab, validate=True)
-            self.unless[group] = Matcher(nlp.vocab, validate=True)
-            self.block_matchers[group] = Matcher(nlp.vocab, validate=True)
+            self.matchers[group] = FilteredMatcher(nlp.vocab)
+            self.unless[group] = FilteredMatcher(nlp.vocab)
+            self.block_matchers[group] = FilteredMatcher(nlp.vocab)
         for index, rule in enumerate(self.rules):
             group = "zetten" if "student" in rule.speakers else "signalen"
-            self._add(self.matchers[group], f"r{index}", rule.patterns, rule.source, rule.id, errors)
+            self._add(self.matchers[group], index, rule.patterns, rule.source, rule.id, errors)
             if rule.unless:
-                self._add(self.unless[group], f"r{index}", rule.unless, rule.source, rule.id, errors)
+                self._add(self.unless[group], index, rule.unless, rule.source, rule.id, errors)
         for index, block in enumerate(self.blocks):
             group = "zetten" if "student" in block.speakers else "signalen"
-            self._add(self.block_matchers[group], f"b{index}", block.patterns, block.id, block.id, errors)
+            self._add(self.block_matchers[group], index, block.patterns, block.id, block.id, errors)
         if errors:
             raise ContentErrors(errors)
 
     @staticmethod
-    def _add(matcher: Matcher, key: str, patterns, source: str, rule_id: str, errors: list[ContentError]) -> None:
+    def _add(matcher: FilteredMatcher, key: int, patterns, source: str, rule_id: str, errors: list[ContentError]) -> None:
         for pattern in patterns:
             try:
                 matcher.add(key, [pattern])
@@ -117,18 +122,14 @@ class RuleMatcherComponent:
                                  f"regel {rule_id}: ongeldig spaCy-patroon {pattern!r}: {exc}".splitlines()[0])
                 )
 
-    @staticmethod
-    def _run(matcher: Matcher, doc: Doc, strings) -> list[tuple[int, int, int]]:
-        if len(matcher) == 0:
-            return []
-        return [(int(strings[m][1:]), s, e) for m, s, e in matcher(doc)]
-
     def __call__(self, doc: Doc) -> Doc:
         group = "zetten" if doc._.oefen_speaker == "student" else "signalen"
-        strings = doc.vocab.strings
-        doc._.oefen_hits = self._run(self.matchers[group], doc, strings)
-        doc._.oefen_unless = self._run(self.unless[group], doc, strings)
-        doc._.oefen_blocks = self._run(self.block_matchers[group], doc, strings)
+        words = FilteredMatcher.doc_words(doc)
+        hits = self.matchers[group](doc, words)
+        doc._.oefen_hits = hits
+        hit_rules = {key for key, _, _ in hits}
+        doc._.oefen_unless = self.unless[group](doc, words, only=hit_rules) if hit_rules else []
+        doc._.oefen_blocks = self.block_matchers[group](doc, words) if hit_rules else []
         return doc
 
 

@@ -19,9 +19,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from spacy.language import Language
-from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
+from bot.nlu.matching import FilteredMatcher
 from bot.nlu.resources import Resources
 
 SENTENCE_END = {".", "!", "?", ";"}
@@ -48,15 +48,12 @@ class QuestionDetector:
         self.not_verbs = set(q.geen_werkwoord)
         self.front_verbs = set(q.werkwoorden_vooraan)
         self.tags = [tuple(t.split()) for t in q.staartvragen]
-        self.invitations = Matcher(nlp.vocab)
-        for pattern in resources.open_invitations:
-            self.invitations.add("open", [pattern])
-        self.not_questions = Matcher(nlp.vocab)
-        for pattern in resources.not_questions:
-            self.not_questions.add("geen", [pattern])
-        self.new_topic = Matcher(nlp.vocab)
-        for pattern in resources.new_topic:
-            self.new_topic.add("nieuw", [pattern])
+        self.invitations = FilteredMatcher(nlp.vocab)
+        self.invitations.add("open", resources.open_invitations)
+        self.not_questions = FilteredMatcher(nlp.vocab)
+        self.not_questions.add("geen", resources.not_questions)
+        self.new_topic = FilteredMatcher(nlp.vocab)
+        self.new_topic.add("nieuw", resources.new_topic)
         self.openers = set(q.inleiders)
         self.trailing = set(q.na_vraagwoord)
 
@@ -76,9 +73,10 @@ class QuestionDetector:
         return spans
 
     def sentences(self, doc: Doc) -> list[Sentence]:
-        invitations = [(s, e) for _, s, e in self.invitations(doc)] if len(self.invitations) else []
-        negatives = [(s, e) for _, s, e in self.not_questions(doc)] if len(self.not_questions) else []
-        topics = [s for _, s, _ in self.new_topic(doc)] if len(self.new_topic) else []
+        words = FilteredMatcher.doc_words(doc)
+        invitations = [(s, e) for _, s, e in self.invitations(doc, words)]
+        negatives = [(s, e) for _, s, e in self.not_questions(doc, words)]
+        topics = [s for _, s, _ in self.new_topic(doc, words)]
         sentences = []
         for s, e in self.split(doc):
             sentence = self._classify(doc, s, e, invitations, negatives)
