@@ -236,7 +236,9 @@ class ActionRunner:
             out.append(event("active_loop", self.clock, name=name))
             view.add(out[-1])
             out.extend(view.add_all(self._trigger_intent_slots(name, view.tracker)))
-        else:
+        elif tracker.latest_action_name == ACTION_LISTEN:
+            # Rasa validates (and may reject) only straight after user input; back from an
+            # unhappy path (a rule ran another action first) the form just asks again
             requested = tracker.slots.get(REQUESTED_SLOT)
             filled = {e.get("name") for e in tracker.events_since_last_user() if e.get("event") == "slot"}
             if requested and requested not in filled and not (filled & set(form.required_slots)):
@@ -244,7 +246,8 @@ class ActionRunner:
                                            policy=head.get("policy"), confidence=1.0)], rejected=True)
         validator = f"validate_{name}"
         explicit_request = False
-        if validator in self.domain.actions or self.has_custom(validator):
+        validate_now = tracker.active_loop != name or tracker.latest_action_name == ACTION_LISTEN
+        if validate_now and (validator in self.domain.actions or self.has_custom(validator)):
             result = self.call_custom(validator, view.tracker)
             if result is None:
                 return ActionResult([event("action_execution_rejected", self.clock, name=name,

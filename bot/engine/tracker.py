@@ -66,7 +66,7 @@ class Tracker:
         self.latest_action_name: str | None = None
         self.followup_action: str | None = None
         self.paused = False
-        self.rejected: list[str] = []  # actions rejected since the last user message
+        self.rejected: list[str] = []  # actions rejected since the last executed action
         self.loop_interrupted = False
         self.latest_input_channel: str | None = None
         self.past: list[tuple[State, str]] = []  # (state before the action, action)
@@ -107,6 +107,7 @@ class Tracker:
             self.past.append((self.state(), name))
             self.latest_action_name = name
             self.followup_action = None  # Rasa: every executed action consumes the followup
+            self.rejected = []  # a rejection only steers the very next prediction
         elif kind == "slot":
             self.slots[e.get("name")] = e.get("value")
         elif kind in ("active_loop", "form"):
@@ -153,14 +154,6 @@ class Tracker:
             self._apply(e)
 
     # queries -----------------------------------------------------------------------
-    @property
-    def user_turns(self) -> int:
-        return sum(1 for s, _ in self.past if s.prev_action == ACTION_LISTEN and s.intent) + (
-            1 if self.latest_action_name == ACTION_LISTEN and self._user[0] and self._awaiting_prediction() else 0)
-
-    def _awaiting_prediction(self) -> bool:
-        return bool(self.events) and self.events[-1].get("event") == "user"
-
     def events_since_last_user(self) -> list[dict]:
         for i in range(len(self.events) - 1, -1, -1):
             if self.events[i].get("event") == "user":

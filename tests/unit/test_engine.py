@@ -206,6 +206,18 @@ def test_entity_mapping_with_condition_only_fills_while_requested(engine):
     assert tracker.slots["aantal"] is None  # aantal maps only while the form asks for it
 
 
+def test_unhappy_path_rule_returns_to_the_form(engine):
+    tracker = started(engine)
+    say(engine, tracker, "ik wil bestellen")
+    new = say(engine, tracker, "hoe snel kan het?")  # no product: form rejects, the rule answers, form asks again
+    assert [e["event"] for e in new][1] == "action_execution_rejected"
+    assert actions(new) == ["action_fx_reageer", "bestelformulier", "action_listen"]
+    assert bot_texts(new) == ["Interessant, vertelt u eens meer.", "Welk product bedoelt u?"]
+    assert tracker.active_loop == "bestelformulier" and tracker.slots["requested_slot"] == "product"
+    new = say(engine, tracker, "een printer")
+    assert actions(new) == ["bestelformulier", "action_listen"] and tracker.slots["product"] == "printer"
+
+
 def test_rule_interrupts_form_after_rejection(engine):
     tracker = started(engine)
     say(engine, tracker, "ik wil bestellen")
