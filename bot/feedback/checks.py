@@ -202,14 +202,16 @@ def _is_werkproces_code(value: Any) -> bool:
 
 
 class ReactieOpSignaal(CheckBase):
-    """Every time the customer gave one of `signalen`, did the student's reply (within
-    `binnen_beurten` turns) contain one of `zetten` and none of `verboden`? Without
+    """Every time (or with `alleen_eerste` only the first time) the customer gave one of
+    `signalen`, did the student's reply (within `binnen_beurten` turns) contain one of
+    `zetten` and none of `verboden`? Without
     `zetten`/`verboden` the recogniser's reaction verdict counts (goed 1, matig ½, fout 0)."""
 
     signalen: list[str] = Field(min_length=1)
     zetten: list[str] = Field(default_factory=list)
     verboden: list[str] = Field(default_factory=list)
     binnen_beurten: int = Field(default=1, ge=1, le=5)
+    alleen_eerste: bool = False  # judge only the first time the signal was given
 
     _signals = field_validator("signalen")(classmethod(lambda cls, v: _check_signals(v)))
     _moves = field_validator("zetten", "verboden")(classmethod(lambda cls, v: _check_moves(v)))
@@ -239,6 +241,8 @@ def evaluate_reactie_op_signaal(spec: ReactieOpSignaal, conv: Conversation) -> O
         ok, turn = _reply_ok(spec, replies)
         signal = next(s for s in utterance.signals if signal_matches(s, spec.signalen))
         observations.append(Observation(turn.number, ok, signal, utterance.text))
+        if spec.alleen_eerste:
+            break
     if not observations:
         return NOT_APPLICABLE
     return Outcome(sum(o.ok for o in observations) / len(observations), tuple(observations))
@@ -296,13 +300,14 @@ def evaluate_zet_afwezig(spec: ZetAfwezig, conv: Conversation) -> Outcome:
 
 
 class ZetVoorZet(CheckBase):
-    """Before the first of `daarna` the student made one of `eerst` — after each signal in
-    `na_signaal` when given (each occurrence is judged separately), else in the whole
-    conversation. Same turn counts when `zelfde_beurt_telt`."""
+    """Before the first of `daarna` the student made one of `eerst` — counted from the first
+    signal in `na_signaal` when given (with `elk_signaal`, each occurrence is judged
+    separately), else in the whole conversation. Same turn counts when `zelfde_beurt_telt`."""
 
     eerst: list[str] = Field(min_length=1)
     daarna: list[str] = Field(min_length=1)
     na_signaal: list[str] = Field(default_factory=list)
+    elk_signaal: bool = False
     zelfde_beurt_telt: bool = True
 
     _moves = field_validator("eerst", "daarna")(classmethod(lambda cls, v: _check_moves(v)))
@@ -313,6 +318,8 @@ def _segments(spec: ZetVoorZet, conv: Conversation) -> list[tuple[list[StudentTu
     if not spec.na_signaal:
         return [(list(conv.turns), None)]
     anchors = conv.utterances_with(spec.na_signaal)
+    if not spec.elk_signaal:
+        anchors = anchors[:1]
     segments = []
     for i, anchor in enumerate(anchors):
         end = anchors[i + 1].before_turn if i + 1 < len(anchors) else len(conv.turns)

@@ -77,7 +77,8 @@ STRONG: dict[str, list[str]] = {
         "Goedemiddag mevrouw El Amrani, u spreekt met Sanne van Dekker Kantoorinrichting. Fijn dat u belt "
         "over de offerte. Wat wilt u graag doornemen?",
         "De ErgoFlex 300 kost € 289,00 per stuk. 25 stuks is € 7.225,00. Daar gaat 10% staffelkorting af, "
-        "dat is € 722,50, dus € 6.502,50 exclusief btw. De btw is € 1.365,53, totaal € 7.868,03 inclusief btw.",
+        "dat is € 722,50, dus € 6.502,50 exclusief btw. De btw is € 1.365,53, totaal € 7.868,03 inclusief btw. "
+        "De levertijd is tien werkdagen en u betaalt binnen 30 dagen na factuurdatum.",
         "De levertijd is tien werkdagen, gratis bezorgd en gemonteerd, en u betaalt binnen 30 dagen na "
         "factuurdatum. De stoelen zijn volledig verstelbaar, daardoor zitten uw medewerkers gezonder.",
         "Dat begrijp ik. Waarmee vergelijkt u de prijs?",

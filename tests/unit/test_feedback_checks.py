@@ -92,6 +92,18 @@ def test_reaction_without_moves_uses_the_recognisers_verdict():
     assert outcome.score == pytest.approx(0.25)
 
 
+def test_reaction_to_the_first_signal_only():
+    first = check("reactie_op_signaal", signalen=["klacht"], zetten=["excuses"], alleen_eerste=True)
+    outcome = run_check(first, conv([
+        OPENING, GREETING,
+        ("klant", "De monteur is niet gekomen!", ["klacht"]),
+        ("student", "Wat vervelend, excuses daarvoor.", ["excuses"]),
+        ("klant", "Wat gaat u eraan doen?", ["klacht"]),
+        ("student", "Morgen om acht uur staat er een monteur bij u.", ["toezegging"]),
+    ]))
+    assert outcome.score == 1.0 and len(outcome.observations) == 1
+
+
 def test_reaction_within_two_turns():
     late = check("reactie_op_signaal", signalen=["klacht"], zetten=["excuses"], binnen_beurten=2)
     outcome = run_check(late, conv([
@@ -163,7 +175,9 @@ PRICE = ("klant", "Dat vind ik eigenlijk te duur.", ["weerstand.prijs"])
 
 
 def test_move_before_move_passes_when_the_student_probes_first():
-    outcome = run_check(PROBE_FIRST, conv([
+    each = check("zet_voor_zet", eerst=["doorvragen", "begrip_tonen"], daarna=["concessie", "voordeel_benoemen"],
+                 na_signaal=["weerstand.prijs"], elk_signaal=True)
+    outcome = run_check(each, conv([
         OPENING, GREETING, PRICE,
         ("student", "Wat bedoelt u precies met te duur?", ["doorvragen"]),
         ("klant", "Bij de concurrent betaal ik twintig euro minder.", ["weerstand.prijs"]),
@@ -172,6 +186,16 @@ def test_move_before_move_passes_when_the_student_probes_first():
     ]))
     assert outcome.score == 1.0
     assert [o.turn for o in outcome.observations] == [2, 3]
+
+
+def test_move_before_move_counts_from_the_first_signal_by_default():
+    lines = [OPENING, GREETING, PRICE, ("student", "Wat bedoelt u precies met te duur?", ["doorvragen"]),
+             ("klant", "Kunt u nog iets met de prijs doen?", ["weerstand.prijs"]),
+             ("student", "Ik kan u drie procent korting geven.", ["concessie"])]
+    outcome = run_check(PROBE_FIRST, conv(lines))
+    assert outcome.score == 1.0 and [o.turn for o in outcome.observations] == [3]
+    each = PROBE_FIRST.model_copy(update={"elk_signaal": True})
+    assert run_check(each, conv(lines)).score == 0.5
 
 
 def test_move_before_move_fails_on_an_immediate_discount():

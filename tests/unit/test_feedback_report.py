@@ -455,9 +455,9 @@ def test_empty_conversation_has_no_score():
 
 def test_variants_are_deterministic_but_differ_between_turns():
     _, weak = reports("3.1 klacht")
-    texts = [f["text"] for f in weak["feedback"] if f["check"] == "excuses_bij_klacht"]
+    texts = [f["text"] for f in weak["feedback"] if f["check"] == "klacht_serieus"]
     assert len(texts) == 2 and texts == [f["text"] for f in reports("3.1 klacht")[1]["feedback"]
-                                         if f["check"] == "excuses_bij_klacht"]
+                                         if f["check"] == "klacht_serieus"]
 
 
 # --- hints -------------------------------------------------------------------------------------
