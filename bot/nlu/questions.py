@@ -45,6 +45,7 @@ class QuestionDetector:
         self.embedding = set(q.inbeddend)
         self.tell_verbs = set(q.vertel_werkwoorden)
         self.subjects = set(q.onderwerpen)
+        self.determiners = set(q.lidwoorden)
         self.not_verbs = set(q.geen_werkwoord)
         self.front_verbs = set(q.werkwoorden_vooraan)
         self.tags = [tuple(t.split()) for t in q.staartvragen]
@@ -130,8 +131,12 @@ class QuestionDetector:
         if norms[first] in self.question_words and not self._conditional(norms, first, doc, start, end):
             return Sentence(start, end, True, True, "vraag.vraagwoord_vooraan")
         v = first if norms[first] not in self.prepositions else 0
-        if len(words) > v + 1 and norms[v + 1] in self.subjects and norms[v] not in self.not_verbs and self._is_verb(words[v]):
-            return Sentence(start, end, True, is_open, "vraag.inversie")
+        if len(words) > v + 1 and norms[v] not in self.not_verbs:
+            if norms[v + 1] in self.subjects and self._is_verb(words[v]):
+                return Sentence(start, end, True, is_open, "vraag.inversie")
+            known_verb = words[v].pos_ in ("VERB", "AUX") if words[v].pos_ else norms[v] in self.front_verbs
+            if norms[v + 1] in self.determiners and known_verb:
+                return Sentence(start, end, True, is_open, "vraag.inversie")
         for tag in self.tags:
             if len(norms) > len(tag) and tuple(norms[-len(tag):]) == tag:
                 return Sentence(start, end, True, False, "vraag.staartvraag")

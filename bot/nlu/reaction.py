@@ -45,11 +45,12 @@ class ReactionJudge:
             return False
         return True
 
-    def judge(self, signals: tuple[str, ...], labels: tuple[str, ...]) -> Reaction | None:
+    def judge(self, signals: tuple[str, ...], labels: tuple[str, ...], helpers: set[str] = frozenset()) -> Reaction | None:
+        """Verdict on a reply with these labels (+ helper moves from reacties.yml)."""
         if not signals:
             return None
         signal = self.main_signal(signals)
-        moves = set(labels) - {"informeel"}
+        moves = (set(labels) - {"informeel"}) | set(helpers)
         for rule in self.rules:
             if any(self._matches_signal(p, signal) for p in rule.signalen) and self._moves_fit(rule, moves):
                 return Reaction(rule.oordeel, rule.reden.strip(), tuple(rule.competenties), signal, rule.id)

@@ -23,6 +23,7 @@ from typing import Any
 from bot.labels import STUDENT, label_contract
 from bot.nlu.analysis import INTENT_FALLBACK, INTENT_INFORM, Analysis, Entity, Evidence
 from bot.nlu.entities import EntityExtractor
+from bot.nlu.matching import FilteredMatcher
 from bot.nlu.pipeline import ModelInfo, build_pipeline
 from bot.nlu.reaction import ReactionJudge
 from bot.nlu.resources import Resources, resources as load_resources
@@ -57,6 +58,9 @@ class Recogniser:
         self.moves = set(contract.moves)
         self.entities = EntityExtractor(self.res.lexicon)
         self.judge = ReactionJudge(self.res.reactions, contract)
+        self.helpers = FilteredMatcher(self.nlp.vocab)
+        for name, patterns in self.res.helper_moves.items():
+            self.helpers.add(name, patterns)
         stop = set(self.nlp.Defaults.stop_words)
         self.overlap_ignore = stop | set(self.res.questions.overlap_negeer)
         self.load_seconds = time.perf_counter() - started
@@ -92,6 +96,8 @@ class Recogniser:
             if speaker not in rule.speakers:
                 continue
             sentence_index = self._sentence_of(sentences, start)
+            if self._sentence_of(sentences, end - 1) != sentence_index:
+                continue  # a rule reads one sentence; no matches across a full stop
             sentence = sentences[sentence_index] if sentences else None
             if rule.form == "vraag" and not (sentence and sentence.question):
                 continue
@@ -226,7 +232,8 @@ class Recogniser:
         if previous and speaker == STUDENT:
             previous_signals = self.signals_of(previous)
             if previous_signals:
-                reaction = self.judge.judge(previous_signals, labels_t)
+                helpers = {key for key, _, _ in self.helpers(doc)} if len(self.helpers) else set()
+                reaction = self.judge.judge(previous_signals, labels_t, helpers)
         return Analysis(
             text=text,
             speaker=speaker,

@@ -114,6 +114,7 @@ class Questions(_Strict):
     inbeddend: list[str]
     vertel_werkwoorden: list[str]
     onderwerpen: list[str]
+    lidwoorden: list[str] = Field(default_factory=list)
     geen_werkwoord: list[str]
     werkwoorden_vooraan: list[str]
     staartvragen: list[str]
@@ -163,8 +164,14 @@ class ReactionRule(_Strict):
     competenties: list[str] = Field(min_length=1)
 
 
+class HelperMove(_Strict):
+    uitleg: str
+    patronen: list[Pattern] = Field(min_length=1)
+
+
 class Reactions(_Strict):
     signaal_voorrang: list[str] = Field(min_length=1)
+    hulpzetten: dict[str, HelperMove] = Field(default_factory=dict)
     regels: list[ReactionRule] = Field(min_length=1)
 
 
@@ -202,6 +209,7 @@ class Resources:
     decisions: Decisions
     lexicon: EntityLexicon
     reactions: Reactions
+    helper_moves: dict[str, tuple[list[dict[str, Any]], ...]]
 
 
 def _compile_all(patterns: list, where: str, data_node: Any, errors: list[ContentError]) -> tuple:
@@ -272,7 +280,10 @@ def _check_reactions(data: Any, model: Reactions, path: Path, errors: list[Conte
     contract = label_contract()
     signals = set(contract.signals)
     groups = {f"{contract.group_of(s)}.*" for s in signals} | {"*"}
-    moves = set(contract.moves)
+    moves = set(contract.moves) | set(model.hulpzetten)
+    for name in model.hulpzetten:
+        if name in contract.moves or name in signals:
+            errors.append(ContentError(shown, line_of(data["hulpzetten"], name), f"hulpzet '{name}' heeft dezelfde naam als een label"))
     known_competencies = set(competency_names())
     for label in model.signaal_voorrang:
         if label not in signals | groups:
@@ -334,8 +345,12 @@ def load_resources(root: Path | None = None) -> Resources:
         new_topic = _compile_all(questions.nieuw_onderwerp, shown, q_data.get("nieuw_onderwerp", q_data), errors)
     if decisions is not None:
         _check_decisions(d_data, decisions, d_path, errors)
+    helper_moves: dict[str, tuple] = {}
     if reactions is not None:
         _check_reactions(r_data, reactions, r_path, errors)
+        shown = display_path(r_path)
+        for name, helper in reactions.hulpzetten.items():
+            helper_moves[name] = _compile_all(helper.patronen, shown, r_data["hulpzetten"][name]["patronen"], errors)
     if errors:
         raise ContentErrors(errors)
     return Resources(
@@ -349,6 +364,7 @@ def load_resources(root: Path | None = None) -> Resources:
         decisions=decisions,
         lexicon=lexicon,
         reactions=reactions,
+        helper_moves=helper_moves,
     )
 
 
