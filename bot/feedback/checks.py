@@ -258,8 +258,12 @@ class ZetAanwezig(CheckBase):
     minimaal: int = Field(default=1, ge=1)
     binnen_beurten: int | None = Field(default=None, ge=1)
     pas_na: list[str] = Field(default_factory=list)
+    zonder: list[str] = Field(default_factory=list)  # a turn with one of these does not count
 
-    _moves = field_validator("zetten", "pas_na")(classmethod(lambda cls, v: _check_moves(v)))
+    _moves = field_validator("zetten", "pas_na", "zonder")(classmethod(lambda cls, v: _check_moves(v)))
+
+    def counts(self, turn: StudentTurn) -> bool:
+        return turn.has_any(self.zetten) and not turn.has_any(self.zonder)
 
 
 def evaluate_zet_aanwezig(spec: ZetAanwezig, conv: Conversation) -> Outcome:
@@ -268,16 +272,18 @@ def evaluate_zet_aanwezig(spec: ZetAanwezig, conv: Conversation) -> Outcome:
     window = conv.turns[: spec.binnen_beurten] if spec.binnen_beurten else conv.turns
     if spec.pas_na:
         first = next((t.number for t in window if t.has_any(spec.pas_na)), None)
-        premature = [t for t in window if t.has_any(spec.zetten) and (first is None or t.number <= first)]
+        premature = [t for t in window if spec.counts(t) and (first is None or t.number <= first)]
         window = [t for t in window if first is not None and t.number > first]
-        if not any(t.has_any(spec.zetten) for t in window) and premature:
+        if not any(spec.counts(t) for t in window) and premature:
             return Outcome(0.0, (Observation(premature[0].number, 0.0),))
-    found = [t for t in window if t.has_any(spec.zetten)]
+    found = [t for t in window if spec.counts(t)]
     if found:
         score = min(1.0, len(found) / spec.minimaal)
         return Outcome(score, tuple(Observation(t.number, 1.0) for t in found))
-    # Point at the turn where it was expected: the first turn for an opening move.
-    where = window[0].number if spec.binnen_beurten and window else None
+    # Point at the turn where it was expected: the first turn for an opening move, or the
+    # turn that had the move but did not count (e.g. a greeting with 'je').
+    spoiled = [t for t in window if t.has_any(spec.zetten)]
+    where = spoiled[0].number if spoiled else (window[0].number if spec.binnen_beurten and window else None)
     return Outcome(0.0, (Observation(where, 0.0),))
 
 

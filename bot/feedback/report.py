@@ -17,6 +17,7 @@ from bot.feedback.texts import REWRITES, FeedbackTexts, choose, fill, load_feedb
 FOCUS_WEIGHT = 2
 PASS_POINTS_0_3 = 2
 MAX_IMPROVEMENTS_PER_CHECK = 2
+MAX_IMPROVEMENTS_PER_TURN = 3  # the heaviest checks speak; all stay visible under "checks"
 
 FORMULA = (
     "Per check: punten/maximum (ja/nee: 1 of 0 uit 1; schaal 0-3: punten uit 3). "
@@ -137,6 +138,22 @@ def _feedback_for(conv, texts, check, outcome, points, competency, persona) -> l
     return items
 
 
+def _focus_per_turn(entries: list[tuple]) -> list[tuple]:
+    """At most MAX_IMPROVEMENTS_PER_TURN improvement points per student turn, heaviest
+    check first (then rubric order), so one bad sentence does not drown the report."""
+    kept: list[tuple] = []
+    per_turn: dict[int, int] = {}
+    ranked = sorted(entries, key=lambda e: (e[0], e[2]["kind"] != "verbeterpunt", -e[3], e[1]))
+    for entry in ranked:
+        turn, _, item, _ = entry
+        if item["kind"] == "verbeterpunt" and item["turn"] is not None:
+            if per_turn.get(turn, 0) >= MAX_IMPROVEMENTS_PER_TURN:
+                continue
+            per_turn[turn] = per_turn.get(turn, 0) + 1
+        kept.append(entry)
+    return kept
+
+
 # --- missed signals -----------------------------------------------------------------------------
 
 _LSD = ("begrip_tonen", "doorvragen", "samenvatten")
@@ -229,8 +246,9 @@ def build_report(events: list[dict], scenario: Any = None) -> dict[str, Any]:
         })
         competency = _main_competency(check, focus)
         for item in _feedback_for(conv, texts, check, outcome, points, competency, info.persona):
-            feedback.append((item["turn"] if item["turn"] is not None else 10**6, order, item))
+            feedback.append((item["turn"] if item["turn"] is not None else 10**6, order, item, check.gewicht))
 
+    feedback = _focus_per_turn(feedback)
     feedback.sort(key=lambda entry: (entry[0], entry[1], entry[2]["kind"] != "goed"))
     exact = _exact_competency_scores(rows)
     return {
@@ -244,7 +262,7 @@ def build_report(events: list[dict], scenario: Any = None) -> dict[str, Any]:
         "focus_competencies": list(focus),
         "competencies": score_competencies(exact),
         "checks": checks_out,
-        "feedback": [item for _, _, item in feedback],
+        "feedback": [item for _, _, item, _ in feedback],
         "missed_signals": _missed(conv, texts),
         "outcome": conv.slots.get("uitkomst"),
     }

@@ -315,12 +315,33 @@ class _Blank(dict):
         return ""
 
 
+QUOTE_MAX = 140
+
+
+def short_quote(text: str, limit: int = QUOTE_MAX) -> str:
+    """A long customer turn is quoted by its last sentences (where the question or the
+    objection usually is), prefixed with '…'."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    sentences = re.split(r"(?<=[.?!])\s+", text)
+    tail = ""
+    for sentence in reversed(sentences):
+        candidate = f"{sentence} {tail}".strip()
+        if len(candidate) > limit and tail:
+            break
+        tail = candidate
+    return "…" + tail if tail != text else text
+
+
 def _quote_value(value: Any) -> str:
     # A quoted sentence loses its final full stop: 'Dat is te duur', maar ...
     return "" if value is None else str(value).strip().rstrip(".")
 
 
 def fill(template: str, **values: Any) -> str:
+    if values.get("klantzin"):
+        values = {**values, "klantzin": short_quote(str(values["klantzin"]))}
     text = template.format_map(_Blank({k: _quote_value(v) for k, v in values.items()}))
     text = re.sub(r"([!?])'\.", r"\1'", text)  # 'Het werkt niet!'. loses the full stop
     return re.sub(r"\s{2,}", " ", text).strip()

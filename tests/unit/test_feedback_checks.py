@@ -349,3 +349,10 @@ def test_briefing_answers_and_coach_lines_are_not_part_of_the_conversation():
     view = read_events(events)
     assert [t.text for t in view.turns] == ["Goedemorgen, met Sanne van HygiënePlus."]
     assert view.utterances == () and run_check(GREETS, view).score == 1.0
+
+
+def test_move_present_zonder_an_informal_greeting_does_not_count():
+    formal = check("zet_aanwezig", zetten=["begroeting"], zonder=["informeel"], binnen_beurten=1)
+    outcome = run_check(formal, conv([OPENING, ("student", "Hoi, wat wil je?", ["begroeting", "informeel", "open_vraag"])]))
+    assert outcome.score == 0.0 and outcome.observations[0].turn == 1
+    assert run_check(formal, conv([OPENING, GREETING])).score == 1.0

@@ -524,3 +524,18 @@ def test_progress_per_competency_with_trend():
     assert progress(list(reversed(history)))["score"]["trend"] == "dalend"
     assert progress([strong, strong])["score"]["trend"] == "stabiel"
     assert progress([strong])["score"]["trend"] == "onbekend"
+
+
+def test_one_bad_sentence_gets_at_most_three_improvement_points():
+    codes, *_ = FAMILIES["2.5 onderhandeling"]
+    weak = FAMILIES["2.5 onderhandeling"][3]
+    report = build_report(script_events(weak, "2.5-proef", slots=FAMILIES["2.5 onderhandeling"][4]), scenario(*codes))
+    per_turn: dict = {}
+    for item in report["feedback"]:
+        if item["kind"] == "verbeterpunt" and item["turn"] is not None:
+            per_turn[item["turn"]] = per_turn.get(item["turn"], 0) + 1
+    assert per_turn[2] == 3  # the 15% concession: margin, early concession, no probing ... not five
+    kept = {f["check"] for f in report["feedback"] if f["turn"] == 2}
+    assert {"binnen_marge", "geen_vroege_concessie"} <= kept  # the heaviest checks speak first
+    failed_on_2 = {c["id"] for c in report["checks"] if c["evidence_turn"] == 2 and c["passed"] is False}
+    assert len(failed_on_2) > 3  # all of them stay visible as checks

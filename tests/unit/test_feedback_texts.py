@@ -43,3 +43,13 @@ def test_choice_is_deterministic_and_spreads():
 def test_fill_drops_the_full_stop_of_a_quoted_sentence():
     assert fill("De klant zei '{klantzin}', en jij zei '{zin}'.", klantzin="Te duur.", zin="Oké!") == \
         "De klant zei 'Te duur', en jij zei 'Oké!'"
+
+
+def test_long_customer_turns_are_quoted_by_their_last_sentences():
+    from bot.feedback.texts import short_quote
+
+    long = ("Ja, ik herinner het me. Ik heb die folder over de wasservice meegenomen; hij ligt hier nog ergens. "
+            "Ik moet eerlijk zeggen dat het nu niet zo goed uitkomt. We zitten midden in een productieronde.")
+    assert short_quote(long) == ("…Ik moet eerlijk zeggen dat het nu niet zo goed uitkomt. "
+                                 "We zitten midden in een productieronde.")
+    assert short_quote("Dat is te duur.") == "Dat is te duur."
