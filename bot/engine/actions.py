@@ -12,14 +12,18 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import inspect
 import logging
+import pkgutil
 import os
 import random
 import threading
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from rasa_sdk import Action
 from rasa_sdk.executor import ActionExecutor
+from rasa_sdk.utils import all_subclasses
 from rasa_sdk.interfaces import ActionExecutionRejection, ActionNotFoundException
 from rasa_sdk.version import __version__ as RASA_SDK_VERSION
 
@@ -47,11 +51,22 @@ def executor_for(package: str) -> ActionExecutor:
     with _executor_lock:
         ex = _executors.get(package)
         if ex is None:
-            importlib.import_module(package)  # ImportError surfaces here, not as sys.exit
             ex = ActionExecutor()
-            ex.register_package(package)
+            _import_package(package)  # ImportError surfaces here, not as sys.exit
+            # Only this package's actions: ActionExecutor.register_package would take every
+            # Action subclass loaded in the process (another package's action_session_start too).
+            for cls in all_subclasses(Action):
+                module = cls.__module__
+                if (module == package or module.startswith(package + ".")) and not inspect.isabstract(cls):
+                    ex.register_action(cls)
             _executors[package] = ex
         return ex
+
+
+def _import_package(package: str) -> None:
+    root = importlib.import_module(package)
+    for info in pkgutil.walk_packages(getattr(root, "__path__", []), prefix=package + "."):
+        importlib.import_module(info.name)
 
 
 _loop: asyncio.AbstractEventLoop | None = None
