@@ -1,4 +1,4 @@
-"""progress(reports): per competency the scores over attempts and a trend.
+"""progress(reports): per competency (and per werkproces) the scores over attempts and a trend.
 
 Trend: least-squares slope of the last TREND_WINDOW observed scores per attempt;
 >= +TREND_STEP "stijgend", <= -TREND_STEP "dalend", else "stabiel"; fewer than two
@@ -39,8 +39,12 @@ def _date(report: dict[str, Any]) -> Any:
     return None
 
 
-def _series(values: list[tuple[int, Any, Any]]) -> dict[str, Any]:
-    points = [{"attempt": attempt, "date": date, "score": score} for attempt, date, score in values if score is not None]
+def _series(values: list[tuple[int, dict[str, Any], Any]]) -> dict[str, Any]:
+    points = [
+        {"attempt": attempt, "date": _date(report), "scenario": report.get("scenario"), "score": score}
+        for attempt, report, score in values
+        if score is not None
+    ]
     return {"points": points, "trend": trend([p["score"] for p in points])}
 
 
@@ -53,11 +57,17 @@ def progress(reports: list[dict[str, Any]]) -> dict[str, Any]:
         for name in report.get("competencies") or {}:
             if name not in names:
                 names.append(name)
+    codes = sorted({code for r in reports for code in r.get("werkprocessen") or ()})
+    numbered = list(enumerate(reports, 1))
     return {
         "attempts": len(reports),
-        "score": _series([(i, _date(r), r.get("score")) for i, r in enumerate(reports, 1)]),
+        "score": _series([(i, r, r.get("score")) for i, r in numbered]),
         "competencies": {
-            name: _series([(i, _date(r), (r.get("competencies") or {}).get(name)) for i, r in enumerate(reports, 1)])
+            name: _series([(i, r, (r.get("competencies") or {}).get(name)) for i, r in numbered])
             for name in names
+        },
+        "werkprocessen": {
+            code: _series([(i, r, r.get("score")) for i, r in numbered if code in (r.get("werkprocessen") or ())])
+            for code in codes
         },
     }

@@ -160,7 +160,7 @@ _LSD = ("begrip_tonen", "doorvragen", "samenvatten")
 _CLOSING = ("afsluitvraag", "toezegging")
 
 
-def _missed(conv: Conversation, texts: FeedbackTexts) -> list[dict[str, Any]]:
+def _missed(conv: Conversation, texts: FeedbackTexts, info: ScenarioInfo) -> list[dict[str, Any]]:
     missed: list[dict[str, Any]] = []
     seen: set[tuple[int, str]] = set()
     for utterance in conv.utterances:
@@ -204,6 +204,23 @@ def _missed(conv: Conversation, texts: FeedbackTexts) -> list[dict[str, Any]]:
             "turn": number, "signal": entry["signal"],
             "quote": turn.customer_quote if turn else None, "reply": turn.text if turn else None,
             "kind": "gemist_volgens_klant", "name": texts.signal_name(entry["signal"]),
+        })
+    # Objections the persona still holds at the end (slot open_bezwaren): named once, at the
+    # last time the customer raised that kind of objection.
+    signal_of = dict(info.objections)
+    listed = {m["signal"] for m in missed}
+    for objection_id in conv.slots.get("open_bezwaren") or ():
+        signal = signal_of.get(str(objection_id))
+        if not signal or signal in listed:
+            continue
+        listed.add(signal)
+        raised = [u for u in conv.utterances if signal in u.signals]
+        last = raised[-1] if raised else None
+        reply = conv.reply_to(last) if last else None
+        missed.append({
+            "turn": reply.number if reply else None, "signal": signal,
+            "quote": last.text if last else None, "reply": reply.text if reply else None,
+            "kind": "bezwaar_open", "name": texts.signal_name(signal), "objection": str(objection_id),
         })
     missed.sort(key=lambda m: (m["turn"] if m["turn"] is not None else 10**6, m["signal"]))
     return missed
@@ -263,6 +280,6 @@ def build_report(events: list[dict], scenario: Any = None) -> dict[str, Any]:
         "competencies": score_competencies(exact),
         "checks": checks_out,
         "feedback": [item for _, _, item, _ in feedback],
-        "missed_signals": _missed(conv, texts),
+        "missed_signals": _missed(conv, texts, info),
         "outcome": conv.slots.get("uitkomst"),
     }

@@ -117,6 +117,7 @@ class ScenarioInfo:
     rubric: str | None
     persona: str | None
     practice_hints: bool = True  # False: hints in practice mode only on request
+    objections: tuple[tuple[str, str], ...] = ()  # (objection id, signal) from the scenario
 
 
 def scenario_info(scenario: Any, fallback_id: str | None = None) -> ScenarioInfo:
@@ -151,4 +152,15 @@ def scenario_info(scenario: Any, fallback_id: str | None = None) -> ScenarioInfo
         rubric=get("rubric") or None,
         persona=persona_name,
         practice_hints=get("practice_hints", True) is not False,
+        objections=tuple(_objections(get("objections") or ())),
     )
+
+
+def _objections(items: Any) -> list[tuple[str, str]]:
+    out = []
+    for item in items:
+        oid = item.get("id") if isinstance(item, dict) else getattr(item, "id", None)
+        signal = item.get("signal") if isinstance(item, dict) else getattr(item, "signal", None)
+        if oid and signal:
+            out.append((str(oid), str(signal)))
+    return out

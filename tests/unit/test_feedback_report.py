@@ -539,3 +539,30 @@ def test_one_bad_sentence_gets_at_most_three_improvement_points():
     assert {"binnen_marge", "geen_vroege_concessie"} <= kept  # the heaviest checks speak first
     failed_on_2 = {c["id"] for c in report["checks"] if c["evidence_turn"] == 2 and c["passed"] is False}
     assert len(failed_on_2) > 3  # all of them stay visible as checks
+
+
+def test_objections_still_open_at_the_end_are_named():
+    lines = [
+        (K, "Goedemorgen, met Peters.", []),
+        (S, "Goedemorgen meneer Peters, u spreekt met Daan van Koffie & Co.", ["begroeting"]),
+        (K, "We hebben al een vaste leverancier.", ["weerstand.concurrent"]),
+        (S, "Dat begrijp ik. Waar bent u bij hen tevreden over?", ["begrip_tonen", "doorvragen"], "goed"),
+        (K, "Over alles eigenlijk.", []),
+        (S, "Dan bel ik u over een jaar nog eens. Fijne dag.", ["toezegging", "afscheid"]),
+    ]
+    sc = {**scenario("2.2"), "objections": [{"id": "concurrent", "signal": "weerstand.concurrent"},
+                                            {"id": "tijd", "signal": "weerstand.tijd"}]}
+    report = build_report(script_events(lines, sc["id"], slots={"open_bezwaren": ["concurrent"]}), sc)
+    (still_open,) = report["missed_signals"]
+    assert still_open["kind"] == "bezwaar_open" and still_open["objection"] == "concurrent"
+    assert still_open["quote"] == "We hebben al een vaste leverancier." and still_open["turn"] == 2
+    assert build_report(script_events(lines, sc["id"], slots={"open_bezwaren": []}), sc)["missed_signals"] == []
+
+
+def test_progress_per_werkproces():
+    s23, w23 = reports("2.3 inbound verkoop")
+    s25, _ = reports("2.5 onderhandeling")
+    result = progress([w23, s25, s23])
+    assert [p["attempt"] for p in result["werkprocessen"]["2.3"]["points"]] == [1, 3]
+    assert result["werkprocessen"]["2.3"]["trend"] == "stijgend"
+    assert [p["scenario"] for p in result["werkprocessen"]["2.5"]["points"]] == ["2.5-proef"]
