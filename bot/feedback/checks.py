@@ -191,6 +191,17 @@ class CheckBase(BaseModel):
     def max_points(self) -> int:
         return 1 if self.schaal == "ja_nee" else 3
 
+    @property
+    def moves_looked_at(self) -> tuple[str, ...]:
+        """Every move this check reads (for showing the recogniser's evidence)."""
+        known = set(label_contract().moves)
+        found: list[str] = []
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if isinstance(value, list) and value and all(isinstance(v, str) and v in known for v in value):
+                found.extend(v for v in value if v not in found)
+        return tuple(found)
+
 
 def _is_werkproces_code(value: Any) -> bool:
     import re

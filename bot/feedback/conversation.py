@@ -37,6 +37,7 @@ class StudentTurn:
     reaction: dict | None
     entities: tuple[dict, ...]
     answers: tuple[Utterance, ...]  # what the customer said since the previous student turn
+    evidence: tuple[dict, ...] = ()  # the recogniser's {label, rule, text} for each label
 
     @property
     def signals(self) -> tuple[str, ...]:
@@ -178,6 +179,7 @@ def read_events(events: Iterable[dict]) -> Conversation:
                     reaction=parse.get("reaction") or None,
                     entities=tuple(parse.get("entities") or ()),
                     answers=answers,
+                    evidence=tuple(e for e in parse.get("evidence") or () if isinstance(e, dict)),
                 )
             )
             pending = []

@@ -260,6 +260,12 @@ def build_report(events: list[dict], scenario: Any = None) -> dict[str, Any]:
             "werkprocessen": list(check.werkprocessen or rubric.werkprocessen),
             "resultaat": check.resultaat,
             "kind": check.soort,
+            # why the recogniser saw (or did not see) the moves this check reads, in that turn
+            "recogniser_evidence": [
+                {"label": e.get("label"), "rule": e.get("rule"), "text": e.get("text")}
+                for e in (turn.evidence if turn else ())
+                if e.get("label") in check.moves_looked_at
+            ],
         })
         competency = _main_competency(check, focus)
         for item in _feedback_for(conv, texts, check, outcome, points, competency, info.persona):

@@ -566,3 +566,18 @@ def test_progress_per_werkproces():
     assert [p["attempt"] for p in result["werkprocessen"]["2.3"]["points"]] == [1, 3]
     assert result["werkprocessen"]["2.3"]["trend"] == "stijgend"
     assert [p["scenario"] for p in result["werkprocessen"]["2.5"]["points"]] == ["2.5-proef"]
+
+
+def test_checks_carry_the_recognisers_evidence_for_the_deciding_turn():
+    events = script_events([
+        (K, "Goedemiddag, met Jansen.", []),
+        (S, "Hoi, wat zoek je?", ["informeel", "open_vraag"]),
+    ], "2.3-proef")
+    events[-1]["parse_data"]["evidence"] = [
+        {"label": "informeel", "rule": "informeel.je", "text": "je"},
+        {"label": "open_vraag", "rule": "vraag.wat", "text": "wat zoek je"},
+    ]
+    report = build_report(events, scenario("2.3"))
+    u = next(c for c in report["checks"] if c["id"] == "u_vorm")
+    assert u["evidence_turn"] == 1
+    assert u["recogniser_evidence"] == [{"label": "informeel", "rule": "informeel.je", "text": "je"}]
