@@ -192,7 +192,10 @@ class PersonaTurn:
     def finish(self) -> Reply:
         if any(not p.filler for p in self.reply.parts):
             self.reply.drop_fillers()  # "Ja, gaat u verder." only when there is nothing else to say
-        reply = Reply(self.prefix.parts + self.reply.parts)
+        if getattr(self, "picked_up", False):  # name first, then any remark
+            reply = Reply(self.reply.parts + self.prefix.parts)
+        else:
+            reply = Reply(self.prefix.parts + self.reply.parts)
         if reply.empty:
             reply.add_line(self.picker, "neutral")
         self.memory["last_signals"] = reply.signals()
@@ -296,8 +299,12 @@ class PersonaTurn:
                     self.reply.add(*self.pick(f"progress.{obj.id}", obj.progress))
                     if obj.reveals:
                         self.reveal(obj.reveals, say=False)
-                # A new question (not probing the objection itself) also gets its answer.
-                if msg.moves & {"open_vraag", "gesloten_vraag"} and "doorvragen" not in msg.moves:
+                # A question also gets its answer once the objection is out of the way; while
+                # it is still open, only a new question (not probing it) does.
+                resolved = obj.id not in conv.open_objections()
+                if (resolved and msg.moves & QUESTION_MOVES) or (
+                    msg.moves & {"open_vraag", "gesloten_vraag"} and "doorvragen" not in msg.moves
+                ):
                     self.answer_question()
                 return True
         if msg.moves & QUESTION_MOVES:
@@ -483,6 +490,9 @@ class PersonaTurn:
 
         due = self.objection_due()
         if due is not None:
+            if due.when.opening:
+                self.reply.parts = []  # the persona picks up the phone with it
+                self.picked_up = True
             self.reply.drop_fillers()
             self.raise_objection(due)
             return
