@@ -92,7 +92,7 @@ class QuestionDetector:
         norm = token.norm_
         if norm in self.front_verbs:
             return True
-        if norm in self.not_verbs or len(norm) < 3:
+        if norm in self.not_verbs or len(norm) < 2 or not norm.isalpha():
             return False
         participle = "ge" in norm[1:-2] or (norm.startswith("ge") and norm.endswith(("d", "n")))
         return not participle and norm.endswith(("t", "en"))
@@ -131,12 +131,24 @@ class QuestionDetector:
         if norms[first] in self.question_words and not self._conditional(norms, first, doc, start, end):
             return Sentence(start, end, True, True, "vraag.vraagwoord_vooraan")
         v = first if norms[first] not in self.prepositions else 0
-        if len(words) > v + 1 and norms[v] not in self.not_verbs:
-            if norms[v + 1] in self.subjects and self._is_verb(words[v]):
+        if len(words) > v + 1 and norms[v] not in self.not_verbs and words[v].i + 1 == words[v + 1].i:
+            strong = norms[v + 1] in ("ik", "u", "jullie", "je", "jij", "we", "wij") and norms[v].isalpha()
+            if norms[v + 1] in self.subjects and (self._is_verb(words[v]) or (strong and not words[v].pos_)):
                 return Sentence(start, end, True, is_open, "vraag.inversie")
             known_verb = words[v].pos_ in ("VERB", "AUX") if words[v].pos_ else norms[v] in self.front_verbs
             if norms[v + 1] in self.determiners and known_verb:
                 return Sentence(start, end, True, is_open, "vraag.inversie")
+        # "ff checken, wilt u de zwarte of de grijze": inversion after a comma (known verbs
+        # only); "even los daarvan, hoeveel werkplekken ...": a question word after a comma
+        tokens = list(doc[start:end])
+        for i, token in enumerate(tokens[:-2]):
+            if token.text == ",":
+                verb, subject = tokens[i + 1], tokens[i + 2]
+                if verb.norm_ in self.question_words and subject.norm_ not in self.subjects:
+                    return Sentence(start, end, True, True, "vraag.vraagwoord_na_komma")
+                known = verb.pos_ in ("VERB", "AUX") if verb.pos_ else verb.norm_ in self.front_verbs
+                if known and subject.norm_ in self.subjects:
+                    return Sentence(start, end, True, is_open, "vraag.inversie_na_komma")
         for tag in self.tags:
             if len(norms) > len(tag) and tuple(norms[-len(tag):]) == tag:
                 return Sentence(start, end, True, False, "vraag.staartvraag")
