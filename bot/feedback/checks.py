@@ -107,7 +107,11 @@ class SlotCondition(BaseModel):
         if "leeg" in fields and bool(value) == self.leeg:
             return False
         if value is None:
-            return "leeg" in fields and self.leeg
+            if "leeg" in fields:
+                return bool(self.leeg)
+            if "is_" in fields:
+                return self.is_ is None
+            return "niet" in fields and self.niet is not None and not ({"in_", "minimaal", "maximaal"} & fields)
         if "is_" in fields and value != self.is_:
             return False
         if "niet" in fields and value == self.niet:
@@ -177,6 +181,13 @@ class CheckBase(BaseModel):
             raise ValueError(
                 f"onbekende competentie: {'; '.join(unknown)} (gebruik de namen uit profile/competenties.yml)"
             )
+        return value
+
+    @field_validator("werkprocessen", mode="before")
+    @classmethod
+    def _codes_as_text(cls, value: Any) -> Any:
+        if isinstance(value, list):  # `[2.3]` in YAML is a number
+            return [str(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v for v in value]
         return value
 
     @field_validator("werkprocessen")
