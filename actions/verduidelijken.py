@@ -10,7 +10,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import conversation, next_turn, utter
-from actions.persona.core import Reply
+from actions.persona.core import Reply, persona_turn
+from actions.persona.message import Message
+from actions.persona.quotation import looks_like_quotation
 from actions.persona.state import Conversation
 from actions.persona.texts import LinePicker
 
@@ -57,5 +59,12 @@ class ActionVerduidelijken(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict]:
         conv = conversation(tracker)
         next_turn(conv)
-        utter(dispatcher, conv, clarify(conv))
+        msg = Message.from_parse_data(tracker.latest_message)
+        if conv.sc.quotation is not None and looks_like_quotation(msg, conv.sc) and not conv.memory.get("ended"):
+            # No move recognised, but it is part of the quotation (e.g. the terms): the
+            # customer understands that and reacts as usual.
+            conv.set("misverstanden", 0.0)
+            utter(dispatcher, conv, persona_turn(conv, msg))
+        else:
+            utter(dispatcher, conv, clarify(conv))
         return conv.events()

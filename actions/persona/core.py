@@ -399,8 +399,13 @@ class PersonaTurn:
             return
         if self.close_ready():
             self.accept()
-        elif self.sc.close.requires_correct_quotation and not self.quotation_correct() and "quote_error" in self.sc.lines:
-            self.reply.add_line(self.picker, "quote_error")
+        elif self.sc.close.requires_correct_quotation and not self.quotation_correct():
+            check = conv.slots.get("offerte_controle") or {}
+            key = "quote_error" if check.get("rekenfout") else "quote_incomplete"
+            if key in self.sc.lines:
+                self.reply.add_line(self.picker, key)
+            else:
+                self.reply.add(*self.pick("close.stall", self.sc.close.stall))
         elif conv.get("interesse") >= conv.level.stall_at:
             self.reply.add(*self.pick("close.stall", self.sc.close.stall))
         else:
@@ -455,9 +460,12 @@ class PersonaTurn:
             if quotation["correct"] and not self.memory.get("quote_ok_seen"):
                 self.memory["quote_ok_seen"] = True
                 conv.apply("offerte_correct")
-            elif any(not f.startswith("U noemt") for f in quotation["fouten"]):
+            elif quotation.get("rekenfout"):
                 conv.apply("offerte_fout")  # wrong amounts, not just parts still to come
-            key = "quote_ok" if quotation["correct"] else "quote_error"
+            if quotation["correct"]:
+                key = "quote_ok"
+            else:
+                key = "quote_error" if quotation.get("rekenfout") else "quote_partial"
             if key in self.sc.lines:
                 self.reply.add_line(self.picker, key)
         if moves & QUESTION_MOVES:

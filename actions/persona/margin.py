@@ -3,13 +3,12 @@ the scenario's margin, and was it given on the very first price objection?"""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from actions.persona.message import Message
+from actions.persona.quotation import assign_kinds
 from actions.persona.state import Conversation
 
-_KORTING = re.compile(r"korting|eraf|er af|minder|reductie|procent|%")
 EXPLORING_MOVES = {"begrip_tonen", "doorvragen", "samenvatten"}
 
 
@@ -31,7 +30,16 @@ def price_objection(conv: Conversation) -> str | None:
 
 def conceded_pct(conv: Conversation, msg: Message) -> float | None:
     """Discount in percent from the message: a percentage, a discount amount, or a lower price."""
-    percentages = msg.numbers("percentage")
+    spans = [(e, (int(e.get("start") or 0), int(e.get("end") or 0))) for e in msg.entities if e.get("entity") == "percentage"]
+    kinds = assign_kinds(msg.text, [span for _, span in spans])
+    percentages = []
+    for (e, _), kind in zip(spans, kinds):
+        if kind == "btw":
+            continue  # 21% btw is no discount
+        try:
+            percentages.append(float(e.get("value")))
+        except (TypeError, ValueError):
+            continue
     if percentages:
         return max(percentages)
     product = conv.sc.main_product()
@@ -67,13 +75,9 @@ def conceded_pct(conv: Conversation, msg: Message) -> float | None:
 
 
 def is_concession(msg: Message) -> bool:
-    if "concessie" in msg.moves:
-        return True
-    return bool(msg.numbers("percentage")) and bool(_KORTING.search(msg.lower)) and not msg.moves & {
-        "open_vraag",
-        "gesloten_vraag",
-        "doorvragen",
-    }
+    """Only what the recogniser reads as a concession (so a quoted staffelkorting or the
+    btw percentage is not one)."""
+    return "concessie" in msg.moves
 
 
 def check_concession(conv: Conversation, msg: Message) -> Concession | None:

@@ -27,7 +27,7 @@ KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("subtotaal", ("subtotaal", "bruto", "zonder korting", "voor korting", "vóór korting")),
     ("excl", ("exclusief btw", "excl. btw", "excl btw", "ex. btw", "ex btw", "zonder btw", "exclusief", "excl", "netto", "na korting")),
     ("incl", ("inclusief btw", "incl. btw", "incl btw", "met btw", "inclusief", "incl", "te betalen", "totaalbedrag", "in totaal", "totaal", "alles bij elkaar", "eindbedrag")),
-    ("stuk", ("per stuk", "stuksprijs", "stukprijs", "per exemplaar", "per stoel", "per bureau", "per unit", "per doos", "per licentie", "per jaar", "kost", "kosten")),
+    ("stuk", ("per stuk", "stuksprijs", "stukprijs", "per exemplaar", "per stoel", "per bureau", "per unit", "per doos", "per licentie", "per jaar")),
 )
 LABELS = {
     "stuk": "de prijs per stuk",
@@ -128,15 +128,20 @@ def _close(a: float, b: float) -> bool:
     return abs(a - b) < TOLERANCE
 
 
-def looks_like_quotation(msg: Message) -> bool:
+def looks_like_quotation(msg: Message, sc: Scenario | None = None) -> bool:
+    """Amounts for a quotation, or (2.4) one of its required terms."""
     amounts = msg.numbers("bedrag")
-    return len(amounts) >= 2 or (bool(amounts) and any(w in msg.lower for w in ("btw", "totaal", "offerte", "korting")))
+    if len(amounts) >= 2 or (bool(amounts) and any(w in msg.lower for w in ("btw", "totaal", "offerte", "korting"))):
+        return True
+    if sc is not None and sc.quotation is not None:
+        return any(msg.mentions([k.lower() for k in t.keywords]) for t in sc.quotation.required_terms)
+    return False
 
 
 def check_quotation(conv: Conversation, msg: Message) -> dict | None:
     """Update slot `offerte_controle` from this message; None when nothing to check."""
     sc = conv.sc
-    if sc.quotation is None or not looks_like_quotation(msg):
+    if sc.quotation is None or not looks_like_quotation(msg, sc):
         return None
     if conv.memory.get("quote_checked") == conv.turn:  # already checked this turn
         return conv.slots.get("offerte_controle")
@@ -223,6 +228,7 @@ def check_quotation(conv: Conversation, msg: Message) -> dict | None:
     for amount in loose:
         if not any(_close(amount, v) for v in values.values()):
             fouten.append(f"Het bedrag {euro(amount, symbol=True)} klopt met geen enkel bedrag van deze offerte.")
+    rekenfout = bool(fouten)  # everything above is a wrong amount; below: parts not named (yet)
     for kind in REQUIRED:
         if kind not in stated and not any(_close(a, values[kind]) for a in loose):
             fouten.append(f"U noemt {LABELS[kind]} niet.")
@@ -235,6 +241,7 @@ def check_quotation(conv: Conversation, msg: Message) -> dict | None:
     result = {
         "correct": not fouten,
         "fouten": fouten,
+        "rekenfout": rekenfout,
         "turn": conv.turn,
         "genoemd": {k: v for k, v in stated.items()},
         "verwacht": {**values, "korting_pct": exp.korting_pct, "btw_pct": exp.btw_pct, "aantal": exp.aantal},
