@@ -5,12 +5,16 @@ Write transactions serialise per conversation:
 - SQLite: every write transaction starts with `BEGIN IMMEDIATE`, which takes the
   database write lock up front; other writers (threads or worker processes) wait up to
   the busy timeout. WAL mode lets readers continue meanwhile.
+  Within one process, writers also queue on a threading.Lock first: SQLite's busy handler
+  polls with sleeps of up to 100 ms, a mutex hands over at once. The lock is an
+  optimisation only; correctness across workers comes from the database lock.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from sqlalchemy import create_engine, event
@@ -76,6 +80,7 @@ class Database:
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         write_bind = self.engine.execution_options(sqlite_immediate=True) if is_sqlite(self.engine) else self.engine
         self._write = sessionmaker(write_bind, expire_on_commit=False)
+        self._write_mutex = threading.Lock() if is_sqlite(self.engine) else None
 
     @property
     def dialect(self) -> str:
@@ -89,9 +94,8 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A write transaction: committed on success, rolled back on any exception."""
-        with self._write() as session:
-            with session.begin():
-                yield session
+        with self._write_mutex or nullcontext(), self._write() as session, session.begin():
+            yield session
 
     def ping(self) -> bool:
         from sqlalchemy import text

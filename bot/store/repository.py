@@ -88,7 +88,6 @@ def create_conversation(
         updated_at=now,
     )
     session.add(conv)
-    session.flush()
     append_messages(session, conv, turn=0, messages=opening)
     return conv
 
@@ -118,11 +117,10 @@ def append_messages(session: Session, conv: Conversation, *, turn: int, messages
             hint=m.hint,
             created_at=now,
         )
-        session.add(row)
         rows.append(row)
+    session.add_all(rows)
     conv.updated_at = now
-    session.flush()
-    return rows
+    return rows  # flushed with the commit: one round of statements per turn
 
 
 def save_state(conv: Conversation, state: dict[str, Any]) -> None:

@@ -391,18 +391,20 @@
     var chart = $("chart");
     clear(chart);
     var comps = report.competencies || {};
-    Object.keys(comps).forEach(function (name) {
+    var scored = Object.keys(comps).filter(function (n) { return comps[n] !== null && comps[n] !== undefined; });
+    var unscored = Object.keys(comps).filter(function (n) { return comps[n] === null || comps[n] === undefined; });
+    scored.forEach(function (name) {
       var v = comps[name];
-      var pct = v === null || v === undefined ? 0 : Math.max(0, Math.min(100, v));
-      var bar = el("div", { className: "bar" + (v === null || v === undefined ? " empty" : "") });
-      bar.style.width = pct + "%";
+      var bar = el("div", { className: "bar" });
+      bar.style.width = Math.max(0, Math.min(100, v)) + "%";
       chart.appendChild(el("div", { className: "row", attrs: { role: "listitem" } },
         el("span", { className: "name", text: name }),
         el("span", { className: "track", attrs: { "aria-hidden": "true" } }, bar),
         el("span", { className: "value", text: scoreText(v) })
       ));
     });
-    if (!Object.keys(comps).length) chart.appendChild(el("p", { text: "Geen competentiescores." }));
+    if (!scored.length) chart.appendChild(el("p", { text: "Geen competentiescores in dit gesprek." }));
+    $("unscored").textContent = unscored.length ? "Niet beoordeeld in dit gesprek: " + unscored.join(", ") + "." : "";
 
     var fb = $("feedback");
     clear(fb);
