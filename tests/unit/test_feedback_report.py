@@ -581,3 +581,20 @@ def test_checks_carry_the_recognisers_evidence_for_the_deciding_turn():
     u = next(c for c in report["checks"] if c["id"] == "u_vorm")
     assert u["evidence_turn"] == 1
     assert u["recogniser_evidence"] == [{"label": "informeel", "rule": "informeel.je", "text": "je"}]
+
+
+def test_sparse_or_odd_events_do_not_break_the_report():
+    assert build_report([], None)["score"] is None
+    odd = [
+        {"event": "action", "name": "action_listen"},
+        {"event": "bot", "text": "Goedemiddag.", "metadata": None},
+        {"event": "user", "text": "Goedemiddag, met Sanne van Kantoorgemak.", "parse_data": None},
+        {"event": "slot", "name": "offerte_controle", "value": "onbekend"},
+        {"event": "slot", "name": "gemiste_signalen", "value": ["koopsignaal.levering", {"turn": 1}]},
+        {"event": "user", "text": "  ", "parse_data": {"labels": ["begroeting"]}},
+    ]
+    report = build_report(odd, "2.4-offerte-bureaustoelen")
+    assert report["turns"] == 1 and report["missed_signals"] == []
+    assert next(c for c in report["checks"] if c["id"] == "offerte_correct")["passed"] is None
+    # no labels were recognised in turn 1, so the tip is about the missing greeting
+    assert "jezelf" in turn_hint(odd, "2.4-offerte-bureaustoelen") and "jezelf" in turn_hint(odd, None)
