@@ -329,6 +329,8 @@ class ActionRunner:
         requested = tracker.slots.get(REQUESTED_SLOT)
         out = []
         for name, slot in self.domain.slots.items():
+            if intent in self.domain.ignored_intents_for(name):
+                continue
             for m in slot.mappings:
                 if m.type in ("custom", "from_trigger_intent"):
                     continue

@@ -2,9 +2,10 @@
 
 Merging follows Rasa's directory loading: the list sections (`intents`, `entities`,
 `actions`, `e2e_actions`) are united (a name listed in two files is one name). For the
-mapping sections (`slots`, `responses`, `forms`) a name defined in two files is an error
-(Rasa only warns and keeps one of them; a teacher should know). `session_config` may be
-given once. Every definition remembers the file and line it came from.
+mapping sections (`slots`, `responses`, `forms`) a name defined in two files is an error:
+Rasa 3 keeps the later file's definition with a warning, which silently hides one of the two
+from a teacher. `session_config` may be given once. Every definition remembers the file and
+line it came from.
 """
 
 from __future__ import annotations
@@ -182,6 +183,16 @@ class Domain:
         if REQUESTED_SLOT not in self.slots and self.forms:
             names.append(REQUESTED_SLOT)
         return names
+
+    def ignored_intents_for(self, slot: str) -> set[str]:
+        """Intents of the forms that require `slot` with `ignored_intents` (Rasa adds them to
+        every mapping's not_intent)."""
+        out: set[str] = set()
+        for form in self.forms.values():
+            if slot in form.required_slots:
+                ignored = form.ignored_intents
+                out.update([ignored] if isinstance(ignored, str) else ignored)
+        return out
 
     def entities_for(self, intent: str | None) -> set[str] | None:
         """Entity names that count for `intent` in conversation states (None: all)."""

@@ -218,6 +218,14 @@ def test_unhappy_path_rule_returns_to_the_form(engine):
     assert actions(new) == ["bestelformulier", "action_listen"] and tracker.slots["product"] == "printer"
 
 
+def test_form_ignored_intents_do_not_fill_its_slots(engine):
+    tracker = started(engine)
+    say(engine, tracker, "hoe werkt die printer?")  # open_vraag is ignored by bestelformulier
+    assert tracker.slots["product"] is None
+    say(engine, tracker, "die printer graag")  # inform: the entity mapping applies
+    assert tracker.slots["product"] == "printer"
+
+
 def test_rule_interrupts_form_after_rejection(engine):
     tracker = started(engine)
     say(engine, tracker, "ik wil bestellen")
