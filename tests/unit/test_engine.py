@@ -222,7 +222,7 @@ def test_form_ignored_intents_do_not_fill_its_slots(engine):
     tracker = started(engine)
     say(engine, tracker, "hoe werkt die printer?")  # open_vraag is ignored by bestelformulier
     assert tracker.slots["product"] is None
-    say(engine, tracker, "die printer graag")  # inform: the entity mapping applies
+    say(engine, tracker, "goedemorgen, over die printer")  # begroeting: the entity mapping applies
     assert tracker.slots["product"] == "printer"
 
 
