@@ -13,7 +13,7 @@ from __future__ import annotations
 from bot.content import ContentError, ContentErrors
 from bot.feedback.hints import hint_policy, turn_hint
 from bot.feedback.progress import progress
-from bot.feedback.report import FORMULA, build_report
+from bot.feedback.report import FORMULA, build_report, formula
 from bot.feedback.rubric import load_rubrics
 from bot.feedback.texts import load_feedback_texts
 
@@ -46,6 +46,6 @@ def validate_content(rubrics_dir=None, feedback_dir=None) -> list[ContentError]:
 
 
 __all__ = [
-    "FORMULA", "build_report", "hint_policy", "load_feedback_texts", "load_rubrics",
+    "FORMULA", "build_report", "formula", "hint_policy", "load_feedback_texts", "load_rubrics",
     "progress", "turn_hint", "validate_content",
 ]

@@ -14,19 +14,23 @@ from bot.feedback.rubric import resolve
 from bot.feedback.sources import ScenarioInfo, competency_names, scenario_info
 from bot.feedback.texts import REWRITES, FeedbackTexts, choose, fill, load_feedback_texts
 
-FOCUS_WEIGHT = 2
 PASS_POINTS_0_3 = 2
 MAX_IMPROVEMENTS_PER_CHECK = 2
 MAX_IMPROVEMENTS_PER_TURN = 3  # the heaviest checks speak; all stay visible under "checks"
 
-FORMULA = (
-    "Per check: punten/maximum (ja/nee: 1 of 0 uit 1; schaal 0-3: punten uit 3). "
-    "Competentie = 100 × Σ(gewicht × punten/maximum) / Σ gewicht over de checks die van "
-    "toepassing waren en aan die competentie gekoppeld zijn; null als er geen enkele van "
-    "toepassing was. Totaalscore = gewogen gemiddelde van de waargenomen competenties, "
-    f"gewicht {FOCUS_WEIGHT} voor de competenties van het scenario (focus), 1 voor de andere; "
-    "afgerond op een geheel getal (half naar boven)."
-)
+def formula(focus_weight: float = 2.0) -> str:
+    weight = f"{focus_weight:g}".replace(".", ",")
+    return (
+        "Per check: punten/maximum (ja/nee: 1 of 0 uit 1; schaal 0-3: punten uit 3, voldoende vanaf 2). "
+        "Competentie = 100 × Σ(gewicht × punten/maximum) / Σ gewicht over de checks die van "
+        "toepassing waren en aan die competentie gekoppeld zijn; null als er geen enkele van "
+        "toepassing was. Totaalscore = gewogen gemiddelde van de waargenomen competenties, "
+        f"gewicht {weight} voor de competenties van het scenario (focus), 1 voor de andere; "
+        "afgerond op een geheel getal (half naar boven)."
+    )
+
+
+FORMULA = formula()
 
 
 def round_half_up(value: float) -> int:
@@ -81,11 +85,11 @@ def score_competencies(exact: dict[str, float]) -> dict[str, int | None]:
     return {name: (round_half_up(exact[name]) if name in exact else None) for name in competency_names()}
 
 
-def overall_score(exact: dict[str, float], focus: tuple[str, ...]) -> int | None:
+def overall_score(exact: dict[str, float], focus: tuple[str, ...], focus_weight: float = 2.0) -> int | None:
     if not exact:
         return None
-    weighted = sum(score * (FOCUS_WEIGHT if name in focus else 1) for name, score in exact.items())
-    weights = sum(FOCUS_WEIGHT if name in focus else 1 for name in exact)
+    weighted = sum(score * (focus_weight if name in focus else 1) for name, score in exact.items())
+    weights = sum(focus_weight if name in focus else 1 for name in exact)
     return round_half_up(weighted / weights)
 
 
@@ -280,8 +284,8 @@ def build_report(events: list[dict], scenario: Any = None) -> dict[str, Any]:
         "werkprocessen": list(rubric.werkprocessen),
         "rubrics": list(rubric.ids),
         "turns": len(conv.turns),
-        "score": overall_score(exact, focus),
-        "formula": FORMULA,
+        "score": overall_score(exact, focus, rubric.focus_weight),
+        "formula": formula(rubric.focus_weight),
         "focus_competencies": list(focus),
         "competencies": score_competencies(exact),
         "checks": checks_out,

@@ -36,6 +36,7 @@ class RubricFile(BaseModel):
     basis: list[str] = Field(default_factory=list)
     uitschakelen: list[str] = Field(default_factory=list)
     hints: Literal["automatisch", "op_verzoek"] = "automatisch"
+    focusgewicht: float | None = Field(default=None, ge=1)  # weight of the scenario's competencies
     checks: list[dict] = Field(default_factory=list)
 
     @field_validator("werkprocessen", mode="before")
@@ -56,6 +57,7 @@ class Rubric:
     uitschakelen: tuple[str, ...]
     hints: str
     checks: tuple[CheckBase, ...]
+    focus_weight: float | None
     lines: dict  # line of each top-level key, for cross-file errors
     check_lines: dict  # line of each check, by id
 
@@ -71,6 +73,7 @@ class ResolvedRubric:
     hints: str
     checks: tuple[CheckBase, ...]
     werkprocessen: tuple[str, ...]
+    focus_weight: float = 2.0
 
 
 def rubrics_dir() -> Path:
@@ -163,6 +166,7 @@ def load_rubric_file(path: Path) -> Rubric:
         uitschakelen=tuple(head.uitschakelen),
         hints=head.hints,
         checks=tuple(checks),
+        focus_weight=head.focusgewicht,
         lines={key: line_of(data, key) for key in ("werkprocessen", "basis", "uitschakelen")},
         check_lines={c.id: line_of(raw_checks, seen[c.id]) for c in checks},
     )
@@ -247,9 +251,11 @@ def resolve(info: ScenarioInfo, directory: str | Path | None = None) -> Resolved
         for check in rubric.checks:
             ordered[check.id] = check  # same id replaces the shared check
     werkprocessen = info.werkprocessen or tuple(w for r in chosen for w in r.werkprocessen)
+    weights = [r.focus_weight for r in chosen + [rubrics[b] for b in bases] if r.focus_weight is not None]
     return ResolvedRubric(
         ids=tuple(bases + [r.id for r in chosen if r.id not in bases]),
         hints=chosen[0].hints if chosen else "automatisch",
         checks=tuple(ordered.values()),
         werkprocessen=tuple(werkprocessen),
+        focus_weight=weights[0] if weights else 2.0,
     )

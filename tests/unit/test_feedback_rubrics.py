@@ -208,3 +208,14 @@ def test_bad_hint_rule_is_an_error_with_line(tmp_path):
     (error,) = caught.value.errors
     line = hints.splitlines().index("    als: {zet: [ja_maar]}") + 1
     assert error.line == line and "onbekend oordeel: prima" in error.message
+
+
+def test_focus_weight_is_data_and_shows_in_the_formula(tmp_path):
+    from bot.feedback.report import formula, overall_score
+
+    folder = rubric_dir(tmp_path, HEAD.replace("checks:\n", "focusgewicht: 3\nchecks: []\n"))
+    assert resolve(ScenarioInfo("x", ("2.3",), (), None, None), folder).focus_weight == 3
+    assert resolve(ScenarioInfo("x", ("2.5",), (), None, None), folder).focus_weight == 2  # default
+    assert "gewicht 3 voor de competenties van het scenario" in formula(3)
+    assert overall_score({"A": 100.0, "B": 40.0}, ("A",), 3) == 85
+    assert overall_score({"A": 100.0, "B": 40.0}, ("A",), 1) == 70
