@@ -332,6 +332,7 @@ class PersonaTurn:
         wanted = rule.accept_from.get(conv.level_name, 0.0)
         if concession.pct is not None and concession.pct + 1e-9 >= wanted:
             conv.agree(korting=concession.pct)
+            conv.apply("concessie_geaccepteerd")
             self.resolve(obj, "concession_accepted", rule.accepted)
             return True
         self.add_objection_line(obj, "concession_little", rule.too_little)
