@@ -142,6 +142,30 @@ def _feedback_for(conv, texts, check, outcome, points, competency, persona) -> l
     return items
 
 
+def _briefing_items(conv: Conversation, check: CheckBase, competency: str) -> list[dict[str, Any]]:
+    """The engine's verdict per briefing question (slot `briefing.punten`, texts from the
+    scenario) as feedback items that quote the student's own answer."""
+    briefing = conv.slots.get("briefing")
+    if not isinstance(briefing, dict):
+        return []
+    answers = briefing.get("antwoorden") if isinstance(briefing.get("antwoorden"), dict) else {}
+    items = []
+    for point in briefing.get("punten") or ():
+        if not isinstance(point, dict) or not point.get("tekst"):
+            continue
+        items.append({
+            "turn": None,
+            "quote": answers.get(point.get("veld")) or None,
+            "text": f"Voorbereiding ({point.get('veld') or 'briefing'}): {point['tekst']}",
+            "suggestion": None,
+            "competency": competency,
+            "kind": "goed" if point.get("ok") else "verbeterpunt",
+            "check": check.id,
+            "customer_quote": None,
+        })
+    return items
+
+
 def _focus_per_turn(entries: list[tuple]) -> list[tuple]:
     """At most MAX_IMPROVEMENTS_PER_TURN improvement points per student turn, heaviest
     check first (then rubric order), so one bad sentence does not drown the report."""
@@ -272,7 +296,11 @@ def build_report(events: list[dict], scenario: Any = None) -> dict[str, Any]:
             ],
         })
         competency = _main_competency(check, focus)
-        for item in _feedback_for(conv, texts, check, outcome, points, competency, info.persona):
+        items = _feedback_for(conv, texts, check, outcome, points, competency, info.persona)
+        if outcome.applicable and getattr(check, "als_fractie", None) and check.als_fractie.startswith("briefing"):
+            # the per-question verdicts say more than one general sentence; keep that sentence first
+            items = items[:1] + _briefing_items(conv, check, competency)
+        for item in items:
             feedback.append((item["turn"] if item["turn"] is not None else 10**6, order, item, check.gewicht))
 
     feedback = _focus_per_turn(feedback)

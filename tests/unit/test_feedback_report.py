@@ -598,3 +598,18 @@ def test_sparse_or_odd_events_do_not_break_the_report():
     assert next(c for c in report["checks"] if c["id"] == "offerte_correct")["passed"] is None
     # no labels were recognised in turn 1, so the tip is about the missing greeting
     assert "jezelf" in turn_hint(odd, "2.4-offerte-bureaustoelen") and "jezelf" in turn_hint(odd, None)
+
+
+def test_briefing_points_quote_the_students_own_answers():
+    codes, lines, _, _, _, _ = FAMILIES["2.1 voorbereiding"]
+    briefing = {"antwoorden": {"doel": "Een afspraak voor een proefplaatsing.", "aanbod": "dispensers"},
+                "score": 0.5,
+                "punten": [{"veld": "doel", "ok": True, "tekst": "Je doel is concreet en haalbaar."},
+                           {"veld": "aanbod", "ok": False, "tekst": "Noem wat je aanbiedt en koppel het aan het dossier."}]}
+    report = build_report(script_events(lines, "2.1-proef", slots={"briefing": briefing}), scenario(*codes))
+    items = [f for f in report["feedback"] if f["check"] == "briefing_kwaliteit"]
+    bad = next(f for f in items if f["quote"] == "dispensers")
+    assert bad["kind"] == "verbeterpunt" and "Noem wat je aanbiedt" in bad["text"]
+    assert any(f["kind"] == "goed" and f["quote"] == "Een afspraak voor een proefplaatsing." for f in items)
+    check = next(c for c in report["checks"] if c["id"] == "briefing_kwaliteit")
+    assert check["points"] == 2 and check["passed"] is True  # 0.5 × 3 = 1.5, rounded half up
