@@ -302,6 +302,10 @@
     var log = $("log");
     clear(log);
     (conv.messages || []).forEach(function (m) { log.appendChild(messageItem(conv, m, conv.mode === "oefenen")); });
+    if (!(conv.messages || []).length) {
+      log.appendChild(el("li", { className: "msg start-note", text: "Jij begint het gesprek: begroet " +
+        (persona.name || "je gesprekspartner") + " en stel je voor." }));
+    }
     $("end-confirm").hidden = true;
     show("chat");
     scrollToEnd();
@@ -336,6 +340,8 @@
       box.value = "";
       updateCounter();
       var log = $("log");
+      var note = log.querySelector(".start-note");
+      if (note) log.removeChild(note);
       var mine = messageItem(conv, res.student_message, false);
       if (conv.mode === "oefenen") addHint(mine, res.analysis, res.hint);
       log.appendChild(mine);
