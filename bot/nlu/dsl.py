@@ -112,7 +112,7 @@ def _segment(words: list[str], source: str) -> list[list[dict[str, Any]]]:
     for alternative in alternatives:
         alternative = alternative.lstrip("^")
         parts = alternative.split()
-        plain_single = len(parts) == 1 and not parts[0].endswith("?") and not parts[0].startswith(("(", "lemma="))
+        plain_single = len(parts) == 1 and not parts[0].endswith("?") and not parts[0].startswith("(") and "=" not in parts[0]
         if plain_single:
             singles.append(parts[0])
         else:

@@ -55,10 +55,8 @@ def competency_names() -> tuple[str, ...]:
         return BCP_COMPETENCIES_FALLBACK
     try:
         names = tuple(bcp_names())
-    except ContentErrors:
-        raise
-    except Exception:  # noqa: BLE001 - a half-built profile must not break the recogniser
-        return BCP_COMPETENCIES_FALLBACK
+    except Exception:  # noqa: BLE001 - a broken profile is reported by its own validator;
+        return BCP_COMPETENCIES_FALLBACK  # the recogniser keeps working with the fixed list
     return names or BCP_COMPETENCIES_FALLBACK
 
 

@@ -1,0 +1,186 @@
+"""The recogniser's behaviour beyond single labels: contract shape, intent, buttons,
+evidence, exclusions, verdicts with competencies, speakers, determinism, caching."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.bcp import competency_names
+from bot.labels import label_contract
+from bot.nlu import analyse, get_recogniser
+from bot.nlu.normalise import fold
+
+CONTRACT = label_contract()
+QUESTION_MOVES = set(CONTRACT.vraag_voorrang)
+
+
+def test_recogniser_is_loaded_once():
+    assert get_recogniser() is get_recogniser()
+
+
+def test_same_input_same_output():
+    text = "Dat snap ik. Wat vindt u precies te duur?"
+    first = analyse(text, previous="Dat is te duur.").to_json()
+    for _ in range(3):
+        assert analyse(text, previous="Dat is te duur.").to_json() == first
+
+
+def test_json_shape_follows_the_contract():
+    out = analyse("Ja, maar onze kwaliteit is beter.", speaker="student", previous="Te duur.").to_json()
+    assert out["labels"] == ["ja_maar"]
+    assert out["intent"] == "ja_maar"
+    assert out["evidence"] == [{"label": "ja_maar", "rule": "ja_maar.schijninstemming", "text": "Ja, maar"}]
+    assert set(out["reaction"]) == {"verdict", "reason", "competencies", "signal", "rule"}
+    assert out["reaction"]["verdict"] == "fout"
+    assert out["reaction"]["signal"] == "weerstand.prijs"
+
+
+def test_every_label_has_evidence_with_a_rule_and_matched_text():
+    analysis = analyse("goedemorgen, met Sam van Kantoorplein. heeft u even tijd?", speaker="student")
+    assert analysis.labels == ("begroeting", "gesloten_vraag")
+    assert [e.label for e in analysis.evidence] == list(analysis.labels)
+    for evidence in analysis.evidence:
+        assert evidence.rule and evidence.text
+        assert fold(evidence.text) in fold(analysis.text)
+
+
+def test_labels_come_in_contract_order():
+    analysis = analyse("Ik begrijp het, wat bedoelt u precies?", speaker="student", previous="Te duur.")
+    order = [*CONTRACT.signals, *CONTRACT.moves]
+    assert list(analysis.labels) == sorted(analysis.labels, key=order.index)
+
+
+@pytest.mark.parametrize(
+    "text, previous, expected",
+    [
+        ("Zal ik de bestelling vastleggen?", None, "afsluitvraag"),
+        ("Wat bedoelt u met te duur?", "Te duur.", "doorvragen"),
+        ("Wat bedoelt u met te duur?", None, "open_vraag"),
+        ("Hoe groot is uw bedrijf? En heeft u al een leverancier?", None, "open_vraag"),
+        ("Heeft u al een leverancier? Zal ik een offerte maken?", None, "afsluitvraag"),
+    ],
+)
+def test_one_question_move_per_utterance_by_precedence(text, previous, expected):
+    labels = set(analyse(text, speaker="student", previous=previous).labels)
+    assert labels & QUESTION_MOVES == {expected}
+
+
+def test_doorvragen_needs_a_previous_utterance():
+    without = analyse("Kunt u daar meer over vertellen?", speaker="student")
+    assert "open_vraag" in without.labels and "doorvragen" not in without.labels
+    with_previous = analyse("Kunt u daar meer over vertellen?", speaker="student", previous="We hebben veel storingen gehad.")
+    assert "doorvragen" in with_previous.labels
+
+
+def test_ja_maar_excludes_tegenspreken_in_the_same_sentence_only():
+    same = analyse("Ja, maar dat klopt niet.", speaker="student")
+    assert same.labels == ("ja_maar",)
+    separate = analyse("Ja, maar het is de beste. Dat klopt niet wat u zegt.", speaker="student")
+    assert set(separate.labels) == {"ja_maar", "tegenspreken"}
+
+
+def test_ja_en_is_not_ja_maar():
+    assert "ja_maar" not in analyse("Ja, en bovendien leveren we gratis.", speaker="student").labels
+
+
+def test_signals_only_for_customers_and_moves_only_for_students():
+    signals, moves = set(CONTRACT.signals), set(CONTRACT.moves)
+    for text in ("Zal ik de bestelling vastleggen?", "Dat is te duur, kunt u wat korting geven?", "Dank je wel!"):
+        assert set(analyse(text, speaker="klant").labels) <= signals
+        assert set(analyse(text, speaker="leverancier").labels) <= signals
+        assert set(analyse(text, speaker="student").labels) <= moves
+
+
+def test_informeel_is_judged_for_students_only_and_not_for_jullie():
+    assert "informeel" in analyse("Dank je wel voor je tijd.", speaker="student").labels
+    assert "informeel" not in analyse("Werken jullie met een vaste leverancier?", speaker="student").labels
+    assert analyse("Tja, je weet maar nooit.", speaker="klant").labels == ()
+
+
+def test_a_statement_about_delivery_is_not_a_question_about_delivery():
+    assert analyse("De levering was vorige week.", speaker="klant").labels == ()
+    assert analyse("Wanneer kunt u leveren?", speaker="klant").labels == ("koopsignaal.levering",)
+
+
+def test_hypothetical_conditions_are_interest_not_buying():
+    analysis = analyse("Als we ooit zouden overstappen, hoe zit het dan met de garantie?", speaker="klant")
+    assert analysis.labels == ("interessesignaal",)
+
+
+def test_question_without_question_mark():
+    assert analyse("wnnr kan t geleverd worden", speaker="klant").labels == ("koopsignaal.levering",)
+    assert analyse("heeft u al een leverancier", speaker="student").labels == ("gesloten_vraag",)
+    assert analyse("mag ik vragen hoeveel mensen er werken", speaker="student").labels == ("open_vraag",)
+
+
+def test_chat_normalisation_keeps_the_typed_text_in_evidence():
+    analysis = analyse("k moet t ff met m'n baas overleggen", speaker="klant")
+    assert analysis.labels == ("weerstand.bevoegdheid",)
+    assert analysis.text == "k moet t ff met m'n baas overleggen"
+    assert "m'n baas" in analysis.evidence[0].text or "overleggen" in analysis.evidence[0].text
+
+
+def test_intent_is_the_most_specific_move_then_signal_then_fallback():
+    assert analyse("Dat begrijp ik. Zal ik het voor u vastleggen?", speaker="student").intent == "afsluitvraag"
+    assert analyse("Klinkt goed, maar te duur.", speaker="klant").intent == "koopsignaal.instemming"
+    assert analyse("Het ordernummer is 44817.", speaker="student").intent == "nlu_fallback"
+    assert analyse("vijf dozen", speaker="student").intent == "inform"
+
+
+@pytest.mark.parametrize(
+    "text, intent, entities",
+    [
+        ('/afsluitvraag', "afsluitvraag", []),
+        ('/inform{"aantal": 50, "product": "stoel"}', "inform", [("aantal", 50), ("product", "stoel")]),
+        ('/begroeting{}', "begroeting", []),
+    ],
+)
+def test_rasa_button_syntax(text, intent, entities):
+    analysis = analyse(text, speaker="student")
+    assert analysis.explicit_intent
+    assert analysis.intent == intent
+    assert [(e.entity, e.value) for e in analysis.entities] == entities
+    assert analysis.labels == ((intent,) if intent in CONTRACT.moves else ())
+
+
+def test_button_with_broken_json_keeps_the_intent():
+    analysis = analyse('/inform{"aantal": }', speaker="student")
+    assert analysis.explicit_intent and analysis.intent == "inform" and analysis.entities == ()
+
+
+def test_a_slash_in_normal_text_is_not_a_button():
+    assert not analyse("50/50 verdeling is prima", speaker="klant").explicit_intent
+
+
+def test_verdicts_name_real_bcp_competencies():
+    names = set(competency_names())
+    cases = [
+        ("Hoe snel kunnen jullie leveren?", "Morgen al. Zal ik het vastleggen?", "goed"),
+        ("Is die ook in het zwart?", "Ja. Waarvoor gaat u hem gebruiken?", "goed"),
+        ("Dat is te duur.", "Ik geef u tien procent korting.", "fout"),
+        ("De printer is kapot.", "Dat is vervelend, sorry. Ik stuur morgen een monteur.", "goed"),
+        ("De printer is kapot.", "Welk type printer is het?", "matig"),
+    ]
+    for previous, text, verdict in cases:
+        reaction = analyse(text, speaker="student", previous=previous).reaction
+        assert reaction is not None and reaction.verdict == verdict, (text, reaction)
+        assert reaction.reason and reaction.rule
+        assert set(reaction.competencies) <= names and reaction.competencies
+
+
+def test_no_verdict_without_a_signal_before():
+    assert analyse("Hoeveel mensen werken er?", speaker="student", previous="Goedemorgen.").reaction is None
+    assert analyse("Hoeveel mensen werken er?", speaker="student").reaction is None
+
+
+def test_the_reply_answers_the_weightiest_signal():
+    reaction = analyse("Dat begrijp ik.", speaker="student", previous="Klinkt goed, maar het is te duur.").reaction
+    assert reaction.signal == "weerstand.prijs" and reaction.verdict == "goed"
+
+
+def test_parse_data_for_the_tracker():
+    data = analyse("Dat begrijp ik.", speaker="student", previous="Te duur.").to_parse_data()
+    assert data["intent"] == {"name": "begrip_tonen", "confidence": 1.0}
+    assert data["labels"] == ["begrip_tonen"]
+    assert data["previous_signals"] == ["weerstand.prijs"]
+    assert data["reaction"]["verdict"] == "goed"
