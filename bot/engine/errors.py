@@ -22,6 +22,10 @@ class UnknownScenario(EngineError, KeyError):
         return text
 
 
+class InvalidArgument(EngineError):
+    """A bad start() argument (difficulty, mode, seed, briefing) or an empty turn; str() is Dutch."""
+
+
 class InvalidState(EngineError):
     """The conversation state handed to step()/finish() is not one start() produced."""
 

@@ -14,17 +14,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.engine.engine import Engine, get_engine
-from bot.engine.errors import ConversationFinished, EngineError, InvalidState, UnknownScenario
+from bot.engine.errors import (ActionFailed, ConversationFinished, EngineError, InvalidArgument, InvalidState,
+                               UnknownScenario)
 from bot.engine.tracker import Tracker
 
 STATE_VERSION = 1
 MODES = ("oefenen", "toets")
 CUSTOMER_SPEAKERS = ("klant", "leverancier")
 ONGOING = "lopend"
-
-
-class InvalidArgument(EngineError):
-    """A bad start() argument (difficulty, mode, seed) or an empty turn; str() is Dutch."""
 
 
 @dataclass
@@ -215,4 +212,4 @@ def _catalogue(scenario) -> list | None:
 
 
 __all__ = ["TurnResult", "start", "step", "finish", "transcript", "outcome", "UnknownScenario", "InvalidState",
-           "InvalidArgument", "ConversationFinished", "EngineError"]
+           "InvalidArgument", "ConversationFinished", "ActionFailed", "EngineError", "session_metadata", "clear_cache"]
