@@ -1,8 +1,10 @@
 """A read-only view of a tracker (list of Rasa events) for the rubric checks.
 
-Student turns are numbered 1, 2, 3 ... in the order the student typed them; button clicks
-(`/intent{...}`) and answers to a form (`requested_slot` set, e.g. the briefing) are not
-turns, and only `klant`/`leverancier` utterances count as the customer (not the coach). Every
+Button clicks (`/intent{...}`) and answers to a form (`requested_slot` set, e.g. the
+briefing) are not turns of the conversation, and only `klant`/`leverancier` utterances count
+as the customer (not the coach). A turn's `number` is its position among everything the
+student sent (all `user` events, 1-based), the "beurt" the web and the transcript show; so
+after four briefing answers the first conversation turn is number 5. Every
 customer/supplier utterance is attached to the student turn that answers it, so a check
 can ask "what did the student say right after this signal?" without walking events.
 """
@@ -25,19 +27,20 @@ class Utterance:
     text: str
     speaker: str
     signals: tuple[str, ...]
-    before_turn: int  # student turns that came before it; the reply is turn before_turn + 1
+    before_turn: int  # conversation turns before it; the reply is conv.turns[before_turn]
     annotated: bool = True  # the engine gave metadata.labels (possibly empty): authoritative
 
 
 @dataclass(frozen=True)
 class StudentTurn:
-    number: int  # 1-based
+    number: int  # 1-based position among all user events (the "beurt" shown to people)
     text: str
     labels: frozenset[str]
     reaction: dict | None
     entities: tuple[dict, ...]
     answers: tuple[Utterance, ...]  # what the customer said since the previous student turn
     evidence: tuple[dict, ...] = ()  # the recogniser's {label, rule, text} for each label
+    position: int = 0  # 1-based position among the conversation turns (briefing answers excluded)
 
     @property
     def signals(self) -> tuple[str, ...]:
@@ -105,12 +108,14 @@ class Conversation:
         return self.utterances[-1].before_turn == len(self.turns)
 
     def turn(self, number: int | None) -> StudentTurn | None:
-        if number is None or not 1 <= number <= len(self.turns):
+        """The conversation turn with this number (None for briefing answers and clicks)."""
+        if number is None:
             return None
-        return self.turns[number - 1]
+        return next((t for t in self.turns if t.number == number), None)
 
     def reply_to(self, utterance: Utterance) -> StudentTurn | None:
-        return self.turn(utterance.before_turn + 1)
+        index = utterance.before_turn
+        return self.turns[index] if index < len(self.turns) else None
 
     def utterances_with(self, patterns: Iterable[str]) -> list[Utterance]:
         patterns = tuple(patterns)
@@ -137,12 +142,13 @@ def read_events(events: Iterable[dict]) -> Conversation:
     slots: dict[str, Any] = {}
     session: dict[str, Any] = {}
 
+    sent = 0  # every user event counts for the numbering, also briefing answers and clicks
     for event in events or ():
         kind = event.get("event")
         if kind == "session_started":
             session.update(event.get("metadata") or {})
         elif kind == "restart":
-            turns, pending, slots = [], [], {}
+            turns, pending, slots, sent = [], [], {}, 0
         elif kind == "slot":
             slots[event.get("name")] = event.get("value")
         elif kind == "bot":
@@ -160,7 +166,10 @@ def read_events(events: Iterable[dict]) -> Conversation:
             pending.append(utterance)
         elif kind == "user":
             text = (event.get("text") or "").strip()
-            if not text or _is_command(text) or slots.get("requested_slot"):
+            if not text:
+                continue
+            sent += 1
+            if _is_command(text) or slots.get("requested_slot"):
                 continue  # a click, or an answer to a form (the briefing): not said to the customer
             parse = event.get("parse_data") or {}
             answers = tuple(pending)
@@ -173,7 +182,8 @@ def read_events(events: Iterable[dict]) -> Conversation:
                 )
             turns.append(
                 StudentTurn(
-                    number=len(turns) + 1,
+                    number=sent,
+                    position=len(turns) + 1,
                     text=text,
                     labels=frozenset(parse.get("labels") or ()),
                     reaction=parse.get("reaction") or None,
@@ -183,10 +193,11 @@ def read_events(events: Iterable[dict]) -> Conversation:
                 )
             )
             pending = []
-        elif kind == "rewind" and turns:
+        elif kind == "rewind" and sent:
             # Rasa's rewind undoes the last user message.
-            dropped = turns.pop()
-            pending = list(dropped.answers)
+            if turns and turns[-1].number == sent:
+                pending = list(turns.pop().answers)
+            sent -= 1
 
     utterances = [u for turn in turns for u in turn.answers] + pending
     return Conversation(tuple(turns), tuple(utterances), slots, session)

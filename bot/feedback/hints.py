@@ -18,7 +18,7 @@ from bot.feedback.texts import HintRule, choose, fill, load_feedback_texts
 def _matches(rule: HintRule, turn: StudentTurn) -> str | None | bool:
     """False when the rule does not apply; otherwise the matched signal (or None)."""
     cond = rule.als
-    if cond.beurt is not None and turn.number != cond.beurt:
+    if cond.beurt is not None and turn.position != cond.beurt:
         return False
     if cond.zet and not turn.has_any(cond.zet):
         return False

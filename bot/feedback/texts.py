@@ -185,7 +185,7 @@ class HintCondition(BaseModel):
     zet: list[str] | None = None  # the turn has one of these moves
     geen_zet: list[str] | None = None  # the turn has none of these moves
     oordeel: list[str] | None = None  # the reaction verdict is one of these
-    beurt: int | None = Field(default=None, ge=1)  # only for this turn number
+    beurt: int | None = Field(default=None, ge=1)  # only the n-th turn of the conversation itself
 
     _signals = field_validator("signaal")(classmethod(lambda cls, v: v and _check_signals(v)))
     _moves = field_validator("zet", "geen_zet")(classmethod(lambda cls, v: v and _check_moves(v)))

@@ -266,6 +266,11 @@ def test_strong_student_gets_a_clearly_better_report(scenario_id):
     # improvement points quote the weak student's own sentences
     quotes = {f["quote"] for f in weak["feedback"] if f["kind"] == "verbeterpunt" and f["quote"]}
     assert quotes and quotes <= set(WEAK[scenario_id])
+    # turn n is the student's n-th message, as the web numbers it (briefing answers included)
+    for report, lines in ((strong, STRONG[scenario_id]), (weak, WEAK[scenario_id])):
+        for item in report["feedback"]:
+            if item["turn"] is not None:
+                assert item["quote"] == lines[item["turn"] - 1], (scenario_id, item)
     # replay: the same state gives the same report
     assert json.dumps(finish(strong_state)) == json.dumps(strong)
 

@@ -286,6 +286,8 @@ def test_button_clicks_and_rewinds_are_not_student_turns():
     events = script_events([OPENING, GREETING])
     events.append({"event": "user", "text": "/stop", "parse_data": {"labels": []}})
     events.append({"event": "user", "text": "Wat zoek je?", "parse_data": {"labels": ["informeel"]}})
+    view = read_events(events)
+    assert [t.number for t in view.turns] == [1, 3]  # the click was the student's 2nd message
     events.append({"event": "rewind"})
     view = read_events(events)
     assert [t.number for t in view.turns] == [1]
@@ -349,6 +351,10 @@ def test_briefing_answers_and_coach_lines_are_not_part_of_the_conversation():
     view = read_events(events)
     assert [t.text for t in view.turns] == ["Goedemorgen, met Sanne van HygiënePlus."]
     assert view.utterances == () and run_check(GREETS, view).score == 1.0
+    # numbered like the web shows it (everything the student sent), positioned within the call
+    (turn,) = view.turns
+    assert (turn.number, turn.position) == (2, 1)
+    assert view.turn(1) is None and view.turn(2) is turn
 
 
 def test_move_present_zonder_an_informal_greeting_does_not_count():
