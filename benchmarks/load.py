@@ -49,22 +49,24 @@ FALLBACK_LINES = [
 
 # --- student lines ----------------------------------------------------------------------------
 
-def student_scripts() -> list[list[str]]:
-    """Student lines per story from tests/stories/*.yml (Rasa test stories), else a built-in script."""
-    scripts: list[list[str]] = []
+def student_scripts() -> list[tuple[str | None, list[str]]]:
+    """(scenario, student lines) per story from tests/stories/*.yml (Rasa test stories), else a built-in script."""
+    scripts: list[tuple[str | None, list[str]]] = []
     try:
         import yaml
 
         for path in sorted((ROOT / "tests" / "stories").glob("*.yml")):
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
             for story in data.get("stories", []) or []:
-                lines = [str(s["user"]).strip() for s in story.get("steps", []) or [] if isinstance(s, dict) and s.get("user")]
+                steps = story.get("steps", []) or []
+                lines = [str(s["user"]).strip() for s in steps if isinstance(s, dict) and s.get("user")]
                 lines = [line for line in lines if line and not line.startswith("/")]
+                scenario = (story.get("metadata") or {}).get("scenario")
                 if lines:
-                    scripts.append(lines[:20])
+                    scripts.append((scenario, lines[:20]))
     except Exception as exc:  # noqa: BLE001 - fall back to the built-in script
         print(f"(tests/stories not usable: {exc})", file=sys.stderr)
-    return scripts or [FALLBACK_LINES]
+    return scripts or [(None, FALLBACK_LINES)]
 
 
 # --- the floor: a bare FastAPI endpoint that only stores the message ------------------------------
@@ -200,12 +202,16 @@ class Connection:
         assert host in ("127.0.0.1", "localhost"), "loopback only"
         self.host, self.port = host, int(port)
         self.reader = self.writer = None
+        self.last_used = 0.0
 
     async def _open(self) -> None:
+        self.close()
         self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
 
+    IDLE_REOPEN = 4.0  # uvicorn closes idle keep-alive connections after 5 s; browsers reconnect too
+
     async def request(self, method: str, path: str, body=None, headers: dict | None = None) -> Response:  # noqa: ANN001
-        if self.writer is None:
+        if self.writer is None or time.monotonic() - self.last_used > self.IDLE_REOPEN:
             await self._open()
         data = json.dumps(body).encode() if body is not None else b""
         lines = [f"{method} {path} HTTP/1.1", f"Host: {self.host}:{self.port}", f"Content-Length: {len(data)}"]
@@ -222,11 +228,13 @@ class Connection:
             if line[:15].lower() == b"content-length:":
                 length = int(line[15:].strip())
         payload = await self.reader.readexactly(length) if length else b""
+        self.last_used = time.monotonic()
         return Response(status, payload)
 
     def close(self) -> None:
         if self.writer is not None:
             self.writer.close()
+            self.writer = self.reader = None
 
 
 async def get_json(base: str, path: str):  # noqa: ANN201
@@ -297,8 +305,9 @@ async def _student(i: int, client: Connection, scenario: str, scripts, stats: St
     headers = {"Authorization": f"Bearer {r.json()['token']}"}
     done = 0
     while time.monotonic() < deadline and done < max_conversations:
-        lines = scripts[(i + done) % len(scripts)]
-        r = await timed(stats, client.request("POST", "/api/v1/sessions", {"scenario": scenario}, headers), turn=False)
+        story_scenario, lines = scripts[(i + done) % len(scripts)]
+        body = {"scenario": story_scenario or scenario}
+        r = await timed(stats, client.request("POST", "/api/v1/sessions", body, headers), turn=False)
         if r.status_code != 201:
             stats.errors.append(f"start {r.status_code} {r.text[:200]}")
             return
@@ -356,7 +365,7 @@ async def run_phase(base: str, n: int, seconds: float, think: float, scripts, sc
     t0 = time.monotonic()
     deadline = t0 + seconds
     if scenario is None:
-        lines = [line for s in scripts for line in s]
+        lines = [line for _, s in scripts for line in s]
         tasks = [floor_student(i, base, lines, stats, deadline, think) for i in range(n)]
     else:
         tasks = [student(i, base, scenario, scripts, stats, deadline, think, max_conversations) for i in range(n)]
@@ -394,8 +403,12 @@ def main(argv: list[str] | None = None) -> int:
             t0 = time.monotonic()
             wait_ready(base, app, log_path=tmp / "server.log")
             results["startup_s"] = round(time.monotonic() - t0, 2)
-            scenario = asyncio.run(get_json(base, "/api/v1/scenarios"))["scenarios"][0]["id"]
+            known = [sc["id"] for sc in asyncio.run(get_json(base, "/api/v1/scenarios"))["scenarios"]]
+            scenario = known[0]
+            scripts = [(sc, lines) for sc, lines in scripts if sc is None or sc in known] or [(None, FALLBACK_LINES)]
             results["scenario"] = scenario
+            results["scripts"] = len(scripts)
+            results["scenarios_played"] = sorted({sc or scenario for sc, _ in scripts})
             results["rss_idle_mb"] = round(rss_mb(app.pid)[0], 1)
             results["latency_phase"] = asyncio.run(
                 run_phase(base, n, args.latency_seconds, args.think, scripts, scenario, args.conversations)
@@ -435,7 +448,8 @@ def main(argv: list[str] | None = None) -> int:
         fl = results["floor_latency_phase"]
         tp = results["throughput_phase"]
         ft = results["floor_throughput_phase"]
-        print(f"Oefengesprek load test: {n} concurrent students, SQLite, 1 worker, scenario {results['scenario']}")
+        print(f"Oefengesprek load test: {n} concurrent students, SQLite, 1 worker, {results['scripts']} scripted "
+              f"conversations over {len(results['scenarios_played'])} scenarios")
         print(f"  latency phase (think {args.think}s): {lat['turns']} turns, {lat['conversations']} conversations, "
               f"{lat['turns_per_s']} turns/s, p50 {lat['p50_ms']} ms, p95 {lat['p95_ms']} ms, p99 {lat['p99_ms']} ms, "
               f"errors {lat['errors']}")

@@ -44,7 +44,9 @@ class Conversation(Base):
     status: Mapped[str] = mapped_column(String(12), default="lopend")  # lopend | afgerond
     channel: Mapped[str] = mapped_column(String(10), default="web")  # web | rest
     channel_sender: Mapped[str | None] = mapped_column(String(255))
-    state: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # Deferred: lists and transcripts never need the (large) tracker state; turns load it
+    # only when the per-process StateCache has no entry for the current version.
+    state: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
     report: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     message_count: Mapped[int] = mapped_column(Integer, default=0)
     student_turns: Mapped[int] = mapped_column(Integer, default=0)

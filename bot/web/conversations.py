@@ -19,6 +19,7 @@ from bot.store import repository as repo
 from bot.store.db import Database
 from bot.store.models import Conversation, Message, Student
 from bot.store.ratelimit import RateLimited, hit
+from bot.store.statecache import StateCache
 from bot.web.engine import ConversationEngine, EngineRejected, Turn
 from bot.web.errors import ApiError
 from bot.web.settings import Settings
@@ -65,6 +66,7 @@ class Conversations:
         self.db = db
         self.engine = engine
         self.settings = settings
+        self.states = StateCache()
 
     # --- views ------------------------------------------------------------------------
 
@@ -168,12 +170,18 @@ class Conversations:
         self._check_start_args(scenario, difficulty, mode)
         with self.db.write() as session:
             self._limit(session, identity)
-            conv, rows, _turn = self._new_conversation(session, identity, scenario, difficulty, mode)
+            conv, rows, turn = self._new_conversation(session, identity, scenario, difficulty, mode)
             view = self.conversation_view(conv, rows)
+            version = conv.message_count
+        self.states.put(conv.id, version, turn.state)
         return view
 
+    def _state(self, conv: Conversation) -> dict[str, Any]:
+        cached = self.states.get(conv.id, conv.message_count)
+        return cached if cached is not None else conv.state
+
     def _step(self, session, conv: Conversation, text: str) -> tuple[list[Message], list[Message], Turn]:  # noqa: ANN001
-        turn: Turn = self._engine_call("step", self.engine.step, conv.state, text)
+        turn: Turn = self._engine_call("step", self.engine.step, self._state(conv), text)
         number = conv.student_turns + 1
         conv.student_turns = number
         student_rows = repo.append_messages(
@@ -210,6 +218,8 @@ class Conversations:
                 out["hint"] = turn.hint
             if conv.status == "afgerond":
                 out["report"] = conv.report
+            version = conv.message_count
+        self.states.put(conv.id, version, turn.state)
         return out
 
     def end(self, identity: Identity, conversation_id: str) -> dict[str, Any]:
@@ -219,7 +229,7 @@ class Conversations:
             if conv is None:
                 raise ApiError(404, "conversation_not_found", NOT_FOUND)
             if conv.status != "afgerond":
-                repo.finish_conversation(conv, self._engine_call("finish", self.engine.finish, conv.state))
+                repo.finish_conversation(conv, self._engine_call("finish", self.engine.finish, self._state(conv)))
             return {"id": conv.id, "status": conv.status, "finished": True, "report": conv.report}
 
     def get(self, identity: Identity, conversation_id: str) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import guest
+from conftest import guest, user_texts
 
 OPENING = "Goedemorgen, u spreekt met Sanne van Kantoorgemak. Waarmee kan ik u helpen?"
 
@@ -104,8 +104,17 @@ def test_conversation_continues_on_another_app_instance(make_client, database_ur
     b.headers["Authorization"] = f"Bearer {me['token']}"
     r = b.post(f"/api/v1/sessions/{conv['id']}/messages", json={"text": "Waar gebruikt u de printer vooral voor?"})
     assert r.status_code == 200, r.text
+    # back on the first instance: its cached state is one turn behind and must not be used
+    third = "Hoeveel pagina's print u ongeveer per week?"
+    r = a.post(f"/api/v1/sessions/{conv['id']}/messages", json={"text": third})
+    assert r.status_code == 200, r.text
     full = b.get(f"/api/v1/sessions/{conv['id']}").json()
-    assert [m["turn"] for m in full["messages"] if m["speaker"] == "student"] == [1, 2]
+    assert [m["turn"] for m in full["messages"] if m["speaker"] == "student"] == [1, 2, 3]
+    with a.app.state.db.read() as s:
+        from bot.store.models import Conversation
+
+        state = s.get(Conversation, conv["id"]).state
+    assert user_texts(state)[-3:] == [OPENING, "Waar gebruikt u de printer vooral voor?", third]
 
 
 def test_html_and_script_are_stored_and_returned_as_plain_text(make_client):

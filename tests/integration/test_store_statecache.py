@@ -1,0 +1,49 @@
+"""The per-process state cache: bounded, version-checked, never the source of truth."""
+
+from __future__ import annotations
+
+from bot.store.statecache import StateCache
+
+
+def test_hit_only_for_the_same_version():
+    cache = StateCache(size=4)
+    cache.put("c1", 3, {"events": [1]})
+    assert cache.get("c1", 3) == {"events": [1]}
+    assert cache.get("c1", 5) is None, "another worker committed a newer turn"
+    assert cache.get("c2", 3) is None
+
+
+def test_bounded_least_recently_used():
+    cache = StateCache(size=2)
+    cache.put("a", 1, {})
+    cache.put("b", 1, {})
+    assert cache.get("a", 1) == {}
+    cache.put("c", 1, {})
+    assert cache.get("b", 1) is None and cache.get("a", 1) == {} and cache.get("c", 1) == {}
+
+
+def test_failed_turn_leaves_no_cache_entry(make_client):
+    """A turn that fails is rolled back and must not be cached under the next version."""
+    c = make_client()
+    r = c.post("/api/v1/guest", json={"display_name": "S"})
+    c.headers["X-CSRF-Token"] = r.json()["csrf_token"]
+    sc = c.get("/api/v1/scenarios").json()["scenarios"][0]["id"]
+    conv = c.post("/api/v1/sessions", json={"scenario": sc}).json()
+    service = c.app.state.conversations
+    real_step = service.engine.step
+    version = len(conv["messages"])
+
+    class Boom(Exception):
+        pass
+
+    def failing_step(state, text):
+        raise Boom()
+
+    service.engine.step = failing_step
+    try:
+        assert c.post(f"/api/v1/sessions/{conv['id']}/messages", json={"text": "Goedemorgen"}).status_code == 500
+    finally:
+        del service.engine.step
+    assert service.engine.step == real_step
+    assert service.states.get(conv["id"], version + 1) is None
+    assert service.states.get(conv["id"], version) is not None
