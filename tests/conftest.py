@@ -123,10 +123,10 @@ def make_client(tmp_path: Path, real_engine):
     clients = []
 
     def factory(database_url: str | None = None, *, engine=None, base_url: str = "http://testserver", **overrides):
+        overrides.setdefault("warm_up", False)
         settings = Settings(
             data_dir=tmp_path / "data",
             database_url=database_url or f"sqlite:///{tmp_path / 'app.sqlite3'}",
-            warm_up=False,
             **overrides,
         )
         app = create_app(settings, engine=engine or real_engine)

@@ -44,11 +44,13 @@ def create_app(settings: Settings | None = None, engine: ConversationEngine | No
             from bot.web.engine import RealEngine
 
             conv_engine = RealEngine()
+        app.state.engine_error = None
         if settings.warm_up:
             try:
                 conv_engine.warm_up()
-            except Exception:  # noqa: BLE001 - /readyz reports it; the app still serves pages
+            except Exception as exc:  # noqa: BLE001 - /readyz reports it; the app still serves pages
                 log.exception("warm-up failed")
+                app.state.engine_error = str(exc)[:500]
         app.state.settings = settings
         app.state.db = db
         app.state.engine = conv_engine

@@ -415,6 +415,22 @@ def test_health_and_readiness(make_client, database_url):
     assert r.status_code == 200 and r.json()["checks"]["database"] == "ok"
 
 
+def test_readiness_fails_when_the_engine_cannot_load(make_client, real_engine):
+    class Broken:
+        """Test double: the real engine, except that warming up fails (e.g. broken content)."""
+
+        def __getattr__(self, name):
+            return getattr(real_engine, name)
+
+        def warm_up(self):
+            raise RuntimeError("domain/scenarios/x.yml:3: kapot")
+
+    c = make_client(engine=Broken(), warm_up=True)
+    r = c.get("/readyz")
+    assert r.status_code == 503 and "kapot" in r.json()["checks"]["engine"]
+    assert c.get("/healthz").status_code == 200
+
+
 def test_readiness_fails_without_database(make_client, tmp_path):
     c = make_client()
     c.app.state.db.engine.dispose()

@@ -31,4 +31,7 @@ def readyz(request: Request) -> JSONResponse:
     except Exception:  # noqa: BLE001
         checks["scenarios"] = "laden mislukt"
         ok = False
+    engine_error = getattr(request.app.state, "engine_error", None)
+    checks["engine"] = "ok" if not engine_error else f"laden mislukt: {engine_error}"
+    ok = ok and not engine_error
     return JSONResponse({"status": "ok" if ok else "niet klaar", "checks": checks}, status_code=200 if ok else 503)
