@@ -24,11 +24,23 @@ def cli(*args: str, stdin: str = "", env: dict | None = None) -> subprocess.Comp
                           capture_output=True, timeout=120, env=env)
 
 
-@pytest.fixture(scope="module")
-def played() -> dict:
-    result = cli("play", "--scenario", SCENARIO, "--seed", "3", "--json", stdin="\n".join(TURNS) + "\n")
-    assert result.returncode == 0, result.stderr.decode()
-    return json.loads(result.stdout.decode("utf-8"))
+def run_cli(capsys, monkeypatch, *args: str, stdin: str = "") -> tuple[int, str, str]:
+    """The command in this process (fast); stdout/stderr as text."""
+    import io
+
+    from bot.cli import main
+    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.fixture()
+def played(capsys, monkeypatch) -> dict:
+    code, out, err = run_cli(capsys, monkeypatch, "play", "--scenario", SCENARIO, "--seed", "3", "--json",
+                             stdin="\n".join(TURNS) + "\n")
+    assert code == 0, err
+    return json.loads(out)
 
 
 def test_play_json_has_transcript_outcome_and_report(played):
@@ -67,15 +79,15 @@ def test_unknown_scenario_is_a_dutch_error_with_exit_2():
     assert result.stdout == b""
 
 
-def test_bad_briefing_file_is_a_clear_error(tmp_path):
+def test_bad_briefing_file_is_a_clear_error(tmp_path, capsys, monkeypatch):
     bad = tmp_path / "briefing.yml"
     bad.write_text("- alleen\n- een lijst\n", encoding="utf-8")
-    result = cli("play", "--scenario", SCENARIO, "--briefing", str(bad), "--json")
-    assert result.returncode == 2
-    assert "briefing" in result.stderr.decode("utf-8")
+    code, out, err = run_cli(capsys, monkeypatch, "play", "--scenario", SCENARIO, "--briefing", str(bad), "--json")
+    assert code == 2 and out == ""
+    assert "de briefing moet een mapping met antwoorden zijn" in err
 
 
-def test_briefing_answers_reach_the_session_start(tmp_path):
+def test_briefing_answers_reach_the_session_start(tmp_path, capsys, monkeypatch):
     answers = {"doel": "Een printer verkopen", "vragen": ["Hoeveel print u?"]}
     r = session.start(SCENARIO, seed=1, briefing=answers)
     metadata = next(e["value"] for e in r.state["events"]
@@ -83,15 +95,16 @@ def test_briefing_answers_reach_the_session_start(tmp_path):
     assert metadata["briefing"] == answers and metadata["seed"] == 1 and metadata["scenario"] == SCENARIO
     briefing_file = tmp_path / "briefing.json"
     briefing_file.write_text(json.dumps(answers), encoding="utf-8")
-    result = cli("play", "--scenario", SCENARIO, "--seed", "1", "--briefing", str(briefing_file), "--json",
-                 stdin=TURNS[0] + "\n")
-    assert result.returncode == 0, result.stderr.decode()
+    code, out, err = run_cli(capsys, monkeypatch, "play", "--scenario", SCENARIO, "--seed", "1", "--briefing",
+                             str(briefing_file), "--json", stdin=TURNS[0] + "\n")
+    assert code == 0, err
+    assert json.loads(out)["transcript"][1]["text"] == TURNS[0]
 
 
-def test_chat_plays_interactively_and_shows_the_report():
-    result = cli("chat", "--scenario", SCENARIO, "--seed", "3", stdin=TURNS[0] + "\nstop\n")
-    out = result.stdout.decode("utf-8")
-    assert result.returncode == 0, result.stderr.decode()
+def test_chat_plays_interactively_and_shows_the_report(capsys, monkeypatch):
+    code, out, err = run_cli(capsys, monkeypatch, "chat", "--scenario", SCENARIO, "--seed", "3",
+                             stdin=TURNS[0] + "\nstop\n")
+    assert code == 0, err
     assert "Typ je antwoord" in out and "klant: " in out
     assert "Rapport" in out or "geen rapport" in out
 
