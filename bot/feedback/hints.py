@@ -26,7 +26,7 @@ def _matches(rule: HintRule, turn: StudentTurn) -> str | None | bool:
         return False
     if cond.oordeel and turn.verdict not in cond.oordeel:
         return False
-    signal = None
+    signal = (turn.reaction or {}).get("signal") if cond.oordeel else None
     if cond.signaal:
         signal = next((s for s in turn.signals if signal_matches(s, cond.signaal)), None)
         if signal is None:

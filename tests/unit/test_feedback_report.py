@@ -613,3 +613,23 @@ def test_briefing_points_quote_the_students_own_answers():
     assert any(f["kind"] == "goed" and f["quote"] == "Een afspraak voor een proefplaatsing." for f in items)
     check = next(c for c in report["checks"] if c["id"] == "briefing_kwaliteit")
     assert check["points"] == 2 and check["passed"] is True  # 0.5 × 3 = 1.5, rounded half up
+
+
+def test_hint_falls_back_on_the_recognisers_verdict():
+    lines = [
+        (K, "Goedemiddag, met Jansen.", []),
+        (S, "Goedemiddag meneer Jansen, u spreekt met Sanne van Kantoorgemak.", ["begroeting"]),
+        (K, "Ik heb slechte verhalen over jullie service gehoord.", ["weerstand.twijfel"]),
+        (S, "Dat begrijp ik wel, het is ook een lastige tijd geweest.", ["begrip_tonen"], "fout"),
+    ]
+    hint = turn_hint(script_events(lines, "2.3-proef"), scenario("2.3"))
+    # a specific rule (begrip shown on an objection) wins over the verdict fallback
+    assert hint.startswith(("Goed", "Netjes"))
+    lines[3] = (S, "Wij leveren al sinds 1990 aan bakkerijen.", [], "fout")
+    hint = turn_hint(script_events(lines, "2.3-proef"), scenario("2.3"))
+    assert "slechte verhalen" in hint
+    lines[2] = (K, "Kan die ook dubbelzijdig printen?", ["interessesignaal"])
+    lines[3] = (S, "Jazeker, dat doet hij standaard.", [], "goed")
+    hint = turn_hint(script_events(lines, "2.3-proef"), scenario("2.3"))
+    assert hint in ("Goed gereageerd op een interessesignaal (de klant wilde meer weten).",
+                    "Passende reactie op wat de klant zei.")
