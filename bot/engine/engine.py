@@ -113,7 +113,10 @@ class Engine:
         for _ in range(self.max_actions):
             prediction = self.policy.predict(tracker)
             if prediction.action == ACTION_LISTEN:
-                tracker.update(action_event(ACTION_LISTEN, self.clock, policy=prediction.policy))
+                listen = action_event(ACTION_LISTEN, self.clock, policy=prediction.policy)
+                if prediction.event_metadata():
+                    listen["metadata"] = prediction.event_metadata()
+                tracker.update(listen)
                 return
             result = self.runner.run(prediction.action, tracker, policy=prediction.policy,
                                      metadata=prediction.event_metadata() or None)

@@ -9,7 +9,8 @@ Order for one prediction (first hit wins):
 4. rules: every rule prefix whose states match the end of the conversation (each rule state
    a subset of the tracker state: intent, entities, previous action, active loop, the slots it
    names); the longest match wins, then the most specific; a rule ending without
-   `wait_for_user_input: false` predicts action_listen after its last action;
+   `wait_for_user_input: false` predicts action_listen after its last action; a rule that
+   opens with an action (no user step first) takes that action as the previous action;
 5. stories (memoization): exact match of the last `max_history` states, then shorter windows;
 6. nothing: directly after user input the fallback action, otherwise action_listen.
 """
@@ -319,7 +320,11 @@ def rule_predictions(flow: Flow, domain: Domain) -> list[RulePrediction]:
             last_action = ACTION_LISTEN
             started = True
         elif step.kind == "action":
-            emit(step.name, step)
+            if started:
+                emit(step.name, step)
+            # else: a rule that opens with an action (the form-submit pattern, or the rule that
+            # continues after `wait_for_user_input: false`) reads it as context, not as
+            # something to predict anywhere
             cur = cur.with_(prev_action=step.name)
             last_action = step.name
             started = True

@@ -168,6 +168,24 @@ def test_restart_intent_restarts_and_runs_session_start_again(engine):
     assert tracker.slots["seed"] == 1  # metadata carried into the new session
 
 
+def test_wait_for_user_input_false_hands_over_to_the_next_rule(engine):
+    tracker = started(engine)
+    new = say(engine, tracker, "fijne dag")
+    assert actions(new) == ["utter_tot_ziens", "action_fx_afronden", "action_listen"]
+    sources = [e["metadata"]["bron"] for e in new if e["event"] == "action" and e.get("metadata")]
+    assert sources == ["afscheid", "na het afscheid afronden", "na het afscheid afronden"]
+    assert tracker.slots["uitkomst"] == "geen_deal"
+
+
+def test_conversation_start_rule_only_applies_to_the_first_message(engine):
+    tracker = started(engine)
+    # the longer rule (its own action_listen) beats "na het afscheid afronden"
+    assert actions(say(engine, tracker, "stop")) == ["utter_tot_ziens", "action_listen"]
+    tracker = started(engine)
+    say(engine, tracker, "Goedemorgen")
+    assert actions(say(engine, tracker, "stop")) == ["action_default_fallback"]
+
+
 # --- forms ---------------------------------------------------------------------------------------
 
 def test_form_asks_validates_and_submits(engine):
