@@ -5,6 +5,7 @@ Pure and deterministic: no clock, no randomness, stable ordering.
 
 from __future__ import annotations
 
+import math
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -21,7 +22,8 @@ MAX_IMPROVEMENTS_PER_TURN = 3  # the heaviest checks speak; all stay visible und
 def formula(focus_weight: float = 2.0) -> str:
     weight = f"{focus_weight:g}".replace(".", ",")
     return (
-        "Per check: punten/maximum (ja/nee: 1 of 0 uit 1; schaal 0-3: punten uit 3, voldoende vanaf 2). "
+        "Per check: punten/maximum (ja/nee: 1 als alles gelukt is, anders 0; schaal 0-3: 3 × het "
+        "gelukte deel, naar beneden afgerond, voldoende vanaf 2). "
         "Competentie = 100 × Σ(gewicht × punten/maximum) / Σ gewicht over de checks die van "
         "toepassing waren en aan die competentie gekoppeld zijn; null als er geen enkele van "
         "toepassing was. Totaalscore = gewogen gemiddelde van de waargenomen competenties, "
@@ -42,7 +44,8 @@ def points_of(check: CheckBase, outcome: Outcome) -> int | None:
         return None
     if check.schaal == "ja_nee":
         return 1 if outcome.score >= 1.0 else 0
-    return round_half_up(outcome.score * 3)
+    # Rounded down: half of what was asked (1 of 2 questions) is not yet "voldoende".
+    return int(math.floor(outcome.score * 3 + 1e-9))
 
 
 def passed_of(check: CheckBase, points: int | None) -> bool | None:

@@ -612,7 +612,7 @@ def test_briefing_points_quote_the_students_own_answers():
     assert bad["kind"] == "verbeterpunt" and "Noem wat je aanbiedt" in bad["text"]
     assert any(f["kind"] == "goed" and f["quote"] == "Een afspraak voor een proefplaatsing." for f in items)
     check = next(c for c in report["checks"] if c["id"] == "briefing_kwaliteit")
-    assert check["points"] == 2 and check["passed"] is True  # 0.5 × 3 = 1.5, rounded half up
+    assert check["points"] == 1 and check["passed"] is False  # 0.5 × 3 = 1.5, rounded down
 
 
 def test_hint_falls_back_on_the_recognisers_verdict():
