@@ -142,7 +142,11 @@ class ActionRunner:
             "version": RASA_SDK_VERSION,
         }
         if self.endpoint:
-            response = self._client().post(self.endpoint, json=payload)
+            import httpx
+            try:
+                response = self._client().post(self.endpoint, json=payload)
+            except httpx.HTTPError as exc:
+                raise ActionFailed(name, f"de actieserver {self.endpoint} is niet bereikbaar ({exc})") from exc
             if response.status_code == 400 and "action_name" in (response.json() or {}):
                 return None
             if response.status_code != 200:

@@ -112,3 +112,15 @@ def test_real_actions_package_over_the_server(monkeypatch):
     finally:
         engine_module.clear_cache()
         stop_server(proc)
+
+
+def test_unreachable_action_server_is_a_clear_error():
+    from bot.engine.errors import ActionFailed
+
+    engine = Engine.load(CONTENT / "domain" / "rasa", [CONTENT / "stories"], config_path=FIXTURES / "none.yml",
+                         actions_package="engine_fixture_actions", endpoint=f"http://127.0.0.1:{free_port()}/webhook",
+                         nlu=fixture_nlu.analyse)
+    tracker = engine.new_tracker("weg")
+    with pytest.raises(ActionFailed) as exc:
+        engine.start_session(tracker, {"seed": 1})
+    assert "is niet bereikbaar" in str(exc.value)
