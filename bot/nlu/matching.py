@@ -19,6 +19,8 @@ from spacy.vocab import Vocab
 
 _UNESCAPE = re.compile(r"\\(.)")
 WORDS_KEY = "oefen_woorden"
+STARTS_KEY = "oefen_zinsbegin"  # token indices that open a sentence or clause
+_ANCHOR = {"oefen_zinsbegin": True}
 
 
 @dataclass(frozen=True)
@@ -118,7 +120,13 @@ class FilteredMatcher:
         if matcher is None:
             matcher = self.matchers[key] = Matcher(self.vocab, validate=self.validate)
         for pattern in patterns:
-            matcher.add("m", [pattern])  # raises ValueError on a bad pattern
+            anchored = bool(pattern) and pattern[0].get("_") == _ANCHOR
+            if anchored:
+                # "^" on the first word: checked after matching (much cheaper than a
+                # per-token extension predicate inside spaCy's Matcher)
+                first = {k: v for k, v in pattern[0].items() if k != "_"}
+                pattern = [first or {}, *pattern[1:]]
+            matcher.add("a" if anchored else "m", [pattern])  # raises ValueError on a bad pattern
             self._index(key, requirements(pattern))
 
     def _index(self, key: Any, needed: list[Requirement] | None) -> None:
@@ -183,6 +191,11 @@ class FilteredMatcher:
     ) -> list[tuple[Any, int, int]]:
         """Matches as (key, start, end); `only` limits the run to these keys."""
         found = []
+        starts = doc.user_data.get(STARTS_KEY)
+        anchored_id = self.vocab.strings["a"]
         for key in self.keys_for(words or self.doc_words(doc), only):
-            found.extend((key, start, end) for _, start, end in self.matchers[key](doc))
+            for match_id, start, end in self.matchers[key](doc):
+                if match_id == anchored_id and not (starts is not None and start in starts or doc[start]._.oefen_zinsbegin):
+                    continue
+                found.append((key, start, end))
         return found

@@ -25,7 +25,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from bot.content import ContentError, ContentErrors
-from bot.nlu.matching import WORDS_KEY, FilteredMatcher
+from bot.nlu.matching import STARTS_KEY, WORDS_KEY, FilteredMatcher
 from bot.nlu.normalise import Normaliser
 from bot.nlu.questions import QuestionDetector
 from bot.nlu.resources import Resources
@@ -140,13 +140,14 @@ class SentenceComponent:
     def __call__(self, doc: Doc) -> Doc:
         sentences = self.detector.sentences(doc)
         doc._.oefen_zinnen = sentences
-        for sentence in sentences:
-            # "^" in a pattern: the first word of a sentence or of a clause after a comma
-            # ("Oke, dus u zoekt ...")
-            doc[sentence.start]._.oefen_zinsbegin = True
-        for token in doc[:-1]:
-            if token.text in (",", ":", "-"):
-                doc[token.i + 1]._.oefen_zinsbegin = True
+        # "^" in a pattern: the first word of a sentence or of a clause after a comma
+        # ("Oke, dus u zoekt ...")
+        starts = {sentence.start for sentence in sentences}
+        starts.update(i + 1 for i, text in enumerate(t.text for t in doc) if text in (",", ":", "-"))
+        starts.discard(len(doc))
+        doc.user_data[STARTS_KEY] = starts
+        for index in starts:
+            doc[index]._.oefen_zinsbegin = True
         return doc
 
 

@@ -49,12 +49,11 @@ class QuestionDetector:
         self.not_verbs = set(q.geen_werkwoord)
         self.front_verbs = set(q.werkwoorden_vooraan)
         self.tags = [tuple(t.split()) for t in q.staartvragen]
-        self.invitations = FilteredMatcher(nlp.vocab)
-        self.invitations.add("open", resources.open_invitations)
-        self.not_questions = FilteredMatcher(nlp.vocab)
-        self.not_questions.add("geen", resources.not_questions)
-        self.new_topic = FilteredMatcher(nlp.vocab)
-        self.new_topic.add("nieuw", resources.new_topic)
+        # one matcher, three keys: open invitations, non-questions, new-subject markers
+        self.matcher = FilteredMatcher(nlp.vocab)
+        self.matcher.add("open", resources.open_invitations)
+        self.matcher.add("geen", resources.not_questions)
+        self.matcher.add("nieuw", resources.new_topic)
         self.openers = set(q.inleiders)
         self.trailing = set(q.na_vraagwoord)
 
@@ -74,10 +73,10 @@ class QuestionDetector:
         return spans
 
     def sentences(self, doc: Doc) -> list[Sentence]:
-        words = FilteredMatcher.doc_words(doc)
-        invitations = [(s, e) for _, s, e in self.invitations(doc, words)]
-        negatives = [(s, e) for _, s, e in self.not_questions(doc, words)]
-        topics = [s for _, s, _ in self.new_topic(doc, words)]
+        found = self.matcher(doc)
+        invitations = [(s, e) for key, s, e in found if key == "open"]
+        negatives = [(s, e) for key, s, e in found if key == "geen"]
+        topics = [s for key, s, _ in found if key == "nieuw"]
         sentences = []
         for s, e in self.split(doc):
             sentence = self._classify(doc, s, e, invitations, negatives)

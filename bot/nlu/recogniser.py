@@ -17,10 +17,9 @@ import re
 import time
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
-from bot.labels import STUDENT, label_contract
+from bot.labels import SPEAKERS, STUDENT, label_contract
 from bot.nlu.analysis import INTENT_FALLBACK, INTENT_INFORM, Analysis, Entity, Evidence
 from bot.nlu.entities import EntityExtractor
 from bot.nlu.matching import FilteredMatcher
@@ -31,6 +30,7 @@ from bot.nlu.resources import Resources, resources as load_resources
 QUESTION_MOVES_OPEN = "open_vraag"
 QUESTION_MOVES_CLOSED = "gesloten_vraag"
 PROBE = "doorvragen"
+PREVIOUS_CACHE_SIZE = 4096
 BUTTON = re.compile(r"^\s*/([A-Za-z_][\w.-]*)\s*(\{.*\})?\s*$", re.DOTALL)
 
 
@@ -63,6 +63,8 @@ class Recogniser:
             self.helpers.add(name, patterns)
         stop = set(self.nlp.Defaults.stop_words)
         self.overlap_ignore = stop | set(self.res.questions.overlap_negeer)
+        self._procs = [proc for _, proc in self.nlp.pipeline]
+        self._previous_cache: dict[str, tuple[tuple[str, ...], frozenset[tuple[str, str]]]] = {}
         self.load_seconds = time.perf_counter() - started
 
     # --- the pipeline ----------------------------------------------------------------
@@ -70,7 +72,7 @@ class Recogniser:
     def doc(self, text: str, speaker: str):
         doc = self.nlp.make_doc(text)
         doc._.oefen_speaker = speaker
-        for _, proc in self.nlp.pipeline:
+        for proc in self._procs:
             doc = proc(doc)
         return doc
 
@@ -146,7 +148,21 @@ class Recogniser:
         return None
 
     def _previous_words(self, previous: str) -> frozenset[tuple[str, str]]:
-        return _previous_words_cached(self, previous)
+        return self._previous_info(previous)[1]
+
+    def _previous_info(self, previous: str) -> tuple[tuple[str, ...], frozenset[tuple[str, str]]]:
+        """Signals and content words of the customer's previous utterance (one pipeline run,
+        cached: the same customer line is often judged against several replies)."""
+        cached = self._previous_cache.get(previous)
+        if cached is None:
+            doc = self.doc(previous, "klant")
+            hits = self._label_hits(doc, "klant", None)
+            signals = tuple(dict.fromkeys(h.label for h in hits if h.label in self.signals))
+            cached = (signals, self._content_words(doc))
+            if len(self._previous_cache) >= PREVIOUS_CACHE_SIZE:
+                self._previous_cache.clear()
+            self._previous_cache[previous] = cached
+        return cached
 
     def question_moves(self, doc, hits: list[Hit], sentences, previous: str | None) -> list[Hit]:
         out = [h for h in hits if h.label not in self.question_move_set]
@@ -209,16 +225,16 @@ class Recogniser:
         catalogue: list[dict[str, Any]] | None = None,
         reference_date: date | None = None,
     ) -> Analysis:
+        if speaker not in SPEAKERS:
+            raise ValueError(f"onbekende spreker '{speaker}': kies uit {', '.join(SPEAKERS)}")
+        if not isinstance(text, str):
+            raise TypeError("text moet tekst (str) zijn")
         previous = previous.strip() if isinstance(previous, str) and previous.strip() else None
         button = BUTTON.match(text)
         if button:
             return self._button(text, speaker, button, previous)
         doc = self.doc(text, speaker)
-        hits, sentences = self.hits(doc, speaker)
-        if speaker == STUDENT:
-            hits = self.question_moves(doc, hits, sentences, previous)
-        hits = self.exclusions(hits)
-        hits.sort(key=lambda h: (self.order[h.label], h.start))
+        hits = self._label_hits(doc, speaker, previous)
         labels: list[str] = []
         evidence: list[Evidence] = []
         for hit in hits:
@@ -245,8 +261,17 @@ class Recogniser:
             previous_signals=previous_signals,
         )
 
+    def _label_hits(self, doc, speaker: str, previous: str | None) -> list[Hit]:
+        hits, sentences = self.hits(doc, speaker)
+        if speaker == STUDENT:
+            hits = self.question_moves(doc, hits, sentences, previous)
+        hits = self.exclusions(hits)
+        hits.sort(key=lambda h: (self.order[h.label], h.start))
+        return hits
+
     def signals_of(self, previous: str) -> tuple[str, ...]:
-        return _previous_signals(self, previous)
+        """The signals in a customer's utterance (as analyse(previous, speaker="klant"))."""
+        return self._previous_info(previous)[0]
 
     def _button(self, text: str, speaker: str, match: re.Match, previous: str | None) -> Analysis:
         intent = match.group(1)
@@ -276,29 +301,3 @@ class Recogniser:
             previous_signals=previous_signals,
             explicit_intent=True,
         )
-
-
-@lru_cache(maxsize=2048)
-def _previous_cached(recogniser_id: int, previous: str) -> tuple[str, ...]:
-    recogniser = _INSTANCES[recogniser_id]
-    analysis = recogniser.analyse(previous, speaker="klant")
-    return tuple(label for label in analysis.labels if label in recogniser.signals)
-
-
-_INSTANCES: dict[int, Recogniser] = {}
-
-
-@lru_cache(maxsize=2048)
-def _previous_words_by_id(recogniser_id: int, previous: str) -> frozenset[tuple[str, str]]:
-    recogniser = _INSTANCES[recogniser_id]
-    return frozenset(recogniser._content_words(recogniser.doc(previous, "klant")))
-
-
-def _previous_words_cached(recogniser: Recogniser, previous: str) -> frozenset[tuple[str, str]]:
-    _INSTANCES[id(recogniser)] = recogniser
-    return _previous_words_by_id(id(recogniser), previous)
-
-
-def _previous_signals(recogniser: Recogniser, previous: str) -> tuple[str, ...]:
-    _INSTANCES[id(recogniser)] = recogniser
-    return _previous_cached(id(recogniser), previous)
