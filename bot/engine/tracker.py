@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from bot.engine.domain import ACTION_LISTEN, REQUESTED_SLOT, Domain
+from bot.engine.domain import REQUESTED_SLOT, Domain
 
 
 @dataclass(frozen=True)
