@@ -219,3 +219,15 @@ def test_focus_weight_is_data_and_shows_in_the_formula(tmp_path):
     assert "gewicht 3 voor de competenties van het scenario" in formula(3)
     assert overall_score({"A": 100.0, "B": 40.0}, ("A",), 3) == 85
     assert overall_score({"A": 100.0, "B": 40.0}, ("A",), 1) == 70
+
+
+def test_every_shipped_scenario_gets_a_rubric_for_each_of_its_werkprocessen():
+    from bot.feedback.sources import scenario_info
+    from bot.scenarios import load_scenarios
+
+    loaded = load_scenarios()
+    scenarios = loaded.values() if isinstance(loaded, dict) else loaded
+    for sc in scenarios:
+        resolved = resolve(scenario_info(sc))
+        covered = {code for rid in resolved.ids for code in load_rubrics()[rid].werkprocessen}
+        assert set(sc.werkprocessen) <= covered, (sc.id, sc.werkprocessen, resolved.ids)
