@@ -25,6 +25,12 @@ from bot.scenarios.models import SUCCESS_OUTCOMES, Objection, SignalRule, When
 
 QUESTION_MOVES = {"open_vraag", "gesloten_vraag", "doorvragen"}
 OPEN_QUESTION_MOVES = {"open_vraag", "doorvragen"}
+# (line key, question words, does the catalogue know it) for a supplier's answers.
+CATALOGUE_QUESTIONS = (
+    ("catalogue_stock", ["voorraad", "beschikbaar", "hoeveel heeft u", "hoeveel hebben jullie"], lambda p: p.stock is not None),
+    ("catalogue_delivery", ["levertijd", "hoe snel", "wanneer", "leveren", "geleverd", "leverdatum"], lambda p: p.delivery_days is not None),
+    ("catalogue_price", ["prijs", "kost", "tarief", "bedrag"], lambda p: True),
+)
 FILLER_KEYS = {"neutral", "benefit_heard", "toezegging_heard", "greeting_reply", "greeting_after_opening", "summary_confirmed"}
 
 
@@ -430,6 +436,8 @@ class PersonaTurn:
                 if answer.reveals:
                     self.reveal(answer.reveals, say=False)
                 return True
+        if self.sc.role == "leverancier" and self.answer_from_catalogue():
+            return True
         if msg.moves & OPEN_QUESTION_MOVES:
             for need in self.sc.persona.needs:
                 if need.id not in memory["needs"]:
@@ -439,6 +447,21 @@ class PersonaTurn:
             return True
         self.reply.add_line(self.picker, "short_answer")
         return True
+
+    def answer_from_catalogue(self) -> bool:
+        """A supplier answers price, delivery time and stock questions from the catalogue."""
+        msg = self.msg
+        products = [str(v) for v in msg.values("product") if self.sc.product(str(v))]
+        if not products:
+            products = [p.id for p in self.sc.catalogue if msg.mentions([n.lower() for n in p.names])]
+        if not products:
+            return False
+        product = self.sc.product(products[0])
+        for key, words, known in CATALOGUE_QUESTIONS:
+            if msg.mentions(words) and known(product) and key in self.sc.lines:
+                self.reply.add(*self.picker.line(key, product.id))
+                return True
+        return False
 
     def reveal(self, need_id: str, say: bool) -> None:
         need = self.sc.need(need_id)

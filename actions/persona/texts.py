@@ -28,11 +28,13 @@ def pct(value: float) -> str:
     return f"{value:g}".replace(".", ",")
 
 
-def placeholders(sc: Scenario, slots: dict, level: str) -> dict[str, str]:
+def placeholders(sc: Scenario, slots: dict, level: str, product_id: str | None = None) -> dict[str, str]:
     product = sc.main_product()
     agreed = slots.get("afspraken") or {}
     if isinstance(agreed, dict) and agreed.get("product"):
         product = sc.product(agreed.get("product")) or product
+    if product_id:
+        product = sc.product(product_id) or product
     aantal = agreed.get("aantal") if isinstance(agreed, dict) else None
     if aantal is None and sc.quotation:
         aantal = sc.quotation.aantal
@@ -49,6 +51,7 @@ def placeholders(sc: Scenario, slots: dict, level: str) -> dict[str, str]:
         "product": product.names[0] if product else "",
         "prijs": euro(product.price) if product else "",
         "levertijd": str(product.delivery_days) if product and product.delivery_days is not None else "",
+        "eenheid": product.unit if product else "",
         "voorraad": str(product.stock) if product and product.stock is not None else "",
         "aantal": str(aantal) if aantal is not None else "",
         "korting": pct(float(slots.get("korting_gegeven") or 0)),
@@ -79,8 +82,14 @@ class LinePicker:
         line = options[index]
         return self.fill(text_of(line)), signals_of(line)
 
-    def line(self, key: str) -> tuple[str, list[str]]:
-        return self.pick(f"lines.{key}", self.sc.lines[key])
+    def line(self, key: str, product_id: str | None = None) -> tuple[str, list[str]]:
+        self.product_id = product_id
+        try:
+            return self.pick(f"lines.{key}", self.sc.lines[key])
+        finally:
+            self.product_id = None
+
+    product_id: str | None = None
 
     def fill(self, text: str) -> str:
-        return text.format_map(placeholders(self.sc, self.slots, self.level))
+        return text.format_map(placeholders(self.sc, self.slots, self.level, self.product_id))

@@ -34,6 +34,7 @@ PLACEHOLDERS = {
     "product",  # the product under discussion (first catalogue name)
     "prijs",  # its price excl. btw, Dutch notation
     "levertijd",  # its delivery time in working days
+    "eenheid",  # its unit (stuk, doos, jaar ...)
     "voorraad",
     "aantal",  # quantity under discussion
     "korting",  # discount under discussion (percent)

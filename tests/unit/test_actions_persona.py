@@ -293,3 +293,28 @@ def test_every_scenario_survives_each_move_on_each_level(scenario):
         chat.say("???", [])
         chat.say("Tot ziens.", ["afscheid"])
         assert chat.slot("uitkomst") != "lopend"
+
+
+@pytest.fixture
+def supplier_variant():
+    """The printer scenario with the engine playing a supplier and no scripted answers."""
+    from bot.scenarios import load_scenarios
+    base = get_scenario(PRINTER)
+    variant = base.model_copy(update={"id": "test-leverancier", "role": "leverancier", "answers": []})
+    scenarios = load_scenarios()
+    scenarios[variant.id] = variant
+    yield variant
+    scenarios.pop(variant.id, None)
+
+
+def test_a_supplier_answers_price_delivery_and_stock_from_the_catalogue(supplier_variant):
+    chat = Chat(supplier_variant.id, seed=1)
+    assert chat.opening[0]["speaker"] == "leverancier"
+    delivery = chat.say("Wat is de levertijd van de MF 450?", ["open_vraag"],
+                        entities=[entity("product", "printa-mf450", "MF 450")])
+    assert "MF 450" in delivery["text"] and "2 werkdagen" in delivery["text"]
+    price = chat.say("Wat kost de L 200?", ["open_vraag"], entities=[entity("product", "printa-l200", "L 200")])
+    assert "189 euro per stuk" in price["text"]
+    stock = chat.say("Hoeveel XL-toner heeft u op voorraad?", ["open_vraag"])  # found by name, no entity
+    assert "60" in stock["text"] and "XL-toner" in stock["text"]
+    assert delivery["speaker"] == "leverancier"
