@@ -54,10 +54,24 @@ def test_play_json_has_transcript_outcome_and_report(played):
     assert isinstance(played["report"], dict)
 
 
-def test_play_same_seed_same_transcript():
-    runs = [cli("play", "--scenario", SCENARIO, "--seed", "4", "--json", stdin="\n".join(TURNS) + "\n",
-                env={**__import__("os").environ, "PYTHONHASHSEED": str(h)}) for h in (1, 2)]
-    first, second = (json.loads(r.stdout.decode("utf-8")) for r in runs)
+def snapshot(tmp_path: Path) -> Path:
+    """A frozen copy of the content, so edits elsewhere cannot change a run halfway."""
+    content = tmp_path / "content"
+    for part in ("domain", "stories", "profile"):
+        shutil.copytree(ROOT / part, content / part)
+    return content
+
+
+def test_play_same_seed_same_transcript(tmp_path):
+    import os
+    content = snapshot(tmp_path)
+    procs = [subprocess.Popen([sys.executable, "-m", "bot", "play", "--scenario", SCENARIO, "--seed", "4", "--json"],
+                              cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              env={**os.environ, "PYTHONHASHSEED": str(h), "OEFENGESPREK_CONTENT_DIR": str(content)})
+             for h in (1, 2)]
+    outputs = [p.communicate(("\n".join(TURNS) + "\n").encode("utf-8"), timeout=300) for p in procs]
+    assert all(p.returncode == 0 for p in procs), [err.decode() for _, err in outputs]
+    first, second = (json.loads(out.decode("utf-8")) for out, _ in outputs)
     assert first["transcript"] == second["transcript"] and first["outcome"] == second["outcome"]
 
 
@@ -137,9 +151,7 @@ def test_validate_passes_on_the_project():
 
 
 def test_validate_reports_broken_content_with_file_and_line(tmp_path):
-    content = tmp_path / "content"
-    for part in ("domain", "stories", "profile"):
-        shutil.copytree(ROOT / part, content / part)
+    content = snapshot(tmp_path)
     rules = content / "stories" / "kapot.yml"
     rules.write_text('version: "3.1"\nrules:\n  - rule: kapot\n    steps:\n      - intent: bestaat_niet\n'
                      '      - action: utter_bestaat_ook_niet\n', encoding="utf-8")
