@@ -5,9 +5,10 @@
 What it does, all on 127.0.0.1, bounded in count and time:
 1. starts `python -m bot serve` on a free loopback port with a fresh SQLite database in a
    temp dir (rate limits switched off for the run: one address plays 50 students);
-2. latency phase: N students each sign in as a guest and play full conversations (start,
-   student lines from tests/stories/*.yml when present, end) with a think time between turns
-   (default 1.0 s +-50 %, like a fast typist); reports p50/p95/p99 of the message turns;
+2. latency phase: N students (starting spread over --ramp seconds, default 5) each sign in as
+   a guest and play a full conversation (start, the student lines of a story from
+   tests/stories/*.yml in that story's scenario, end) with a think time between turns
+   (default 1.0 s +-50 %, a very fast typist); reports p50/p95/p99 of the message turns;
 3. throughput phase: the same N students with no think time for --seconds → turns/s;
 4. the floor: a bare FastAPI endpoint (in this file) that only stores the message in the same
    kind of database (SQLite, WAL, BEGIN IMMEDIATE), served the same way and loaded the same
@@ -285,10 +286,10 @@ async def timed(stats: Stats, coro, *, turn: bool):  # noqa: ANN001, ANN202
 
 
 async def student(i: int, base: str, scenario: str, scripts, stats: Stats, deadline: float, think: float,  # noqa: ANN001
-                  max_conversations: int) -> None:
+                  max_conversations: int, ramp: float = 0.0) -> None:
     client = Connection(base)
     try:
-        await _student(i, client, scenario, scripts, stats, deadline, think, max_conversations)
+        await _student(i, client, scenario, scripts, stats, deadline, think, max_conversations, ramp)
     except Exception as exc:  # noqa: BLE001
         stats.errors.append(f"connection: {exc!r}")
     finally:
@@ -296,8 +297,10 @@ async def student(i: int, base: str, scenario: str, scripts, stats: Stats, deadl
 
 
 async def _student(i: int, client: Connection, scenario: str, scripts, stats: Stats, deadline: float,  # noqa: ANN001
-                   think: float, max_conversations: int) -> None:
+                   think: float, max_conversations: int, ramp: float = 0.0) -> None:
     rng = random.Random(i)
+    if ramp:
+        await asyncio.sleep(ramp * rng.random())  # a class does not all press "Start" in the same millisecond
     r = await client.request("POST", "/api/v1/guest", {"display_name": f"Student {i}"})
     if r.status_code != 201:
         stats.errors.append(f"guest {r.status_code} {r.text[:200]}")
@@ -360,7 +363,7 @@ async def _floor_student(i: int, client: Connection, lines: list[str], stats: St
 
 
 async def run_phase(base: str, n: int, seconds: float, think: float, scripts, scenario: str | None,  # noqa: ANN001
-                    max_conversations: int = 1000) -> dict:
+                    max_conversations: int = 1000, ramp: float = 0.0) -> dict:
     stats = Stats()
     t0 = time.monotonic()
     deadline = t0 + seconds
@@ -368,7 +371,7 @@ async def run_phase(base: str, n: int, seconds: float, think: float, scripts, sc
         lines = [line for _, s in scripts for line in s]
         tasks = [floor_student(i, base, lines, stats, deadline, think) for i in range(n)]
     else:
-        tasks = [student(i, base, scenario, scripts, stats, deadline, think, max_conversations) for i in range(n)]
+        tasks = [student(i, base, scenario, scripts, stats, deadline, think, max_conversations, ramp) for i in range(n)]
     await asyncio.gather(*tasks)
     elapsed = time.monotonic() - t0
     out = stats.summary(elapsed)
@@ -383,6 +386,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--think", type=float, default=1.0, help="mean think time between turns in the latency phase (s)")
     ap.add_argument("--latency-seconds", type=float, default=30.0, help="cap on the latency phase")
     ap.add_argument("--conversations", type=int, default=1, help="conversations per student in the latency phase")
+    ap.add_argument("--ramp", type=float, default=5.0, help="students start spread over this many seconds (latency phase)")
     ap.add_argument("--seconds", type=float, default=15.0, help="length of each throughput phase")
     ap.add_argument("--json", action="store_true", help="print the results as JSON")
     ap.add_argument("--serve-floor", nargs=2, metavar=("PORT", "DATABASE_URL"), help=argparse.SUPPRESS)
@@ -411,7 +415,7 @@ def main(argv: list[str] | None = None) -> int:
             results["scenarios_played"] = sorted({sc or scenario for sc, _ in scripts})
             results["rss_idle_mb"] = round(rss_mb(app.pid)[0], 1)
             results["latency_phase"] = asyncio.run(
-                run_phase(base, n, args.latency_seconds, args.think, scripts, scenario, args.conversations)
+                run_phase(base, n, args.latency_seconds, args.think, scripts, scenario, args.conversations, args.ramp)
             )
             results["throughput_phase"] = asyncio.run(run_phase(base, n, args.seconds, 0.0, scripts, scenario))
             rss, peak = rss_mb(app.pid)

@@ -165,8 +165,10 @@
         el("div", { id: id + "-desc", className: "scenario-desc" },
           el("p", { className: "muted", text: werkprocesText(sc) }),
           el("p", { text: (sc.role === "leverancier" ? "Gesprek met leverancier: " : "Gesprek met klant: ") + who }),
-          el("p", { text: sc.briefing || "" }),
-          summary.goal ? el("p", { className: "goal" }, el("strong", { text: "Doel: " }), summary.goal) : null
+          el("div", { className: "scenario-brief" },
+            el("p", { text: sc.briefing || "" }),
+            summary.goal ? el("p", { className: "goal" }, el("strong", { text: "Doel: " }), summary.goal) : null
+          )
         )
       );
       list.appendChild(card);
@@ -285,7 +287,7 @@
     if (!hint && !labels.length && !reaction) return;
     var aside = el("aside", { className: "hint", attrs: { "aria-label": "Tip bij deze beurt" } });
     if (labels.length) aside.appendChild(el("p", { className: "labels", text: "Herkend: " + labels.map(labelText).join(", ") }));
-    if (reaction && reaction.reason) aside.appendChild(el("p", { text: "Reactie op signaal (" + reaction.verdict + "): " + reaction.reason }));
+    if (reaction && reaction.reason) aside.appendChild(el("p", { className: "verdict-" + reaction.verdict, text: "Jouw reactie: " + reaction.reason }));
     if (hint) aside.appendChild(el("p", null, el("strong", { text: "Tip: " }), hint));
     item.appendChild(aside);
   }
