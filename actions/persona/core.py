@@ -317,6 +317,7 @@ class PersonaTurn:
             return False  # the persona answers; the objection stays open
         if set(self.sc.close.moves) & msg.moves and not obj.blocks_close:
             return False
+        conv.apply("bezwaar_genegeerd")
         self.add_objection_line(obj, "reminder", obj.reminder or obj.texts_for(conv.level_name))
         if set(self.sc.close.moves) & msg.moves:
             self.memory["closes"] = self.memory.get("closes", 0) + 1
@@ -534,8 +535,16 @@ class PersonaTurn:
         if rule is not None and len(self.reply.parts) <= 1:
             self.reply.drop_fillers()
             self.give_signal(rule)
+        elif all(p.filler for p in self.reply.parts) and self.ready_but_not_asked():
+            # Convinced, buying signals given, but the student keeps talking: she nudges.
+            self.reply.parts = []
+            self.reply.add(self.picker.fill(self.sc.hints["afsluiten"]))
         if self.reply.empty:
             self.reply.add_line(self.picker, "neutral")
+
+    def ready_but_not_asked(self) -> bool:
+        given = self.conv.slots.get("gegeven_signalen") or []
+        return any(s.startswith("koopsignaal.") for s in given) and self.close_ready()
 
 
 def persona_turn(conv: Conversation, msg: Message) -> Reply:
