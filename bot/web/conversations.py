@@ -263,7 +263,9 @@ class Conversations:
                 {"id": c.id, "scenario": c.scenario, "finished_at": iso(c.finished_at), "score": (c.report or {}).get("score")}
                 for c in convs
             ]
-            reports = [c.report for c in convs if c.report]
+            reports = [
+                {"scenario": c.scenario, **c.report, "finished_at": iso(c.finished_at)} for c in convs if c.report
+            ]
         return {"attempts": attempts, "progress": self.engine.progress(reports) if reports else {}}
 
     # --- Rasa REST channel ------------------------------------------------------------

@@ -110,6 +110,14 @@ def test_student_plays_reloads_and_gets_report(browser, run_server):
     # no horizontal scrolling at 360 px
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
+    # back to the picker: the finished conversation is listed, progress per competency shown
+    page.click("#again")
+    page.locator("#view-pick:not([hidden])").wait_for()
+    page.locator("#history-list li").first.wait_for(timeout=10_000)
+    assert "afgerond" in page.locator("#history-list").inner_text()
+    page.locator("#progress:not([hidden])").wait_for(timeout=10_000)
+    assert "1 afgerond gesprek" in page.locator("#progress-summary").inner_text()
+
     assert dialogs == [], "no alert() may fire"
     assert errors == [], errors
     assert requests_elsewhere == [], "no third-party requests"

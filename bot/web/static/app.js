@@ -200,6 +200,7 @@
     renderPicker();
     show("pick");
     loadHistory();
+    loadProgress();
     $("pick-title").focus && $("pick-title").setAttribute("tabindex", "-1");
     $("pick-title").focus();
   }
@@ -220,6 +221,33 @@
       });
       $("history").hidden = items.length === 0;
     }).catch(function () { $("history").hidden = true; });
+  }
+
+  var TREND = { stijgend: "stijgend ↑", dalend: "dalend ↓", stabiel: "stabiel →", onbekend: "nog geen trend" };
+
+  function loadProgress() {
+    api("GET", "/me/progress").then(function (data) {
+      var p = data.progress || {};
+      var comps = p.competencies || {};
+      var chart = $("progress-chart");
+      clear(chart);
+      var names = Object.keys(comps).filter(function (n) { return (comps[n].points || []).length; });
+      names.forEach(function (name) {
+        var pts = comps[name].points;
+        var last = pts[pts.length - 1].score;
+        var bar = el("div", { className: "bar" });
+        bar.style.width = Math.max(0, Math.min(100, last)) + "%";
+        chart.appendChild(el("div", { className: "row", attrs: { role: "listitem" } },
+          el("span", { className: "name", text: name }),
+          el("span", { className: "track", attrs: { "aria-hidden": "true" } }, bar),
+          el("span", { className: "value", text: "laatst " + Math.round(last) + ", " + (TREND[comps[name].trend] || comps[name].trend) })
+        ));
+      });
+      var n = (data.attempts || []).length;
+      $("progress-summary").textContent = n + (n === 1 ? " afgerond gesprek" : " afgeronde gesprekken") +
+        (p.score && p.score.trend ? "; totaalscore " + (TREND[p.score.trend] || p.score.trend) : "") + ".";
+      $("progress").hidden = names.length === 0;
+    }).catch(function () { $("progress").hidden = true; });
   }
 
   function onStart(ev) {
