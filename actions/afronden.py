@@ -6,7 +6,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import conversation, next_turn, utter
-from actions.persona.core import PersonaTurn, Reply
+from actions.persona.core import PersonaTurn
+from actions.persona.reply import Reply
 from actions.persona.message import Message
 from actions.persona.state import Conversation
 from actions.persona.texts import LinePicker

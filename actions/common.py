@@ -7,7 +7,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.persona.core import Reply
+from actions.persona.reply import Reply
 from actions.persona.state import Conversation
 
 

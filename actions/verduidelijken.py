@@ -10,7 +10,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import conversation, next_turn, utter
-from actions.persona.core import Reply, persona_turn
+from actions.persona.core import persona_turn
+from actions.persona.reply import Reply
 from actions.persona.message import Message
 from actions.persona.quotation import looks_like_quotation
 from actions.persona.state import Conversation

@@ -13,12 +13,10 @@ The reply is a few parts joined into one utterance; its labels are the signals o
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
-
 from actions.persona.margin import Concession, check_concession, note_exploration
 from actions.persona.message import Message
 from actions.persona.quotation import check_quotation
+from actions.persona.reply import Reply
 from actions.persona.state import Conversation
 from actions.persona.texts import LinePicker
 from bot.scenarios.models import SUCCESS_OUTCOMES, Objection, SignalRule, When
@@ -31,45 +29,6 @@ CATALOGUE_QUESTIONS = (
     ("catalogue_delivery", ["levertijd", "hoe snel", "wanneer", "leveren", "geleverd", "leverdatum"], lambda p: p.delivery_days is not None),
     ("catalogue_price", ["prijs", "kost", "tarief", "bedrag"], lambda p: True),
 )
-FILLER_KEYS = {"neutral", "benefit_heard", "toezegging_heard", "greeting_reply", "greeting_after_opening", "summary_confirmed"}
-
-
-@dataclass
-class Part:
-    text: str
-    signals: list[str] = field(default_factory=list)
-    filler: bool = False
-
-
-@dataclass
-class Reply:
-    parts: list[Part] = field(default_factory=list)
-
-    def add(self, text: str, signals: list[str] | None = None, filler: bool = False) -> None:
-        if text:
-            self.parts.append(Part(text, list(signals or []), filler))
-
-    def add_line(self, picker: LinePicker, key: str) -> None:
-        text, signals = picker.line(key)
-        self.add(text, signals, filler=key in FILLER_KEYS)
-
-    def drop_fillers(self) -> None:
-        self.parts = [p for p in self.parts if not p.filler]
-
-    @property
-    def empty(self) -> bool:
-        return not self.parts
-
-    def text(self) -> str:
-        return " ".join(p.text for p in self.parts)
-
-    def signals(self) -> list[str]:
-        out: list[str] = []
-        for part in self.parts:
-            for s in part.signals:
-                if s not in out:
-                    out.append(s)
-        return out
 
 
 class PersonaTurn:
