@@ -318,3 +318,21 @@ def test_a_supplier_answers_price_delivery_and_stock_from_the_catalogue(supplier
     stock = chat.say("Hoeveel XL-toner heeft u op voorraad?", ["open_vraag"])  # found by name, no entity
     assert "60" in stock["text"] and "XL-toner" in stock["text"]
     assert delivery["speaker"] == "leverancier"
+
+
+def test_informeel_costs_nothing_when_the_persona_expects_je():
+    from bot.scenarios import load_scenarios
+    base = get_scenario(PRINTER)
+    variant = base.model_copy(update={"id": "test-je", "persona": base.persona.model_copy(update={"aanspreekvorm": "je"})})
+    scenarios = load_scenarios()
+    scenarios[variant.id] = variant
+    try:
+        polite = Chat(variant.id, seed=2)
+        polite.say("Wat zoekt u precies?", ["open_vraag"])
+        casual = Chat(variant.id, seed=2)
+        reply = casual.say("Wat zoek je precies?", ["open_vraag", "informeel"])
+        assert casual.slot("irritatie") == polite.slot("irritatie")
+        assert casual.slot("vertrouwen") == polite.slot("vertrouwen")
+        assert not any(reply["text"].startswith(t) for t in texts(PRINTER, "informeel"))
+    finally:
+        scenarios.pop(variant.id, None)
