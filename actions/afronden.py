@@ -7,6 +7,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import conversation, next_turn, utter
 from actions.persona.core import PersonaTurn
+from actions.persona.margin import check_concession
+from actions.persona.quotation import check_quotation
 from actions.persona.reply import Reply
 from actions.persona.message import Message
 from actions.persona.state import Conversation
@@ -45,6 +47,13 @@ def goodbye(conv: Conversation, msg: Message) -> Reply:
     turn = PersonaTurn(conv, msg)
     turn.effects_of_moves()
     turn.reaction_to_last_signal()
+    if msg.moves - {"afscheid", "informeel", "begroeting"}:
+        # "Ik bel u vanmiddag terug, fijne dag!": the persona first takes in the rest.
+        concession = check_concession(conv, msg)
+        check_quotation(conv, msg)
+        handled = turn.handle_open_objection(concession)
+        if not handled and set(conv.sc.close.moves) & msg.moves:
+            turn.handle_close()
     outcome = outcome_at_end(conv)
     conv.set("uitkomst", outcome)
     friendly = conv.get("irritatie") < 0.5 and (outcome in SUCCESS_OUTCOMES or conv.get("vertrouwen") >= 0.4)

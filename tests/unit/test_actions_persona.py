@@ -336,3 +336,16 @@ def test_informeel_costs_nothing_when_the_persona_expects_je():
         assert not any(reply["text"].startswith(t) for t in texts(PRINTER, "informeel"))
     finally:
         scenarios.pop(variant.id, None)
+
+
+def test_a_goodbye_that_also_resolves_the_objection_is_taken_in_first():
+    chat = Chat("2.5-onderhandelen-werkkleding", seed=3)
+    chat.say("Goedemiddag meneer Bakker, met Sanne van ProWear.", ["begroeting"])
+    chat.say("Ik begrijp dat u op de kosten let. Wat vindt u precies te duur?", ["begrip_tonen", "doorvragen"])
+    reply = chat.say("Onze jassen gaan jaren mee door de versterkte naden. Ik stuur u de offerte, fijne dag!",
+                     ["voordeel_benoemen", "toezegging", "afscheid"], intent="afscheid")
+    sc = get_scenario("2.5-onderhandelen-werkkleding")
+    assert chat.slot("opgeloste_bezwaren") == ["prijs"]
+    assert any(reply["text"].startswith(text_of(t)) for t in sc.objection("prijs").resolved)
+    assert reply["text"].endswith(tuple(texts("2.5-onderhandelen-werkkleding", "goodbye_good")))
+    assert chat.slot("uitkomst") == "geen_deal"  # resolved, but nobody asked for the order
