@@ -349,3 +349,23 @@ def test_a_goodbye_that_also_resolves_the_objection_is_taken_in_first():
     assert any(reply["text"].startswith(text_of(t)) for t in sc.objection("prijs").resolved)
     assert reply["text"].endswith(tuple(texts("2.5-onderhandelen-werkkleding", "goodbye_good")))
     assert chat.slot("uitkomst") == "geen_deal"  # resolved, but nobody asked for the order
+
+
+def test_the_same_conversation_is_harder_on_a_harder_level():
+    """One decent script: an order on makkelijk; extra objections and cooler numbers higher up."""
+    script = [("Goedemorgen", ["begroeting"]), ("Waar gebruikt u hem voor?", ["open_vraag"]),
+              ("Kunt u dat toelichten?", ["doorvragen"]),
+              ("De MF 450 scant naar de mail voor uw boekhouder.", ["voordeel_benoemen"]),
+              ("Met XL-toner bespaart u per afdruk.", ["voordeel_benoemen"]), ("Zal ik hem bestellen?", ["afsluitvraag"])]
+    results = {}
+    for level in ("makkelijk", "gemiddeld", "moeilijk"):
+        chat = Chat(PRINTER, level, seed=3)
+        for text, labels in script:
+            chat.say(text, labels)
+        results[level] = chat
+    assert results["makkelijk"].slot("uitkomst") == "order"
+    assert results["gemiddeld"].slot("uitkomst") == "lopend" and results["moeilijk"].slot("uitkomst") == "lopend"
+    assert results["gemiddeld"].slot("open_bezwaren") == ["twijfel"]  # no twijfel objection on makkelijk
+    for easy, hard in (("makkelijk", "gemiddeld"), ("gemiddeld", "moeilijk")):
+        assert results[easy].slot("interesse") > results[hard].slot("interesse")
+        assert results[easy].slot("vertrouwen") > results[hard].slot("vertrouwen")
