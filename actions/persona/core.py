@@ -243,6 +243,12 @@ class PersonaTurn:
             return True
         if concession is not None and obj.concession is not None:
             return self.handle_concession(obj, concession)
+        if concession is not None and obj.signal == "weerstand.prijs" and "concession_taken" in self.sc.lines:
+            # No negotiation rules in this scenario: the customer simply takes the discount.
+            conv.agree(korting=concession.pct)
+            conv.apply("concessie_geaccepteerd")
+            self.resolve(obj, "concession_taken", self.sc.lines["concession_taken"])
+            return True
         steps = obj.steps_for(conv.level_name)
         done = int(self.memory["progress"].get(obj.id, 0))
         if done < len(steps):

@@ -369,3 +369,14 @@ def test_the_same_conversation_is_harder_on_a_harder_level():
     for easy, hard in (("makkelijk", "gemiddeld"), ("gemiddeld", "moeilijk")):
         assert results[easy].slot("interesse") > results[hard].slot("interesse")
         assert results[easy].slot("vertrouwen") > results[hard].slot("vertrouwen")
+
+
+def test_a_discount_on_a_price_objection_without_negotiation_rules_is_simply_taken():
+    chat = Chat(PRINTER, seed=3)
+    good_discovery(chat)
+    chat.say("De MF 450 kost 649 euro.", ["inform"], entities=[entity("bedrag", 649.0, "649 euro")])
+    text = "Ik geef u 10% korting."
+    reply = chat.say(text, ["concessie"], entities=[entity("percentage", 10.0, "10%", text.index("10%"))])
+    assert chat.slot("opgeloste_bezwaren") == ["prijs"] and chat.slot("korting_gegeven") == 10
+    assert chat.slot("concessie_bij_eerste_bezwaar") is True  # conceded before exploring
+    assert reply["labels"] == ["koopsignaal.instemming"]
