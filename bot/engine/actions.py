@@ -186,7 +186,7 @@ class ActionRunner:
         fill = {**tracker.slots, **(values or {})}
         extra = dict(variation.model_extra or {})
         text = fill_template(variation.text, fill) if variation.text is not None else None
-        metadata = {"utter_action": utter_action or name}
+        metadata = {"utter_action": utter_action or name, **dict(extra.pop("metadata", None) or {})}
         for key in _METADATA_KEYS:
             if key in extra:
                 metadata[key] = extra.pop(key)
