@@ -218,8 +218,13 @@ def check_references(domain: Domain, flows: list[Flow], fallback_action: str,
     if runner is not None and (runner.package or runner.endpoint):
         try:
             known = runner.custom_action_names()
-        except ImportError as exc:
-            err(runner.package or "actions", None, f"het actiepakket kan niet geladen worden: {exc}")
+        except SyntaxError as exc:
+            err(display_path(Path(exc.filename)) if exc.filename else (runner.package or "actions"), exc.lineno,
+                f"het actiepakket kan niet geladen worden: {exc.msg}")
+            known = None
+        except Exception as exc:  # noqa: BLE001 - ImportError or a crash while importing the actions
+            err(runner.package or "actions", None,
+                f"het actiepakket kan niet geladen worden: {type(exc).__name__}: {exc}")
             known = None
         if known is not None:
             for name in domain.actions:

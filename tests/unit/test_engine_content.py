@@ -151,3 +151,18 @@ stories:
 
 def test_template_filling_keeps_unknown_placeholders():
     assert fill_template("{a} en {b}", {"a": 1}) == "1 en {b}"
+
+
+def test_missing_actions_package_is_a_content_error():
+    errors = errors_of(lambda: Engine.load(DOMAIN, [CONTENT / "stories"], config_path=FIXTURES / "none.yml",
+                                           actions_package="bestaat_niet_pakket"))
+    assert errors == ["bestaat_niet_pakket: het actiepakket kan niet geladen worden: ModuleNotFoundError: "
+                      "No module named 'bestaat_niet_pakket'"]
+
+
+def test_bad_config_is_reported_with_its_line(tmp_path):
+    config = tmp_path / "config.yml"
+    config.write_text("policies:\n  - name: MemoizationPolicy\n    max_history: nul\n", encoding="utf-8")
+    errors = errors_of(lambda: Engine.load(DOMAIN, [CONTENT / "stories"], config_path=config,
+                                           actions_package="engine_fixture_actions"))
+    assert errors == [f"{config}:3: max_history moet een positief geheel getal zijn"]
