@@ -29,6 +29,8 @@ def run(args: argparse.Namespace) -> int:
     if errors:
         print(f"{len(errors)} {'fout' if len(errors) == 1 else 'fouten'} gevonden.", file=sys.stderr)
         return 1
-    done = [o.summary for o in outcomes if o.summary]
-    print("Alles in orde: " + "; ".join(done) + ".")
+    print("Alles in orde:")
+    for o in outcomes:
+        if o.summary:
+            print(f"- {o.name}: {o.summary}")
     return 0

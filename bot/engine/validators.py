@@ -53,8 +53,9 @@ def _profile() -> str:
         raise _NotBuilt("bot.bcp.load_profile")
     if hasattr(bcp, "clear_cache"):
         bcp.clear_cache()
-    bcp.load_profile()
-    return "beroepsprofiel"
+    profile = bcp.load_profile()
+    werkprocessen = getattr(profile, "werkprocessen", None)
+    return f"{len(werkprocessen)} werkprocessen" if werkprocessen is not None else "in orde"
 
 
 def _nlu() -> str:
@@ -62,7 +63,7 @@ def _nlu() -> str:
     if not hasattr(nlu, "validate_patterns"):
         raise _NotBuilt("bot.nlu.validate_patterns")
     nlu.validate_patterns()
-    return "herkenningspatronen"
+    return "in orde"
 
 
 def _scenarios() -> str:
@@ -70,7 +71,7 @@ def _scenarios() -> str:
     if hasattr(scenarios, "clear_cache"):
         scenarios.clear_cache()
     loaded = scenarios.load_scenarios()
-    return f"{len(loaded)} scenario's"
+    return f"{len(loaded)} geladen"
 
 
 def _feedback() -> str:
@@ -83,7 +84,7 @@ def _feedback() -> str:
         feedback.load_rubrics()
     else:
         raise _NotBuilt("bot.feedback")
-    return "feedbackrubrics en -teksten"
+    return "rubrics en teksten in orde"
 
 
 def _rasa() -> str:
@@ -92,8 +93,8 @@ def _rasa() -> str:
     d = engine.domain
     rules = sum(1 for f in engine.flows if f.kind == "rule")
     stories = sum(1 for f in engine.flows if f.kind == "story")
-    return (f"Rasa-domein ({len(d.intents)} intents, {len(d.slots)} slots, {len(d.responses)} responses, "
-            f"{len(d.actions)} acties, {len(d.forms)} formulieren), {rules} regels, {stories} verhalen")
+    return (f"{len(d.intents)} intents, {len(d.slots)} slots, {len(d.responses)} responses, "
+            f"{len(d.actions)} acties, {len(d.forms)} formulieren, {rules} regels, {stories} verhalen")
 
 
 def _test_stories() -> str:
@@ -115,7 +116,7 @@ def _test_stories() -> str:
             errors.append(ContentError(flow.path, flow.line, f"teststory '{flow.name}': onbekend scenario '{scenario}'"))
     if errors:
         raise ContentErrors(errors)
-    return f"{len(stories)} teststories"
+    return f"{len(stories)} geladen"
 
 
 VALIDATORS: tuple[Validator, ...] = (
