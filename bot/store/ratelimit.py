@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 import time
 
-from sqlalchemy import delete
+from sqlalchemy import delete, text
 from sqlalchemy.orm import Session
 
 from bot.store.models import RateCounter
@@ -21,12 +21,13 @@ class RateLimited(Exception):
         self.retry_after = retry_after
 
 
-def _insert(session: Session):  # noqa: ANN202
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert
+# Plain SQL, valid on SQLite (>= 3.35) and PostgreSQL; built once (building the ORM
+# statement per request cost more than running it). "window" is reserved in PostgreSQL.
+_UPSERT = text(
+    'INSERT INTO rate_counters ("key", "window", "count") VALUES (:key, :window, 1) '
+    'ON CONFLICT ("key", "window") DO UPDATE SET "count" = rate_counters."count" + 1 '
+    'RETURNING "count"'
+)
 
 
 def hit(session: Session, key: str, limit: int, period: int = 60, *, now: float | None = None) -> int:
@@ -35,12 +36,7 @@ def hit(session: Session, key: str, limit: int, period: int = 60, *, now: float 
         return 0
     now = time.time() if now is None else now
     window = int(now // period) * period  # window start, in seconds
-    insert = _insert(session)
-    stmt = insert(RateCounter).values(key=key, window=window, count=1)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[RateCounter.key, RateCounter.window], set_={"count": RateCounter.count + 1}
-    ).returning(RateCounter.count)
-    count = session.execute(stmt).scalar_one()
+    count = session.execute(_UPSERT, {"key": key, "window": window}).scalar_one()
     if random.random() < 0.01:  # occasional clean-up of old windows, no background task needed
         session.execute(delete(RateCounter).where(RateCounter.window < int(now) - 2 * 3600))
     if count > limit:

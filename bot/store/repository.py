@@ -10,9 +10,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.store.models import Conversation, Message, Student, utcnow
@@ -88,39 +89,54 @@ def create_conversation(
         updated_at=now,
     )
     session.add(conv)
+    session.flush()  # the row must exist before its messages are inserted
     append_messages(session, conv, turn=0, messages=opening)
     return conv
 
 
+_LOCK_CONVERSATION = (
+    select(Conversation)
+    .where(Conversation.id == bindparam("conversation_id"), Conversation.student_id == bindparam("student_id"))
+    .with_for_update()
+)
+
+
 def lock_conversation(session: Session, conversation_id: str, student_id: str) -> Conversation | None:
     """Fetch a conversation of this student for update; None if absent or someone else's."""
-    stmt = (
-        select(Conversation)
-        .where(Conversation.id == conversation_id, Conversation.student_id == student_id)
-        .with_for_update()
-    )
-    return session.scalars(stmt).first()
+    params = {"conversation_id": conversation_id, "student_id": student_id}
+    return session.scalars(_LOCK_CONVERSATION, params).first()
 
 
-def append_messages(session: Session, conv: Conversation, *, turn: int, messages: Iterable[NewMessage]) -> list[Message]:
+@dataclass(frozen=True)
+class StoredMessage:
+    """A message as just written (same attributes the views read from a Message row)."""
+
+    conversation_id: str
+    seq: int
+    turn: int
+    speaker: str
+    text: str
+    analysis: dict[str, Any] | None
+    hint: str | None
+    created_at: datetime
+
+
+def append_messages(
+    session: Session, conv: Conversation, *, turn: int, messages: Iterable[NewMessage]
+) -> list[StoredMessage]:
+    """Insert messages after the conversation's last one (plain executemany: no ids returned)."""
     now = utcnow()
     rows = []
     for m in messages:
         conv.message_count += 1
-        row = Message(
-            conversation_id=conv.id,
-            seq=conv.message_count,
-            turn=turn,
-            speaker=m.speaker,
-            text=m.text,
-            analysis=m.analysis,
-            hint=m.hint,
-            created_at=now,
+        rows.append(
+            StoredMessage(conv.id, conv.message_count, turn, m.speaker, m.text, m.analysis, m.hint, now)
         )
-        rows.append(row)
-    session.add_all(rows)
+    if rows:
+        with session.no_autoflush:  # the conversation row is updated once, at commit
+            session.execute(insert(Message.__table__), [r.__dict__ for r in rows])
     conv.updated_at = now
-    return rows  # flushed with the commit: one round of statements per turn
+    return rows
 
 
 def save_state(conv: Conversation, state: dict[str, Any]) -> None:

@@ -78,7 +78,7 @@ class Conversations:
         return {k: info.get(k) for k in keys}
 
     @staticmethod
-    def message_view(m: Message, show_analysis: bool) -> dict[str, Any]:
+    def message_view(m: Message | repo.StoredMessage, show_analysis: bool) -> dict[str, Any]:
         out: dict[str, Any] = {
             "seq": m.seq,
             "turn": m.turn,
@@ -91,7 +91,7 @@ class Conversations:
             out["hint"] = m.hint
         return out
 
-    def conversation_view(self, conv: Conversation, messages: list[Message] | None = None) -> dict[str, Any]:
+    def conversation_view(self, conv: Conversation, messages: list | None = None) -> dict[str, Any]:
         show = conv.mode == "oefenen" or conv.status == "afgerond"
         msgs = conv.messages if messages is None else messages
         return {
@@ -148,7 +148,7 @@ class Conversations:
     def _new_conversation(
         self, session, identity: Identity, scenario: str, difficulty: str | None, mode: str,
         channel: str = "web", sender: str | None = None,
-    ) -> tuple[Conversation, list[Message], Turn]:  # noqa: ANN001
+    ) -> tuple[Conversation, list[repo.StoredMessage], Turn]:  # noqa: ANN001
         turn: Turn = self._engine_call("start", self.engine.start, scenario, difficulty, mode)
         state = turn.state
         conv = repo.create_conversation(
@@ -180,7 +180,7 @@ class Conversations:
         cached = self.states.get(conv.id, conv.message_count)
         return cached if cached is not None else conv.state
 
-    def _step(self, session, conv: Conversation, text: str) -> tuple[list[Message], list[Message], Turn]:  # noqa: ANN001
+    def _step(self, session, conv: Conversation, text: str) -> tuple[list[repo.StoredMessage], list[repo.StoredMessage], Turn]:  # noqa: ANN001
         turn: Turn = self._engine_call("step", self.engine.step, self._state(conv), text)
         number = conv.student_turns + 1
         conv.student_turns = number
