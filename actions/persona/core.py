@@ -182,14 +182,16 @@ class PersonaTurn:
 
     def reaction_to_last_signal(self) -> None:
         conv, msg = self.conv, self.msg
+        last = self.memory.get("last_signals") or []
         reaction = msg.reaction
+        if reaction and reaction.get("signal") not in last:
+            reaction = None  # judged against a signal the persona did not give (her own labels count)
         if reaction:
             verdict = reaction.get("verdict")
             if verdict == "goed":
                 conv.apply("oordeel_goed")
             elif verdict == "fout":
                 conv.apply("oordeel_fout")
-        last = self.memory.get("last_signals") or []
         koop = [s for s in last if s.startswith("koopsignaal.")]
         if not koop or self.memory.get("success_turn") is not None:
             return  # after the deal, the persona's agreement is not a signal to act on
