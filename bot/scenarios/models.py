@@ -506,6 +506,7 @@ class Scenario(_Strict):
             "briefing": self.briefing,
             "goal": self.goal,
             "briefing_form": bool(self.briefing_check),
+            "practice_hints": self.practice_hints,
         }
 
 
