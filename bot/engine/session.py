@@ -100,7 +100,7 @@ def _check_state(state: Any) -> None:
 
 def _tracker(engine: Engine, state: dict) -> Tracker:
     try:
-        return engine.new_tracker(state.get("sender_id") or "oefengesprek", state["events"])
+        return engine.tracker_for(state.get("sender_id") or "oefengesprek", state["events"])
     except (TypeError, AttributeError, KeyError) as exc:
         raise InvalidState(f"de gebeurtenissen zijn onleesbaar ({exc})") from None
 
@@ -162,6 +162,7 @@ def start(scenario_id: str, difficulty: str | None = None, seed: int | None = No
     sender_id = f"{scenario.id}-{metadata['seed']}"
     tracker = engine.new_tracker(sender_id)
     new = engine.start_session(tracker, metadata)
+    engine.remember(tracker)
     state = {"version": STATE_VERSION, "sender_id": sender_id, "scenario": scenario.id,
              "difficulty": metadata["difficulty"], "seed": metadata["seed"], "mode": mode, "events": tracker.events}
     return TurnResult(state=state, messages=_messages(new, _speaker_default(scenario)),
@@ -183,6 +184,7 @@ def step(state: dict, text: str) -> TurnResult:
     analysis = engine.nlu(text, speaker="student", previous=(previous or {}).get("text"),
                           catalogue=_catalogue(scenario))
     new = engine.handle_message(tracker, text, analysis.to_parse_data())
+    engine.remember(tracker)
     new_state = {**{k: v for k, v in state.items() if k != "events"}, "events": tracker.events}
     return TurnResult(state=new_state, messages=_messages(new, _speaker_default(scenario)),
                       analysis=analysis.to_json(), hint=_hint(tracker.events, scenario, state.get("mode", "oefenen")),

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from bot.engine.domain import REQUESTED_SLOT, Domain
+from bot.engine.domain import Domain
 
 
 @dataclass(frozen=True)
@@ -52,11 +52,12 @@ class Tracker:
     def __init__(self, sender_id: str, domain: Domain, events: list[dict] | None = None) -> None:
         self.sender_id = sender_id
         self.domain = domain
-        self.events: list[dict] = []
         self._featurised = sorted(domain.featurised_slots())
+        self._featurised_set = frozenset(self._featurised)
         self._reset()
-        for e in events or []:
-            self.update(e)
+        self.events: list[dict] = list(events or [])
+        for e in self.events:
+            self._apply(e)
 
     # derived state ----------------------------------------------------------------
     def _reset(self) -> None:
@@ -71,10 +72,12 @@ class Tracker:
         self.latest_input_channel: str | None = None
         self.past: list[tuple[State, str]] = []  # (state before the action, action)
         self._user: tuple[str | None, frozenset] = (None, frozenset())
+        self._slot_features: tuple | None = None  # cache, cleared when a featurised slot changes
 
     def state(self) -> State:
-        slots = tuple((n, self.domain.featurise(n, self.slots.get(n))) for n in self._featurised)
-        return State(self.latest_action_name, self._user[0], self._user[1], self.active_loop, slots)
+        if self._slot_features is None:
+            self._slot_features = tuple((n, self.domain.featurise(n, self.slots.get(n))) for n in self._featurised)
+        return State(self.latest_action_name, self._user[0], self._user[1], self.active_loop, self._slot_features)
 
     def states(self) -> list[State]:
         """States before each action since the session started, plus the current one."""
@@ -109,16 +112,18 @@ class Tracker:
             self.followup_action = None  # Rasa: every executed action consumes the followup
             self.rejected = []  # a rejection only steers the very next prediction
         elif kind == "slot":
-            self.slots[e.get("name")] = e.get("value")
+            name = e.get("name")
+            self.slots[name] = e.get("value")
+            if name in self._featurised_set:
+                self._slot_features = None
         elif kind in ("active_loop", "form"):
             self.active_loop = e.get("name")
             self.loop_interrupted = False
-            if self.active_loop is None:
-                self.slots[REQUESTED_SLOT] = self.slots.get(REQUESTED_SLOT)
         elif kind in ("restart", "session_started"):
             self._reset()
         elif kind == "reset_slots":
             self.slots = self.domain.initial_slots()
+            self._slot_features = None
         elif kind in ("rewind", "undo"):
             self._replay()
         elif kind == "followup":
@@ -131,6 +136,17 @@ class Tracker:
             self.rejected.append(e.get("name"))
         elif kind == "loop_interrupted":
             self.loop_interrupted = bool(e.get("is_interrupted"))
+
+    def copy(self) -> "Tracker":
+        """An independent tracker with the same history (no replay: derived state is copied)."""
+        other = Tracker.__new__(Tracker)
+        other.__dict__.update(self.__dict__)
+        other.events = list(self.events)
+        other.slots = dict(self.slots)  # values are never changed in place (actions get copies)
+        other.past = list(self.past)
+        other.rejected = list(self.rejected)
+        other.latest_message = dict(self.latest_message)
+        return other
 
     def applied_events(self) -> list[dict[str, Any]]:
         """Events that still count (Rasa's `applied_events`)."""
