@@ -27,7 +27,8 @@ def hint_text(conv: Conversation, picker: LinePicker) -> str:
         obj = conv.sc.objection(memory.get("active") or open_[-1]) or conv.sc.objection(open_[-1])
         if obj is not None:
             return picker.fill(obj.hint)
-    if any(s.startswith("koopsignaal.") for s in memory.get("last_signals") or []):
+    pending = (memory.get("last_signals") or []) + (memory.get("pending_signals") or [])
+    if any(s.startswith("koopsignaal.") for s in pending):
         return picker.fill(conv.sc.hints["signaal"])
     if len(memory.get("needs") or []) < max(1, conv.sc.close.min_needs):
         return picker.fill(conv.sc.hints["vragen"])
@@ -49,6 +50,8 @@ def clarify(conv: Conversation) -> Reply:
         reply.add(hint_text(conv, picker))
     else:
         reply.add_line(picker, "clarify")
+    # Her signal is not "missed" after a misunderstanding, but she still waits for an answer.
+    conv.memory["pending_signals"] = (conv.memory.get("last_signals") or []) + (conv.memory.get("pending_signals") or [])
     conv.memory["last_signals"] = []
     return reply
 

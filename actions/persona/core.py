@@ -164,6 +164,7 @@ class PersonaTurn:
         if reply.empty:
             reply.add_line(self.picker, "neutral")
         self.memory["last_signals"] = reply.signals()
+        self.memory["pending_signals"] = []
         for signal in reply.signals():
             self.conv.add_to("gegeven_signalen", signal)
         return reply

@@ -380,3 +380,11 @@ def test_a_discount_on_a_price_objection_without_negotiation_rules_is_simply_tak
     assert chat.slot("opgeloste_bezwaren") == ["prijs"] and chat.slot("korting_gegeven") == 10
     assert chat.slot("concessie_bij_eerste_bezwaar") is True  # conceded before exploring
     assert reply["labels"] == ["koopsignaal.instemming"]
+
+
+def test_hint_after_two_misses_points_at_a_pending_buying_signal():
+    chat = Chat(PRINTER, "makkelijk", seed=3)
+    drive_to_buying_signal(chat)
+    chat.say("eh", [])
+    hint = chat.say("uh", [])
+    assert hint["text"] == get_scenario(PRINTER).hints["signaal"]
