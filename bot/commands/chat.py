@@ -70,8 +70,9 @@ def intro(scenario, state: dict) -> str:
                                                 f"seed: {state['seed']}", ""]
     briefing = getattr(scenario, "briefing", None)
     if briefing:
-        lines.extend(textwrap.wrap(str(briefing), 88))
-        lines.append("")
+        for paragraph in str(briefing).split("\n\n"):
+            lines.extend(textwrap.wrap(paragraph, 88) or [""])
+            lines.append("")
     lines.append("Typ je antwoord en druk op Enter. Typ 'stop' om te stoppen.")
     lines.append("")
     return "\n".join(lines) + "\n"
