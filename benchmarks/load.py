@@ -151,6 +151,15 @@ def rss_mb(pid: int) -> tuple[float, float]:
     return values.get("VmRSS", float("nan")), values.get("VmHWM", float("nan"))
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (from /proc), independent of how busy the machine is."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return float("nan")
+
+
 def start_app_server(tmp: Path, log) -> tuple[subprocess.Popen, str]:  # noqa: ANN001
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("OEFENGESPREK_")}
@@ -417,7 +426,10 @@ def main(argv: list[str] | None = None) -> int:
             results["latency_phase"] = asyncio.run(
                 run_phase(base, n, args.latency_seconds, args.think, scripts, scenario, args.conversations, args.ramp)
             )
+            cpu0 = cpu_seconds(app.pid)
             results["throughput_phase"] = asyncio.run(run_phase(base, n, args.seconds, 0.0, scripts, scenario))
+            tp = results["throughput_phase"]
+            tp["server_cpu_ms_per_turn"] = round((cpu_seconds(app.pid) - cpu0) * 1000 / max(1, tp["turns"]), 2)
             rss, peak = rss_mb(app.pid)
             results["rss_mb"], results["rss_peak_mb"] = round(rss, 1), round(peak, 1)
         finally:
@@ -429,7 +441,10 @@ def main(argv: list[str] | None = None) -> int:
             results["floor_latency_phase"] = asyncio.run(
                 run_phase(floor_base, n, min(args.latency_seconds, 15.0), args.think, scripts, None)
             )
+            cpu0 = cpu_seconds(floor.pid)
             results["floor_throughput_phase"] = asyncio.run(run_phase(floor_base, n, args.seconds, 0.0, scripts, None))
+            ft = results["floor_throughput_phase"]
+            ft["server_cpu_ms_per_turn"] = round((cpu_seconds(floor.pid) - cpu0) * 1000 / max(1, ft["turns"]), 2)
         finally:
             floor.terminate()
             floor.wait(timeout=20)
@@ -440,6 +455,13 @@ def main(argv: list[str] | None = None) -> int:
     ours = results["throughput_phase"]["turns_per_s"]
     floor_tps = results["floor_throughput_phase"]["turns_per_s"]
     results["ratio_of_floor"] = round(ours / floor_tps, 3) if floor_tps else None
+    ours_cpu = results["throughput_phase"].get("server_cpu_ms_per_turn")
+    floor_cpu = results["floor_throughput_phase"].get("server_cpu_ms_per_turn")
+    results["cpu_ratio_of_floor"] = round(floor_cpu / ours_cpu, 3) if ours_cpu and floor_cpu else None
+    try:
+        results["load_average"] = round(os.getloadavg()[0], 2)
+    except OSError:
+        results["load_average"] = None
     lat = results["latency_phase"]
     results["targets"] = {
         "p95_le_50ms": lat["p95_ms"] <= 50,
@@ -460,7 +482,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  floor, same load:           p50 {fl['p50_ms']} ms, p95 {fl['p95_ms']} ms, p99 {fl['p99_ms']} ms")
         print(f"  throughput (no think time): {tp['turns_per_s']} turns/s (p95 {tp['p95_ms']} ms, errors {tp['errors']})")
         print(f"  floor throughput:           {ft['turns_per_s']} turns/s (p95 {ft['p95_ms']} ms)")
-        print(f"  ratio of floor:             {results['ratio_of_floor']}")
+        print(f"  ratio of floor:             {results['ratio_of_floor']} (turns/s); "
+              f"server CPU per turn {tp.get('server_cpu_ms_per_turn')} ms vs floor {ft.get('server_cpu_ms_per_turn')} ms "
+              f"(ratio {results['cpu_ratio_of_floor']})")
+        print(f"  machine load average at the end: {results['load_average']} (on {os.cpu_count()} cores)")
         print(f"  server RSS: idle {results['rss_idle_mb']} MB, after {results['rss_mb']} MB, peak {results['rss_peak_mb']} MB; "
               f"start-up {results['startup_s']} s")
         print(f"  targets: {results['targets']}")
