@@ -147,8 +147,13 @@ class ActionRunner:
                 response = self._client().post(self.endpoint, json=payload)
             except httpx.HTTPError as exc:
                 raise ActionFailed(name, f"de actieserver {self.endpoint} is niet bereikbaar ({exc})") from exc
-            if response.status_code == 400 and "action_name" in (response.json() or {}):
-                return None
+            if response.status_code == 400:
+                try:
+                    rejected = "action_name" in (response.json() or {})
+                except ValueError:
+                    rejected = False
+                if rejected:
+                    return None
             if response.status_code != 200:
                 raise ActionFailed(name, f"actieserver gaf status {response.status_code}: {response.text[:300]}")
             return response.json() or {"events": [], "responses": []}
@@ -166,7 +171,7 @@ class ActionRunner:
         return {"events": json_copy(result.events), "responses": json_copy(result.responses)}
 
     # responses ----------------------------------------------------------------------
-    def _rng(self, tracker: Tracker, name: str) -> random.Random:
+    def _rng(self, tracker: Tracker, name: str, salt: int = 0) -> random.Random:
         seed = tracker.slots.get("seed")
         if seed is None:
             seed = (tracker.slots.get(SESSION_START_METADATA_SLOT) or {}).get("seed", 0)
@@ -174,15 +179,15 @@ class ActionRunner:
             seed = int(float(seed))
         except (TypeError, ValueError):
             seed = str(seed)
-        return random.Random(f"{seed}:{len(tracker.events)}:{name}")
+        return random.Random(f"{seed}:{len(tracker.events)}:{name}:{salt}")
 
     def render(self, name: str, tracker: Tracker, values: dict | None = None, *, utter_action: str | None = None,
-               extra_metadata: dict | None = None) -> dict | None:
+               extra_metadata: dict | None = None, salt: int = 0) -> dict | None:
         """A `bot` event for response `name` (seeded choice among matching variations)."""
         variations = self.domain.matching_variations(name, tracker.slots)
         if not variations:
             return None
-        variation = variations[0] if len(variations) == 1 else self._rng(tracker, name).choice(variations)
+        variation = variations[0] if len(variations) == 1 else self._rng(tracker, name, salt).choice(variations)
         fill = {**tracker.slots, **(values or {})}
         extra = dict(variation.model_extra or {})
         text = fill_template(variation.text, fill) if variation.text is not None else None
@@ -196,12 +201,12 @@ class ActionRunner:
                 "custom": extra.pop("custom", None)}
         return event("bot", self.clock, text=text, data=data, metadata=metadata)
 
-    def _bot_from_message(self, message: dict, tracker: Tracker, action: str) -> dict | None:
+    def _bot_from_message(self, message: dict, tracker: Tracker, action: str, index: int = 0) -> dict | None:
         kwargs = {k: v for k, v in message.items() if k not in _STANDARD_MESSAGE_KEYS}
         meta = {k: kwargs[k] for k in _METADATA_KEYS if k in kwargs}
         name = message.get("response") or message.get("template")
         if name:
-            bot = self.render(name, tracker, kwargs, utter_action=name, extra_metadata=meta)
+            bot = self.render(name, tracker, kwargs, utter_action=name, extra_metadata=meta, salt=index)
             if bot is None:
                 raise ActionFailed(action, f"actie '{action}' gebruikt onbekende response '{name}'")
             if message.get("text"):
@@ -237,9 +242,9 @@ class ActionRunner:
             return ActionResult([event("action_execution_rejected", self.clock, name=name, policy=head.get("policy"),
                                        confidence=1.0)], rejected=True)
         bots = []
-        for message in result.get("responses") or []:
-            view = tracker  # templating reads current slots, like Rasa
-            bot = self._bot_from_message(message, view, name)
+        for index, message in enumerate(result.get("responses") or []):
+            # templating reads the slots as they were when the action ran, like Rasa
+            bot = self._bot_from_message(message, tracker, name, index)
             if bot is not None:
                 bots.append(bot)
         events = [_stamp(e, self.clock) for e in result.get("events") or []]
@@ -394,7 +399,7 @@ class _View:
     @property
     def tracker(self) -> Tracker:
         if self._tracker is None:
-            self._tracker = Tracker(self.base.sender_id, self.base.domain, list(self.base.events))
+            self._tracker = self.base.copy()
         return self._tracker
 
     def add(self, e: dict) -> dict:
