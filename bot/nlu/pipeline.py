@@ -140,13 +140,8 @@ class SentenceComponent:
     def __call__(self, doc: Doc) -> Doc:
         sentences = self.detector.sentences(doc)
         doc._.oefen_zinnen = sentences
-        # "^" in a pattern: the first word of a sentence or of a clause after a comma
-        # ("Oke, dus u zoekt ...")
-        starts = {sentence.start for sentence in sentences}
-        starts.update(i + 1 for i, text in enumerate(t.text for t in doc) if text in (",", ":", "-"))
-        starts.discard(len(doc))
-        doc.user_data[STARTS_KEY] = starts
-        for index in starts:
+        # clause starts ("^" in patterns) were computed by the detector
+        for index in doc.user_data[STARTS_KEY]:
             doc[index]._.oefen_zinsbegin = True
         return doc
 

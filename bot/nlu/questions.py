@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from bot.nlu.matching import FilteredMatcher
+from bot.nlu.matching import STARTS_KEY, FilteredMatcher
 from bot.nlu.resources import Resources
 
 SENTENCE_END = {".", "!", "?", ";"}
@@ -73,12 +73,18 @@ class QuestionDetector:
         return spans
 
     def sentences(self, doc: Doc) -> list[Sentence]:
+        spans = self.split(doc)
+        # "^" in a pattern: the first word of a sentence or of a clause after a comma
+        starts = {s for s, _ in spans}
+        starts.update(t.i + 1 for t in doc if t.text in (",", ":", "-"))
+        starts.discard(len(doc))
+        doc.user_data[STARTS_KEY] = starts
         found = self.matcher(doc)
         invitations = [(s, e) for key, s, e in found if key == "open"]
         negatives = [(s, e) for key, s, e in found if key == "geen"]
         topics = [s for key, s, _ in found if key == "nieuw"]
         sentences = []
-        for s, e in self.split(doc):
+        for s, e in spans:
             sentence = self._classify(doc, s, e, invitations, negatives)
             if any(s <= t < e for t in topics):
                 sentence = Sentence(sentence.start, sentence.end, sentence.question, sentence.open, sentence.how, True)
