@@ -43,7 +43,7 @@ def postgres_url() -> Iterator[str]:
         _unavailable(f"PostgreSQL unreachable at {base}: {exc}")
     name = f"oefengesprek_test_{uuid.uuid4().hex[:10]}"
     admin.execute(f'CREATE DATABASE "{name}"')
-    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+    from psycopg.conninfo import conninfo_to_dict
 
     params = conninfo_to_dict(base)
     params["dbname"] = name
@@ -51,11 +51,8 @@ def postgres_url() -> Iterator[str]:
     try:
         yield url
     finally:
-        from sqlalchemy import pool  # noqa: F401 - engines are disposed by their owners
-
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()
-        _ = make_conninfo
 
 
 def _as_url(params: dict) -> str:
