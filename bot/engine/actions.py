@@ -76,14 +76,19 @@ _loop_lock = threading.Lock()
 def _run_coroutine(make: Callable[[], Any]) -> Any:
     """Run an executor coroutine. Most actions never await anything real, so a single
     `send(None)` finishes them without any event loop (microseconds, and safe inside a
-    running loop such as FastAPI's). An action that truly awaits is re-run on a private
-    background loop."""
+    running loop such as FastAPI's). An action that truly awaits (or asks for the running
+    loop) is run again from the start on a private background loop; its first, unfinished
+    attempt produced nothing (a fresh dispatcher per run)."""
     coro = make()
     try:
         coro.send(None)
     except StopIteration as stop:
         return stop.value
-    coro.close()
+    except RuntimeError as exc:  # it asked for the running loop (asyncio.sleep, a client call)
+        if "event loop" not in str(exc):
+            raise
+    else:
+        coro.close()
     global _loop
     with _loop_lock:
         if _loop is None:

@@ -337,3 +337,18 @@ def test_remembered_tracker_is_used_only_for_the_same_history(engine):
     other = events[:-1]  # a different history with the same sender: replayed, not taken from memory
     assert len(engine.tracker_for(tracker.sender_id, other).events) == len(other)
     assert engine.tracker_for(tracker.sender_id, other).states() == Tracker("x", engine.domain, other).states()
+
+
+def test_an_action_that_really_awaits_runs_also_inside_a_running_event_loop(engine):
+    import asyncio
+
+    tracker = started(engine)
+    new = say(engine, tracker, "wacht even")
+    assert actions(new) == ["action_fx_async", "action_listen"]
+    assert bot_texts(new) == ["Even kijken... ja, dat kan."] and tracker.slots["interesse"] == 0.9
+
+    async def inside_a_web_handler():  # FastAPI calls the façade from a running loop
+        other = started(engine)
+        return say(engine, other, "wacht even")
+
+    assert bot_texts(asyncio.run(inside_a_web_handler())) == ["Even kijken... ja, dat kan."]

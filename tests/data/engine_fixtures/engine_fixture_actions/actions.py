@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from rasa_sdk import Action, FormValidationAction
 from rasa_sdk.events import ActionExecuted, FollowupAction, SessionStarted, SlotSet
 from rasa_sdk.interfaces import ActionExecutionRejection
@@ -73,3 +75,15 @@ class ValidateBestelformulier(FormValidationAction):
             dispatcher.utter_message(text="Dat aantal kan niet.", speaker="klant")
             return {"aantal": None}
         return {"aantal": float(value)}
+
+
+class FxAsync(Action):
+    """Awaits for real (like an action calling a service), so the engine needs an event loop."""
+
+    def name(self):
+        return "action_fx_async"
+
+    async def run(self, dispatcher, tracker, domain):
+        await asyncio.sleep(0.001)
+        dispatcher.utter_message(text="Even kijken... ja, dat kan.", speaker="klant")
+        return [SlotSet("interesse", 0.9)]
