@@ -33,7 +33,8 @@ def free_port() -> int:
 
 def start_server(package: str):
     port = free_port()
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(FIXTURES), str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    env = {**os.environ, "SANIC_HOST": "127.0.0.1",  # rasa_sdk listens on 0.0.0.0 unless told otherwise
+           "PYTHONPATH": os.pathsep.join([str(FIXTURES), str(ROOT), os.environ.get("PYTHONPATH", "")])}
     proc = subprocess.Popen([sys.executable, "-m", "rasa_sdk", "--actions", package, "--port", str(port)],
                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
