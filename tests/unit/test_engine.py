@@ -352,3 +352,10 @@ def test_an_action_that_really_awaits_runs_also_inside_a_running_event_loop(engi
         return say(engine, other, "wacht even")
 
     assert bot_texts(asyncio.run(inside_a_web_handler())) == ["Even kijken... ja, dat kan."]
+
+
+def test_rule_with_entities_needs_them_and_use_entities_filters(engine):
+    tracker = started(engine)
+    assert actions(say(engine, tracker, "12 stuks")) == ["utter_akkoord", "action_listen"]
+    # product is not among inform's use_entities: the state has no entity, the rule does not apply
+    assert actions(say(engine, tracker, "die printer")) == ["action_default_fallback"]
