@@ -359,3 +359,7 @@ def test_rule_with_entities_needs_them_and_use_entities_filters(engine):
     assert actions(say(engine, tracker, "12 stuks")) == ["utter_akkoord", "action_listen"]
     # product is not among inform's use_entities: the state has no entity, the rule does not apply
     assert actions(say(engine, tracker, "die printer")) == ["action_default_fallback"]
+    probe = Tracker("p", engine.domain)
+    probe.update({"event": "user", "timestamp": 0, "text": "12 printers",
+                  "parse_data": fixture_nlu.analyse("12 printers").to_parse_data()})
+    assert probe.state().intent == "inform" and probe.state().entities == frozenset({"aantal"})
