@@ -13,6 +13,7 @@ phrases, with alternatives and gaps. Words are compared with the token's normali
     lemma=leveren                 a word whose lemma is "leveren" (geleverd, levert)
     ^dus|kortom                   the phrase opens a sentence (or a clause after a comma);
                                   a ^ on the first alternative holds for all of them
+    ^^dus                         the phrase opens a sentence (not a clause after a comma)
 
 So `|` separates alternatives between two gaps: "nog steeds niet|nog altijd niet ... binnen".
 A pattern may also be written as a raw spaCy token pattern (a list of mappings); it is
@@ -28,7 +29,8 @@ from typing import Any
 from bot.nlu.normalise import fold
 
 GAP_DEFAULT = 4
-SENTENCE_START = "oefen_zinsbegin"  # token extension set by the sentence component
+SENTENCE_START = "oefen_zinsbegin"  # token extension: opens a sentence or a clause after a comma
+SENTENCE_ONLY = "oefen_zinsstart"  # token extension: opens a sentence
 MAX_EXPANSIONS = 200
 _WORD = re.compile(r"^[\w€%'.,:/+&-]+$")
 _GAP = re.compile(r"^(?:\.\.\.|…|\.\.[1-9])$")
@@ -101,9 +103,11 @@ def _segment(words: list[str], source: str) -> list[list[dict[str, Any]]]:
     not multiply; each multi-word phrase is its own alternative.
     """
     text = " ".join(words)
-    at_start = text.startswith("^")
-    if at_start:
-        text = text[1:]
+    anchor = None
+    if text.startswith("^^"):
+        anchor, text = SENTENCE_ONLY, text[2:]
+    elif text.startswith("^"):
+        anchor, text = SENTENCE_START, text[1:]
     alternatives = [a.strip() for a in _split_alternatives(text)]
     if any(not a for a in alternatives):
         raise PatternError(f"lege keuze in '{source}' (twee | naast elkaar of aan het begin/eind)")
@@ -119,9 +123,9 @@ def _segment(words: list[str], source: str) -> list[list[dict[str, Any]]]:
             phrases.append([_word(part, source) for part in parts])
     if singles:
         phrases.insert(0, [_word_token(singles, source)])
-    if at_start:
+    if anchor:
         for phrase in phrases:
-            phrase[0] = {**phrase[0], "_": {SENTENCE_START: True}}
+            phrase[0] = {**phrase[0], "_": {anchor: True}}
     return phrases
 
 

@@ -20,7 +20,8 @@ from spacy.vocab import Vocab
 _UNESCAPE = re.compile(r"\\(.)")
 WORDS_KEY = "oefen_woorden"
 STARTS_KEY = "oefen_zinsbegin"  # token indices that open a sentence or clause
-_ANCHOR = {"oefen_zinsbegin": True}
+SENTENCE_STARTS_KEY = "oefen_zinsstart"  # token indices that open a sentence
+_ANCHORS = {"oefen_zinsbegin": ("a", STARTS_KEY), "oefen_zinsstart": ("s", SENTENCE_STARTS_KEY)}
 
 
 @dataclass(frozen=True)
@@ -120,13 +121,15 @@ class FilteredMatcher:
         if matcher is None:
             matcher = self.matchers[key] = Matcher(self.vocab, validate=self.validate)
         for pattern in patterns:
-            anchored = bool(pattern) and pattern[0].get("_") == _ANCHOR
-            if anchored:
+            match_id = "m"
+            extension = pattern[0].get("_") if pattern else None
+            if isinstance(extension, dict) and len(extension) == 1 and next(iter(extension)) in _ANCHORS:
                 # "^" on the first word: checked after matching (much cheaper than a
                 # per-token extension predicate inside spaCy's Matcher)
+                match_id = _ANCHORS[next(iter(extension))][0]
                 first = {k: v for k, v in pattern[0].items() if k != "_"}
                 pattern = [first or {}, *pattern[1:]]
-            matcher.add("a" if anchored else "m", [pattern])  # raises ValueError on a bad pattern
+            matcher.add(match_id, [pattern])  # raises ValueError on a bad pattern
             self._index(key, requirements(pattern))
 
     def _index(self, key: Any, needed: list[Requirement] | None) -> None:
@@ -191,11 +194,11 @@ class FilteredMatcher:
     ) -> list[tuple[Any, int, int]]:
         """Matches as (key, start, end); `only` limits the run to these keys."""
         found = []
-        starts = doc.user_data.get(STARTS_KEY)
-        anchored_id = self.vocab.strings["a"]
+        strings = self.vocab.strings
+        anchors = {strings[kind]: doc.user_data.get(key, ()) for kind, key in _ANCHORS.values()}
         for key in self.keys_for(words or self.doc_words(doc), only):
             for match_id, start, end in self.matchers[key](doc):
-                if match_id == anchored_id and not (starts is not None and start in starts or doc[start]._.oefen_zinsbegin):
+                if match_id in anchors and start not in anchors[match_id]:
                     continue
                 found.append((key, start, end))
         return found

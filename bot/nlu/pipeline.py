@@ -25,7 +25,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from bot.content import ContentError, ContentErrors
-from bot.nlu.matching import STARTS_KEY, WORDS_KEY, FilteredMatcher
+from bot.nlu.matching import SENTENCE_STARTS_KEY, STARTS_KEY, WORDS_KEY, FilteredMatcher
 from bot.nlu.normalise import Normaliser
 from bot.nlu.questions import QuestionDetector
 from bot.nlu.resources import Resources
@@ -33,8 +33,9 @@ from bot.nlu.resources import Resources
 MODEL_ENV = "OEFENGESPREK_SPACY_MODEL"
 DEFAULT_MODEL = "nl_core_news_sm"
 
-if not Token.has_extension("oefen_zinsbegin"):
-    Token.set_extension("oefen_zinsbegin", default=False)
+for _name in ("oefen_zinsbegin", "oefen_zinsstart"):  # used by raw spaCy patterns with "_"
+    if not Token.has_extension(_name):
+        Token.set_extension(_name, default=False)
 for _name in ("oefen_hits", "oefen_unless", "oefen_blocks", "oefen_zinnen", "oefen_speaker"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
@@ -143,6 +144,8 @@ class SentenceComponent:
         # clause starts ("^" in patterns) were computed by the detector
         for index in doc.user_data[STARTS_KEY]:
             doc[index]._.oefen_zinsbegin = True
+        for index in doc.user_data[SENTENCE_STARTS_KEY]:
+            doc[index]._.oefen_zinsstart = True
         return doc
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from bot.nlu.matching import STARTS_KEY, FilteredMatcher
+from bot.nlu.matching import SENTENCE_STARTS_KEY, STARTS_KEY, FilteredMatcher
 from bot.nlu.resources import Resources
 
 SENTENCE_END = {".", "!", "?", ";"}
@@ -79,6 +79,7 @@ class QuestionDetector:
         starts.update(t.i + 1 for t in doc if t.text in (",", ":", "-"))
         starts.discard(len(doc))
         doc.user_data[STARTS_KEY] = starts
+        doc.user_data[SENTENCE_STARTS_KEY] = {s for s, _ in spans}
         found = self.matcher(doc)
         invitations = [(s, e) for key, s, e in found if key == "open"]
         negatives = [(s, e) for key, s, e in found if key == "geen"]

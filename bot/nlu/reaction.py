@@ -52,6 +52,12 @@ class ReactionJudge:
         signal = self.main_signal(signals)
         moves = (set(labels) - {"informeel"}) | set(helpers)
         for rule in self.rules:
-            if any(self._matches_signal(p, signal) for p in rule.signalen) and self._moves_fit(rule, moves):
+            if not any(self._matches_signal(p, signal) for p in rule.signalen):
+                continue
+            if rule.ook_signalen and not any(
+                self._matches_signal(p, other) for p in rule.ook_signalen for other in signals if other != signal
+            ):
+                continue
+            if self._moves_fit(rule, moves):
                 return Reaction(rule.oordeel, rule.reden.strip(), tuple(rule.competenties), signal, rule.id)
         return None

@@ -152,6 +152,7 @@ class EntityLexicon(_Strict):
 class ReactionRule(_Strict):
     id: str
     signalen: list[str] = Field(min_length=1)
+    ook_signalen: list[str] = Field(default_factory=list)
     een_van: list[str] = Field(default_factory=list)
     ook_een_van: list[str] = Field(default_factory=list)
     alle: list[str] = Field(default_factory=list)
@@ -289,7 +290,7 @@ def _check_reactions(data: Any, model: Reactions, path: Path, errors: list[Conte
     for index, rule in enumerate(model.regels):
         line = line_of(data["regels"], index)
         what = f"reactieregel {rule.id}"
-        for label in rule.signalen:
+        for label in rule.signalen + rule.ook_signalen:
             if label not in signals | groups:
                 errors.append(ContentError(shown, line, f"{what}: onbekend signaal '{label}' (gebruik een signaal of groep.*)"))
         errors.extend(_label_errors(rule.een_van + rule.ook_een_van + rule.alle + rule.geen_van, moves, shown, line, what))
