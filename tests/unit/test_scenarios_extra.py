@@ -24,7 +24,7 @@ EXTRA = {
     "2.1-voorbereiding-dispensers": (["2.1", "2.3"], "klant", "student", "afspraak"),
     "2.6-orderprobleem-bureaus": (["2.6"], "klant", "persona", "opgelost"),
     "2.7-leverancier-toners": (["2.7"], "leverancier", "student", "opgelost"),
-    "3.1-klacht-heftruck": (["3.1"], "klant", "persona", "opgelost"),
+    "3.1-klacht-koffieautomaat": (["3.1"], "klant", "persona", "opgelost"),
     "3.2-beurslead-werkkleding": (["3.2"], "klant", "student", "afspraak"),
     "3.3-service-watertap": (["3.3"], "klant", "persona", "order"),
 }
@@ -128,7 +128,7 @@ def test_success_is_reachable_on_every_level(sid):
 
 
 def test_complaint_scenarios_need_a_concrete_promise_and_supplier_needs_a_commitment():
-    for sid in ("2.6-orderprobleem-bureaus", "3.1-klacht-heftruck"):
+    for sid in ("2.6-orderprobleem-bureaus", "3.1-klacht-koffieautomaat"):
         sc = get_scenario(sid)
         opening = [o for o in sc.objections if o.when.opening]
         assert [o.signal for o in opening] == ["klacht"], sid
