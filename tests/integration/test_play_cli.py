@@ -133,6 +133,8 @@ def test_session_facade_contract():
     assert nxt.analysis["intent"] == "begroeting"
     assert nxt.hint is None  # never hints in toets mode
     assert len(nxt.state["events"]) > len(r.state["events"])
+    resumed = session.step(json.loads(json.dumps(nxt.state)), TURNS[1])  # another worker, from JSON
+    assert resumed.messages == session.step(nxt.state, TURNS[1]).messages
     with pytest.raises(session.UnknownScenario) as exc:
         session.start("nope")
     assert "onbekend scenario 'nope'" in str(exc.value) and isinstance(exc.value, KeyError)
