@@ -363,3 +363,15 @@ def test_rule_with_entities_needs_them_and_use_entities_filters(engine):
     probe.update({"event": "user", "timestamp": 0, "text": "12 printers",
                   "parse_data": fixture_nlu.analyse("12 printers").to_parse_data()})
     assert probe.state().intent == "inform" and probe.state().entities == frozenset({"aantal"})
+
+
+def test_a_crashing_action_raises_action_failed_and_the_given_tracker_stays_usable(engine):
+    from bot.engine.errors import ActionFailed
+
+    tracker = started(engine)
+    saved = json.loads(json.dumps(tracker.to_json()))
+    with pytest.raises(ActionFailed) as exc:
+        say(engine, tracker, "dit is kapot")
+    assert str(exc.value) == "actie 'action_fx_kapot' gaf een fout: ValueError('deling door nul')"
+    resumed = Tracker.from_json(saved, engine.domain)  # what the caller still holds
+    assert actions(say(engine, resumed, "Goedemorgen")) == ["utter_groet", "action_fx_reageer", "action_listen"]

@@ -8,7 +8,7 @@ from bot.nlu.analysis import Analysis, Entity
 
 KEYWORDS = [("stop", "stoppen"), ("dag", "afscheid"), ("bestel", "bestellen"), ("goedemorgen", "begroeting"),
             ("opnieuw", "restart"), ("hoe", "open_vraag"), ("zullen", "afsluitvraag"), ("lus", "lus"),
-            ("weiger", "weiger"), ("wacht", "wachten")]
+            ("weiger", "weiger"), ("wacht", "wachten"), ("kapot", "kapot")]
 LABELS = {"begroeting": ("begroeting",), "open_vraag": ("open_vraag",), "afsluitvraag": ("afsluitvraag",)}
 
 

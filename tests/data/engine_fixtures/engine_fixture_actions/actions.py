@@ -87,3 +87,13 @@ class FxAsync(Action):
         await asyncio.sleep(0.001)
         dispatcher.utter_message(text="Even kijken... ja, dat kan.", speaker="klant")
         return [SlotSet("interesse", 0.9)]
+
+
+class FxKapot(Action):
+    """A bug in an action."""
+
+    def name(self):
+        return "action_fx_kapot"
+
+    def run(self, dispatcher, tracker, domain):
+        raise ValueError("deling door nul")
