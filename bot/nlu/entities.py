@@ -49,6 +49,7 @@ class EntityExtractor:
         atom = "|".join(re.escape(w) for w in words)
         self.number_word = rf"(?:(?:{atom})(?:en)?)+"
         num = rf"(?:{_DIGITS}|{self.number_word})"
+        self.number_word_re = re.compile(rf"(?<!\w){self.number_word}(?!\w)")
         currency = "|".join(re.escape(fold(w)) for w in sorted(lexicon.valuta, key=len, reverse=True))
         percent = "|".join(re.escape(fold(w)) for w in sorted(lexicon.procent, key=len, reverse=True))
         units = "|".join(re.escape(fold(w)) for w in sorted(lexicon.eenheden, key=len, reverse=True))
@@ -73,6 +74,10 @@ class EntityExtractor:
         self.weekday_index = {fold(name): i for i, name in enumerate(dict.fromkeys(lexicon.weekdagen.values()))}
         self.day_names = {fold(k): v for k, v in lexicon.weekdagen.items()}
         self.canonical_days = list(dict.fromkeys(lexicon.weekdagen.values()))
+        # words without which no entity (other than a product) can be present
+        self.trigger_words = (
+            set(self.day_names) | {fold(w) for w in lexicon.relatieve_dagen} | {fold(w) for w in lexicon.maanden}
+        )
 
     def word_number(self, text: str) -> int | None:
         text = fold(text)
@@ -90,6 +95,13 @@ class EntityExtractor:
         folded = fold(text)
         today = today or date.today()
         found: list[Entity] = []
+        words = set(re.findall(r"\w+", folded))
+        numeric = (
+            any(c.isdigit() for c in folded) or "€" in folded or bool(words & self.trigger_words)
+            or self.number_word_re.search(folded) is not None
+        )
+        if not numeric and not catalogue:
+            return found
         taken: list[tuple[int, int]] = []
 
         def add(kind: str, value: Any, start: int, end: int) -> None:

@@ -22,10 +22,10 @@ from typing import Any
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc
 
 from bot.content import ContentError, ContentErrors
-from bot.nlu.matching import SENTENCE_STARTS_KEY, STARTS_KEY, WORDS_KEY, FilteredMatcher
+from bot.nlu.matching import WORDS_KEY, FilteredMatcher
 from bot.nlu.normalise import Normaliser
 from bot.nlu.questions import QuestionDetector
 from bot.nlu.resources import Resources
@@ -33,9 +33,6 @@ from bot.nlu.resources import Resources
 MODEL_ENV = "OEFENGESPREK_SPACY_MODEL"
 DEFAULT_MODEL = "nl_core_news_sm"
 
-for _name in ("oefen_zinsbegin", "oefen_zinsstart"):  # used by raw spaCy patterns with "_"
-    if not Token.has_extension(_name):
-        Token.set_extension(_name, default=False)
 for _name in ("oefen_hits", "oefen_unless", "oefen_blocks", "oefen_zinnen", "oefen_speaker"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
@@ -139,13 +136,8 @@ class SentenceComponent:
         self.detector = detector
 
     def __call__(self, doc: Doc) -> Doc:
-        sentences = self.detector.sentences(doc)
-        doc._.oefen_zinnen = sentences
-        # clause starts ("^" in patterns) were computed by the detector
-        for index in doc.user_data[STARTS_KEY]:
-            doc[index]._.oefen_zinsbegin = True
-        for index in doc.user_data[SENTENCE_STARTS_KEY]:
-            doc[index]._.oefen_zinsstart = True
+        # also records the clause and sentence starts that "^"/"^^" in patterns check
+        doc._.oefen_zinnen = self.detector.sentences(doc)
         return doc
 
 
