@@ -223,7 +223,13 @@ def run_server(tmp_path: Path):
             except httpx.HTTPError:
                 pass
             time.sleep(0.25)
-        raise RuntimeError(f"server not ready after {timeout}s:\n{log_path.read_text()[-3000:]}")
+        try:
+            ready = httpx.get(base + "/readyz", timeout=5).text
+        except httpx.HTTPError as exc:
+            ready = repr(exc)
+        log_text = log_path.read_text()
+        errors = [line for line in log_text.splitlines() if '"level": "error"' in line or "Traceback" in line]
+        raise RuntimeError(f"server not ready after {timeout}s: /readyz says {ready}\n" + "\n".join(errors)[-3000:])
 
     yield start
     for proc in started:
