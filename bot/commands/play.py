@@ -20,6 +20,8 @@ def register(subparsers) -> None:
     )
     add_session_arguments(parser)
     parser.add_argument("--json", action="store_true", help="schrijf het resultaat als één JSON-object")
+    parser.add_argument("--events", action="store_true",
+                        help="neem ook alle Rasa-gebeurtenissen op (met de regel die elke actie koos)")
     parser.set_defaults(handler=run)
 
 
@@ -110,6 +112,8 @@ def run(args: argparse.Namespace) -> int:
         "mode": state["mode"], "transcript": session.transcript(state["events"]),
         "outcome": tracker_slots.get("uitkomst"), "finished": finished, "hints": hints, "report": report,
     }
+    if getattr(args, "events", False):
+        out["events"] = state["events"]
     if args.json:
         write(json.dumps(out, ensure_ascii=False, indent=2) + "\n")
     else:

@@ -86,6 +86,15 @@ def test_same_seed_same_state_in_process():
     assert run(12) == run(12)
 
 
+def test_play_can_include_the_events_with_their_rules(capsys, monkeypatch):
+    code, out, err = run_cli(capsys, monkeypatch, "play", "--scenario", SCENARIO, "--seed", "3", "--json", "--events",
+                             stdin=TURNS[0] + "\n")
+    assert code == 0, err
+    events = json.loads(out)["events"]
+    chosen = [e for e in events if e["event"] == "action" and (e.get("metadata") or {}).get("plaats")]
+    assert chosen and chosen[0]["metadata"]["plaats"].startswith("stories/")
+
+
 def test_unknown_scenario_is_a_dutch_error_with_exit_2():
     result = cli("play", "--scenario", "bestaat-niet", "--json")
     assert result.returncode == 2
