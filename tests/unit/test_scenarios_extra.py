@@ -217,3 +217,14 @@ def test_interview_persona_objects_to_selling():
     assert "weerstand.twijfel" in r.messages[-1]["labels"]
     assert _slot(r.state, "open_bezwaren") == ["verkooppraatje"]
     assert _slot(r.state, "irritatie") > before
+
+
+@pytest.mark.parametrize("sid", IDS)
+def test_the_gemiddeld_success_story_also_succeeds_on_makkelijk(sid):
+    """Makkelijk is really easier: the student lines that win on gemiddeld win there too."""
+    stories = yaml.safe_load((ROOT / "tests" / "stories" / f"{sid}.yml").read_text(encoding="utf-8"))["stories"]
+    story = next(s for s in stories if s["metadata"]["difficulty"] == "gemiddeld")
+    lines = [step["user"] for step in story["steps"] if "user" in step]
+    r, _ = _play(sid, "makkelijk", seed=story["metadata"]["seed"], turns=lines,
+                 briefing=story["metadata"].get("briefing"))
+    assert _slot(r.state, "uitkomst") == EXTRA[sid][3], sid
