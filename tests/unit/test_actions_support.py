@@ -20,10 +20,19 @@ _EXECUTOR: ActionExecutor | None = None
 
 
 def executor() -> ActionExecutor:
+    """rasa_sdk's executor with our package. register_package() registers every Action
+    subclass imported in the process (other tests import fixture actions with the same
+    names), so ours are registered again last and win."""
     global _EXECUTOR
     if _EXECUTOR is None:
+        from rasa_sdk import utils
+        from rasa_sdk.interfaces import Action
+
         _EXECUTOR = ActionExecutor()
         _EXECUTOR.register_package("actions")
+        for cls in utils.all_subclasses(Action):
+            if cls.__module__.startswith("actions."):
+                _EXECUTOR.register_action(cls)
     return _EXECUTOR
 
 
