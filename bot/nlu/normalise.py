@@ -43,12 +43,14 @@ class Normaliser:
         if cached is not None:
             return cached
         result = fold(word)
+        lowered = word.lower()
         if result in self.replacements:
             result = self.replacements[result]
-        elif self.collapse_repeats and _REPEATS.search(result):
-            # "duuuur" → "duur", "zooooo" → "zo" when a replacement knows it
-            squeezed = _REPEATS.sub(r"\1\1", result)
-            single = _REPEATS.sub(r"\1", result)
+        elif self.collapse_repeats and _REPEATS.search(lowered):
+            # "duuuur" → "duur", "zooooo" → "zo" when a replacement knows it; only letters
+            # typed identically repeat ("reëel" and "ideeën" keep their three e's)
+            squeezed = fold(_REPEATS.sub(r"\1\1", lowered))
+            single = fold(_REPEATS.sub(r"\1", lowered))
             result = self.replacements.get(squeezed) or self.replacements.get(single) or squeezed
         if len(self._cache) < 50_000:
             self._cache[word] = result
