@@ -60,7 +60,8 @@ def conceded_pct(conv: Conversation, msg: Message) -> float | None:
         start = int(entity.get("start") or 0)
         end = int(entity.get("end") or start)
         window = text[max(0, start - 30): end + 20]
-        if "korting" in window or "eraf" in window or "er af" in window:
+        if "korting" in window or "eraf" in window or "er af" in window or amount < product.price / 2:
+            # a discount amount: per unit, or on the whole order when it is larger than a unit
             base = product.price * quantity if amount > product.price else product.price
             value = amount / base * 100
         elif amount < product.price:

@@ -286,3 +286,12 @@ def test_briefing_given_as_session_metadata_is_scored_at_start(briefing_content)
     missing = [p["tekst"] for p in briefing["punten"] if not p["ok"]]
     assert missing == ["Beschrijf je opbouw.", "Bedenk open vragen."]
     assert chat.opening[-1]["speaker"] == "klant"  # no form: straight into the role play
+
+
+def test_a_small_amount_off_per_unit_is_read_as_a_discount_not_as_a_price():
+    chat = Chat(MARGE, seed=3)
+    chat.say("Dat begrijp ik. Wat vindt u precies te duur?", ["begrip_tonen", "doorvragen"])
+    text = "Ik kan er 3 euro per jas af doen."
+    chat.say(text, ["concessie"], entities=ents(text, ("bedrag", 3.0, "3 euro")))
+    assert 4.0 < chat.slot("korting_gegeven") < 4.1  # 3 / 74,50
+    assert chat.slot("korting_binnen_marge") is True
