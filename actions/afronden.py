@@ -1,4 +1,5 @@
-"""action_gesprek_afronden: the student says goodbye; the persona answers and `uitkomst` is set."""
+"""action_gesprek_afronden: the student says goodbye; the persona answers, `uitkomst` is set and
+the conversation ends (`gesprek_beeindigd`). After a deal the outcome stays as agreed."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import conversation, next_turn, utter
+from actions.persona.afterdeal import after_deal_moves, end_conversation, in_after_deal
 from actions.persona.core import PersonaTurn
 from actions.persona.margin import check_concession
 from actions.persona.quotation import check_quotation
@@ -44,10 +46,14 @@ def goodbye(conv: Conversation, msg: Message) -> Reply:
         reply = Reply()
         reply.add_line(picker, "after_end")
         return reply
+    after_deal = in_after_deal(conv)
     turn = PersonaTurn(conv, msg)
     turn.effects_of_moves()
     turn.reaction_to_last_signal()
-    if msg.moves - {"afscheid", "informeel", "begroeting"}:
+    if after_deal and msg.moves - {"afscheid", "informeel", "begroeting"}:
+        # "Dan ontvangt u vandaag de bevestiging, fijne dag!": she reacts as after the deal.
+        after_deal_moves(turn)
+    elif msg.moves - {"afscheid", "informeel", "begroeting"}:
         # "Ik bel u vanmiddag terug, fijne dag!": the persona first takes in the rest.
         concession = check_concession(conv, msg)
         check_quotation(conv, msg)
@@ -58,7 +64,7 @@ def goodbye(conv: Conversation, msg: Message) -> Reply:
     conv.set("uitkomst", outcome)
     friendly = conv.get("irritatie") < 0.5 and (outcome in SUCCESS_OUTCOMES or conv.get("vertrouwen") >= 0.4)
     turn.reply.add_line(turn.picker, "goodbye_good" if friendly else "goodbye_bad")
-    conv.memory["ended"] = True
+    end_conversation(conv)
     return turn.finish()
 
 

@@ -10,6 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import conversation, next_turn, utter
+from actions.persona.afterdeal import in_after_deal, maybe_end
 from actions.persona.core import persona_turn
 from actions.persona.reply import Reply
 from actions.persona.message import Message
@@ -22,6 +23,8 @@ HINT_AFTER = 2
 
 def hint_text(conv: Conversation, picker: LinePicker) -> str:
     memory = conv.memory
+    if in_after_deal(conv):
+        return picker.fill(conv.sc.hints["algemeen"])  # the deal is made: no signal or close to point at
     open_ = conv.open_objections()
     if open_:
         obj = conv.sc.objection(memory.get("active") or open_[-1]) or conv.sc.objection(open_[-1])
@@ -53,6 +56,8 @@ def clarify(conv: Conversation) -> Reply:
     # Her signal is not "missed" after a misunderstanding, but she still waits for an answer.
     conv.memory["pending_signals"] = (conv.memory.get("last_signals") or []) + (conv.memory.get("pending_signals") or [])
     conv.memory["last_signals"] = []
+    if in_after_deal(conv):
+        maybe_end(conv, reply, picker)  # after the deal her patience for extra turns is limited
     return reply
 
 

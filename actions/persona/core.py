@@ -13,6 +13,7 @@ The reply is a few parts joined into one utterance; its labels are the signals o
 
 from __future__ import annotations
 
+from actions.persona.afterdeal import ENDED_SLOT, after_deal_turn, in_after_deal
 from actions.persona.margin import Concession, check_concession, note_exploration
 from actions.persona.message import Message
 from actions.persona.quotation import check_quotation
@@ -138,6 +139,8 @@ class PersonaTurn:
 
         self.effects_of_moves()
         self.reaction_to_last_signal()
+        if in_after_deal(conv):
+            return after_deal_turn(self)  # the deal stands; she reacts until the goodbye
         if conv.get("irritatie") >= conv.level.hangup_at:
             self.hang_up()
             return self.finish()
@@ -187,6 +190,8 @@ class PersonaTurn:
         reaction = msg.reaction
         if reaction and reaction.get("signal") not in last:
             reaction = None  # judged against a signal the persona did not give (her own labels count)
+        if reaction and self.memory.get("success_turn") is not None and str(reaction.get("signal", "")).startswith("koopsignaal."):
+            reaction = None  # her agreement to the deal: summarising or a toezegging next is no mistake
         if reaction:
             verdict = reaction.get("verdict")
             if verdict == "goed":
@@ -216,6 +221,7 @@ class PersonaTurn:
     def hang_up(self) -> None:
         self.reply.add_line(self.picker, "hangup")
         self.conv.set("uitkomst", "afgebroken")
+        self.conv.set(ENDED_SLOT, True)
         self.memory["ended"] = True
 
     # ----- objections ----------------------------------------------------------------

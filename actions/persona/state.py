@@ -35,6 +35,7 @@ CONTRACT_SLOTS = (
     "uitkomst",
     "beurt",
     "misverstanden",
+    "gesprek_beeindigd",
 )
 MEMORY_SLOT = "persona_toestand"
 
@@ -51,6 +52,7 @@ INITIAL_SLOTS: dict[str, Any] = {
     "uitkomst": "lopend",
     "beurt": 0.0,
     "misverstanden": 0.0,
+    "gesprek_beeindigd": False,
 }
 
 

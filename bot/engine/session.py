@@ -111,7 +111,11 @@ def outcome(tracker: Tracker) -> str | None:
 
 def is_finished(tracker: Tracker) -> bool:
     value = tracker.slots.get("uitkomst")
-    if value is not None and value != ONGOING:
+    ended = tracker.slots.get("gesprek_beeindigd")
+    if ended is None:  # content without that slot: any outcome ends the conversation
+        if value is not None and value != ONGOING:
+            return True
+    elif ended or value == "afgebroken":  # a deal alone does not end it: the goodbye does
         return True
     return tracker.paused or any(e.get("event") == "session_ended" for e in tracker.events[-3:])
 

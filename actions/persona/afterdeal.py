@@ -1,0 +1,172 @@
+"""After the deal: the call goes on until the student says goodbye.
+
+Once the persona has accepted (slot `uitkomst` holds a success outcome), a real call is
+not over: the student confirms what was agreed (samenvatten), makes a toezegging, may
+offer an add-on (bijverkoop) and says goodbye. In this phase the persona reacts like a
+customer who has just agreed, from the scenario's `after_deal_*` lines (defaults in
+domain/scenarios/_standaard.yml). The deal itself is never undone here; a concession is
+still recorded by the margin check.
+
+The conversation ends (slot `gesprek_beeindigd`) when the student says goodbye
+(action_gesprek_afronden), when the persona hangs up, or when the persona ends it herself
+after `hints.na_de_deal_beurten` student turns without a goodbye.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from actions.persona.margin import check_concession
+from actions.persona.quotation import check_quotation
+from actions.persona.reply import Reply
+from actions.persona.state import Conversation
+from actions.persona.texts import LinePicker
+from bot.scenarios.models import SUCCESS_OUTCOMES
+
+if TYPE_CHECKING:  # pragma: no cover
+    from actions.persona.core import PersonaTurn
+
+ENDED_SLOT = "gesprek_beeindigd"
+TURNS_KEY = "na_de_deal_beurten"  # hints.<key>: student turns after the deal before the persona ends
+DEFAULT_TURNS = 3
+QUESTION_MOVES = {"open_vraag", "gesloten_vraag", "doorvragen"}
+OPEN_QUESTION_MOVES = {"open_vraag", "doorvragen"}
+
+
+def in_after_deal(conv: Conversation) -> bool:
+    """The deal was made in an earlier turn and the call is still going."""
+    success_turn = conv.memory.get("success_turn")
+    return (
+        conv.slots.get("uitkomst") in SUCCESS_OUTCOMES
+        and success_turn is not None
+        and conv.turn > int(success_turn)
+        and not conv.memory.get("ended")
+    )
+
+
+def turns_allowed(conv: Conversation) -> int:
+    raw = conv.sc.hints.get(TURNS_KEY)
+    try:
+        value = int(str(raw).strip())
+    except (TypeError, ValueError):
+        return DEFAULT_TURNS
+    return max(1, value)
+
+
+def turns_since_deal(conv: Conversation) -> int:
+    return conv.turn - int(conv.memory.get("success_turn") or 0)
+
+
+def end_conversation(conv: Conversation) -> None:
+    conv.memory["ended"] = True
+    conv.set(ENDED_SLOT, True)
+
+
+def maybe_end(conv: Conversation, reply: Reply, picker: LinePicker) -> None:
+    """The persona rounds off herself once the student keeps talking without a goodbye."""
+    if conv.memory.get("ended") or turns_since_deal(conv) < turns_allowed(conv):
+        return
+    reply.add_line(picker, "after_deal_end")
+    end_conversation(conv)
+
+
+def offered_products(turn: "PersonaTurn") -> list[str]:
+    """Catalogue products the message names (entity or name), other than the deal's own."""
+    sc, msg = turn.sc, turn.msg
+    found = [str(v) for v in msg.values("product") if sc.product(str(v))]
+    for product in sc.catalogue:
+        if product.id not in found and msg.mentions([n.lower() for n in product.names]):
+            found.append(product.id)
+    agreed = turn.conv.slots.get("afspraken") or {}
+    main = agreed.get("product") if isinstance(agreed, dict) else None
+    return [p for p in found if p != main]
+
+
+def bijverkoop(turn: "PersonaTurn") -> None:
+    """Accept an add-on that meets a need of hers while she is in a good mood; else decline."""
+    conv = turn.conv
+    agreed = conv.slots.get("afspraken") or {}
+    already = list(agreed.get("bijverkoop") or []) if isinstance(agreed, dict) else []
+    products = offered_products(turn)
+    new = [p for p in products if p not in already]
+    if products and not new:
+        turn.reply.add_line(turn.picker, "after_deal_close")  # "Dat hadden we al afgesproken."
+        return
+    mood_ok = (
+        conv.get("irritatie") < 0.5
+        and conv.get("vertrouwen") >= conv.level.close_at.vertrouwen - 1e-9
+    )
+    needs = turn.hits_need()
+    if new and needs and mood_ok:
+        conv.agree(bijverkoop=already + [new[0]])
+        for need in needs:
+            if need not in turn.memory["needs"]:
+                turn.memory["needs"].append(need)
+        conv.apply("behoefte_geraakt")
+        text, signals = turn.picker.line("after_deal_bijverkoop_yes", new[0])
+        turn.reply.add(text, signals)
+    else:
+        turn.reply.add_line(turn.picker, "after_deal_bijverkoop_no")
+
+
+def answer(turn: "PersonaTurn") -> None:
+    """A question after the deal: a fact she knows, a need not told yet, or a short answer."""
+    msg, memory, sc = turn.msg, turn.memory, turn.sc
+    matching = [a for a in sc.answers if msg.mentions(a.keywords)]
+    if matching:
+        fresh = [a for a in matching if a.id not in memory["answers"]] or matching
+        ans = fresh[0]
+        text, signals = turn.pick(f"answer.{ans.id}", ans.texts)
+        turn.reply.add(text, [*ans.signals, *signals])
+        if ans.id not in memory["answers"]:
+            memory["answers"].append(ans.id)
+        return
+    if sc.role == "leverancier" and turn.answer_from_catalogue():
+        return
+    if msg.moves & OPEN_QUESTION_MOVES:
+        for need in sc.persona.needs:
+            if need.id not in memory["needs"]:
+                turn.reveal(need.id, say=True)  # "Is er verder nog iets?": she tells what else bothers her
+                return
+    turn.reply.add_line(turn.picker, "after_deal_question")
+
+
+def after_deal_moves(turn: "PersonaTurn") -> None:
+    """React to the student's moves after the deal (also used by the goodbye turn)."""
+    conv, msg = turn.conv, turn.msg
+    moves = msg.moves
+    concession = check_concession(conv, msg)  # a later concession still counts for the margin
+    quotation = check_quotation(conv, msg)
+    if moves & {"ja_maar", "tegenspreken"}:
+        turn.reply.add_line(turn.picker, "contradicted")
+    if quotation is not None and quotation.get("rekenfout") and "quote_error" in turn.sc.lines:
+        turn.reply.add_line(turn.picker, "quote_error")
+    if concession is not None:
+        if concession.pct is not None:
+            conv.agree(korting=max(float(concession.pct), float((conv.slots.get("afspraken") or {}).get("korting") or 0)))
+        turn.reply.add_line(turn.picker, "after_deal_concession")
+    if "bijverkoop" in moves:
+        bijverkoop(turn)
+    if "samenvatten" in moves and len(turn.reply.parts) < 2:
+        turn.reply.add_line(turn.picker, "after_deal_summary")
+    if "toezegging" in moves and len(turn.reply.parts) < 2:
+        turn.reply.add_line(turn.picker, "after_deal_toezegging")
+    if moves & QUESTION_MOVES and len(turn.reply.parts) < 2 and "bijverkoop" not in moves:
+        answer(turn)
+    if set(turn.sc.close.moves) & moves and turn.reply.empty:
+        turn.reply.add_line(turn.picker, "after_deal_close")
+
+
+def after_deal_turn(turn: "PersonaTurn") -> Reply:
+    """One student turn (not a goodbye) after the deal."""
+    conv = turn.conv
+    if conv.get("irritatie") >= conv.level.hangup_at:
+        # She has had enough and ends the call; what was agreed stays agreed.
+        turn.reply.add_line(turn.picker, "after_deal_hangup")
+        end_conversation(conv)
+        return turn.finish()
+    after_deal_moves(turn)
+    if turn.reply.empty and not turn.prefix.parts:
+        turn.reply.add_line(turn.picker, "after_deal_neutral")
+    maybe_end(conv, turn.reply, turn.picker)
+    return turn.finish()
