@@ -19,6 +19,7 @@ from spacy.vocab import Vocab
 
 _UNESCAPE = re.compile(r"\\(.)")
 WORDS_KEY = "oefen_woorden"
+NORMS_KEY = "oefen_normen"  # the list of token norms, in order
 STARTS_KEY = "oefen_zinsbegin"  # token indices that open a sentence or clause
 SENTENCE_STARTS_KEY = "oefen_zinsstart"  # token indices that open a sentence
 _ANCHORS = {"oefen_zinsbegin": ("a", STARTS_KEY), "oefen_zinsstart": ("s", SENTENCE_STARTS_KEY)}

@@ -25,7 +25,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from bot.content import ContentError, ContentErrors
-from bot.nlu.matching import WORDS_KEY, FilteredMatcher
+from bot.nlu.matching import NORMS_KEY, WORDS_KEY, FilteredMatcher
 from bot.nlu.normalise import Normaliser
 from bot.nlu.questions import QuestionDetector
 from bot.nlu.resources import Resources
@@ -80,6 +80,7 @@ class NormaliseComponent:
             norms.append(value)
             lemmas.add(token.lemma_)
         doc.user_data[WORDS_KEY] = (set(norms), lemmas, " " + " ".join(norms))
+        doc.user_data[NORMS_KEY] = norms
         return doc
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from bot.nlu.matching import SENTENCE_STARTS_KEY, STARTS_KEY, FilteredMatcher
+from bot.nlu.matching import NORMS_KEY, SENTENCE_STARTS_KEY, STARTS_KEY, FilteredMatcher
 from bot.nlu.resources import Resources
 
 SENTENCE_END = {".", "!", "?", ";"}
@@ -57,26 +57,31 @@ class QuestionDetector:
         self.openers = set(q.inleiders)
         self.trailing = set(q.na_vraagwoord)
 
+    @staticmethod
+    def _texts(doc: Doc) -> list[str]:
+        norms = doc.user_data.get(NORMS_KEY)
+        return norms if norms is not None and len(norms) == len(doc) else [t.text for t in doc]
+
     def split(self, doc: Doc) -> list[tuple[int, int]]:
-        spans, start = [], 0
-        for token in doc:
-            if token.text in SENTENCE_END or "\n" in token.text:
-                if token.i + 1 > start:
+        texts = self._texts(doc)  # punctuation keeps its form as norm
+        spans, start, size = [], 0, len(texts)
+        for i, text in enumerate(texts):
+            if text in SENTENCE_END or "\n" in text:
+                if i + 1 > start:
                     # "??" or "?!" belong to the same sentence
-                    nxt = doc[token.i + 1] if token.i + 1 < len(doc) else None
-                    if nxt is not None and nxt.text in SENTENCE_END:
+                    if i + 1 < size and texts[i + 1] in SENTENCE_END:
                         continue
-                    spans.append((start, token.i + 1))
-                start = token.i + 1
-        if start < len(doc):
-            spans.append((start, len(doc)))
+                    spans.append((start, i + 1))
+                start = i + 1
+        if start < size:
+            spans.append((start, size))
         return spans
 
     def sentences(self, doc: Doc) -> list[Sentence]:
         spans = self.split(doc)
         # "^" in a pattern: the first word of a sentence or of a clause after a comma
         starts = {s for s, _ in spans}
-        starts.update(t.i + 1 for t in doc if t.text in (",", ":", "-"))
+        starts.update(i + 1 for i, text in enumerate(self._texts(doc)) if text in (",", ":", "-"))
         starts.discard(len(doc))
         doc.user_data[STARTS_KEY] = starts
         doc.user_data[SENTENCE_STARTS_KEY] = {s for s, _ in spans}
