@@ -1,8 +1,14 @@
-"""Practice conversations: start, send a message, end, read, list, progress."""
+"""Practice conversations: start, send a message, end, read, list, progress.
+
+The handlers return a ready JSONResponse: FastAPI would otherwise validate the returned
+dict against the `dict` response model in a second thread-pool hop per request. The
+OpenAPI schema still says `dict` (response_model).
+"""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
+from fastapi.responses import JSONResponse
 
 from bot.web.deps import ConversationsDep, IdentityDep
 from bot.web.schemas import SendMessage, StartSession
@@ -10,31 +16,33 @@ from bot.web.schemas import SendMessage, StartSession
 router = APIRouter(prefix="/api/v1", tags=["gesprekken"])
 
 
-@router.post("/sessions", status_code=201, summary="Start een gesprek")
-def start_session(body: StartSession, identity: IdentityDep, conversations: ConversationsDep) -> dict:
-    return conversations.start(identity, body.scenario, body.difficulty, body.mode)
+@router.post("/sessions", status_code=201, response_model=dict, summary="Start een gesprek")
+def start_session(body: StartSession, identity: IdentityDep, conversations: ConversationsDep) -> JSONResponse:
+    return JSONResponse(conversations.start(identity, body.scenario, body.difficulty, body.mode), status_code=201)
 
 
-@router.get("/sessions", summary="Mijn gesprekken (nieuwste eerst)")
-def list_sessions(identity: IdentityDep, conversations: ConversationsDep) -> dict:
-    return {"sessions": conversations.list(identity)}
+@router.get("/sessions", response_model=dict, summary="Mijn gesprekken (nieuwste eerst)")
+def list_sessions(identity: IdentityDep, conversations: ConversationsDep) -> JSONResponse:
+    return JSONResponse({"sessions": conversations.list(identity)})
 
 
-@router.get("/sessions/{session_id}", summary="Transcript en (na afloop) rapport")
-def get_session(session_id: str, identity: IdentityDep, conversations: ConversationsDep) -> dict:
-    return conversations.get(identity, session_id)
+@router.get("/sessions/{session_id}", response_model=dict, summary="Transcript en (na afloop) rapport")
+def get_session(session_id: str, identity: IdentityDep, conversations: ConversationsDep) -> JSONResponse:
+    return JSONResponse(conversations.get(identity, session_id))
 
 
-@router.post("/sessions/{session_id}/messages", summary="Stuur een bericht; krijg de reactie van de klant")
-def send_message(session_id: str, body: SendMessage, identity: IdentityDep, conversations: ConversationsDep) -> dict:
-    return conversations.send(identity, session_id, body.text)
+@router.post("/sessions/{session_id}/messages", response_model=dict,
+             summary="Stuur een bericht; krijg de reactie van de klant")
+def send_message(session_id: str, body: SendMessage, identity: IdentityDep, conversations: ConversationsDep
+                 ) -> JSONResponse:
+    return JSONResponse(conversations.send(identity, session_id, body.text))
 
 
-@router.post("/sessions/{session_id}/end", summary="Beëindig het gesprek; krijg het rapport")
-def end_session(session_id: str, identity: IdentityDep, conversations: ConversationsDep) -> dict:
-    return conversations.end(identity, session_id)
+@router.post("/sessions/{session_id}/end", response_model=dict, summary="Beëindig het gesprek; krijg het rapport")
+def end_session(session_id: str, identity: IdentityDep, conversations: ConversationsDep) -> JSONResponse:
+    return JSONResponse(conversations.end(identity, session_id))
 
 
-@router.get("/me/progress", summary="Mijn voortgang per competentie over mijn pogingen")
-def my_progress(identity: IdentityDep, conversations: ConversationsDep) -> dict:
-    return conversations.progress(identity)
+@router.get("/me/progress", response_model=dict, summary="Mijn voortgang per competentie over mijn pogingen")
+def my_progress(identity: IdentityDep, conversations: ConversationsDep) -> JSONResponse:
+    return JSONResponse(conversations.progress(identity))
