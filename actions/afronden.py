@@ -7,7 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import conversation, next_turn, utter
-from actions.persona.afterdeal import after_deal_moves, end_conversation, in_after_deal
+from actions.persona.afterdeal import after_deal_goodbye, end_conversation, in_after_deal
 from actions.persona.core import PersonaTurn
 from actions.persona.margin import check_concession
 from actions.persona.quotation import check_quotation
@@ -50,10 +50,11 @@ def goodbye(conv: Conversation, msg: Message) -> Reply:
     turn = PersonaTurn(conv, msg)
     turn.effects_of_moves()
     turn.reaction_to_last_signal()
-    if after_deal and msg.moves - {"afscheid", "informeel", "begroeting"}:
-        # "Dan ontvangt u vandaag de bevestiging, fijne dag!": she reacts as after the deal.
-        after_deal_moves(turn)
-    elif msg.moves - {"afscheid", "informeel", "begroeting"}:
+    if after_deal:
+        # "Dan ontvangt u vandaag de bevestiging, fijne dag!": the deal stands; she reacts
+        # to the rest as after the deal, then says goodbye.
+        return after_deal_goodbye(turn)
+    if msg.moves - {"afscheid", "informeel", "begroeting"}:
         # "Ik bel u vanmiddag terug, fijne dag!": the persona first takes in the rest.
         concession = check_concession(conv, msg)
         check_quotation(conv, msg)

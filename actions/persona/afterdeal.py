@@ -157,9 +157,24 @@ def after_deal_moves(turn: "PersonaTurn") -> None:
         turn.reply.add_line(turn.picker, "after_deal_close")
 
 
-def after_deal_turn(turn: "PersonaTurn") -> Reply:
-    """One student turn (not a goodbye) after the deal."""
+def after_deal_goodbye(turn: "PersonaTurn") -> Reply:
+    """The student says goodbye after the deal: first the rest of the message, then her goodbye."""
     conv = turn.conv
+    if turn.msg.moves - {"afscheid", "informeel", "begroeting"}:
+        after_deal_moves(turn)
+    friendly = conv.get("irritatie") < 0.5
+    turn.reply.add_line(turn.picker, "goodbye_good" if friendly else "goodbye_bad")
+    end_conversation(conv)
+    return turn.finish()
+
+
+def after_deal_turn(turn: "PersonaTurn") -> Reply:
+    """One student turn after the deal (a goodbye, also one the NLU gave another intent)."""
+    conv = turn.conv
+    if "afscheid" in turn.msg.moves:
+        # "Ik mail u de offerte vandaag nog. Fijne middag, tot ziens!" reads as a toezegging
+        # (intent) with a goodbye: after the deal that goodbye ends the call all the same.
+        return after_deal_goodbye(turn)
     if conv.get("irritatie") >= conv.level.hangup_at:
         # She has had enough and ends the call; what was agreed stays agreed.
         turn.reply.add_line(turn.picker, "after_deal_hangup")
