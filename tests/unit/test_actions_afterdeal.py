@@ -100,6 +100,14 @@ def test_a_toezegging_in_the_goodbye_is_acknowledged_before_the_goodbye():
     assert chat.slot("gesprek_beeindigd") is True and chat.slot("uitkomst") == "order"
 
 
+def test_a_goodbye_read_as_a_toezegging_still_ends_the_call_after_the_deal():
+    chat = printer_order()
+    bye = chat.say("Ik mail u de bevestiging vandaag nog. Fijne middag, tot ziens!", ["toezegging", "afscheid"],
+                   intent="toezegging")  # routed to action_persona_reageren by its intent
+    assert bye["text"].endswith(tuple(texts(PRINTER, "goodbye_good")))
+    assert chat.slot("gesprek_beeindigd") is True and chat.slot("uitkomst") == "order"
+
+
 def test_the_persona_ends_the_call_herself_after_n_turns_without_a_goodbye():
     chat = printer_order()
     n = turns_allowed(PRINTER)
