@@ -141,6 +141,23 @@ class RealEngine:
             raise EngineRejected(409, "conversation_finished", _sentence(str(exc))) from exc
         except e.InvalidArgument as exc:
             raise EngineRejected(422, "invalid_input", _sentence(str(exc))) from exc
+        except e.InvalidState as exc:
+            # The stored conversation cannot be continued (it was not made by start()); retrying will not help.
+            log.error("invalid conversation state: %s", exc)
+            raise EngineRejected(
+                409, "invalid_state",
+                "Dit gesprek kan niet verder: de opgeslagen gesprekstoestand is onleesbaar. "
+                "Er is niets opgeslagen; start een nieuw gesprek.",
+            ) from exc
+        except e.ActionFailed as exc:
+            # A custom action crashed or the action server failed; the state is unchanged, so a retry may work.
+            # The technical detail goes to the log, not to the student.
+            log.error("action %s failed: %s", exc.action, exc)
+            raise EngineRejected(
+                502, "action_failed",
+                "De klant kon even niet reageren (er ging iets mis in de gesprekspartner). "
+                "Er is niets opgeslagen; stuur je bericht opnieuw.",
+            ) from exc
 
     def start(self, scenario_id: str, difficulty: str | None, mode: str, seed: int | None = None) -> Turn:
         return _turn(self._call(self._session.start, scenario_id, difficulty=difficulty, seed=seed, mode=mode))

@@ -230,6 +230,55 @@ def test_engine_failure_rolls_back_and_answers_in_dutch(make_client, real_engine
     assert c.get(f"/api/v1/sessions/{conv['id']}").json()["student_turns"] == 0
 
 
+def test_invalid_state_is_a_dutch_409_and_stores_nothing(make_client, real_engine):
+    class Corrupt:
+        """Test double: the real engine, but the stored state it is given is not one start() made."""
+
+        def __getattr__(self, name):
+            return getattr(real_engine, name)
+
+        def step(self, state, text):
+            return real_engine.step({**state, "events": "kapot"}, text)
+
+    c = make_client(engine=Corrupt())
+    guest(c)
+    conv = start(c)
+    before = count_rows(c, "messages")
+    r = c.post(f"/api/v1/sessions/{conv['id']}/messages", json={"text": OPENING})
+    assert r.status_code == 409, r.text
+    body = r.json()
+    assert body["code"] == "invalid_state"
+    assert "kan niet verder" in body["detail"] and "niets opgeslagen" in body["detail"]
+    assert count_rows(c, "messages") == before
+    assert c.get(f"/api/v1/sessions/{conv['id']}").json()["student_turns"] == 0
+
+
+def test_failing_action_is_a_dutch_502_and_stores_nothing(make_client, monkeypatch):
+    import bot.engine.actions as actions_module
+
+    c = make_client()
+    guest(c)
+    conv = start(c)
+    before = count_rows(c, "messages")
+
+    def crash(make):
+        raise RuntimeError("boom in een actie")
+
+    monkeypatch.setattr(actions_module, "_run_coroutine", crash)
+    r = c.post(f"/api/v1/sessions/{conv['id']}/messages", json={"text": OPENING})
+    assert r.status_code == 502, r.text
+    body = r.json()
+    assert body["code"] == "action_failed"
+    assert "niets opgeslagen" in body["detail"] and "boom" not in body["detail"]
+    assert count_rows(c, "messages") == before
+    assert c.get(f"/api/v1/sessions/{conv['id']}").json()["student_turns"] == 0
+
+    monkeypatch.undo()  # the state stayed valid: the same message now works
+    r = c.post(f"/api/v1/sessions/{conv['id']}/messages", json={"text": OPENING})
+    assert r.status_code == 200, r.text
+    assert c.get(f"/api/v1/sessions/{conv['id']}").json()["student_turns"] == 1
+
+
 # --- who may do what ----------------------------------------------------------------------------
 
 def test_other_guest_cannot_see_or_touch_my_conversation(make_client, database_url):
@@ -398,6 +447,17 @@ def test_security_headers_and_no_third_parties(make_client):
     plain = make_client()
     assert plain.get("/").headers["x-frame-options"] == "SAMEORIGIN"
     assert "frame-ancestors 'self'" in plain.get("/").headers["content-security-policy"]
+
+
+def test_embed_is_the_chat_page_in_compact_mode(make_client):
+    c = make_client()
+    page, embed = c.get("/"), c.get("/embed")
+    assert page.status_code == 200 and embed.status_code == 200
+    assert '<body class="embed">' in embed.text and '<body class="embed">' not in page.text
+    assert 'class="foot"' in page.text and 'class="foot"' not in embed.text  # no link out of the iframe
+    # one template: apart from the body class and the footer the markup is the same
+    normalised = page.text.replace('<footer class="foot"><a href="/docs">API-documentatie</a></footer>', "")
+    assert embed.text == normalised.replace("<body>", '<body class="embed">')
 
 
 def test_docs_and_openapi_served_locally(make_client):
