@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, select
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, object_session, relationship
 
 
 def utcnow() -> datetime:
@@ -44,9 +44,13 @@ class Conversation(Base):
     status: Mapped[str] = mapped_column(String(12), default="lopend")  # lopend | afgerond
     channel: Mapped[str] = mapped_column(String(10), default="web")  # web | rest
     channel_sender: Mapped[str | None] = mapped_column(String(255))
-    # Deferred: lists and transcripts never need the (large) tracker state; turns load it
-    # only when the per-process StateCache has no entry for the current version.
-    state: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
+    # The engine state (contracts §5) is stored in two parts so a turn writes only what is new:
+    # `state_header` (column `state`) is the state without its events; the Rasa events are
+    # appended per turn as rows of `conversation_events` (see the `state` property). Deferred:
+    # lists and transcripts never need it; turns load it only when the per-process StateCache
+    # has no entry for the current version.
+    state_header: Mapped[dict[str, Any]] = mapped_column("state", JSON, deferred=True)
+    event_count: Mapped[int] = mapped_column(Integer, default=0)  # events stored in conversation_events
     report: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     message_count: Mapped[int] = mapped_column(Integer, default=0)
     student_turns: Mapped[int] = mapped_column(Integer, default=0)
@@ -57,6 +61,36 @@ class Conversation(Base):
     messages: Mapped[list["Message"]] = relationship(
         back_populates="conversation", order_by="Message.seq", cascade="all, delete-orphan"
     )
+
+    @property
+    def state(self) -> dict[str, Any]:
+        """The whole engine state: the header plus every stored event, in order."""
+        session = object_session(self)
+        if session is None:
+            raise RuntimeError("Conversation.state needs the conversation's session")
+        events: list[dict[str, Any]] = []
+        if self.event_count:
+            stmt = (
+                select(ConversationEvents.events)
+                .where(ConversationEvents.conversation_id == self.id)
+                .order_by(ConversationEvents.start)
+            )
+            for chunk in session.scalars(stmt):
+                events.extend(chunk)
+        return {**(self.state_header or {}), "events": events}
+
+
+class ConversationEvents(Base):
+    """A run of the conversation's Rasa events, appended once per turn (never rewritten):
+    `events` are the state's events from index `start` on."""
+
+    __tablename__ = "conversation_events"
+
+    conversation_id: Mapped[str] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), primary_key=True
+    )
+    start: Mapped[int] = mapped_column(Integer, primary_key=True)
+    events: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
 
 
 class Message(Base):

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session, selectinload
 
-from bot.store.models import Conversation, Message, Student, utcnow
+from bot.store.models import Conversation, ConversationEvents, Message, Student, utcnow
 
 
 def new_id() -> str:
@@ -81,7 +81,8 @@ def create_conversation(
         status="lopend",
         channel=channel,
         channel_sender=channel_sender,
-        state=state,
+        state_header=state_header(state),
+        event_count=0,
         report=None,
         message_count=0,
         student_turns=0,
@@ -89,7 +90,8 @@ def create_conversation(
         updated_at=now,
     )
     session.add(conv)
-    session.flush()  # the row must exist before its messages are inserted
+    session.flush()  # the row must exist before its messages and events are inserted
+    _append_events(session, conv, list(state.get("events") or []))
     append_messages(session, conv, turn=0, messages=opening)
     return conv
 
@@ -139,8 +141,42 @@ def append_messages(
     return rows
 
 
-def save_state(conv: Conversation, state: dict[str, Any]) -> None:
-    conv.state = state
+def state_header(state: dict[str, Any]) -> dict[str, Any]:
+    """The state without its events (stored in the conversation row)."""
+    return {k: v for k, v in state.items() if k != "events"}
+
+
+def _append_events(session: Session, conv: Conversation, events: list[dict[str, Any]]) -> None:
+    if events:
+        with session.no_autoflush:
+            session.execute(
+                insert(ConversationEvents.__table__),
+                [{"conversation_id": conv.id, "start": conv.event_count, "events": events}],
+            )
+        conv.event_count += len(events)
+
+
+def save_state(session: Session, conv: Conversation, state: dict[str, Any], previous: dict[str, Any]) -> None:
+    """Store `state`, the engine's successor of `previous` (the state stored for this conversation).
+
+    The engine only appends events (contracts §5: step never changes the state it is given),
+    so only the new events are written, as one row; the header is written only when it changed.
+    Should the events not extend the stored ones, they are all written again."""
+    events = state.get("events") or []
+    old = previous.get("events") or []
+    n = len(old)
+    extends = n == conv.event_count and len(events) >= n and (n == 0 or events[n - 1] is old[-1] or events[n - 1] == old[-1])
+    if extends:
+        _append_events(session, conv, list(events[n:]))
+    else:
+        session.query(ConversationEvents).filter(ConversationEvents.conversation_id == conv.id).delete(
+            synchronize_session=False
+        )
+        conv.event_count = 0
+        _append_events(session, conv, list(events))
+    header = state_header(state)
+    if header != state_header(previous):
+        conv.state_header = header
     conv.updated_at = utcnow()
 
 

@@ -181,14 +181,15 @@ class Conversations:
         return cached if cached is not None else conv.state
 
     def _step(self, session, conv: Conversation, text: str) -> tuple[list[repo.StoredMessage], list[repo.StoredMessage], Turn]:  # noqa: ANN001
-        turn: Turn = self._engine_call("step", self.engine.step, self._state(conv), text)
+        previous = self._state(conv)
+        turn: Turn = self._engine_call("step", self.engine.step, previous, text)
         number = conv.student_turns + 1
         conv.student_turns = number
         student_rows = repo.append_messages(
             session, conv, turn=number, messages=[repo.NewMessage("student", text, turn.analysis, turn.hint)]
         )
         reply_rows = repo.append_messages(session, conv, turn=number, messages=[bot_message(m) for m in turn.messages])
-        repo.save_state(conv, turn.state)
+        repo.save_state(session, conv, turn.state, previous)
         if turn.finished:
             repo.finish_conversation(conv, self._engine_call("finish", self.engine.finish, turn.state))
         return student_rows, reply_rows, turn

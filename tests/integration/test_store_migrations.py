@@ -73,3 +73,42 @@ def test_migrate_only_reports_unreachable_database_in_dutch(bad, tmp_path, monke
     monkeypatch.setenv("OEFENGESPREK_DATABASE_URL", bad)
     assert main(["serve", "--migrate-only", "--data-dir", str(tmp_path)]) == 1
     assert "Kon de database niet bijwerken" in capsys.readouterr().err
+
+
+def test_0002_splits_stored_states_into_header_and_events_and_back(database_url: str):
+    """Conversations stored before 0002 keep their whole state (header in the row, events appended)."""
+    import json
+
+    from sqlalchemy import text
+    from sqlalchemy.orm import Session
+
+    from bot.store.models import Conversation
+
+    state = {"version": 1, "sender_id": "s-1", "scenario": "2.3-inbound-printer", "difficulty": "gemiddeld",
+             "seed": 1, "mode": "oefenen",
+             "events": [{"event": "slot", "name": "x", "value": [1, 2]}, {"event": "user", "text": "hoi", "parse_data": {}}]}
+    db = Database(database_url, pool_size=1)
+    try:
+        migrate.upgrade(db.engine, "0001_initial")
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO students (id, display_name, kind, created_at) VALUES ('s', 'S', 'guest', CURRENT_TIMESTAMP)"))
+            conn.execute(
+                text("INSERT INTO conversations (id, student_id, scenario, mode, status, channel, state, message_count, "
+                     "student_turns, created_at, updated_at) VALUES ('c', 's', '2.3-inbound-printer', 'oefenen', 'lopend', "
+                     "'web', :state, 0, 0, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"),
+                {"state": json.dumps(state)},
+            )
+        migrate.upgrade(db.engine)
+        with Session(db.engine) as s:
+            conv = s.get(Conversation, "c")
+            assert conv.event_count == 2
+            assert "events" not in conv.state_header
+            assert conv.state == state
+        migrate.downgrade(db.engine, "0001_initial")
+        with db.engine.connect() as conn:
+            stored = conn.execute(text("SELECT state FROM conversations WHERE id = 'c'")).scalar_one()
+        assert (json.loads(stored) if isinstance(stored, str) else stored) == state
+        assert "conversation_events" not in migrate.table_names(db.engine)
+    finally:
+        migrate.downgrade(db.engine, "base")
+        db.dispose()

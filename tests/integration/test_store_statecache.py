@@ -47,3 +47,31 @@ def test_failed_turn_leaves_no_cache_entry(make_client):
     assert service.engine.step == real_step
     assert service.states.get(conv["id"], version + 1) is None
     assert service.states.get(conv["id"], version) is not None
+
+
+def test_turns_append_only_their_new_events_and_a_cold_worker_reads_the_same_state(make_client):
+    """One events row per turn (the history is never rewritten); without the cache the state
+    read from the database equals the one the engine returned."""
+    from sqlalchemy import func, select
+
+    from bot.store.models import Conversation, ConversationEvents
+
+    c = make_client()
+    r = c.post("/api/v1/guest", json={"display_name": "S"})
+    c.headers["X-CSRF-Token"] = r.json()["csrf_token"]
+    sc = c.get("/api/v1/scenarios").json()["scenarios"][0]["id"]
+    conv = c.post("/api/v1/sessions", json={"scenario": sc}).json()
+    service = c.app.state.conversations
+    texts = ["Goedemorgen, u spreekt met Sanne van Kantoorgemak.", "Waar gebruikt u de printer vooral voor?"]
+    for i, line in enumerate(texts):
+        if i == 1:
+            service.states = StateCache()  # a cold worker: the state comes from the database
+        assert c.post(f"/api/v1/sessions/{conv['id']}/messages", json={"text": line}).status_code == 200
+    version = len(c.get(f"/api/v1/sessions/{conv['id']}").json()["messages"])
+    cached = service.states.get(conv["id"], version)
+    with c.app.state.db.read() as s:
+        stored = s.get(Conversation, conv["id"])
+        rows = s.scalar(select(func.count()).select_from(ConversationEvents).where(ConversationEvents.conversation_id == conv["id"]))
+        assert rows == 1 + len(texts)  # the opening, then one row per turn
+        assert stored.event_count == len(cached["events"])
+        assert stored.state == cached
