@@ -28,7 +28,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 ENDED_SLOT = "gesprek_beeindigd"
 TURNS_KEY = "na_de_deal_beurten"  # hints.<key>: student turns after the deal before the persona ends
-DEFAULT_TURNS = 3
+DEFAULT_TURNS = 4  # as in _standaard.yml; used when a scenario gives no usable number
 QUESTION_MOVES = {"open_vraag", "gesloten_vraag", "doorvragen"}
 OPEN_QUESTION_MOVES = {"open_vraag", "doorvragen"}
 

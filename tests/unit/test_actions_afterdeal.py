@@ -208,3 +208,15 @@ def test_engine_finishes_only_after_the_goodbye_that_follows_the_order(seed):
     assert r.messages and r.messages[-1]["text"] in texts(PRINTER, "goodbye_good")
     with pytest.raises(ConversationFinished):
         step(r.state, "Hallo?")
+
+
+def test_every_scenario_has_the_after_deal_lines_and_a_usable_turn_count():
+    from bot.scenarios import load_scenarios
+
+    keys = ("after_deal_summary", "after_deal_toezegging", "after_deal_bijverkoop_yes", "after_deal_bijverkoop_no",
+            "after_deal_question", "after_deal_concession", "after_deal_close", "after_deal_neutral",
+            "after_deal_end", "after_deal_hangup")
+    for sc in load_scenarios().values():
+        for key in keys:
+            assert sc.lines.get(key), (sc.id, key)
+        assert int(sc.hints["na_de_deal_beurten"]) >= 1, sc.id
