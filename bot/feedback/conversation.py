@@ -11,8 +11,12 @@ can ask "what did the student say right after this signal?" without walking even
 
 from __future__ import annotations
 
+import operator
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
+from itertools import islice
 from typing import Any, Iterable
 
 DEFAULT_MODE = "oefenen"
@@ -136,43 +140,58 @@ def _is_command(text: str) -> bool:
     return text.startswith("/")
 
 
-def read_events(events: Iterable[dict]) -> Conversation:
-    turns: list[StudentTurn] = []
-    pending: list[Utterance] = []
-    slots: dict[str, Any] = {}
-    session: dict[str, Any] = {}
+class _Reading:
+    """read_events' running state: feed events in order, `result()` at any point."""
 
-    sent = 0  # every user event counts for the numbering, also briefing answers and clicks
-    for event in events or ():
+    __slots__ = ("turns", "pending", "slots", "session", "sent")
+
+    def __init__(self) -> None:
+        self.turns: list[StudentTurn] = []
+        self.pending: list[Utterance] = []
+        self.slots: dict[str, Any] = {}
+        self.session: dict[str, Any] = {}
+        self.sent = 0  # every user event counts for the numbering, also briefing answers and clicks
+
+    def copy(self) -> "_Reading":
+        other = _Reading()
+        other.turns = list(self.turns)
+        other.pending = list(self.pending)
+        other.slots = dict(self.slots)
+        other.session = dict(self.session)
+        other.sent = self.sent
+        return other
+
+    def feed(self, event: dict) -> None:
         kind = event.get("event")
         if kind == "session_started":
-            session.update(event.get("metadata") or {})
+            self.session.update(event.get("metadata") or {})
         elif kind == "restart":
-            turns, pending, slots, sent = [], [], {}, 0
+            self.turns, self.pending, self.slots, self.sent = [], [], {}, 0
         elif kind == "slot":
-            slots[event.get("name")] = event.get("value")
+            self.slots[event.get("name")] = event.get("value")
         elif kind == "bot":
             meta = event.get("metadata") or {}
             text = event.get("text") or ""
             if not text or str(meta.get("speaker") or "klant") not in CUSTOMER_SPEAKERS:
-                continue  # the coach (briefing, instructions) is not the customer
+                return  # the coach (briefing, instructions) is not the customer
             utterance = Utterance(
                 text=text,
                 speaker=str(meta.get("speaker") or "klant"),
                 signals=tuple(meta.get("labels") or ()),
-                before_turn=len(turns),
+                before_turn=len(self.turns),
                 annotated="labels" in meta,
             )
-            pending.append(utterance)
+            self.pending.append(utterance)
         elif kind == "user":
             text = (event.get("text") or "").strip()
             if not text:
-                continue
-            sent += 1
-            if _is_command(text) or slots.get("requested_slot"):
-                continue  # a click, or an answer to a form (the briefing): not said to the customer
+                return
+            self.sent += 1
+            if _is_command(text) or self.slots.get("requested_slot"):
+                return  # a click, or an answer to a form (the briefing): not said to the customer
             parse = event.get("parse_data") or {}
-            answers = tuple(pending)
+            answers = tuple(self.pending)
+            turns = self.turns
             if not any(u.annotated for u in answers) and parse.get("previous_signals"):
                 # The engine did not annotate the bot event; fall back to what the recogniser saw.
                 quote = answers[-1].text if answers else ""
@@ -182,7 +201,7 @@ def read_events(events: Iterable[dict]) -> Conversation:
                 )
             turns.append(
                 StudentTurn(
-                    number=sent,
+                    number=self.sent,
                     position=len(turns) + 1,
                     text=text,
                     labels=frozenset(parse.get("labels") or ()),
@@ -192,12 +211,50 @@ def read_events(events: Iterable[dict]) -> Conversation:
                     evidence=tuple(e for e in parse.get("evidence") or () if isinstance(e, dict)),
                 )
             )
-            pending = []
-        elif kind == "rewind" and sent:
+            self.pending = []
+        elif kind == "rewind" and self.sent:
             # Rasa's rewind undoes the last user message.
-            if turns and turns[-1].number == sent:
-                pending = list(turns.pop().answers)
-            sent -= 1
+            if self.turns and self.turns[-1].number == self.sent:
+                self.pending = list(self.turns.pop().answers)
+            self.sent -= 1
 
-    utterances = [u for turn in turns for u in turn.answers] + pending
-    return Conversation(tuple(turns), tuple(utterances), slots, session)
+    def result(self) -> Conversation:
+        utterances = [u for turn in self.turns for u in turn.answers] + self.pending
+        return Conversation(tuple(self.turns), tuple(utterances), dict(self.slots), dict(self.session))
+
+
+# Per process: the reading of the latest event list seen per conversation. The engine only
+# appends events (a step's new list starts with the very same event objects), so the next
+# turn reads only its new events. A hit needs every remembered event to be the identical
+# object at the same position; anything else is read from the start. Events are never
+# changed in place (the engine, the web and the CLI treat them as read-only).
+_READINGS: OrderedDict[int, tuple[list[dict], _Reading]] = OrderedDict()
+_READINGS_MAX = 256
+_readings_lock = threading.Lock()
+
+
+def read_events(events: Iterable[dict]) -> Conversation:
+    if type(events) is not list or not events:
+        reading = _Reading()
+        for event in events or ():
+            reading.feed(event)
+        return reading.result()
+    key = id(events[0])
+    with _readings_lock:
+        hit = _READINGS.get(key)
+    reading, start = None, 0
+    if hit is not None:
+        seen, known = hit
+        if len(seen) <= len(events) and all(map(operator.is_, seen, events)):
+            reading, start = known.copy(), len(seen)
+    if reading is None:
+        reading = _Reading()
+    for event in islice(events, start, None):
+        reading.feed(event)
+    result = reading.result()
+    with _readings_lock:
+        _READINGS[key] = (list(events), reading)  # `reading` is not fed again: the next hit copies it
+        _READINGS.move_to_end(key)
+        while len(_READINGS) > _READINGS_MAX:
+            _READINGS.popitem(last=False)
+    return result
