@@ -21,6 +21,7 @@ from typing import Any, Iterable
 
 DEFAULT_MODE = "oefenen"
 CUSTOMER_SPEAKERS = ("klant", "leverancier")
+SUCCESS_OUTCOMES = ("order", "afspraak", "offerte", "opgelost")  # as bot.scenarios.models
 EXAM_MODE = "toets"
 
 
@@ -33,6 +34,7 @@ class Utterance:
     signals: tuple[str, ...]
     before_turn: int  # conversation turns before it; the reply is conv.turns[before_turn]
     annotated: bool = True  # the engine gave metadata.labels (possibly empty): authoritative
+    deal: bool = False  # this line made the deal (slot `uitkomst` became a success right after it)
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,11 @@ class StudentTurn:
                 if signal not in seen:
                     seen.append(signal)
         return tuple(seen)
+
+    @property
+    def after_deal(self) -> bool:
+        """This turn answers the customer's line that made the deal."""
+        return any(u.deal for u in self.answers)
 
     def has_any(self, moves: Iterable[str]) -> bool:
         return any(move in self.labels for move in moves)
@@ -135,6 +142,14 @@ def signal_matches(signal: str, patterns: Iterable[str]) -> bool:
     return any(fnmatchcase(signal, pattern) for pattern in patterns)
 
 
+def _made_the_deal(utterance: Utterance) -> Utterance:
+    """The customer's line that made the deal: her agreement is no buying signal to be
+    closed any more (the reply is judged as an after-deal turn: summarise, promise, goodbye)."""
+    signals = tuple(s for s in utterance.signals if not s.startswith("koopsignaal."))
+    return Utterance(utterance.text, utterance.speaker, signals, utterance.before_turn,
+                     utterance.annotated, deal=True)
+
+
 def _is_command(text: str) -> bool:
     # Rasa button syntax (/intent{...}) is a click, not something the student said.
     return text.startswith("/")
@@ -168,7 +183,11 @@ class _Reading:
         elif kind == "restart":
             self.turns, self.pending, self.slots, self.sent = [], [], {}, 0
         elif kind == "slot":
-            self.slots[event.get("name")] = event.get("value")
+            name, value = event.get("name"), event.get("value")
+            if (name == "uitkomst" and value in SUCCESS_OUTCOMES
+                    and self.slots.get("uitkomst") not in SUCCESS_OUTCOMES and self.pending):
+                self.pending[-1] = _made_the_deal(self.pending[-1])
+            self.slots[name] = value
         elif kind == "bot":
             meta = event.get("metadata") or {}
             text = event.get("text") or ""
@@ -195,9 +214,11 @@ class _Reading:
             if not any(u.annotated for u in answers) and parse.get("previous_signals"):
                 # The engine did not annotate the bot event; fall back to what the recogniser saw.
                 quote = answers[-1].text if answers else ""
+                deal = bool(answers) and answers[-1].deal
+                signals = tuple(s for s in parse["previous_signals"] if not (deal and s.startswith("koopsignaal.")))
                 answers = answers[:-1] + (
                     Utterance(quote, answers[-1].speaker if answers else "klant",
-                              tuple(parse["previous_signals"]), len(turns), annotated=False),
+                              signals, len(turns), annotated=False, deal=deal),
                 )
             turns.append(
                 StudentTurn(

@@ -20,6 +20,8 @@ def _matches(rule: HintRule, turn: StudentTurn) -> str | None | bool:
     cond = rule.als
     if cond.beurt is not None and turn.position != cond.beurt:
         return False
+    if cond.na_deal is not None and turn.after_deal != cond.na_deal:
+        return False
     if cond.zet and not turn.has_any(cond.zet):
         return False
     if cond.geen_zet and turn.has_any(cond.geen_zet):

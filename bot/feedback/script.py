@@ -7,8 +7,9 @@
         ("student", "Morgen al. Zal ik het voor u vastleggen?", ["afsluitvraag"], "goed"),
     ], slots={"uitkomst": "order"})
 
-Student lines carry the labels the recogniser would give (and optionally its verdict);
-customer lines carry the signals. The events follow contracts §2.
+A line ("slot", name, value) sets a slot at that point (("slot", "uitkomst", "order") right
+after the customer's yes marks the line that made the deal). Student lines carry the labels
+the recogniser would give (and optionally its verdict); customer lines carry the signals. The events follow contracts §2.
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ def script_events(
         events.append({"event": "slot", "name": "scenario", "value": scenario})
     last_signals: list[str] = []
     for line in lines:
+        if line[0] == "slot":  # ("slot", name, value): a slot set at this point, e.g. the deal
+            events.append({"event": "slot", "name": line[1], "value": line[2]})
+            continue
         speaker, text, labels = line[0], line[1], list(line[2])
         verdict = line[3] if len(line) > 3 else None
         if speaker == "student":

@@ -186,6 +186,7 @@ class HintCondition(BaseModel):
     geen_zet: list[str] | None = None  # the turn has none of these moves
     oordeel: list[str] | None = None  # the reaction verdict is one of these
     beurt: int | None = Field(default=None, ge=1)  # only the n-th turn of the conversation itself
+    na_deal: bool | None = None  # the turn answers (True) or not (False) the line that made the deal
 
     _signals = field_validator("signaal")(classmethod(lambda cls, v: v and _check_signals(v)))
     _moves = field_validator("zet", "geen_zet")(classmethod(lambda cls, v: v and _check_moves(v)))
