@@ -291,3 +291,21 @@ def test_practice_mode_hints_on_a_weak_turn():
     result = start("2.3-inbound-printer", seed=SEED)
     result = step(result.state, "hoi wat wil je")
     assert result.hint and ("u-vorm" in result.hint or "'u'" in result.hint or "begroeting" in result.hint)
+
+
+def test_after_the_deal_the_hint_asks_for_no_new_close():
+    """The persona's yes carries koopsignaal.instemming; the engine sets `uitkomst` right after
+    it, so the reply is an after-deal turn: no 'ask a closing question' hint, no missed signal."""
+    scenario_id = "2.3-inbound-printer"
+    lines = STRONG[scenario_id]
+    result = start(scenario_id, seed=SEED)
+    for line in lines[:5]:
+        result = step(result.state, line)
+    slots = {e["name"]: e["value"] for e in result.state["events"] if e.get("event") == "slot"}
+    assert slots["uitkomst"] == "order" and not slots["gesprek_beeindigd"]
+    weak = step(result.state, "Oké.")
+    assert weak.hint and "afsluitvraag" not in weak.hint and "samen" in weak.hint, weak.hint
+    good = step(result.state, lines[5])
+    assert good.hint and good.hint.startswith(("Goed", "Netjes")), good.hint
+    report = finish(weak.state)
+    assert all(m["signal"] != "koopsignaal.instemming" for m in report["missed_signals"])
