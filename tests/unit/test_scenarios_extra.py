@@ -228,3 +228,33 @@ def test_the_gemiddeld_success_story_also_succeeds_on_makkelijk(sid):
     r, _ = _play(sid, "makkelijk", seed=story["metadata"]["seed"], turns=lines,
                  briefing=story["metadata"].get("briefing"))
     assert _slot(r.state, "uitkomst") == EXTRA[sid][3], sid
+
+
+# --- after the deal the call goes on: no goodbye in the yes, interview-specific reactions ---
+
+GOODBYE_WORDS = ("fijne dag", "tot ziens", "tot straks", "goedendag", "doei")
+
+
+@pytest.mark.parametrize("scenario_id", sorted(p.stem for p in (ROOT / "domain" / "scenarios").glob("[0-9]*.yml")))
+def test_accept_lines_do_not_say_goodbye(scenario_id):
+    """The call stays open after the yes until the student's goodbye, so the persona's
+    acceptance must not already take leave."""
+    sc = get_scenario(scenario_id)
+    for text in sc.close.accept:
+        text = text if isinstance(text, str) else text.text
+        lowered = text.lower().rstrip()
+        assert not any(e in lowered for e in GOODBYE_WORDS), (scenario_id, text)
+        assert not lowered.endswith((" dag.", " dag!")), (scenario_id, text)
+
+
+def test_interview_has_its_own_after_deal_lines():
+    """1.1 is an interview, not a sale: no orders, add-ons or discounts after the confirmed summary."""
+    sc = get_scenario("1.1-klantinterview-horeca")
+    defaults = yaml.safe_load((ROOT / "domain" / "scenarios" / "_standaard.yml").read_text(encoding="utf-8"))["lines"]
+    keys = [k for k in defaults if k.startswith("after_deal_")]
+    assert keys
+    for key in keys:
+        assert sc.lines[key] and sc.lines[key] != defaults[key], key
+        for option in sc.lines[key]:
+            text = (option if isinstance(option, str) else getattr(option, "text", str(option))).lower()
+            assert "{product}" not in text and "afgesproken" not in text and "bestel" not in text, (key, text)
