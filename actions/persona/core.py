@@ -24,6 +24,8 @@ from bot.scenarios.models import SUCCESS_OUTCOMES, Objection, SignalRule, When
 
 QUESTION_MOVES = {"open_vraag", "gesloten_vraag", "doorvragen"}
 OPEN_QUESTION_MOVES = {"open_vraag", "doorvragen"}
+# In an objection's last step, these moves count only when they address its `need`.
+NEED_CHECKED_MOVES = {"voordeel_benoemen", "toezegging"}
 # (line key, question words, does the catalogue know it) for a supplier's answers.
 CATALOGUE_QUESTIONS = (
     ("catalogue_stock", ["voorraad", "beschikbaar", "hoeveel heeft u", "hoeveel hebben jullie"], lambda p: p.stock is not None),
@@ -248,7 +250,7 @@ class PersonaTurn:
             if "begroeting" in msg.moves and not self.memory.get("greeted"):
                 self.memory["greeted"] = True
                 self.reply.add(*self.picker.line("greeting_after_opening"))
-            self.add_objection_line(obj, "reminder", obj.reminder or obj.texts_for(conv.level_name))
+            self.add_objection_line(obj, "reminder", obj.reminder or obj.texts_for(conv.level_name), signal=False)
             return True
         if concession is not None and obj.concession is not None:
             return self.handle_concession(obj, concession)
@@ -264,9 +266,9 @@ class PersonaTurn:
             step = set(steps[done])
             matched = step & msg.moves
             last_step = done == len(steps) - 1
-            if matched and obj.need and last_step and matched <= {"voordeel_benoemen"}:
+            if matched and obj.need and last_step and matched <= NEED_CHECKED_MOVES:
                 if not self.hits_need(obj.need):
-                    matched = set()  # a benefit that misses the point
+                    matched = set()  # a benefit or a promise that misses the point
             if matched:
                 done += 1
                 self.memory["progress"][obj.id] = done
@@ -282,25 +284,28 @@ class PersonaTurn:
                 # A question also gets its answer once the objection is out of the way; while
                 # it is still open, only a new question (not probing it) does.
                 resolved = obj.id not in conv.open_objections()
+                # Only a real answer: the step's own line already replies, no stock "short answer".
                 if (resolved and msg.moves & QUESTION_MOVES) or (
                     msg.moves & {"open_vraag", "gesloten_vraag"} and "doorvragen" not in msg.moves
                 ):
-                    self.answer_question()
+                    self.answer_question(stock=False)
                 return True
         if msg.moves & QUESTION_MOVES:
             return False  # the persona answers; the objection stays open
         if set(self.sc.close.moves) & msg.moves and not obj.blocks_close:
             return False
         conv.apply("bezwaar_genegeerd")
-        self.add_objection_line(obj, "reminder", obj.reminder or obj.texts_for(conv.level_name))
+        self.add_objection_line(obj, "reminder", obj.reminder or obj.texts_for(conv.level_name), signal=False)
         if set(self.sc.close.moves) & msg.moves:
             self.memory["closes"] = self.memory.get("closes", 0) + 1
         return True
 
-    def add_objection_line(self, obj: Objection, key: str, options: list) -> None:
-        """A reminder or a worse reaction restates the objection: it carries its signal."""
+    def add_objection_line(self, obj: Objection, key: str, options: list, signal: bool = True) -> None:
+        """A worse reaction restates the objection: it carries its signal. A reminder
+        (`signal=False`) does not: the student already answered the objection once, so the
+        reminder is no new signal to react to (feedback would ask for excuses again)."""
         text, signals = self.pick(f"{key}.{obj.id}", options)
-        self.reply.add(text, [obj.signal, *signals])
+        self.reply.add(text, [obj.signal, *signals] if signal else list(signals))
 
     def handle_concession(self, obj: Objection, concession: Concession) -> bool:
         rule = obj.concession
@@ -395,7 +400,10 @@ class PersonaTurn:
 
     # ----- everything else -----------------------------------------------------------
 
-    def answer_question(self) -> bool:
+    def answer_question(self, stock: bool = True) -> bool:
+        """Answer from the scenario's answers (or catalogue), tell an untold need on an open
+        question; otherwise a stock line ("no more needs", "short answer") unless `stock` is
+        False (the reply already has its own line, e.g. an objection step)."""
         msg, memory = self.msg, self.memory
         matching = [a for a in self.sc.answers if msg.mentions(a.keywords)]
         fresh = [a for a in matching if a.id not in memory["answers"]]
@@ -418,8 +426,12 @@ class PersonaTurn:
                 if need.id not in memory["needs"]:
                     self.reveal(need.id, say=True)
                     return True
+            if not stock:
+                return False
             self.reply.add_line(self.picker, "no_more_needs")
             return True
+        if not stock:
+            return False
         self.reply.add_line(self.picker, "short_answer")
         return True
 

@@ -1,0 +1,50 @@
+"""Objection handling in actions/persona/core.py: a need also blocks a final promise,
+reminders are no new signal, and a question that completes a step gets no stock answer."""
+
+from __future__ import annotations
+
+from bot.scenarios import get_scenario
+from bot.scenarios.models import text_of
+from test_actions_support import Chat
+
+KLACHT = "3.1-klacht-koffieautomaat"
+INTERVIEW = "1.1-klantinterview-horeca"
+
+
+def texts(sc_id: str, key: str) -> list[str]:
+    return [text_of(t) for t in get_scenario(sc_id).lines[key]]
+
+
+def test_a_final_promise_that_misses_the_need_does_not_resolve_the_complaint():
+    """3.1: the machine must work by six tomorrow (need snel_koffie: a mechanic or a loan
+    machine). 'Someone tomorrow' is a promise, but not one that meets the need."""
+    vague = Chat(KLACHT, "makkelijk", seed=1)
+    vague.say("Wat vervelend, mijn excuses daarvoor.", ["excuses"])
+    vague.say("Ik zorg dat er morgen iemand naar kijkt.", ["toezegging"])
+    assert "klacht-monteur" in vague.slot("open_bezwaren")
+    assert "klacht-monteur" not in (vague.slot("opgeloste_bezwaren") or [])
+
+    concrete = Chat(KLACHT, "makkelijk", seed=1)
+    concrete.say("Wat vervelend, mijn excuses daarvoor.", ["excuses"])
+    concrete.say("Ik stuur vandaag nog een monteur, en anders zet ik er een leenmachine neer.", ["toezegging"])
+    assert "klacht-monteur" in concrete.slot("opgeloste_bezwaren")
+
+
+def test_a_reminder_does_not_repeat_the_objections_signal():
+    chat = Chat(KLACHT, "makkelijk", seed=1)
+    assert "klacht" in chat.opening[0]["labels"]
+    reply = chat.say("Als ik u goed begrijp, staat de automaat weer stil.", ["samenvatten"])  # not this step
+    assert "klacht-monteur" in chat.slot("open_bezwaren")
+    reminders = [text_of(t) for t in get_scenario(KLACHT).objection("klacht-monteur").reminder]
+    assert any(r in reply["text"] for r in reminders), reply
+    assert "klacht" not in reply["labels"], reply
+
+
+def test_a_closed_question_that_completes_a_step_gets_no_stock_short_answer():
+    chat = Chat(INTERVIEW, "makkelijk", seed=1)
+    raised = chat.say("Goedemiddag meneer Hofstede, u spreekt met Sanne van Horeca Totaal.", ["begroeting"])
+    assert "weerstand.tijd" in raised["labels"]
+    reply = chat.say("Is dat goed?", ["gesloten_vraag"])  # completes the step, asks nothing the persona knows
+    assert "geen-tijd" in chat.slot("opgeloste_bezwaren")
+    assert not any(reply["text"].endswith(t) for t in texts(INTERVIEW, "short_answer")), reply
+    assert reply["text"] in [text_of(t) for t in get_scenario(INTERVIEW).objection("geen-tijd").resolved]
