@@ -163,7 +163,28 @@ class QuestionDetector:
         for tag in self.tags:
             if len(norms) > len(tag) and tuple(norms[-len(tag):]) == tag:
                 return Sentence(start, end, True, False, "vraag.staartvraag")
+        if self._main_clause_question_word(words, norms) is not None:
+            return Sentence(start, end, True, True, "vraag.vraagwoord_hoofdzin")
         return Sentence(start, end, False, False, "")
+
+    def _main_clause_question_word(self, words, norms) -> int | None:
+        """A question word later in the sentence that opens a main-clause question: it is
+        followed by a finite verb and then the subject ("dan iets anders: hoe bestelt u nu
+        ...", "even iets anders hoeveel mensen werken er"). An embedded question puts the
+        subject first ("weet u hoe u bestelt"), a relative clause too ("wat u zoekt")."""
+        for i in range(1, len(norms) - 2):
+            if norms[i] not in self.question_words:
+                continue
+            # "hoeveel mensen werken er", "welke printer gebruikt u": one noun may come first
+            skips = (0, 1) if norms[i] in ("hoeveel", "welke", "welk", "wat_voor") else (0,)
+            for skip in skips:
+                v = i + 1 + skip
+                if v + 1 >= len(norms) or norms[v] in self.subjects or norms[v] in self.not_verbs:
+                    continue
+                subject = norms[v + 1]
+                if self._is_verb(words[v]) and (subject in self.subjects or subject in self.determiners):
+                    return i
+        return None
 
     def _conditional(self, norms: list[str], first: int, doc: Doc, start: int, end: int) -> bool:
         """"Wanneer u vandaag bestelt, ..." is a condition, not a question."""
@@ -198,4 +219,6 @@ class QuestionDetector:
                 return True, "vraag.ingebed_vraagwoord"
         if any(n in self.tell_verbs for n in norms):
             return True, "vraag.vertel_werkwoord"
+        if self._main_clause_question_word(words, norms) is not None:
+            return True, "vraag.vraagwoord_hoofdzin"
         return False, ""

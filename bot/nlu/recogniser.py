@@ -63,6 +63,7 @@ class Recogniser:
             self.helpers.add(name, patterns)
         stop = set(self.nlp.Defaults.stop_words)
         self.overlap_ignore = stop | set(self.res.questions.overlap_negeer)
+        self.back_references = frozenset(self.res.questions.doorvraag_verwijzers)
         self._procs = [proc for _, proc in self.nlp.pipeline]
         self._previous_cache: dict[str, tuple[tuple[str, ...], frozenset[tuple[str, str]]]] = {}
         self.load_seconds = time.perf_counter() - started
@@ -143,8 +144,11 @@ class Recogniser:
         previous_words = self._previous_words(previous)
         if self.res.questions.doorvraag_overlap and self._shared(self._content_words(span), previous_words):
             return "vraag.doorvragen_op_woord_van_klant"
-        if len(previous_words) >= self.res.questions.doorvraag_min_inhoudswoorden:
-            return "vraag.doorvragen_op_inhoud"
+        words = [t for t in span if not t.is_punct]
+        if any(t.norm_ in self.back_references for t in words):
+            return "vraag.doorvragen_verwijst_terug"
+        if previous_words and len(words) <= self.res.questions.doorvraag_kort:
+            return "vraag.doorvragen_echo"
         return None
 
     def _previous_words(self, previous: str) -> frozenset[tuple[str, str]]:

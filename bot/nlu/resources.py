@@ -122,7 +122,8 @@ class Questions(_Strict):
     geen_vraag: list[Pattern] = Field(default_factory=list)
     nieuw_onderwerp: list[Pattern] = Field(default_factory=list)
     doorvraag_overlap: bool = True
-    doorvraag_min_inhoudswoorden: int = 2
+    doorvraag_verwijzers: list[str] = Field(default_factory=list)
+    doorvraag_kort: int = 3
     overlap_negeer: list[str] = Field(default_factory=list)
 
 
