@@ -116,10 +116,11 @@ class Recogniser:
     # --- student questions -----------------------------------------------------------
 
     def _content_words(self, doc) -> frozenset[tuple[str, str]]:
-        """(form, lemma) of each content word: no stop word, number or very short word."""
+        """(form, lemma) of each content word: no stop word or very short word. A number
+        counts ("twintig" toners ~ "er zijn er twintig achtergebleven")."""
         words = set()
         for token in doc:
-            if token.is_punct or token.like_num or len(token.norm_) < 3:
+            if token.is_punct or len(token.norm_) < 3:
                 continue
             if token.norm_ in self.overlap_ignore or token.lemma_.lower() in self.overlap_ignore:
                 continue
