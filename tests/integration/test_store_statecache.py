@@ -75,3 +75,34 @@ def test_turns_append_only_their_new_events_and_a_cold_worker_reads_the_same_sta
         assert rows == 1 + len(texts)  # the opening, then one row per turn
         assert stored.event_count == len(cached["events"])
         assert stored.state == cached
+
+
+def test_save_state_rewrites_the_events_when_they_do_not_extend_the_stored_ones(tmp_path):
+    from bot.store import migrate
+    from bot.store import repository as repo
+    from bot.store.db import Database
+    from bot.store.models import Conversation
+
+    db = Database(f"sqlite:///{tmp_path / 'x.sqlite3'}", pool_size=1)
+    try:
+        migrate.upgrade(db.engine)
+        first = {"version": 1, "scenario": "s", "events": [{"event": "slot", "name": "a", "value": 1}]}
+        with db.write() as s:
+            student = repo.create_student(s, "S")
+            conv = repo.create_conversation(s, student_id=student.id, scenario="s", difficulty=None, mode="oefenen",
+                                            state=first)
+            cid = conv.id
+        longer = {**first, "events": first["events"] + [{"event": "user", "text": "hoi"}]}
+        other = {**first, "mode": "toets", "events": [{"event": "slot", "name": "b", "value": 2}]}
+        with db.write() as s:
+            conv = s.get(Conversation, cid)
+            repo.save_state(s, conv, longer, first)  # appends one event
+        with db.write() as s:
+            conv = s.get(Conversation, cid)
+            assert conv.state == longer and conv.event_count == 2
+            repo.save_state(s, conv, other, longer)  # not an extension: everything is written again
+        with db.read() as s:
+            conv = s.get(Conversation, cid)
+            assert conv.state == other and conv.event_count == 1
+    finally:
+        db.dispose()
