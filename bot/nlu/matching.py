@@ -140,20 +140,24 @@ class FilteredMatcher:
         plain = [r for r in needed if r.words and not r.prefixes and not r.lemmas]
         if plain:
             # anchor on the rarest requirement: no stop words, few alternatives
+            # the anchor is met when the pattern is found through it: only the rest is checked
             anchor = min(plain, key=lambda r: (len(r.words & self.common), len(r.words)))
+            rest = [r for r in needed if r is not anchor]
             for word in anchor.words:
-                self.by_word.setdefault(word, []).append((key, needed))
+                self.by_word.setdefault(word, []).append((key, rest))
             return
         lemma = [r for r in needed if r.lemmas]
         if lemma:
+            rest = [r for r in needed if r is not lemma[0]]
             for word in lemma[0].lemmas:
-                self.by_lemma.setdefault(word, []).append((key, needed))
+                self.by_lemma.setdefault(word, []).append((key, rest))
             return
         anchor = needed[0]
+        rest = needed[1:]
         for prefix in anchor.prefixes:
-            self.by_prefix.setdefault(prefix[:3], []).append((prefix, key, needed))
+            self.by_prefix.setdefault(prefix[:3], []).append((prefix, key, rest))
         for word in anchor.words:
-            self.by_word.setdefault(word, []).append((key, needed))
+            self.by_word.setdefault(word, []).append((key, rest))
 
     def __len__(self) -> int:
         return len(self.matchers)
@@ -181,7 +185,9 @@ class FilteredMatcher:
                     if norm.startswith(prefix):
                         candidates.append((key, needed))
         for key, needed in candidates:
-            if key not in keys and (only is None or key in only) and all(r.met(norms, lemmas, norm_text) for r in needed):
+            if key in keys or (only is not None and key not in only):
+                continue
+            if not needed or all(r.met(norms, lemmas, norm_text) for r in needed):
                 keys.add(key)
         if only is not None:
             keys &= only

@@ -70,15 +70,33 @@ def _load_base_model() -> tuple[Language, str, str]:
 class NormaliseComponent:
     def __init__(self, normaliser: Normaliser):
         self.normaliser = normaliser
+        # Set by the Recogniser when it folds spaCy's lookup lemmatizer into this loop (one
+        # pass over the tokens instead of two; the same lemma: the lower-cased text looked
+        # up in the table, for tokens without a lemma).
+        self.lemma_lookup: dict | None = None
+        self._lemma_cache: dict[str, str] = {}
 
     def __call__(self, doc: Doc) -> Doc:
         norm = self.normaliser.norm
         norms, lemmas = [], set()
+        table = self.lemma_lookup
+        cache = self._lemma_cache
         for token in doc:
-            value = norm(token.text)
+            text = token.text
+            if table is not None and token.lemma == 0:
+                lemma = cache.get(text)
+                if lemma is None:
+                    lower = text.lower()
+                    lemma = table.get(lower, lower)
+                    if len(cache) < 50000:
+                        cache[text] = lemma
+                token.lemma_ = lemma
+                lemmas.add(lemma)
+            else:
+                lemmas.add(token.lemma_)
+            value = norm(text)
             token.norm_ = value
             norms.append(value)
-            lemmas.add(token.lemma_)
         doc.user_data[WORDS_KEY] = (set(norms), lemmas, " " + " ".join(norms))
         doc.user_data[NORMS_KEY] = norms
         return doc
