@@ -13,29 +13,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-# TEMPORARY SHIM: the 11 competency names of the BCP in profile order, used only when
-# bot.bcp cannot be imported yet. profile/competenties.yml is the source of truth.
-_FALLBACK_COMPETENCIES = (
-    "Samenwerken en overleggen",
-    "Presenteren",
-    "Formuleren en rapporteren",
-    "Op de behoeften en verwachtingen van de klant richten",
-    "Instructies en procedures opvolgen",
-    "Overtuigen en beïnvloeden",
-    "Analyseren",
-    "Plannen en organiseren",
-    "Onderzoeken",
-    "Ondernemend en commercieel handelen",
-    "Vakdeskundigheid toepassen",
-)
-
 
 @lru_cache(maxsize=1)
 def competency_names() -> tuple[str, ...]:
-    try:
-        from bot.bcp import competency_names as names
-    except ImportError:
-        return _FALLBACK_COMPETENCIES
+    from bot.bcp import competency_names as names
+
     return tuple(names())
 
 

@@ -26,38 +26,22 @@ from bot.labels import SPEAKERS, VERDICTS, label_contract
 from bot.nlu.dsl import PatternError, compile_patterns
 from bot.paths import display_path, domain_dir
 
-# The competencies of the BCP "Commercieel medewerker binnendienst" (ECABO 2010). Used to
-# validate reacties.yml while bot.bcp (the profile loader) is not available; when it is,
-# its competency_names() is the source of truth.
-BCP_COMPETENCIES_FALLBACK = (
-    "Samenwerken en overleggen",
-    "Presenteren",
-    "Formuleren en rapporteren",
-    "Op de behoeften en verwachtingen van de klant richten",
-    "Instructies en procedures opvolgen",
-    "Overtuigen en beïnvloeden",
-    "Analyseren",
-    "Plannen en organiseren",
-    "Onderzoeken",
-    "Ondernemend en commercieel handelen",
-    "Vakdeskundigheid toepassen",
-)
-
 
 def nlu_dir() -> Path:
     return domain_dir() / "nlu"
 
 
 def competency_names() -> tuple[str, ...]:
-    try:  # the profile loader, once another part of the project provides it
-        from bot.bcp import competency_names as bcp_names  # type: ignore[attr-defined]
-    except ImportError:
-        return BCP_COMPETENCIES_FALLBACK
+    """The BCP competency names reacties.yml may use: the profile's, or the fixed list the
+    profile loader checks against when the profile itself is broken (reported by its own
+    validator), so that the recogniser keeps working."""
+    from bot.bcp import competency_names as bcp_names
+    from bot.bcp.loader import EXPECTED_COMPETENCIES
+
     try:
-        names = tuple(bcp_names())
-    except Exception:  # noqa: BLE001 - a broken profile is reported by its own validator;
-        return BCP_COMPETENCIES_FALLBACK  # the recogniser keeps working with the fixed list
-    return names or BCP_COMPETENCIES_FALLBACK
+        return tuple(bcp_names()) or EXPECTED_COMPETENCIES
+    except Exception:  # noqa: BLE001 - a broken profile is reported by its own validator
+        return EXPECTED_COMPETENCIES
 
 
 # --- models -------------------------------------------------------------------------------

@@ -43,31 +43,14 @@ REQUIRED_LINES = (
 )
 REQUIRED_HINTS = ("vragen", "afsluiten", "algemeen", "signaal")
 
-_FALLBACK_COMPETENCIES = (
-    # TEMPORARY SHIM until bot.bcp.competency_names() exists: the 11 BCP names.
-    "Samenwerken en overleggen",
-    "Presenteren",
-    "Formuleren en rapporteren",
-    "Op de behoeften en verwachtingen van de klant richten",
-    "Instructies en procedures opvolgen",
-    "Overtuigen en beïnvloeden",
-    "Analyseren",
-    "Plannen en organiseren",
-    "Onderzoeken",
-    "Ondernemend en commercieel handelen",
-    "Vakdeskundigheid toepassen",
-)
-
 
 def scenarios_dir() -> Path:
     return domain_dir() / "scenarios"
 
 
 def _competency_names() -> tuple[str, ...]:
-    try:
-        from bot.bcp import competency_names  # type: ignore[attr-defined]
-    except ImportError:
-        return _FALLBACK_COMPETENCIES
+    from bot.bcp import competency_names
+
     return tuple(competency_names())
 
 
