@@ -17,13 +17,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from bot.content import ContentError, ContentErrors, line_of, load_yaml
+from bot.content import ContentError, ContentErrors, line_of
 from bot.content.validation import validate
+from bot.engine.rasafile import read_rasa_file
 from bot.paths import display_path
 
 DOMAIN_KEYS = ("version", "intents", "entities", "slots", "responses", "actions", "forms",
                "session_config", "e2e_actions", "config")
-SUPPORTED_VERSIONS = ("3.0", "3.1")
 
 ACTION_LISTEN = "action_listen"
 ACTION_SESSION_START = "action_session_start"
@@ -295,23 +295,9 @@ def load_domain(path: Path) -> Domain:
     session_seen: str | None = None
     for file in files:
         shown = display_path(file)
-        try:
-            data = load_yaml(file)
-        except ContentErrors as exc:
-            errors.extend(exc.errors)
-            continue
+        data = read_rasa_file(file, DOMAIN_KEYS, errors, kind="een domeinbestand", unknown_suffix=" in het domein")
         if data is None:
             continue
-        if not isinstance(data, dict):
-            errors.append(ContentError(shown, line_of(data), "een domeinbestand moet een mapping zijn"))
-            continue
-        for key in data:
-            if key not in DOMAIN_KEYS:
-                errors.append(ContentError(shown, line_of(data, key), f"onbekend onderdeel '{key}' in het domein"))
-        version = data.get("version")
-        if version is not None and str(version) not in SUPPORTED_VERSIONS:
-            errors.append(ContentError(shown, line_of(data, "version"),
-                                       f"versie '{version}' wordt niet ondersteund (gebruik \"3.1\")"))
         _merge_intents(domain, data.get("intents"), shown, errors)
         _merge_names(domain, "entities", data.get("entities"), shown, errors)
         _merge_names(domain, "actions", data.get("actions"), shown, errors)

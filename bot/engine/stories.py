@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.content import ContentError, ContentErrors, line_of, load_yaml
+from bot.content import ContentError, ContentErrors, line_of
+from bot.engine.rasafile import read_rasa_file
 from bot.paths import display_path
 
-SUPPORTED_VERSIONS = ("3.0", "3.1")
 STORY_KEYS = ("version", "rules", "stories", "nlu", "responses")
 MAX_CHECKPOINT_DEPTH = 8
 MAX_OR_EXPANSION = 256
@@ -86,25 +86,9 @@ def load_flows(paths: list[Path] | Path, *, test_stories: bool = False) -> list[
     raw: list[_RawStory] = []
     for file in itertools.chain.from_iterable(story_files(p) for p in paths):
         shown = display_path(file)
-        try:
-            data = load_yaml(file)
-        except ContentErrors as exc:
-            errors.extend(exc.errors)
-            continue
+        data = read_rasa_file(file, STORY_KEYS, errors, kind="een verhalenbestand", version_required=True)
         if data is None:
             continue
-        if not isinstance(data, dict):
-            errors.append(ContentError(shown, line_of(data), "een verhalenbestand moet een mapping zijn"))
-            continue
-        for key in data:
-            if key not in STORY_KEYS:
-                errors.append(ContentError(shown, line_of(data, key), f"onbekend onderdeel '{key}'"))
-        version = data.get("version")
-        if version is None:
-            errors.append(ContentError(shown, line_of(data), 'version ontbreekt (gebruik version: "3.1")'))
-        elif str(version) not in SUPPORTED_VERSIONS:
-            errors.append(ContentError(shown, line_of(data, "version"),
-                                       f"versie '{version}' wordt niet ondersteund (gebruik \"3.1\")"))
         for item, line in _items(data, "rules", shown, errors):
             rule = _parse_rule(item, line, shown, errors)
             if rule:

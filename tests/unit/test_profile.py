@@ -19,7 +19,8 @@ from bot.content.yamlfile import to_plain
 from bot.paths import PROJECT_ROOT
 
 DATA = Path(__file__).resolve().parent.parent / "data"
-SEED = Path("/work/shared/seeds/bcp-commercieel-medewerker-binnendienst.txt")
+# The shared folder sits beside the checkout (as in CI: a copy of shared/ next to the clone).
+SEED = PROJECT_ROOT.parent / "shared" / "seeds" / "bcp-commercieel-medewerker-binnendienst.txt"
 
 # The 11 competencies exactly as the BCP names them, in profile order (the contract).
 COMPETENCIES = (
