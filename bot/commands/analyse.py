@@ -15,6 +15,7 @@ import sys
 from datetime import date
 from typing import Any, BinaryIO, TextIO
 
+from bot.commands import print_content_errors
 from bot.content import ContentErrors
 from bot.labels import SPEAKERS
 
@@ -102,8 +103,7 @@ def run(args: argparse.Namespace) -> int:
 
         get_recogniser()  # load once, before the first line; content errors end the run
     except ContentErrors as exc:
-        for error in exc.errors:
-            print(error, file=sys.stderr)
+        print_content_errors(exc)
         return 1
     try:
         process(sys.stdin.buffer, sys.stdout, reference)

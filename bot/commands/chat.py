@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 import textwrap
 
+from bot.commands import print_content_errors
 from bot.commands.play import add_session_arguments, begin, error, write
 from bot.content import ContentErrors
 
@@ -51,8 +51,7 @@ def run(args: argparse.Namespace) -> int:
             error(str(exc))
             continue
         except ContentErrors as exc:
-            for e in exc.errors:
-                print(e, file=sys.stderr)
+            print_content_errors(exc)
             return 1
         state = result.state
         finished = result.finished

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from bot.commands import print_content_errors
 from bot.content import ContentErrors
 
 
@@ -63,8 +64,7 @@ def begin(args: argparse.Namespace):
         error(str(exc))
         return None, 2
     except ContentErrors as exc:
-        for e in exc.errors:
-            print(e, file=sys.stderr)
+        print_content_errors(exc)
         return None, 2 if args.briefing and any(e.path == str(args.briefing) for e in exc.errors) else 1
     except session.EngineError as exc:
         error(str(exc))
@@ -94,8 +94,7 @@ def run(args: argparse.Namespace) -> int:
             error(f"beurt {turn}: {exc}")
             return 1
         except ContentErrors as exc:
-            for e in exc.errors:
-                print(e, file=sys.stderr)
+            print_content_errors(exc)
             return 1
         state = result.state
         finished = result.finished

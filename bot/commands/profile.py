@@ -8,6 +8,7 @@ import sys
 import textwrap
 
 from bot.bcp import Profile, Werkproces, load_profile
+from bot.commands import print_content_errors
 from bot.content import ContentErrors
 
 WIDTH = 92
@@ -34,8 +35,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         profile = load_profile()
     except ContentErrors as exc:
-        for error in exc.errors:
-            print(error, file=sys.stderr)
+        print_content_errors(exc)
         return 1
     if args.werkproces is not None:
         try:

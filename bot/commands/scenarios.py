@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-import sys
 
+from bot.commands import print_content_errors
 from bot.content import ContentErrors
 
 
@@ -20,8 +20,7 @@ def run(args) -> int:
     try:
         scenarios = load_scenarios()
     except ContentErrors as exc:
-        for error in exc.errors:
-            print(error, file=sys.stderr)
+        print_content_errors(exc)
         return 1
     if args.json:
         print(json.dumps([sc.summary() for sc in scenarios.values()], ensure_ascii=False, indent=2))
