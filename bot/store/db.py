@@ -18,7 +18,7 @@ from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -79,6 +79,7 @@ class Database:
         self.engine = make_engine(self.url, pool_size=pool_size)
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         write_bind = self.engine.execution_options(sqlite_immediate=True) if is_sqlite(self.engine) else self.engine
+        self._write_engine = write_bind
         self._write = sessionmaker(write_bind, expire_on_commit=False)
         self._write_mutex = threading.Lock() if is_sqlite(self.engine) else None
 
@@ -96,6 +97,13 @@ class Database:
         """A write transaction: committed on success, rolled back on any exception."""
         with self._write_mutex or nullcontext(), self._write() as session, session.begin():
             yield session
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """A write transaction on a Core Connection (the conversation write path): same locking
+        and all-or-nothing commit as write(), without the ORM session around it."""
+        with self._write_mutex or nullcontext(), self._write_engine.begin() as conn:
+            yield conn
 
     def ping(self) -> bool:
         from sqlalchemy import text

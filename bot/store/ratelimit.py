@@ -9,7 +9,8 @@ from __future__ import annotations
 import random
 import time
 
-from sqlalchemy import delete, text
+from sqlalchemy import bindparam, delete, text
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from bot.store.models import RateCounter
@@ -30,7 +31,10 @@ _UPSERT = text(
 )
 
 
-def hit(session: Session, key: str, limit: int, period: int = 60, *, now: float | None = None) -> int:
+_CLEAN_UP = delete(RateCounter.__table__).where(RateCounter.__table__.c.window < bindparam("before"))
+
+
+def hit(session: Connection | Session, key: str, limit: int, period: int = 60, *, now: float | None = None) -> int:
     """Count one request for `key`; raise RateLimited when the window already holds `limit`."""
     if limit <= 0:
         return 0
@@ -38,7 +42,7 @@ def hit(session: Session, key: str, limit: int, period: int = 60, *, now: float 
     window = int(now // period) * period  # window start, in seconds
     count = session.execute(_UPSERT, {"key": key, "window": window}).scalar_one()
     if random.random() < 0.01:  # occasional clean-up of old windows, no background task needed
-        session.execute(delete(RateCounter).where(RateCounter.window < int(now) - 2 * 3600))
+        session.execute(_CLEAN_UP, {"before": int(now) - 2 * 3600})
     if count > limit:
         raise RateLimited(retry_after=max(1, int(window + period - now)))
     return count

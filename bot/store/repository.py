@@ -1,6 +1,10 @@
 """Repository functions: the only place that knows how rows are queried and written.
 
-All functions take an open Session; the caller owns the transaction (Database.write()).
+The write path (start, turn, end) uses SQLAlchemy Core statements on a Connection inside
+`Database.transaction()`: a turn is a handful of prebuilt statements (lock, insert
+messages, insert events, one conversation UPDATE) and no ORM unit of work. Reads that
+build transcripts and lists still use the ORM models (Session from `Database.read()`).
+
 `lock_conversation` is the per-conversation lock: FOR UPDATE on PostgreSQL; on SQLite the
 write transaction already holds the database write lock (BEGIN IMMEDIATE).
 """
@@ -9,14 +13,22 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, selectinload
 
 from bot.store.models import Conversation, ConversationEvents, Message, Student, utcnow
+
+STUDENTS = Student.__table__
+CONVERSATIONS = Conversation.__table__
+EVENTS = ConversationEvents.__table__
+MESSAGES = Message.__table__
+
+Executor = Connection | Session  # both have .execute(statement, params)
 
 
 def new_id() -> str:
@@ -33,80 +45,85 @@ class NewMessage:
 
 # --- students -------------------------------------------------------------------------
 
-def create_student(session: Session, display_name: str, kind: str = "guest", external_id: str | None = None) -> Student:
-    student = Student(id=new_id(), display_name=display_name, kind=kind, external_id=external_id, created_at=utcnow())
-    session.add(student)
-    session.flush()
-    return student
+@dataclass(frozen=True)
+class StudentRow:
+    id: str
+    display_name: str
+    kind: str
+    external_id: str | None = None
+
+
+_INSERT_STUDENT = insert(STUDENTS)
+_STUDENT_BY_EXTERNAL = select(STUDENTS.c.id, STUDENTS.c.display_name, STUDENTS.c.kind, STUDENTS.c.external_id).where(
+    STUDENTS.c.external_id == bindparam("external_id")
+)
+
+
+def create_student(db: Executor, display_name: str, kind: str = "guest", external_id: str | None = None) -> StudentRow:
+    row = StudentRow(new_id(), display_name, kind, external_id)
+    db.execute(_INSERT_STUDENT, {**row.__dict__, "created_at": utcnow()})
+    return row
 
 
 def get_student(session: Session, student_id: str) -> Student | None:
     return session.get(Student, student_id)
 
 
-def student_by_external_id(session: Session, external_id: str) -> Student | None:
-    return session.scalars(select(Student).where(Student.external_id == external_id)).first()
+def student_by_external_id(db: Executor, external_id: str, *, for_update: bool = False) -> StudentRow | None:
+    stmt = _STUDENT_BY_EXTERNAL.with_for_update() if for_update else _STUDENT_BY_EXTERNAL
+    row = db.execute(stmt, {"external_id": external_id}).first()
+    return StudentRow(*row) if row is not None else None
 
 
-def get_or_create_external_student(session: Session, external_id: str, display_name: str, kind: str) -> Student:
-    student = student_by_external_id(session, external_id)
+def lock_student(db: Executor, student_id: str) -> None:
+    """Serialise on the student row (PostgreSQL; SQLite's write transaction is already exclusive)."""
+    db.execute(select(STUDENTS.c.id).where(STUDENTS.c.id == student_id).with_for_update()).first()
+
+
+def get_or_create_external_student(db: Executor, external_id: str, display_name: str, kind: str) -> StudentRow:
+    student = student_by_external_id(db, external_id)
     if student is None:
-        student = create_student(session, display_name, kind=kind, external_id=external_id)
-    elif display_name and student.display_name != display_name:
-        student.display_name = display_name
+        return create_student(db, display_name, kind=kind, external_id=external_id)
+    if display_name and student.display_name != display_name:
+        db.execute(update(STUDENTS).where(STUDENTS.c.id == student.id).values(display_name=display_name))
+        return StudentRow(student.id, display_name, student.kind, student.external_id)
     return student
 
 
-# --- conversations --------------------------------------------------------------------
+# --- conversations: the write path (Core) ----------------------------------------------
 
-def create_conversation(
-    session: Session,
-    *,
-    student_id: str,
-    scenario: str,
-    difficulty: str | None,
-    mode: str,
-    state: dict[str, Any],
-    opening: Iterable[NewMessage] = (),
-    channel: str = "web",
-    channel_sender: str | None = None,
-) -> Conversation:
-    now = utcnow()
-    conv = Conversation(
-        id=new_id(),
-        student_id=student_id,
-        scenario=scenario,
-        difficulty=difficulty,
-        mode=mode,
-        status="lopend",
-        channel=channel,
-        channel_sender=channel_sender,
-        state_header=state_header(state),
-        event_count=0,
-        report=None,
-        message_count=0,
-        student_turns=0,
-        created_at=now,
-        updated_at=now,
-    )
-    session.add(conv)
-    session.flush()  # the row must exist before its messages and events are inserted
-    _append_events(session, conv, list(state.get("events") or []))
-    append_messages(session, conv, turn=0, messages=opening)
-    return conv
-
-
-_LOCK_CONVERSATION = (
-    select(Conversation)
-    .where(Conversation.id == bindparam("conversation_id"), Conversation.student_id == bindparam("student_id"))
-    .with_for_update()
+# Everything a turn needs from the conversation row, except the state (see load_state).
+_ROW_COLUMNS = (
+    "id", "student_id", "scenario", "difficulty", "mode", "status", "channel", "channel_sender",
+    "event_count", "report", "message_count", "student_turns", "created_at", "updated_at", "finished_at",
 )
 
 
-def lock_conversation(session: Session, conversation_id: str, student_id: str) -> Conversation | None:
-    """Fetch a conversation of this student for update; None if absent or someone else's."""
-    params = {"conversation_id": conversation_id, "student_id": student_id}
-    return session.scalars(_LOCK_CONVERSATION, params).first()
+@dataclass(eq=False)
+class ConversationRow:
+    """A conversation row as the write path sees it; `changes` are written by update_conversation."""
+
+    id: str
+    student_id: str
+    scenario: str
+    difficulty: str | None
+    mode: str
+    status: str
+    channel: str
+    channel_sender: str | None
+    event_count: int
+    report: dict[str, Any] | None
+    message_count: int
+    student_turns: int
+    created_at: datetime
+    updated_at: datetime
+    finished_at: datetime | None
+    changes: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def set(self, **values: Any) -> None:
+        for key, value in values.items():
+            setattr(self, key, value)
+        self.changes.update(values)
 
 
 @dataclass(frozen=True)
@@ -123,69 +140,167 @@ class StoredMessage:
     created_at: datetime
 
 
-def append_messages(
-    session: Session, conv: Conversation, *, turn: int, messages: Iterable[NewMessage]
-) -> list[StoredMessage]:
-    """Insert messages after the conversation's last one (plain executemany: no ids returned)."""
-    now = utcnow()
-    rows = []
-    for m in messages:
-        conv.message_count += 1
-        rows.append(
-            StoredMessage(conv.id, conv.message_count, turn, m.speaker, m.text, m.analysis, m.hint, now)
-        )
-    if rows:
-        with session.no_autoflush:  # the conversation row is updated once, at commit
-            session.execute(insert(Message.__table__), [r.__dict__ for r in rows])
-    conv.updated_at = now
-    return rows
-
-
 def state_header(state: dict[str, Any]) -> dict[str, Any]:
     """The state without its events (stored in the conversation row)."""
     return {k: v for k, v in state.items() if k != "events"}
 
 
-def _append_events(session: Session, conv: Conversation, events: list[dict[str, Any]]) -> None:
+_INSERT_CONVERSATION = insert(CONVERSATIONS)
+_INSERT_EVENTS = insert(EVENTS)
+_INSERT_MESSAGES = insert(MESSAGES)
+
+
+def create_conversation(
+    db: Executor,
+    *,
+    student_id: str,
+    scenario: str,
+    difficulty: str | None,
+    mode: str,
+    state: dict[str, Any],
+    opening: Iterable[NewMessage] = (),
+    channel: str = "web",
+    channel_sender: str | None = None,
+) -> tuple[ConversationRow, list[StoredMessage]]:
+    """Insert a conversation with its opening messages and its events: three statements."""
+    now = utcnow()
+    conv = ConversationRow(
+        id=new_id(), student_id=student_id, scenario=scenario, difficulty=difficulty, mode=mode, status="lopend",
+        channel=channel, channel_sender=channel_sender, event_count=0, report=None, message_count=0,
+        student_turns=0, created_at=now, updated_at=now, finished_at=None,
+    )
+    rows = _message_rows(conv, 0, opening, now)
+    events = list(state.get("events") or [])
+    conv.event_count = len(events)
+    values = {name: getattr(conv, name) for name in _ROW_COLUMNS}
+    values["state"] = state_header(state)
+    db.execute(_INSERT_CONVERSATION, values)  # the row must exist before its messages and events
     if events:
-        with session.no_autoflush:
-            session.execute(
-                insert(ConversationEvents.__table__),
-                [{"conversation_id": conv.id, "start": conv.event_count, "events": events}],
-            )
-        conv.event_count += len(events)
+        db.execute(_INSERT_EVENTS, {"conversation_id": conv.id, "start": 0, "events": events})
+    if rows:
+        db.execute(_INSERT_MESSAGES, [r.__dict__ for r in rows])
+    return conv, rows
 
 
-def save_state(session: Session, conv: Conversation, state: dict[str, Any], previous: dict[str, Any]) -> None:
+_LOCK_CONVERSATION = (
+    select(*(CONVERSATIONS.c[name] for name in _ROW_COLUMNS))
+    .where(CONVERSATIONS.c.id == bindparam("conversation_id"), CONVERSATIONS.c.student_id == bindparam("student_id"))
+    .with_for_update()
+)
+
+
+def lock_conversation(db: Executor, conversation_id: str, student_id: str) -> ConversationRow | None:
+    """Fetch a conversation of this student for update; None if absent or someone else's."""
+    row = db.execute(_LOCK_CONVERSATION, {"conversation_id": conversation_id, "student_id": student_id}).first()
+    return ConversationRow(*row) if row is not None else None
+
+
+_ACTIVE_REST = (
+    select(*(CONVERSATIONS.c[name] for name in _ROW_COLUMNS))
+    .where(
+        CONVERSATIONS.c.student_id == bindparam("student_id"),
+        CONVERSATIONS.c.channel_sender == bindparam("sender"),
+        CONVERSATIONS.c.status == "lopend",
+    )
+    .order_by(CONVERSATIONS.c.created_at.desc())
+    .limit(1)
+    .with_for_update()
+)
+
+
+def active_rest_conversation(db: Executor, student_id: str, sender: str) -> ConversationRow | None:
+    row = db.execute(_ACTIVE_REST, {"student_id": student_id, "sender": sender}).first()
+    return ConversationRow(*row) if row is not None else None
+
+
+_STATE_HEADER = select(CONVERSATIONS.c.state).where(CONVERSATIONS.c.id == bindparam("conversation_id"))
+_EVENTS = (
+    select(EVENTS.c.events).where(EVENTS.c.conversation_id == bindparam("conversation_id")).order_by(EVENTS.c.start)
+)
+
+
+def load_state(db: Executor, conv: ConversationRow) -> dict[str, Any]:
+    """The whole engine state from the database: the header plus every stored event, in order."""
+    params = {"conversation_id": conv.id}
+    header = db.execute(_STATE_HEADER, params).scalar_one()
+    events: list[dict[str, Any]] = []
+    if conv.event_count:
+        for chunk in db.execute(_EVENTS, params).scalars():
+            events.extend(chunk)
+    return {**(header or {}), "events": events}
+
+
+def _message_rows(conv: ConversationRow, turn: int, messages: Iterable[NewMessage], now: datetime) -> list[StoredMessage]:
+    rows = []
+    seq = conv.message_count
+    for m in messages:
+        seq += 1
+        rows.append(StoredMessage(conv.id, seq, turn, m.speaker, m.text, m.analysis, m.hint, now))
+    conv.message_count = seq
+    return rows
+
+
+def append_messages(
+    db: Executor, conv: ConversationRow, *, turn: int, messages: Iterable[NewMessage]
+) -> list[StoredMessage]:
+    """Insert messages after the conversation's last one (one executemany, no ids returned).
+    The new count is written by update_conversation."""
+    now = utcnow()
+    rows = _message_rows(conv, turn, messages, now)
+    if rows:
+        db.execute(_INSERT_MESSAGES, [r.__dict__ for r in rows])
+    conv.set(message_count=conv.message_count, updated_at=now)
+    return rows
+
+
+def _append_events(db: Executor, conv: ConversationRow, events: list[dict[str, Any]]) -> None:
+    if events:
+        db.execute(_INSERT_EVENTS, {"conversation_id": conv.id, "start": conv.event_count, "events": events})
+        conv.set(event_count=conv.event_count + len(events))
+
+
+_DELETE_EVENTS = delete(EVENTS).where(EVENTS.c.conversation_id == bindparam("conversation_id"))
+
+
+def save_state(db: Executor, conv: ConversationRow, state: dict[str, Any], previous: dict[str, Any]) -> None:
     """Store `state`, the engine's successor of `previous` (the state stored for this conversation).
 
     The engine only appends events (contracts §5: step never changes the state it is given),
     so only the new events are written, as one row; the header is written only when it changed.
-    Should the events not extend the stored ones, they are all written again."""
+    Should the events not extend the stored ones, they are all written again.
+    The conversation row itself is written by update_conversation."""
     events = state.get("events") or []
     old = previous.get("events") or []
     n = len(old)
     extends = n == conv.event_count and len(events) >= n and (n == 0 or events[n - 1] is old[-1] or events[n - 1] == old[-1])
     if extends:
-        _append_events(session, conv, list(events[n:]))
+        _append_events(db, conv, list(events[n:]))
     else:
-        session.query(ConversationEvents).filter(ConversationEvents.conversation_id == conv.id).delete(
-            synchronize_session=False
-        )
-        conv.event_count = 0
-        _append_events(session, conv, list(events))
+        db.execute(_DELETE_EVENTS, {"conversation_id": conv.id})
+        conv.set(event_count=0)
+        _append_events(db, conv, list(events))
     header = state_header(state)
     if header != state_header(previous):
-        conv.state_header = header
-    conv.updated_at = utcnow()
+        conv.changes["state"] = header
+    conv.set(updated_at=utcnow())
 
 
-def finish_conversation(conv: Conversation, report: dict[str, Any]) -> None:
-    conv.report = report
-    conv.status = "afgerond"
-    conv.finished_at = utcnow()
-    conv.updated_at = conv.finished_at
+def finish_conversation(conv: ConversationRow, report: dict[str, Any]) -> None:
+    now = utcnow()
+    conv.set(report=report, status="afgerond", finished_at=now, updated_at=now)
 
+
+_UPDATE_CONVERSATION = update(CONVERSATIONS).where(CONVERSATIONS.c.id == bindparam("row_id"))
+
+
+def update_conversation(db: Executor, conv: ConversationRow) -> None:
+    """Write the row's changed columns (one UPDATE; nothing when nothing changed)."""
+    if conv.changes:
+        db.execute(_UPDATE_CONVERSATION, {**conv.changes, "row_id": conv.id})
+        conv.changes = {}
+
+
+# --- conversations: reads (ORM) ---------------------------------------------------------
 
 def get_conversation(session: Session, conversation_id: str, student_id: str) -> Conversation | None:
     stmt = (
@@ -214,17 +329,3 @@ def finished_reports(session: Session, student_id: str) -> list[Conversation]:
         .order_by(Conversation.finished_at, Conversation.created_at)
     )
     return list(session.scalars(stmt))
-
-
-def active_rest_conversation(session: Session, student_id: str, sender: str) -> Conversation | None:
-    stmt = (
-        select(Conversation)
-        .where(
-            Conversation.student_id == student_id,
-            Conversation.channel_sender == sender,
-            Conversation.status == "lopend",
-        )
-        .order_by(Conversation.created_at.desc())
-        .with_for_update()
-    )
-    return session.scalars(stmt).first()

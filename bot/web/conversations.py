@@ -12,12 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from bot.store import repository as repo
 from bot.store.db import Database
-from bot.store.models import Conversation, Message, Student
+from bot.store.models import Conversation, Message
 from bot.store.ratelimit import RateLimited, hit
 from bot.store.statecache import StateCache
 from bot.web.engine import ConversationEngine, EngineRejected, Turn
@@ -91,7 +90,7 @@ class Conversations:
             out["hint"] = m.hint
         return out
 
-    def conversation_view(self, conv: Conversation, messages: list | None = None) -> dict[str, Any]:
+    def conversation_view(self, conv: Conversation | repo.ConversationRow, messages: list | None = None) -> dict[str, Any]:
         show = conv.mode == "oefenen" or conv.status == "afgerond"
         msgs = conv.messages if messages is None else messages
         return {
@@ -112,9 +111,9 @@ class Conversations:
 
     # --- use cases --------------------------------------------------------------------
 
-    def _limit(self, session, identity: Identity) -> None:  # noqa: ANN001
+    def _limit(self, conn, identity: Identity) -> None:  # noqa: ANN001
         try:
-            hit(session, f"w:{identity.student_id}", self.settings.rate_limit_per_minute, 60)
+            hit(conn, f"w:{identity.student_id}", self.settings.rate_limit_per_minute, 60)
         except RateLimited as exc:
             raise rate_limited(exc) from None
 
@@ -146,66 +145,69 @@ class Conversations:
             ) from None
 
     def _new_conversation(
-        self, session, identity: Identity, scenario: str, difficulty: str | None, mode: str,
+        self, conn, identity: Identity, scenario: str, difficulty: str | None, mode: str,
         channel: str = "web", sender: str | None = None,
-    ) -> tuple[Conversation, list[repo.StoredMessage], Turn]:  # noqa: ANN001
+    ) -> tuple[repo.ConversationRow, list[repo.StoredMessage], Turn]:  # noqa: ANN001
         turn: Turn = self._engine_call("start", self.engine.start, scenario, difficulty, mode)
         state = turn.state
-        conv = repo.create_conversation(
-            session,
+        conv, rows = repo.create_conversation(
+            conn,
             student_id=identity.student_id,
             scenario=scenario,
             difficulty=state.get("difficulty", difficulty) if isinstance(state, dict) else difficulty,
             mode=mode,
             state=state,
+            opening=[bot_message(m) for m in turn.messages],
             channel=channel,
             channel_sender=sender,
         )
-        rows = repo.append_messages(session, conv, turn=0, messages=[bot_message(m) for m in turn.messages])
         if turn.finished:
             repo.finish_conversation(conv, self._engine_call("finish", self.engine.finish, state))
+            repo.update_conversation(conn, conv)
         return conv, rows, turn
 
     def start(self, identity: Identity, scenario: str, difficulty: str | None, mode: str) -> dict[str, Any]:
         self._check_start_args(scenario, difficulty, mode)
-        with self.db.write() as session:
-            self._limit(session, identity)
-            conv, rows, turn = self._new_conversation(session, identity, scenario, difficulty, mode)
+        with self.db.transaction() as conn:
+            self._limit(conn, identity)
+            conv, rows, turn = self._new_conversation(conn, identity, scenario, difficulty, mode)
             view = self.conversation_view(conv, rows)
             version = conv.message_count
         self.states.put(conv.id, version, turn.state)
         return view
 
-    def _state(self, conv: Conversation) -> dict[str, Any]:
+    def _state(self, conn, conv: repo.ConversationRow) -> dict[str, Any]:  # noqa: ANN001
         cached = self.states.get(conv.id, conv.message_count)
-        return cached if cached is not None else conv.state
+        return cached if cached is not None else repo.load_state(conn, conv)
 
-    def _step(self, session, conv: Conversation, text: str) -> tuple[list[repo.StoredMessage], list[repo.StoredMessage], Turn]:  # noqa: ANN001
-        previous = self._state(conv)
+    def _step(self, conn, conv: repo.ConversationRow, text: str) -> tuple[list[repo.StoredMessage], list[repo.StoredMessage], Turn]:  # noqa: ANN001
+        """One student turn on a locked conversation: messages, new events and the row in three statements."""
+        previous = self._state(conn, conv)
         turn: Turn = self._engine_call("step", self.engine.step, previous, text)
         number = conv.student_turns + 1
-        conv.student_turns = number
-        student_rows = repo.append_messages(
-            session, conv, turn=number, messages=[repo.NewMessage("student", text, turn.analysis, turn.hint)]
+        conv.set(student_turns=number)
+        rows = repo.append_messages(
+            conn, conv, turn=number,
+            messages=[repo.NewMessage("student", text, turn.analysis, turn.hint), *map(bot_message, turn.messages)],
         )
-        reply_rows = repo.append_messages(session, conv, turn=number, messages=[bot_message(m) for m in turn.messages])
-        repo.save_state(session, conv, turn.state, previous)
+        repo.save_state(conn, conv, turn.state, previous)
         if turn.finished:
             repo.finish_conversation(conv, self._engine_call("finish", self.engine.finish, turn.state))
-        return student_rows, reply_rows, turn
+        repo.update_conversation(conn, conv)
+        return rows[:1], rows[1:], turn
 
     def send(self, identity: Identity, conversation_id: str, text: str) -> dict[str, Any]:
         text = clean_text(text, self.settings.max_message_length)
-        with self.db.write() as session:
-            self._limit(session, identity)
-            conv = repo.lock_conversation(session, conversation_id, identity.student_id)
+        with self.db.transaction() as conn:
+            self._limit(conn, identity)
+            conv = repo.lock_conversation(conn, conversation_id, identity.student_id)
             if conv is None:
                 raise ApiError(404, "conversation_not_found", NOT_FOUND)
             if conv.status != "lopend":
                 raise ApiError(
                     409, "conversation_finished", "Dit gesprek is al afgerond. Start een nieuw gesprek om verder te oefenen."
                 )
-            student_rows, reply_rows, turn = self._step(session, conv, text)
+            student_rows, reply_rows, turn = self._step(conn, conv, text)
             practice = conv.mode == "oefenen"
             out: dict[str, Any] = {
                 "id": conv.id,
@@ -224,13 +226,14 @@ class Conversations:
         return out
 
     def end(self, identity: Identity, conversation_id: str) -> dict[str, Any]:
-        with self.db.write() as session:
-            self._limit(session, identity)
-            conv = repo.lock_conversation(session, conversation_id, identity.student_id)
+        with self.db.transaction() as conn:
+            self._limit(conn, identity)
+            conv = repo.lock_conversation(conn, conversation_id, identity.student_id)
             if conv is None:
                 raise ApiError(404, "conversation_not_found", NOT_FOUND)
             if conv.status != "afgerond":
-                repo.finish_conversation(conv, self._engine_call("finish", self.engine.finish, self._state(conv)))
+                repo.finish_conversation(conv, self._engine_call("finish", self.engine.finish, self._state(conn, conv)))
+                repo.update_conversation(conn, conv)
             return {"id": conv.id, "status": conv.status, "finished": True, "report": conv.report}
 
     def get(self, identity: Identity, conversation_id: str) -> dict[str, Any]:
@@ -301,36 +304,35 @@ class Conversations:
         if wanted:
             self._check_start_args(wanted, difficulty, mode)
 
-        with self.db.write() as session:
+        with self.db.transaction() as conn:
             if identity is None:
-                student = session.scalars(
-                    select(Student).where(Student.external_id == f"rest:{sender}").with_for_update()
-                ).first()
+                student = repo.student_by_external_id(conn, f"rest:{sender}", for_update=True)
                 if student is None:
                     try:
-                        hit(session, f"g:{client}", self.settings.rate_limit_guests_per_hour, 3600)
+                        hit(conn, f"g:{client}", self.settings.rate_limit_guests_per_hour, 3600)
                     except RateLimited as exc:
                         raise rate_limited(exc) from None
-                    student = repo.create_student(session, sender[:80], kind="rest", external_id=f"rest:{sender}")
+                    student = repo.create_student(conn, sender[:80], kind="rest", external_id=f"rest:{sender}")
                 identity = Identity(student.id, student.display_name, "rest", "anonymous")
             else:
-                session.scalars(select(Student).where(Student.id == identity.student_id).with_for_update()).first()
-            self._limit(session, identity)
+                repo.lock_student(conn, identity.student_id)
+            self._limit(conn, identity)
 
             out: list[dict[str, str]] = []
-            conv = repo.active_rest_conversation(session, identity.student_id, sender)
+            conv = repo.active_rest_conversation(conn, identity.student_id, sender)
             if conv is not None and (command == "/restart" or (wanted and wanted != conv.scenario)):
-                repo.finish_conversation(conv, self._engine_call("finish", self.engine.finish, conv.state))
+                repo.finish_conversation(conv, self._engine_call("finish", self.engine.finish, self._state(conn, conv)))
+                repo.update_conversation(conn, conv)
                 conv = None
             if conv is None:
                 scenario = wanted or self._default_scenario()
                 conv, rows, _ = self._new_conversation(
-                    session, identity, scenario, difficulty, mode, channel="rest", sender=sender
+                    conn, identity, scenario, difficulty, mode, channel="rest", sender=sender
                 )
                 out += [{"recipient_id": sender, "text": r.text} for r in rows]
             if command in ("/restart", "/start") or conv.status != "lopend":
                 return out
-            _, replies, turn = self._step(session, conv, message)
+            _, replies, turn = self._step(conn, conv, message)
             out += [{"recipient_id": sender, "text": r.text} for r in replies]
             if conv.mode == "oefenen" and turn.hint:
                 out.append({"recipient_id": sender, "text": f"Tip: {turn.hint}"})

@@ -57,8 +57,8 @@ def _header_identity(request: Request, settings: Settings, db: Database) -> Iden
         student = repo.student_by_external_id(session, f"header:{external}")
         if student is not None and student.display_name == name:
             return Identity(student.id, student.display_name, "header", "header")
-    with db.write() as session:
-        student = repo.get_or_create_external_student(session, f"header:{external}", name, kind="header")
+    with db.transaction() as conn:
+        student = repo.get_or_create_external_student(conn, f"header:{external}", name, kind="header")
         return Identity(student.id, student.display_name, "header", "header")
 
 

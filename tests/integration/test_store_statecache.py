@@ -87,22 +87,27 @@ def test_save_state_rewrites_the_events_when_they_do_not_extend_the_stored_ones(
     try:
         migrate.upgrade(db.engine)
         first = {"version": 1, "scenario": "s", "events": [{"event": "slot", "name": "a", "value": 1}]}
-        with db.write() as s:
-            student = repo.create_student(s, "S")
-            conv = repo.create_conversation(s, student_id=student.id, scenario="s", difficulty=None, mode="oefenen",
-                                            state=first)
+        with db.transaction() as conn:
+            student = repo.create_student(conn, "S")
+            conv, _ = repo.create_conversation(conn, student_id=student.id, scenario="s", difficulty=None,
+                                               mode="oefenen", state=first)
             cid = conv.id
         longer = {**first, "events": first["events"] + [{"event": "user", "text": "hoi"}]}
         other = {**first, "mode": "toets", "events": [{"event": "slot", "name": "b", "value": 2}]}
-        with db.write() as s:
-            conv = s.get(Conversation, cid)
-            repo.save_state(s, conv, longer, first)  # appends one event
-        with db.write() as s:
-            conv = s.get(Conversation, cid)
-            assert conv.state == longer and conv.event_count == 2
-            repo.save_state(s, conv, other, longer)  # not an extension: everything is written again
+        with db.transaction() as conn:
+            conv = repo.lock_conversation(conn, cid, student.id)
+            assert repo.load_state(conn, conv) == first
+            repo.save_state(conn, conv, longer, first)  # appends one event
+            repo.update_conversation(conn, conv)
+        with db.transaction() as conn:
+            conv = repo.lock_conversation(conn, cid, student.id)
+            assert repo.load_state(conn, conv) == longer and conv.event_count == 2
+            repo.save_state(conn, conv, other, longer)  # not an extension: everything is written again
+            repo.update_conversation(conn, conv)
+        with db.engine.connect() as conn:
+            assert repo.lock_conversation(conn, cid, "someone else") is None, "only the student's own conversation"
         with db.read() as s:
-            conv = s.get(Conversation, cid)
-            assert conv.state == other and conv.event_count == 1
+            stored = s.get(Conversation, cid)
+            assert stored.state == other and stored.event_count == 1
     finally:
         db.dispose()

@@ -39,12 +39,12 @@ def guest_login(body: GuestLogin, request: Request, response: Response, settings
     if not settings.guest_access:
         raise ApiError(403, "guest_access_disabled", "Gasttoegang staat uit. Meld je aan via de omgeving van je school.")
     name = clean_name(body.display_name)
-    with db.write() as session:
+    with db.transaction() as conn:
         try:
-            hit(session, f"g:{client_address(request)}", settings.rate_limit_guests_per_hour, 3600)
+            hit(conn, f"g:{client_address(request)}", settings.rate_limit_guests_per_hour, 3600)
         except RateLimited as exc:
             raise rate_limited(exc) from None
-        student = repo.create_student(session, name, kind="guest")
+        student = repo.create_student(conn, name, kind="guest")
         student_id, display_name = student.id, student.display_name
     key = settings.resolved_secret_key
     token = make_session_token(key, student_id, "guest")
