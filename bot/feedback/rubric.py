@@ -19,6 +19,7 @@ from bot.content import ContentError, ContentErrors, line_of, load_yaml, validat
 from bot.feedback.checks import KINDS, CheckBase
 from bot.feedback.sources import (
     ScenarioInfo,
+    content_setting,
     normalise,
     werkproces_competencies,
     werkproces_known,
@@ -215,14 +216,40 @@ def _load_all(directory: str) -> dict[str, Rubric]:
     return rubrics
 
 
+_by_setting: dict[tuple, dict[str, Rubric]] = {}
+_resolved: dict[tuple, ResolvedRubric] = {}
+
+
 def load_rubrics(directory: str | Path | None = None) -> dict[str, Rubric]:
     """All rubrics by id (file stem); raises ContentErrors (file:line) when any is invalid.
     Loaded once per process per directory; `oefengesprek validate` calls this."""
-    return _load_all(str(Path(directory) if directory else rubrics_dir()))
+    if directory:
+        return _load_all(str(Path(directory)))
+    key = content_setting()
+    found = _by_setting.get(key)
+    if found is None:
+        found = _by_setting[key] = _load_all(str(rubrics_dir()))
+    return found
 
 
 def resolve(info: ScenarioInfo, directory: str | Path | None = None) -> ResolvedRubric:
-    rubrics = load_rubrics(directory)
+    """The rubric for a scenario (immutable; the same object for the same info and content)."""
+    if directory:
+        return _resolve(info, load_rubrics(directory))
+    key = (info, content_setting())
+    try:
+        found = _resolved.get(key)
+    except TypeError:  # a hand-made ScenarioInfo with lists: not hashable
+        return _resolve(info, load_rubrics())
+    if found is None:
+        found = _resolve(info, load_rubrics())
+        if len(_resolved) >= 256:
+            _resolved.clear()
+        _resolved[key] = found
+    return found
+
+
+def _resolve(info: ScenarioInfo, rubrics: dict[str, Rubric]) -> ResolvedRubric:
     if info.rubric:
         if info.rubric not in rubrics:
             raise KeyError(f"scenario {info.id} noemt rubric '{info.rubric}', die bestaat niet")

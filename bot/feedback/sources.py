@@ -8,10 +8,21 @@ are used only when the import fails, never to override real data.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
+
+
+def content_setting() -> tuple:
+    """What the content root depends on (bot.paths.content_root): OEFENGESPREK_CONTENT_DIR
+    and, for a relative one, the working directory. A cheap key for content loaded once per
+    root, where resolving the root itself would cost more than the lookup."""
+    override = os.environ.get("OEFENGESPREK_CONTENT_DIR")
+    if not override:
+        return (None, None)
+    return (override, None if os.path.isabs(override) else os.getcwd())
 
 
 @lru_cache(maxsize=1)
@@ -102,6 +113,12 @@ class ScenarioInfo:
     objections: tuple[tuple[str, str], ...] = ()  # (objection id, signal) from the scenario
 
 
+# ScenarioInfo per loaded (immutable) Scenario object: id(scenario) -> (scenario, info). The
+# entry keeps the scenario alive, so its id cannot be reused while the entry exists.
+_INFOS: dict[int, tuple[Any, ScenarioInfo]] = {}
+_INFOS_MAX = 64
+
+
 def scenario_info(scenario: Any, fallback_id: str | None = None) -> ScenarioInfo:
     """Accept a Scenario object (contracts §4), a dict, an id, or None (then the tracker's id)."""
     if scenario is None and fallback_id:
@@ -117,6 +134,26 @@ def scenario_info(scenario: Any, fallback_id: str | None = None) -> ScenarioInfo
             return ScenarioInfo(scenario, (match.group(1),) if match else (), (), None, None)
     if scenario is None:
         return ScenarioInfo(None, (), (), None, None)
+    frozen = _is_frozen_scenario(scenario)
+    if frozen:
+        hit = _INFOS.get(id(scenario))
+        if hit is not None and hit[0] is scenario:
+            return hit[1]
+    info = _scenario_info(scenario)
+    if frozen:
+        if len(_INFOS) >= _INFOS_MAX:
+            _INFOS.clear()
+        _INFOS[id(scenario)] = (scenario, info)
+    return info
+
+
+def _is_frozen_scenario(scenario: Any) -> bool:
+    """A loaded bot.scenarios Scenario: immutable, so its ScenarioInfo can be kept."""
+    config = getattr(type(scenario), "model_config", None)
+    return isinstance(config, dict) and config.get("frozen") is True
+
+
+def _scenario_info(scenario: Any) -> ScenarioInfo:
 
     def get(name: str, default: Any = None) -> Any:
         if isinstance(scenario, dict):

@@ -8,6 +8,7 @@ collected and raised together as ContentErrors with file:line.
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -220,9 +221,27 @@ def _cached(directory: str) -> dict[str, Scenario]:
     return _load_all(Path(directory))
 
 
+# The content root follows OEFENGESPREK_CONTENT_DIR (and, for a relative one, the working
+# directory); resolving it to a path takes tens of microseconds, and every action asks for
+# its scenario (some several times a turn), so the loaded scenarios are also kept by that setting.
+_by_setting: dict[tuple, dict[str, Scenario]] = {}
+
+
+def _content_setting() -> tuple:
+    override = os.environ.get("OEFENGESPREK_CONTENT_DIR")
+    if not override:
+        return (None, None)
+    return (override, None if os.path.isabs(override) else os.getcwd())
+
+
 def load_scenarios() -> dict[str, Scenario]:
     """All scenarios by id (in file order), loaded once per content root."""
-    return _cached(str(scenarios_dir()))
+    key = _content_setting()
+    found = _by_setting.get(key)
+    if found is None:
+        found = _cached(str(scenarios_dir()))
+        _by_setting[key] = found
+    return found
 
 
 def get_scenario(scenario_id: str) -> Scenario:
@@ -234,4 +253,5 @@ def get_scenario(scenario_id: str) -> Scenario:
 
 
 def clear_cache() -> None:
+    _by_setting.clear()
     _cached.cache_clear()
