@@ -1,9 +1,10 @@
 """Accuracy of the recogniser on a labelled set: P/R/F1 per label, micro/macro, verdicts.
 
-    python benchmarks/nlu_accuracy.py [--set dev|heldout|all] [--errors] [--json]
+    python benchmarks/nlu_accuracy.py [--set dev|heldout|all] [--file PATH] [--errors] [--json]
 
 Prints a Markdown table. Sets: tests/data/nlu_dev.yml (tuned on), tests/data/nlu_heldout.yml
-(never tuned on). Labels follow the label contract; every contract label gets a row.
+(never tuned on); --file PATH measures any other file in the same format instead of a set.
+Labels follow the label contract; every contract label gets a row.
 """
 
 from __future__ import annotations
@@ -118,13 +119,16 @@ def markdown(result: Result) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", choices=["dev", "heldout", "all"], default="dev")
+    parser.add_argument("--file", type=Path, help="measure this labelled file instead of a named set")
     parser.add_argument("--errors", action="store_true", help="list every wrong utterance")
     parser.add_argument("--json", action="store_true", help="machine-readable summary")
     args = parser.parse_args(argv)
-    names = ["dev", "heldout"] if args.set == "all" else [args.set]
+    if args.file is not None:
+        sets = {args.file.stem: args.file}
+    else:
+        sets = {name: SETS[name] for name in (["dev", "heldout"] if args.set == "all" else [args.set])}
     started = time.perf_counter()
-    for name in names:
-        path = SETS[name]
+    for name, path in sets.items():
         if not path.exists():
             print(f"{path} ontbreekt", file=sys.stderr)
             return 1
