@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -30,6 +31,24 @@ DESCRIPTION = (
 )
 
 
+def turns_inline(settings: Settings, db: Database) -> bool:
+    """Whether start/send/end run on the event loop instead of in the thread pool.
+
+    On SQLite every write transaction, engine step included, already holds one process-wide
+    lock (bot.store.db), so pool threads add no concurrency, only cost: a thread hop per
+    request and the GIL handed back and forth between the loop and the lock holder, about
+    as much CPU per turn as the web and store work itself. The loop is then blocked for the
+    length of a turn, which is CPU work anyway, unless the engine calls out over the network:
+    with an action server (OEFENGESPREK_ACTION_ENDPOINT) or PostgreSQL (a round trip per
+    statement) turns stay in the pool. `turns_inline` = "on"/"off" overrides the choice.
+    """
+    if settings.turns_inline != "auto":
+        return settings.turns_inline == "on"
+    from bot.engine.actions import ENDPOINT_ENV
+
+    return db.dialect == "sqlite" and not os.environ.get(ENDPOINT_ENV)
+
+
 def create_app(settings: Settings | None = None, engine: ConversationEngine | None = None) -> FastAPI:
     settings = settings or Settings()
 
@@ -54,8 +73,9 @@ def create_app(settings: Settings | None = None, engine: ConversationEngine | No
         app.state.settings = settings
         app.state.db = db
         app.state.engine = conv_engine
-        app.state.conversations = Conversations(db, conv_engine, settings)
-        log.info("ready", extra={"database": db.dialect})
+        inline = turns_inline(settings, db)
+        app.state.conversations = Conversations(db, conv_engine, settings, inline=inline)
+        log.info("ready", extra={"database": db.dialect, "turns_inline": inline})
         try:
             yield
         finally:

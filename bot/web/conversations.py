@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
+from starlette.concurrency import run_in_threadpool
 
 from bot.store import repository as repo
 from bot.store.db import Database
@@ -61,11 +62,20 @@ def rate_limited(exc: RateLimited) -> ApiError:
 
 
 class Conversations:
-    def __init__(self, db: Database, engine: ConversationEngine, settings: Settings) -> None:
+    def __init__(self, db: Database, engine: ConversationEngine, settings: Settings, *, inline: bool = False) -> None:
         self.db = db
         self.engine = engine
         self.settings = settings
         self.states = StateCache()
+        # Run start/send/end on the event loop instead of in the thread pool (see bot.web.app:
+        # SQLite without an action server, where every write already queues on one lock).
+        self.inline = inline
+
+    async def run(self, fn, *args):  # noqa: ANN001, ANN201
+        """Call a blocking use case: directly when `inline`, else in the thread pool."""
+        if self.inline:
+            return fn(*args)
+        return await run_in_threadpool(fn, *args)
 
     # --- views ------------------------------------------------------------------------
 

@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     warm_up: bool = True  # load the NLU and scenarios at start-up instead of on the first turn
     log_level: str = "info"
     pool_size: int = Field(10, ge=1)
+    # start/send/end on the event loop (auto: SQLite without an action server; see bot.web.app.turns_inline)
+    turns_inline: Literal["auto", "on", "off"] = "auto"
 
     @cached_property
     def resolved_database_url(self) -> str:

@@ -492,6 +492,26 @@ def test_readiness_fails_when_the_engine_cannot_load(make_client, real_engine):
     assert c.get("/healthz").status_code == 200
 
 
+def test_turns_run_on_the_event_loop_only_for_sqlite_without_an_action_server(make_client, database_url, monkeypatch):
+    """SQLite serialises every write anyway, so turns skip the thread pool; PostgreSQL (network
+    round trips) and an action server (HTTP from inside the engine) keep them off the loop."""
+    from bot.engine.actions import ENDPOINT_ENV
+
+    monkeypatch.delenv(ENDPOINT_ENV, raising=False)
+    c = make_client(database_url)
+    assert c.app.state.conversations.inline is database_url.startswith("sqlite")
+    guest(c)
+    conv = start(c)
+    assert c.post(f"/api/v1/sessions/{conv['id']}/messages", json={"text": OPENING}).status_code == 200
+    assert c.post(f"/api/v1/sessions/{conv['id']}/end").status_code == 200
+
+    monkeypatch.setenv(ENDPOINT_ENV, "http://127.0.0.1:1/webhook")
+    assert make_client(database_url).app.state.conversations.inline is False
+    assert make_client(database_url, turns_inline="on").app.state.conversations.inline is True
+    monkeypatch.delenv(ENDPOINT_ENV)
+    assert make_client(database_url, turns_inline="off").app.state.conversations.inline is False
+
+
 def test_readiness_fails_without_database(make_client, tmp_path):
     c = make_client()
     c.app.state.db.engine.dispose()

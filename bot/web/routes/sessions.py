@@ -2,7 +2,9 @@
 
 The handlers return a ready JSONResponse: FastAPI would otherwise validate the returned
 dict against the `dict` response model in a second thread-pool hop per request. The
-OpenAPI schema still says `dict` (response_model).
+OpenAPI schema still says `dict` (response_model). Start, send and end are `async def`
+and go through `Conversations.run`, which decides between the event loop and the thread
+pool (bot.web.app.turns_inline); the reads stay plain `def` (thread pool).
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ router = APIRouter(prefix="/api/v1", tags=["gesprekken"])
 
 
 @router.post("/sessions", status_code=201, response_model=dict, summary="Start een gesprek")
-def start_session(body: StartSession, identity: IdentityDep, conversations: ConversationsDep) -> JSONResponse:
-    return JSONResponse(conversations.start(identity, body.scenario, body.difficulty, body.mode), status_code=201)
+async def start_session(body: StartSession, identity: IdentityDep, conversations: ConversationsDep) -> JSONResponse:
+    view = await conversations.run(conversations.start, identity, body.scenario, body.difficulty, body.mode)
+    return JSONResponse(view, status_code=201)
 
 
 @router.get("/sessions", response_model=dict, summary="Mijn gesprekken (nieuwste eerst)")
@@ -33,14 +36,14 @@ def get_session(session_id: str, identity: IdentityDep, conversations: Conversat
 
 @router.post("/sessions/{session_id}/messages", response_model=dict,
              summary="Stuur een bericht; krijg de reactie van de klant")
-def send_message(session_id: str, body: SendMessage, identity: IdentityDep, conversations: ConversationsDep
-                 ) -> JSONResponse:
-    return JSONResponse(conversations.send(identity, session_id, body.text))
+async def send_message(session_id: str, body: SendMessage, identity: IdentityDep, conversations: ConversationsDep
+                       ) -> JSONResponse:
+    return JSONResponse(await conversations.run(conversations.send, identity, session_id, body.text))
 
 
 @router.post("/sessions/{session_id}/end", response_model=dict, summary="Beëindig het gesprek; krijg het rapport")
-def end_session(session_id: str, identity: IdentityDep, conversations: ConversationsDep) -> JSONResponse:
-    return JSONResponse(conversations.end(identity, session_id))
+async def end_session(session_id: str, identity: IdentityDep, conversations: ConversationsDep) -> JSONResponse:
+    return JSONResponse(await conversations.run(conversations.end, identity, session_id))
 
 
 @router.get("/me/progress", response_model=dict, summary="Mijn voortgang per competentie over mijn pogingen")
