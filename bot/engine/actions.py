@@ -112,6 +112,7 @@ class ActionRunner:
         self.clock = clock
         self._http = None
         self._custom_names: set[str] | None = None
+        self._mapped: list[tuple[str, Any, list, set[str]]] | None = None
 
     # custom actions ----------------------------------------------------------------
     def custom_action_names(self) -> set[str]:
@@ -334,6 +335,18 @@ class ActionRunner:
         return out
 
     # slot mappings (action_extract_slots) ---------------------------------------------------
+    def _mapped_slots(self) -> list[tuple[str, Any, list, set[str]]]:
+        """(name, slot, mappings that extract from a message, ignored intents) for every slot
+        with such a mapping, in domain order; `custom` and `from_trigger_intent` mappings are
+        not run here. Computed once: the domain does not change after loading."""
+        if self._mapped is None:
+            self._mapped = []
+            for name, slot in self.domain.slots.items():
+                mappings = [m for m in slot.mappings if m.type not in ("custom", "from_trigger_intent")]
+                if mappings:
+                    self._mapped.append((name, slot, mappings, self.domain.ignored_intents_for(name)))
+        return self._mapped
+
     def extract_slots(self, tracker: Tracker) -> list[dict]:
         """Slot events from the domain's mappings for the latest user message (Rasa 3)."""
         message = tracker.latest_message
@@ -342,12 +355,10 @@ class ActionRunner:
         loop = tracker.active_loop
         requested = tracker.slots.get(REQUESTED_SLOT)
         out = []
-        for name, slot in self.domain.slots.items():
-            if intent in self.domain.ignored_intents_for(name):
+        for name, slot, mappings, ignored in self._mapped_slots():
+            if intent in ignored:
                 continue
-            for m in slot.mappings:
-                if m.type in ("custom", "from_trigger_intent"):
-                    continue
+            for m in mappings:
                 if m.conditions:
                     if not any(c.active_loop == loop and (c.requested_slot is None or c.requested_slot == requested)
                                for c in m.conditions):

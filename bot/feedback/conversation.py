@@ -64,7 +64,7 @@ class StudentTurn:
         return any(u.deal for u in self.answers)
 
     def has_any(self, moves: Iterable[str]) -> bool:
-        return any(move in self.labels for move in moves)
+        return not self.labels.isdisjoint(moves)
 
     @property
     def verdict(self) -> str | None:
