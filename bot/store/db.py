@@ -67,8 +67,10 @@ def _install_sqlite_hooks(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):  # noqa: ANN001
-        mode = "IMMEDIATE" if conn.get_execution_options().get("sqlite_immediate") else "DEFERRED"
-        conn.exec_driver_sql(f"BEGIN {mode}")
+        # Straight on the DBAPI connection: SQLAlchemy has nothing to track for BEGIN, and its
+        # execution machinery cost more than the statement (once per transaction).
+        immediate = conn.get_execution_options().get("sqlite_immediate")
+        conn.connection.dbapi_connection.execute("BEGIN IMMEDIATE" if immediate else "BEGIN DEFERRED")
 
 
 class Database:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import time
-import uuid
 
 from bot.web.errors import STATUS_MESSAGES, error_body
 
@@ -29,6 +29,21 @@ class WebMiddleware:
         self.app = app
         self.csp = content_security_policy(frame_ancestors).encode()
         self.deny_framing = not frame_ancestors
+        # The headers every response gets, built once (per scheme and kind of path) instead of per request.
+        common = [
+            (b"content-security-policy", self.csp),
+            (b"x-content-type-options", b"nosniff"),
+            (b"referrer-policy", b"no-referrer"),
+            (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), payment=()"),
+        ]
+        if self.deny_framing:
+            common.append((b"x-frame-options", b"SAMEORIGIN"))
+        self._headers: dict[tuple[bool, str], list[tuple[bytes, bytes]]] = {}
+        for https in (False, True):
+            base = common + ([(b"strict-transport-security", b"max-age=31536000")] if https else [])
+            self._headers[(https, "json")] = base + [(b"cache-control", b"no-store")]
+            self._headers[(https, "widget")] = base + [(b"cross-origin-resource-policy", b"cross-origin")]
+            self._headers[(https, "other")] = base
 
     async def _reply(self, send, status: int, code: str | None = None, detail: str | None = None) -> None:  # noqa: ANN001
         default_code, default_detail = STATUS_MESSAGES[status]
@@ -47,32 +62,17 @@ class WebMiddleware:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        request_id = uuid.uuid4().hex[:16]
+        request_id = os.urandom(8).hex()
         path: str = scope["path"]
         method: str = scope["method"]
         status_holder = {"status": 0}
-        https = scope.get("scheme") == "https"
+        kind = "json" if path.startswith(JSON_PREFIXES) else "widget" if path == "/widget.js" else "other"
+        extra = [(b"x-request-id", request_id.encode()), *self._headers[(scope.get("scheme") == "https", kind)]]
 
         async def send_wrapper(message) -> None:  # noqa: ANN001
             if message["type"] == "http.response.start":
                 status_holder["status"] = message["status"]
-                headers = list(message.get("headers", []))
-                headers += [
-                    (b"x-request-id", request_id.encode()),
-                    (b"content-security-policy", self.csp),
-                    (b"x-content-type-options", b"nosniff"),
-                    (b"referrer-policy", b"no-referrer"),
-                    (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), payment=()"),
-                ]
-                if self.deny_framing:
-                    headers.append((b"x-frame-options", b"SAMEORIGIN"))
-                if https:
-                    headers.append((b"strict-transport-security", b"max-age=31536000"))
-                if path.startswith(JSON_PREFIXES):
-                    headers.append((b"cache-control", b"no-store"))
-                if path == "/widget.js":
-                    headers.append((b"cross-origin-resource-policy", b"cross-origin"))
-                message = {**message, "headers": headers}
+                message = {**message, "headers": [*message.get("headers", ()), *extra]}
             await send(message)
 
         try:

@@ -4,22 +4,33 @@ The handlers return a ready JSONResponse: FastAPI would otherwise validate the r
 dict against the `dict` response model in a second thread-pool hop per request. The
 OpenAPI schema still says `dict` (response_model). Start, send and end are `async def`
 and go through `Conversations.run`, which decides between the event loop and the thread
-pool (bot.web.app.turns_inline); the reads stay plain `def` (thread pool).
+pool (bot.web.app.turns_inline); the reads stay plain `def` (thread pool). They take the
+service from `request.app.state` rather than as a dependency: each dependency FastAPI
+solves costs more than the lookup. Sending a message comes first: routes are tried in order.
 """
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
+from bot.web.conversations import Conversations
 from bot.web.deps import ConversationsDep, IdentityDep
 from bot.web.schemas import SendMessage, StartSession
 
 router = APIRouter(prefix="/api/v1", tags=["gesprekken"])
 
 
+@router.post("/sessions/{session_id}/messages", response_model=dict,
+             summary="Stuur een bericht; krijg de reactie van de klant")
+async def send_message(session_id: str, body: SendMessage, identity: IdentityDep, request: Request) -> JSONResponse:
+    conversations: Conversations = request.app.state.conversations
+    return JSONResponse(await conversations.run(conversations.send, identity, session_id, body.text))
+
+
 @router.post("/sessions", status_code=201, response_model=dict, summary="Start een gesprek")
-async def start_session(body: StartSession, identity: IdentityDep, conversations: ConversationsDep) -> JSONResponse:
+async def start_session(body: StartSession, identity: IdentityDep, request: Request) -> JSONResponse:
+    conversations: Conversations = request.app.state.conversations
     view = await conversations.run(conversations.start, identity, body.scenario, body.difficulty, body.mode)
     return JSONResponse(view, status_code=201)
 
@@ -34,15 +45,9 @@ def get_session(session_id: str, identity: IdentityDep, conversations: Conversat
     return JSONResponse(conversations.get(identity, session_id))
 
 
-@router.post("/sessions/{session_id}/messages", response_model=dict,
-             summary="Stuur een bericht; krijg de reactie van de klant")
-async def send_message(session_id: str, body: SendMessage, identity: IdentityDep, conversations: ConversationsDep
-                       ) -> JSONResponse:
-    return JSONResponse(await conversations.run(conversations.send, identity, session_id, body.text))
-
-
 @router.post("/sessions/{session_id}/end", response_model=dict, summary="Beëindig het gesprek; krijg het rapport")
-async def end_session(session_id: str, identity: IdentityDep, conversations: ConversationsDep) -> JSONResponse:
+async def end_session(session_id: str, identity: IdentityDep, request: Request) -> JSONResponse:
+    conversations: Conversations = request.app.state.conversations
     return JSONResponse(await conversations.run(conversations.end, identity, session_id))
 
 
