@@ -184,3 +184,74 @@ def test_parse_data_for_the_tracker():
     assert data["labels"] == ["begrip_tonen"]
     assert data["previous_signals"] == ["weerstand.prijs"]
     assert data["reaction"]["verdict"] == "goed"
+
+
+def _all_patterns():
+    """Every token pattern in domain/nlu/, with a "^" anchor taken off as the matcher does."""
+    from bot.nlu.resources import resources
+
+    res = resources()
+    patterns = [p for rule in res.rules for p in (*rule.patterns, *rule.unless)]
+    patterns += [p for block in res.blocks for p in block.patterns]
+    patterns += [*res.open_invitations, *res.not_questions, *res.new_topic]
+    patterns += [p for helper in res.helper_moves.values() for p in helper]
+    return [[{k: v for k, v in p[0].items() if k != "_"}, *p[1:]] for p in patterns]
+
+
+def _pattern_words(pattern) -> list[str]:
+    words = []
+    for token in pattern:
+        spec = token.get("NORM")
+        if isinstance(spec, str):
+            words.append(spec)
+        elif isinstance(spec, dict) and "IN" in spec:
+            words.extend(spec["IN"])
+        elif isinstance(spec, dict) and "REGEX" in spec:  # "^(?:word$|prefix)": the word, a prefix + "en"
+            words.extend(part[:-1] if part.endswith("$") else part + "en" for part in spec["REGEX"][4:-1].split("|"))
+    return [w.replace("\\", "") for w in words]
+
+
+def test_token_sequences_find_what_spacys_matcher_finds():
+    """The plain-Python matcher gives the same spans as spaCy's Matcher for every pattern in
+    domain/nlu/, on random word sequences made of the pattern's own words and others."""
+    import random
+
+    import spacy
+    from spacy.matcher import Matcher
+    from spacy.tokens import Doc
+
+    from bot.nlu.sequence import TokenSequence
+
+    nlp = spacy.blank("nl")
+    rng = random.Random(20261127)
+    patterns = _all_patterns()
+    others = sorted({w for p in patterns for w in _pattern_words(p)}) + [",", ".", "?", "x"]
+    compared = with_matches = 0
+    for pattern in patterns:
+        sequence = TokenSequence.compile(pattern)
+        if sequence is None:
+            continue  # runs in spaCy's Matcher itself
+        matcher = Matcher(nlp.vocab)
+        matcher.add("p", [pattern])
+        own = _pattern_words(pattern)
+        for _ in range(25):
+            words = [rng.choice(own) if rng.random() < 0.6 else rng.choice(others) for _ in range(rng.randint(1, 12))]
+            doc = Doc(nlp.vocab, words=words)
+            for token in doc:
+                token.norm_ = token.text
+            expected = sorted({(start, end) for _, start, end in matcher(doc)})
+            assert sorted(set(sequence(words))) == expected, (pattern, words)
+            compared += 1
+            with_matches += bool(expected)
+    assert compared > 1000 and with_matches > compared // 10
+
+
+def test_token_sequences_leave_other_patterns_to_spacy():
+    from bot.nlu.sequence import TokenSequence
+
+    assert TokenSequence.compile([{"NORM": "snel"}, {"OP": "{0,4}"}, {"NORM": {"IN": ["leveren", "bezorgen"]}}])
+    assert TokenSequence.compile([{"LOWER": "snel"}]) is None
+    assert TokenSequence.compile([{"NORM": "snel", "OP": "+"}]) is None
+    assert TokenSequence.compile([{"NORM": "snel", "OP": "!"}]) is None
+    assert TokenSequence.compile([{"NORM": "snel", "_": {"oefen_zinsbegin": True}}]) is None
+    assert TokenSequence.compile([{"NORM": "snel", "OP": "?"}]) is None  # nothing required
