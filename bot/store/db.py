@@ -36,7 +36,8 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
-def make_engine(url: str, *, pool_size: int = 10) -> Engine:
+def make_engine(url: str, *, pool_size: int = 10, sqlite_begin: str = "DEFERRED") -> Engine:
+    """An engine; on SQLite its transactions start with `BEGIN <sqlite_begin>` (DEFERRED or IMMEDIATE)."""
     url = normalise_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -48,12 +49,12 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
             pool_size=pool_size,
             max_overflow=20,
         )
-        _install_sqlite_hooks(engine)
+        _install_sqlite_hooks(engine, sqlite_begin)
         return engine
     return create_engine(url, pool_size=pool_size, max_overflow=20, pool_pre_ping=True)
 
 
-def _install_sqlite_hooks(engine: Engine) -> None:
+def _install_sqlite_hooks(engine: Engine, begin: str) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):  # noqa: ANN001
         # Let SQLAlchemy (not the sqlite3 module) decide when transactions begin.
@@ -65,12 +66,15 @@ def _install_sqlite_hooks(engine: Engine) -> None:
         cur.execute("PRAGMA foreign_keys = ON")
         cur.close()
 
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn):  # noqa: ANN001
-        # Straight on the DBAPI connection: SQLAlchemy has nothing to track for BEGIN, and its
-        # execution machinery cost more than the statement (once per transaction).
-        immediate = conn.get_execution_options().get("sqlite_immediate")
-        conn.connection.dbapi_connection.execute("BEGIN IMMEDIATE" if immediate else "BEGIN DEFERRED")
+    # BEGIN is emitted by the dialect (this engine's own instance), not by a "begin" event
+    # listener: any connection-event listener makes SQLAlchemy dispatch its events around
+    # every statement, which cost more per turn than the BEGIN itself.
+    statement = f"BEGIN {begin}"
+
+    def do_begin(dbapi_connection) -> None:  # noqa: ANN001
+        dbapi_connection.execute(statement)
+
+    engine.dialect.do_begin = do_begin
 
 
 class Database:
@@ -80,9 +84,10 @@ class Database:
         self.url = normalise_url(url)
         self.engine = make_engine(self.url, pool_size=pool_size)
         self._read = sessionmaker(self.engine, expire_on_commit=False)
-        write_bind = self.engine.execution_options(sqlite_immediate=True) if is_sqlite(self.engine) else self.engine
-        self._write_engine = write_bind
-        self._write = sessionmaker(write_bind, expire_on_commit=False)
+        # SQLite writers get an engine (and pool) of their own whose transactions BEGIN IMMEDIATE.
+        sqlite = is_sqlite(self.engine)
+        self._write_engine = make_engine(self.url, pool_size=pool_size, sqlite_begin="IMMEDIATE") if sqlite else self.engine
+        self._write = sessionmaker(self._write_engine, expire_on_commit=False)
         self._write_mutex = threading.Lock() if is_sqlite(self.engine) else None
 
     @property
@@ -116,3 +121,5 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._write_engine is not self.engine:
+            self._write_engine.dispose()

@@ -112,3 +112,37 @@ def test_0002_splits_stored_states_into_header_and_events_and_back(database_url:
     finally:
         migrate.downgrade(db.engine, "base")
         db.dispose()
+
+
+def test_sqlite_write_transactions_take_the_write_lock_at_begin(sqlite_url: str):
+    """BEGIN IMMEDIATE for Database.transaction() and write(), BEGIN DEFERRED for reads."""
+    import sqlite3
+
+    from sqlalchemy import text
+
+    db = Database(sqlite_url, pool_size=1)
+    path = sqlite_url.removeprefix("sqlite:///")
+
+    def other_writer_gets_the_lock() -> bool:
+        other = sqlite3.connect(path, timeout=0.05, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+            return True
+        except sqlite3.OperationalError:
+            return False
+        finally:
+            other.close()
+
+    try:
+        with db.transaction():
+            assert not other_writer_gets_the_lock()
+        with db.write() as session:
+            session.connection()
+            assert not other_writer_gets_the_lock()
+        with db.read() as session:
+            session.execute(text("SELECT 1"))
+            assert other_writer_gets_the_lock()
+        assert other_writer_gets_the_lock()
+    finally:
+        db.dispose()
