@@ -122,7 +122,13 @@ class Conversation:
         """The conversation turn with this number (None for briefing answers and clicks)."""
         if number is None:
             return None
-        return next((t for t in self.turns if t.number == number), None)
+        index = self.__dict__.get("_by_number")
+        if index is None:  # built on first use; the turns never change (frozen)
+            index = {}
+            for t in self.turns:
+                index.setdefault(t.number, t)
+            object.__setattr__(self, "_by_number", index)
+        return index.get(number)
 
     def reply_to(self, utterance: Utterance) -> StudentTurn | None:
         index = utterance.before_turn

@@ -278,6 +278,7 @@ def build_report(events: list[dict], scenario: Any = None) -> dict[str, Any]:
         if evidence is None:
             evidence = next((o.turn for o in outcome.observations if o.turn is not None), None)
         turn = conv.turn(evidence)
+        looked_at = check.moves_looked_at if turn is not None and turn.evidence else ()
         checks_out.append({
             "id": check.id,
             "text": check.tekst,
@@ -295,12 +296,12 @@ def build_report(events: list[dict], scenario: Any = None) -> dict[str, Any]:
             "recogniser_evidence": [
                 {"label": e.get("label"), "rule": e.get("rule"), "text": e.get("text")}
                 for e in (turn.evidence if turn else ())
-                if e.get("label") in check.moves_looked_at
+                if e.get("label") in looked_at
             ],
         })
         competency = _main_competency(check, focus)
         items = _feedback_for(conv, texts, check, outcome, points, competency, info.persona)
-        if outcome.applicable and getattr(check, "als_fractie", None) and check.als_fractie.startswith("briefing"):
+        if outcome.applicable and check.__dict__.get("als_fractie") and check.als_fractie.startswith("briefing"):
             # the per-question verdicts say more than one general sentence; keep that sentence first
             items = items[:1] + _briefing_items(conv, check, competency)
         for item in items:

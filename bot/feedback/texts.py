@@ -354,5 +354,10 @@ def fill(template: str, **values: Any) -> str:
     if values.get("klantzin"):
         values = {**values, "klantzin": short_quote(str(values["klantzin"]))}
     text = template.format_map(_Blank({k: _quote_value(v) for k, v in values.items()}))
-    text = re.sub(r"([!?])'\.", r"\1'", text)  # 'Het werkt niet!'. loses the full stop
-    return re.sub(r"\s{2,}", " ", text).strip()
+    if "'." in text:
+        text = _BANG_QUOTE_STOP.sub(r"\1'", text)  # 'Het werkt niet!'. loses the full stop
+    return _SPACES.sub(" ", text).strip()
+
+
+_BANG_QUOTE_STOP = re.compile(r"([!?])'\.")
+_SPACES = re.compile(r"\s{2,}")
