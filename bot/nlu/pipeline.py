@@ -11,6 +11,7 @@ Our components (registered factories) run after the model's own:
   oefengesprek_normaliseer  token NORM = standard spelling (domain/nlu/normalisatie.yml)
   oefengesprek_zinnen       sentence split + question detection → doc._.oefen_zinnen
   oefengesprek_regels       Matcher over all label rules → doc._.oefen_hits
+(the values live in doc.user_data, see bot.nlu.docdata)
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from bot.content import ContentError, ContentErrors
+from bot.nlu.docdata import BLOCKS_KEY, HITS_KEY, SENTENCES_KEY, SPEAKER_KEY, TOKENS_KEY, UNLESS_KEY, Word
 from bot.nlu.matching import NORMS_KEY, WORDS_KEY, FilteredMatcher
 from bot.nlu.normalise import Normaliser
 from bot.nlu.questions import QuestionDetector
@@ -32,11 +34,6 @@ from bot.nlu.resources import Resources
 
 MODEL_ENV = "OEFENGESPREK_SPACY_MODEL"
 DEFAULT_MODEL = "nl_core_news_sm"
-
-for _name in ("oefen_hits", "oefen_unless", "oefen_blocks", "oefen_zinnen", "oefen_speaker"):
-    if not Doc.has_extension(_name):
-        Doc.set_extension(_name, default=None)
-
 
 @dataclass(frozen=True)
 class ModelInfo:
@@ -78,10 +75,10 @@ class NormaliseComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         norm = self.normaliser.norm
-        norms, lemmas = [], set()
+        norms, lemmas, words = [], set(), []
         table = self.lemma_lookup
         cache = self._lemma_cache
-        for token in doc:
+        for i, token in enumerate(doc):
             text = token.text
             if table is not None and token.lemma == 0:
                 lemma = cache.get(text)
@@ -91,14 +88,16 @@ class NormaliseComponent:
                     if len(cache) < 50000:
                         cache[text] = lemma
                 token.lemma_ = lemma
-                lemmas.add(lemma)
             else:
-                lemmas.add(token.lemma_)
+                lemma = token.lemma_
+            lemmas.add(lemma)
             value = norm(text)
             token.norm_ = value
             norms.append(value)
+            words.append(Word(i, text, value, lemma, token.pos_, token.is_punct))
         doc.user_data[WORDS_KEY] = (set(norms), lemmas, " " + " ".join(norms))
         doc.user_data[NORMS_KEY] = norms
+        doc.user_data[TOKENS_KEY] = words
         return doc
 
 
@@ -140,13 +139,14 @@ class RuleMatcherComponent:
                 )
 
     def __call__(self, doc: Doc) -> Doc:
-        group = "zetten" if doc._.oefen_speaker == "student" else "signalen"
+        data = doc.user_data
+        group = "zetten" if data.get(SPEAKER_KEY) == "student" else "signalen"
         words = FilteredMatcher.doc_words(doc)
         hits = self.matchers[group](doc, words)
-        doc._.oefen_hits = hits
+        data[HITS_KEY] = hits
         hit_rules = {key for key, _, _ in hits}
-        doc._.oefen_unless = self.unless[group](doc, words, only=hit_rules) if hit_rules else []
-        doc._.oefen_blocks = self.block_matchers[group](doc, words) if hit_rules else []
+        data[UNLESS_KEY] = self.unless[group](doc, words, only=hit_rules) if hit_rules else []
+        data[BLOCKS_KEY] = self.block_matchers[group](doc, words) if hit_rules else []
         return doc
 
 
@@ -156,7 +156,7 @@ class SentenceComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         # also records the clause and sentence starts that "^"/"^^" in patterns check
-        doc._.oefen_zinnen = self.detector.sentences(doc)
+        doc.user_data[SENTENCES_KEY] = self.detector.sentences(doc)
         return doc
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from bot.nlu.docdata import Word, words_of
 from bot.nlu.matching import NORMS_KEY, SENTENCE_STARTS_KEY, STARTS_KEY, FilteredMatcher
 from bot.nlu.resources import Resources
 
@@ -89,15 +90,16 @@ class QuestionDetector:
         invitations = [(s, e) for key, s, e in found if key == "open"]
         negatives = [(s, e) for key, s, e in found if key == "geen"]
         topics = [s for key, s, _ in found if key == "nieuw"]
+        tokens = words_of(doc)
         sentences = []
         for s, e in spans:
-            sentence = self._classify(doc, s, e, invitations, negatives)
+            sentence = self._classify(tokens, s, e, invitations, negatives)
             if any(s <= t < e for t in topics):
                 sentence = Sentence(sentence.start, sentence.end, sentence.question, sentence.open, sentence.how, True)
             sentences.append(sentence)
         return sentences
 
-    def _is_verb(self, token) -> bool:
+    def _is_verb(self, token: Word) -> bool:
         if token.pos_:  # a tagging model is loaded
             return token.pos_ in ("VERB", "AUX")
         norm = token.norm_
@@ -117,9 +119,10 @@ class QuestionDetector:
             i += 1
         return i
 
-    def _classify(self, doc: Doc, start: int, end: int, invitations, negatives) -> Sentence:
-        words = [t for t in doc[start:end] if not t.is_punct]
-        last = doc[end - 1].text if end > start else ""
+    def _classify(self, doc_tokens: list[Word], start: int, end: int, invitations, negatives) -> Sentence:
+        tokens = doc_tokens[start:end]
+        words = [t for t in tokens if not t.is_punct]
+        last = tokens[-1].text if end > start else ""
         if not words:
             return Sentence(start, end, False, False, "")
         norms = [t.norm_ for t in words]
@@ -128,7 +131,7 @@ class QuestionDetector:
         if any(start <= s < end for s, _ in negatives) and last != "?":
             return Sentence(start, end, False, False, "")
 
-        is_open, open_how = self._open(doc, start, end, words, norms, inside)
+        is_open, open_how = self._open(tokens, words, norms, inside)
         if last == "?":
             return Sentence(start, end, True, is_open, open_how or "vraag.vraagteken")
         if closed_with_stop:
@@ -139,7 +142,7 @@ class QuestionDetector:
         if inside:
             return Sentence(start, end, True, True, "vraag.open_uitnodiging")
         first = self._first(norms)
-        if norms[first] in self.question_words and not self._conditional(norms, first, doc, start, end):
+        if norms[first] in self.question_words and not self._conditional(norms, first, tokens):
             return Sentence(start, end, True, True, "vraag.vraagwoord_vooraan")
         v = first if norms[first] not in self.prepositions else 0
         if len(words) > v + 1 and norms[v] not in self.not_verbs and words[v].i + 1 == words[v + 1].i:
@@ -151,7 +154,6 @@ class QuestionDetector:
                 return Sentence(start, end, True, is_open, "vraag.inversie")
         # "ff checken, wilt u de zwarte of de grijze": inversion after a comma (known verbs
         # only); "even los daarvan, hoeveel werkplekken ...": a question word after a comma
-        tokens = list(doc[start:end])
         for i, token in enumerate(tokens[:-2]):
             if token.text == ",":
                 verb, subject = tokens[i + 1], tokens[i + 2]
@@ -186,14 +188,15 @@ class QuestionDetector:
                     return i
         return None
 
-    def _conditional(self, norms: list[str], first: int, doc: Doc, start: int, end: int) -> bool:
+    def _conditional(self, norms: list[str], first: int, tokens: list[Word]) -> bool:
         """"Wanneer u vandaag bestelt, ..." is a condition, not a question."""
         if norms[first] not in ("wanneer", "waar", "wat", "hoe") or first + 1 >= len(norms):
             return False
-        has_comma = any(t.text == "," for t in doc[start:end])
+        has_comma = any(t.text == "," for t in tokens)
         return norms[first + 1] in self.subjects and has_comma
 
-    def _open(self, doc: Doc, start: int, end: int, words, norms, inside) -> tuple[bool, str]:
+    def _open(self, tokens: list[Word], words: list[Word], norms: list[str], inside) -> tuple[bool, str]:
+        """Does the sentence (its tokens; words: without punctuation) invite an open answer?"""
         if inside:
             return True, "vraag.open_uitnodiging"
         first = self._first(norms)
@@ -201,9 +204,8 @@ class QuestionDetector:
             return True, "vraag.vraagwoord_vooraan"
         # an echo question ends in its question word: "ten opzichte van wat?", "zoeken naar wat precies?"
         tail = [n for n in norms if n not in self.trailing]
-        if tail and tail[-1] in self.question_words and doc[end - 1].text == "?":
+        if tail and tail[-1] in self.question_words and tokens[-1].text == "?":
             return True, "vraag.vraagwoord_achteraan"
-        tokens = list(doc[start:end])
         for i, token in enumerate(tokens[1:], start=1):
             if token.norm_ not in self.question_words:
                 continue

@@ -21,6 +21,7 @@ from typing import Any
 
 from bot.labels import SPEAKERS, STUDENT, label_contract
 from bot.nlu.analysis import INTENT_FALLBACK, INTENT_INFORM, Analysis, Entity, Evidence
+from bot.nlu.docdata import BLOCKS_KEY, HITS_KEY, SENTENCES_KEY, SPEAKER_KEY, UNLESS_KEY, words_of
 from bot.nlu.entities import EntityExtractor
 from bot.nlu.matching import FilteredMatcher
 from bot.nlu.pipeline import ModelInfo, build_pipeline
@@ -88,7 +89,7 @@ class Recogniser:
 
     def doc(self, text: str, speaker: str):
         doc = self.nlp.make_doc(text)
-        doc._.oefen_speaker = speaker
+        doc.user_data[SPEAKER_KEY] = speaker
         for proc in self._procs:
             doc = proc(doc)
         return doc
@@ -101,16 +102,17 @@ class Recogniser:
         return max(len(sentences) - 1, 0)
 
     def hits(self, doc, speaker: str) -> tuple[list[Hit], list]:
-        sentences = doc._.oefen_zinnen
+        data = doc.user_data
+        sentences = data[SENTENCES_KEY]
         rules = self.res.rules
-        vetoed = {(r, self._sentence_of(sentences, s)) for r, s, _ in doc._.oefen_unless}
+        vetoed = {(r, self._sentence_of(sentences, s)) for r, s, _ in data[UNLESS_KEY]}
         blocked = {
             (label, self._sentence_of(sentences, s))
-            for b, s, _ in doc._.oefen_blocks
+            for b, s, _ in data[BLOCKS_KEY]
             for label in self.res.blocks[b].labels
         }
         found: dict[tuple[str, int], Hit] = {}
-        for index, start, end in sorted(doc._.oefen_hits, key=lambda h: (h[1], h[2] - h[1])):
+        for index, start, end in sorted(data[HITS_KEY], key=lambda h: (h[1], h[2] - h[1])):
             rule = rules[index]
             if speaker not in rule.speakers:
                 continue
@@ -131,11 +133,11 @@ class Recogniser:
 
     # --- student questions -----------------------------------------------------------
 
-    def _content_words(self, doc) -> frozenset[tuple[str, str]]:
+    def _content_words(self, tokens) -> frozenset[tuple[str, str]]:
         """(form, lemma) of each content word: no stop word or very short word. A number
         counts ("twintig" toners ~ "er zijn er twintig achtergebleven")."""
         words = set()
-        for token in doc:
+        for token in tokens:
             if token.is_punct or len(token.norm_) < 3:
                 continue
             if token.norm_ in self.overlap_ignore or token.lemma_.lower() in self.overlap_ignore:
@@ -154,14 +156,14 @@ class Recogniser:
                     return True
         return False
 
-    def _probes(self, span, previous: str) -> str | None:
-        """Why an open question after `previous` is doorvragen (rule id), or None."""
+    def _probes(self, tokens, previous: str) -> str | None:
+        """Why an open question (its Words) after `previous` is doorvragen (rule id), or None."""
         if self.signals_of(previous):
             return "vraag.doorvragen_na_signaal"
         previous_words = self._previous_words(previous)
-        if self.res.questions.doorvraag_overlap and self._shared(self._content_words(span), previous_words):
+        if self.res.questions.doorvraag_overlap and self._shared(self._content_words(tokens), previous_words):
             return "vraag.doorvragen_op_woord_van_klant"
-        words = [t for t in span if not t.is_punct]
+        words = [t for t in tokens if not t.is_punct]
         if any(t.norm_ in self.back_references for t in words):
             return "vraag.doorvragen_verwijst_terug"
         if previous_words and len(words) <= self.res.questions.doorvraag_kort:
@@ -179,7 +181,7 @@ class Recogniser:
             doc = self.doc(previous, "klant")
             hits = self._label_hits(doc, "klant", None)
             signals = tuple(dict.fromkeys(h.label for h in hits if h.label in self.signals))
-            cached = (signals, self._content_words(doc))
+            cached = (signals, self._content_words(words_of(doc)))
             if len(self._previous_cache) >= PREVIOUS_CACHE_SIZE:
                 self._previous_cache.clear()
             self._previous_cache[previous] = cached
@@ -195,7 +197,7 @@ class Recogniser:
                 continue
             span = doc[sentence.start: sentence.end]
             if sentence.open and previous and not sentence.new_topic:
-                rule = self._probes(span, previous)
+                rule = self._probes(words_of(doc)[sentence.start: sentence.end], previous)
                 if rule:
                     question_hits.append(Hit(PROBE, rule, sentence.start, sentence.end, i, span.text))
                     continue
