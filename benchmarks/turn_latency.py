@@ -1,10 +1,14 @@
 """In-process cost of one conversation turn: NLU + policy + actions (session.step).
 
-    .venv/bin/python benchmarks/turn_latency.py [--rounds 20] [--json]
+    .venv/bin/python benchmarks/turn_latency.py [--rounds 20] [--clock cpu|wall] [--json]
 
 Plays every test story in tests/stories/ and a scripted conversation for every scenario,
 `--rounds` times each (after one warm-up round), and reports the median and p99 of
-session.step() per student turn, plus the part without the NLU (engine.handle_message).
+session.step() per student turn; the same step without the time spent in the NLU (the
+analyse call inside the step, timed apart); session.start and session.finish (the report)
+per conversation; and the parts: NLU alone, engine alone (engine.handle_message), engine
+without the actions' own code. The default clock is the CPU time of this thread
+(time.thread_time), which other processes on a shared machine disturb less than wall time.
 """
 
 from __future__ import annotations
@@ -54,39 +58,64 @@ def scripts() -> list[tuple[str, str, list[str], int]]:
     return out
 
 
-def measure(rounds: int) -> dict:
+def measure(rounds: int, clock=time.thread_time) -> dict:
     import bot.engine.actions as runner_module
 
     engine = get_engine()
     step_ms: list[float] = []
+    step_without_nlu_ms: list[float] = []
+    start_ms: list[float] = []
+    finish_ms: list[float] = []
     engine_ms: list[float] = []
     own_ms: list[float] = []
     nlu_ms: list[float] = []
     per_script = {}
     in_actions = [0.0]
+    in_nlu = [0.0]
     original = runner_module._run_coroutine
+    analyse = engine.nlu
 
     def timed(make):  # time spent inside custom action code (rasa_sdk executor)
-        t0 = time.perf_counter()
+        t0 = clock()
         try:
             return original(make)
         finally:
-            in_actions[0] += time.perf_counter() - t0
+            in_actions[0] += clock() - t0
+
+    def timed_nlu(*args, **kwargs):  # the analyse call inside session.step
+        t0 = clock()
+        try:
+            return analyse(*args, **kwargs)
+        finally:
+            in_nlu[0] += clock() - t0
 
     for label, scenario_id, turns, seed in scripts():
         own: list[float] = []
         for round_no in range(rounds + 1):
-            r = session.start(scenario_id, seed=seed + round_no, mode="oefenen")
-            for text in turns:
-                if r.finished:
-                    break
-                t0 = time.perf_counter()
-                r = session.step(r.state, text)
-                elapsed = (time.perf_counter() - t0) * 1000
-                if round_no:
-                    own.append(elapsed)
+            engine._nlu = timed_nlu
+            try:
+                t0 = clock()
+                r = session.start(scenario_id, seed=seed + round_no, mode="oefenen")
+                started = (clock() - t0) * 1000
+                for text in turns:
+                    if r.finished:
+                        break
+                    in_nlu[0] = 0.0
+                    t0 = clock()
+                    r = session.step(r.state, text)
+                    elapsed = clock() - t0
+                    if round_no:
+                        own.append(elapsed * 1000)
+                        step_without_nlu_ms.append((elapsed - in_nlu[0]) * 1000)
+                t0 = clock()
+                session.finish(r.state)
+                finished = (clock() - t0) * 1000
+            finally:
+                engine._nlu = analyse
             if not round_no:
                 continue
+            start_ms.append(started)
+            finish_ms.append(finished)
             # the parts: NLU alone, engine alone (policy + actions), engine without action code
             tracker = engine.new_tracker("bench")
             engine.start_session(tracker, {"scenario": scenario_id, "seed": seed, "mode": "oefenen",
@@ -95,13 +124,13 @@ def measure(rounds: int) -> dict:
             try:
                 for text in turns:
                     previous = (tracker.latest_bot_utterance() or {}).get("text")
-                    t0 = time.perf_counter()
+                    t0 = clock()
                     parse = engine.nlu(text, speaker="student", previous=previous).to_parse_data()
-                    nlu_ms.append((time.perf_counter() - t0) * 1000)
+                    nlu_ms.append((clock() - t0) * 1000)
                     in_actions[0] = 0.0
-                    t0 = time.perf_counter()
+                    t0 = clock()
                     engine.handle_message(tracker, text, parse)
-                    elapsed = time.perf_counter() - t0
+                    elapsed = clock() - t0
                     engine_ms.append(elapsed * 1000)
                     own_ms.append((elapsed - in_actions[0]) * 1000)
                     if tracker.slots.get("uitkomst") not in (None, "lopend"):
@@ -116,8 +145,13 @@ def measure(rounds: int) -> dict:
         return {"median_ms": round(statistics.median(values), 3), "p99_ms": round(percentile(values, 99), 3)}
 
     return {
+        "clock": "cpu" if clock is time.thread_time else "wall",
         "turns_measured": len(step_ms),
+        "conversations_measured": len(start_ms),
         "step": summary(step_ms),
+        "step_without_nlu": summary(step_without_nlu_ms),
+        "start": summary(start_ms),
+        "finish": summary(finish_ms),
         "nlu": summary(nlu_ms),
         "engine": summary(engine_ms),
         "engine_without_action_code": summary(own_ms),
@@ -128,14 +162,21 @@ def measure(rounds: int) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--clock", choices=("cpu", "wall"), default="cpu",
+                        help="cpu: CPU time of this thread (default); wall: elapsed time")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    result = measure(args.rounds)
+    result = measure(args.rounds, time.thread_time if args.clock == "cpu" else time.perf_counter)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
     else:
-        print(f"{result['turns_measured']} beurten gemeten")
-        for key, text in (("step", "session.step (NLU + policy + acties + tip)"), ("nlu", "alleen NLU"),
+        print(f"{result['turns_measured']} beurten en {result['conversations_measured']} gesprekken gemeten "
+              f"({'CPU-tijd' if result['clock'] == 'cpu' else 'verstreken tijd'})")
+        for key, text in (("step", "session.step (NLU + policy + acties + tip)"),
+                          ("step_without_nlu", "session.step zonder de NLU"),
+                          ("start", "session.start (per gesprek)"),
+                          ("finish", "session.finish, het rapport (per gesprek)"),
+                          ("nlu", "alleen NLU"),
                           ("engine", "alleen engine (policy + acties)"),
                           ("engine_without_action_code", "engine zonder de code van de acties")):
             print(f"{text:45} mediaan {result[key]['median_ms']:7.3f} ms   p99 {result[key]['p99_ms']:7.3f} ms")
