@@ -8,6 +8,18 @@ from typing import Any
 from bot.labels import label_contract
 
 
+_MOVES: tuple = (None, frozenset())
+
+
+def _known_moves() -> frozenset[str]:
+    """The contract's moves as a set, made once per loaded contract."""
+    global _MOVES
+    contract = label_contract()
+    if _MOVES[0] is not contract:
+        _MOVES = (contract, frozenset(contract.moves))
+    return _MOVES[1]
+
+
 @dataclass
 class Message:
     text: str
@@ -20,7 +32,7 @@ class Message:
     def from_parse_data(cls, data: dict[str, Any] | None) -> "Message":
         data = data or {}
         intent = (data.get("intent") or {}).get("name") or ""
-        known = set(label_contract().moves)
+        known = _known_moves()
         labels = set(data.get("labels") or [])
         if not labels and intent in known:
             labels = {intent}  # e.g. button syntax /afsluitvraag, or a parse without our labels

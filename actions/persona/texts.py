@@ -92,4 +92,6 @@ class LinePicker:
     product_id: str | None = None
 
     def fill(self, text: str) -> str:
+        if "{" not in text and "}" not in text:
+            return text  # nothing to fill: format_map would return the same text
         return text.format_map(placeholders(self.sc, self.slots, self.level, self.product_id))

@@ -16,6 +16,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
+from functools import cached_property
 from itertools import islice
 from typing import Any, Iterable
 
@@ -48,7 +49,9 @@ class StudentTurn:
     evidence: tuple[dict, ...] = ()  # the recogniser's {label, rule, text} for each label
     position: int = 0  # 1-based position among the conversation turns (briefing answers excluded)
 
-    @property
+    # The turn is frozen, so what follows from its answers is worked out once (cached_property
+    # writes the instance __dict__ directly; equality and repr see only the fields).
+    @cached_property
     def signals(self) -> tuple[str, ...]:
         """Signals this turn answers, in order, without duplicates."""
         seen: list[str] = []
@@ -58,7 +61,7 @@ class StudentTurn:
                     seen.append(signal)
         return tuple(seen)
 
-    @property
+    @cached_property
     def after_deal(self) -> bool:
         """This turn answers the customer's line that made the deal."""
         return any(u.deal for u in self.answers)
