@@ -93,15 +93,15 @@ class EntityExtractor:
 
     def extract(self, text: str, catalogue: list[dict[str, Any]] | None = None, today: date | None = None) -> list[Entity]:
         folded = fold(text)
-        today = today or date.today()
         found: list[Entity] = []
         words = set(re.findall(r"\w+", folded))
         numeric = (
-            any(c.isdigit() for c in folded) or "€" in folded or bool(words & self.trigger_words)
+            any(map(str.isdigit, folded)) or "€" in folded or bool(words & self.trigger_words)
             or self.number_word_re.search(folded) is not None
         )
         if not numeric and not catalogue:
             return found
+        today = today or date.today()
         taken: list[tuple[int, int]] = []
 
         def add(kind: str, value: Any, start: int, end: int) -> None:

@@ -27,9 +27,23 @@ def fold_char(char: str) -> str:
     return base if len(base) == 1 else char
 
 
+class _FoldTable(dict):
+    """str.translate table: code point → that character folded; filled on first use."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        folded = char.translate(_APOSTROPHES)
+        folded = fold_char(folded) if len(folded) == 1 else folded
+        self[code] = folded
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
 def fold(text: str) -> str:
     """Lower case, accents folded, typographic apostrophes straightened; length preserved."""
-    return "".join(fold_char(c) for c in text.lower().translate(_APOSTROPHES))
+    return text.lower().translate(_FOLD_TABLE)
 
 
 class Normaliser:

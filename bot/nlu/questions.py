@@ -219,7 +219,7 @@ class QuestionDetector:
                 before2.norm_ in self.embedding or before2.text == ","
             ):
                 return True, "vraag.ingebed_vraagwoord"
-        if any(n in self.tell_verbs for n in norms):
+        if not self.tell_verbs.isdisjoint(norms):
             return True, "vraag.vertel_werkwoord"
         if self._main_clause_question_word(words, norms) is not None:
             return True, "vraag.vraagwoord_hoofdzin"
