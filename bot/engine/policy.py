@@ -111,6 +111,9 @@ class Policy:
     rules: list[RulePrediction] = field(default_factory=list)
     memo: dict[tuple, tuple[str, Flow, Step | None] | None] = field(default_factory=dict)
     _by_prev: dict[str, list[RulePrediction]] = field(default_factory=dict)
+    # (previous action, intent) of the current state -> the candidates of _by_prev whose last
+    # state can match that intent, same order; filled as states are seen
+    _by_state: dict[tuple, list[RulePrediction]] = field(default_factory=dict)
 
     # training ------------------------------------------------------------------------
     def train(self, flows: list[Flow]) -> list[ContentError]:
@@ -130,6 +133,7 @@ class Policy:
                                      key=lambda r: (-r.rank[0], -r.rank[1], order[id(r)]))
                          for key, bucket in by_prev.items()}
         self._by_prev.setdefault(ANY, sorted(wildcard, key=lambda r: (-r.rank[0], -r.rank[1], order[id(r)])))
+        self._by_state = {}
         errors.extend(self._rule_conflicts())
         story_points = []
         for flow in flows:
@@ -205,9 +209,16 @@ class Policy:
 
     # prediction -------------------------------------------------------------------------
     def _match_rule(self, states: list[State]) -> RulePrediction | None:
-        candidates = self._by_prev.get(states[-1].prev_action)
+        last = states[-1]
+        key = (last.prev_action, last.intent)
+        candidates = self._by_state.get(key)
         if candidates is None:
-            candidates = self._by_prev.get(ANY, ())
+            bucket = self._by_prev.get(last.prev_action)
+            if bucket is None:
+                bucket = self._by_prev.get(ANY, ())
+            # a rule whose last state names another intent can never match (RuleState.matches)
+            candidates = [r for r in bucket if r.states[-1].intent is ANY or r.states[-1].intent == last.intent]
+            self._by_state[key] = candidates
         for r in candidates:
             if r.matches(states):
                 return r
