@@ -18,6 +18,7 @@ import pkgutil
 import os
 import random
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -400,7 +401,7 @@ def _intent_ok(m, intent: str | None) -> bool:
 def _stamp(e: dict, clock) -> dict:
     e = dict(e)
     if e.get("timestamp") is None:
-        e["timestamp"] = (clock or __import__("time").time)()
+        e["timestamp"] = (clock or time.time)()
     return e
 
 

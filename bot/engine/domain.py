@@ -131,6 +131,7 @@ class Domain:
     e2e_actions: list[str] = field(default_factory=list)
     where: dict[tuple[str, str], tuple[str, int | None]] = field(default_factory=dict)
     _as_dict: dict | None = field(default=None, repr=False)
+    _featurised_index: tuple | None = field(default=None, repr=False, compare=False)
 
     # names ---------------------------------------------------------------------------
     @property
@@ -183,6 +184,14 @@ class Domain:
         if REQUESTED_SLOT not in self.slots and self.forms:
             names.append(REQUESTED_SLOT)
         return names
+
+    def featurised_index(self) -> tuple[tuple[str, ...], frozenset[str]]:
+        """The featurised slots sorted by name, and as a set (what every tracker needs);
+        worked out once, like as_dict: the domain does not change after loading."""
+        if self._featurised_index is None:
+            names = tuple(sorted(self.featurised_slots()))
+            self._featurised_index = (names, frozenset(names))
+        return self._featurised_index
 
     def ignored_intents_for(self, slot: str) -> set[str]:
         """Intents of the forms that require `slot` with `ignored_intents` (Rasa adds them to

@@ -52,8 +52,7 @@ class Tracker:
     def __init__(self, sender_id: str, domain: Domain, events: list[dict] | None = None) -> None:
         self.sender_id = sender_id
         self.domain = domain
-        self._featurised = sorted(domain.featurised_slots())
-        self._featurised_set = frozenset(self._featurised)
+        self._featurised, self._featurised_set = domain.featurised_index()
         self._reset()
         self.events: list[dict] = list(events or [])
         for e in self.events:
