@@ -83,6 +83,7 @@ def new_memory() -> dict[str, Any]:
 
 
 _ATOMS = frozenset({str, int, float, bool, type(None)})
+_MEMORY_KEYS = frozenset(new_memory())
 
 
 def copy_value(value: Any) -> Any:
@@ -117,8 +118,9 @@ class Conversation:
                 self.slots[name] = copy_value(value)
         memory = self.slots.get(MEMORY_SLOT)
         self.memory: dict[str, Any] = copy_value(memory) if isinstance(memory, dict) else new_memory()
-        for key, value in new_memory().items():
-            self.memory.setdefault(key, value)
+        if not _MEMORY_KEYS <= self.memory.keys():  # an older memory: add the missing parts
+            for key, value in new_memory().items():
+                self.memory.setdefault(key, value)
         self.slots[MEMORY_SLOT] = self.memory
         self.sc: Scenario = get_scenario(str(self.slots.get("scenario")))
         level = self.slots.get("difficulty")

@@ -107,3 +107,12 @@ def test_conversations_in_one_process_do_not_leak_into_each_other():
     assert json.dumps(state_a, sort_keys=True) == frozen  # A's state was not touched
     _, rest = _play(PRINTER, 11, texts[2:], state=state_a)
     assert first + rest == alone
+
+
+def test_an_older_memory_gets_the_missing_parts_without_touching_the_given_one():
+    old = {"needs": ["x"], "raised": ["prijs"]}
+    conv = Conversation({"scenario": PRINTER, MEMORY_SLOT: old})
+    assert old == {"needs": ["x"], "raised": ["prijs"]}
+    assert list(conv.memory) == ["needs", "raised"] + [k for k in new_memory() if k not in ("needs", "raised")]
+    assert conv.memory["needs"] == ["x"] and conv.memory["used"] == {}
+    assert any(e["name"] == MEMORY_SLOT for e in conv.events())  # the completed memory is written back
