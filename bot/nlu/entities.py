@@ -78,6 +78,11 @@ class EntityExtractor:
         self.trigger_words = (
             set(self.day_names) | {fold(w) for w in lexicon.relatieve_dagen} | {fold(w) for w in lexicon.maanden}
         )
+        # without digits, € or a day or month word, a text needs a number word of its own
+        # ("een", "vijftig": number_word_re) and a number word followed by a currency,
+        # percent or unit word (what amount_re, percent_re and count_re look for) to hold
+        # an entity; most texts with "een" have none, and skip the entity regexes
+        self.number_phrase_re = re.compile(rf"{b}{self.number_word}\s*(?:%|{currency}|{percent}|{units})")
 
     def word_number(self, text: str) -> int | None:
         text = fold(text)
@@ -97,7 +102,7 @@ class EntityExtractor:
         words = set(re.findall(r"\w+", folded))
         numeric = (
             any(map(str.isdigit, folded)) or "€" in folded or bool(words & self.trigger_words)
-            or self.number_word_re.search(folded) is not None
+            or (self.number_phrase_re.search(folded) is not None and self.number_word_re.search(folded) is not None)
         )
         if not numeric and not catalogue:
             return found
