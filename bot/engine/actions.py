@@ -340,13 +340,15 @@ class ActionRunner:
         """(name, slot, mappings that extract from a message, ignored intents) for every slot
         with such a mapping, in domain order; `custom` and `from_trigger_intent` mappings are
         not run here. Computed once: the domain does not change after loading."""
-        if self._mapped is None:
-            self._mapped = []
+        mapped = self._mapped
+        if mapped is None:
+            mapped = []  # built whole before it is shared: another thread may ask meanwhile
             for name, slot in self.domain.slots.items():
                 mappings = [m for m in slot.mappings if m.type not in ("custom", "from_trigger_intent")]
                 if mappings:
-                    self._mapped.append((name, slot, mappings, self.domain.ignored_intents_for(name)))
-        return self._mapped
+                    mapped.append((name, slot, mappings, self.domain.ignored_intents_for(name)))
+            self._mapped = mapped
+        return mapped
 
     def extract_slots(self, tracker: Tracker) -> list[dict]:
         """Slot events from the domain's mappings for the latest user message (Rasa 3)."""
