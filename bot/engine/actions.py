@@ -401,7 +401,11 @@ def _intent_ok(m, intent: str | None) -> bool:
 
 
 def _stamp(e: dict, clock) -> dict:
-    e = dict(e)
+    """Give an action's event a timestamp when it has none. The events come from
+    call_custom, which returns fresh dicts (a JSON copy, or the parsed HTTP body), so a
+    plain dict is stamped in place."""
+    if type(e) is not dict:
+        e = dict(e)
     if e.get("timestamp") is None:
         e["timestamp"] = (clock or time.time)()
     return e
