@@ -138,6 +138,10 @@ class _Pattern:
         return [(start, end) for _, start, end in self.matcher(doc)]
 
 
+def _run_order(pattern: _Pattern) -> tuple[str, int]:
+    return pattern.order
+
+
 class FilteredMatcher:
     """Keyed token patterns; a doc runs only the patterns whose required words it has.
 
@@ -222,25 +226,24 @@ class FilteredMatcher:
     def candidates(self, words: DocWords, only: set[Any] | None = None) -> list[_Pattern]:
         """The patterns whose required words all occur in the doc, in run order."""
         norms, lemmas, norm_text = words
-        found: list[tuple[int, tuple[_Check, ...]]] = [(number, ()) for number in self.always]
+        entries: list[tuple[int, tuple[_Check, ...]]] = []  # (pattern, checks left) found by an anchor
         by_word = self.by_word
         for norm in norms:
-            if norm in by_word:
-                found.extend(by_word[norm])
+            found = by_word.get(norm)
+            if found is not None:
+                entries += found
         if self.by_lemma:
             for lemma in lemmas:
-                found.extend(self.by_lemma.get(lemma, ()))
+                entries += self.by_lemma.get(lemma, ())
         if self.by_prefix:
             by_prefix = self.by_prefix
             for norm in norms:
-                if norm[:3] in by_prefix:
-                    found.extend((number, rest) for prefix, number, rest in by_prefix[norm[:3]] if norm.startswith(prefix))
-        if not found:
-            return []
-        chosen: dict[int, _Pattern] = {}
-        patterns = self.patterns
-        for number, rest in found:
-            if number in chosen or (only is not None and patterns[number].key not in only):
+                found = by_prefix.get(norm[:3])
+                if found is not None:
+                    entries += [(number, rest) for prefix, number, rest in found if norm.startswith(prefix)]
+        chosen = set(self.always)
+        for number, rest in entries:
+            if number in chosen:
                 continue
             for need_lemmas, need_words, need_prefixes in rest:
                 if need_lemmas:
@@ -251,8 +254,13 @@ class FilteredMatcher:
                 ):
                     break
             else:
-                chosen[number] = patterns[number]
-        return sorted(chosen.values(), key=lambda p: p.order) if len(chosen) > 1 else list(chosen.values())
+                chosen.add(number)
+        patterns = self.patterns
+        if only is not None:
+            chosen = {number for number in chosen if patterns[number].key in only}
+        if len(chosen) > 1:
+            return sorted((patterns[number] for number in chosen), key=_run_order)
+        return [patterns[number] for number in chosen]
 
     def keys_for(self, words: DocWords, only: set[Any] | None = None) -> list[Any]:
         """The keys with at least one pattern that can match (sorted as strings)."""
