@@ -5,13 +5,15 @@
 Utterances: the development set (tests/data/nlu_dev.yml) plus the regression cases, each
 with its speaker and previous utterance, as the engine calls analyse() in a conversation.
 Reports wall-clock and CPU-time throughput (the CPU figure is steadier on a busy machine);
-the best round counts, after one warm-up round.
+the best round counts, after one warm-up round. The 1-minute load average is printed with
+them: on a shared machine compare figures measured at similar load only.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -63,13 +65,14 @@ def main(argv: list[str] | None = None) -> int:
         "utterances": len(items),
         "per_second_wall": round(best_wall),
         "per_second_cpu": round(best_cpu),
+        "load_average": round(os.getloadavg()[0], 2),
     }
     if args.json:
         print(json.dumps(result))
     else:
         print(f"model: {result['model']}; load: {result['load_seconds']} s; {result['utterances']} utterances")
         print(f"throughput (warm, best of {args.rounds}): {result['per_second_wall']}/s wall clock, "
-              f"{result['per_second_cpu']}/s CPU time")
+              f"{result['per_second_cpu']}/s CPU time (load average {result['load_average']})")
     return 0
 
 
