@@ -46,13 +46,6 @@ class Requirement:
         """The prefixes as they occur in the doc's " norm norm ..." text."""
         return tuple(f" {p}" for p in self.prefixes)
 
-    def met(self, norms: set[str], lemmas: set[str], norm_text: str) -> bool:
-        if self.lemmas:
-            return bool(self.lemmas & lemmas)
-        if self.words & norms:
-            return True
-        return bool(self.prefixes) and any(f" {p}" in norm_text for p in self.prefixes)
-
 
 # A requirement as the per-doc check reads it: (lemmas, words, spaced prefixes); one of
 # them is met when it shares an element with the doc (or, for prefixes, occurs in its text).
@@ -156,10 +149,10 @@ class FilteredMatcher:
         self.validate = validate
         self.keys: set[Any] = set()
         self.patterns: list[_Pattern] = []
-        # pattern number and the requirements still to check once the anchor is found
-        self.by_word: dict[str, list[tuple[int, list[Requirement]]]] = {}
-        self.by_lemma: dict[str, list[tuple[int, list[Requirement]]]] = {}
-        self.by_prefix: dict[str, list[tuple[str, int, list[Requirement]]]] = {}  # first 3 letters
+        # anchor → (pattern number, the requirements still to check once the anchor is found)
+        self.by_word: dict[str, list[tuple[int, tuple[_Check, ...]]]] = {}
+        self.by_lemma: dict[str, list[tuple[int, tuple[_Check, ...]]]] = {}
+        self.by_prefix: dict[str, list[tuple[str, int, tuple[_Check, ...]]]] = {}  # first 3 letters
         self.always: list[int] = []
         # checks the syntax of every pattern as spaCy would (bad patterns raise ValueError)
         self._validator = Matcher(vocab, validate=validate)
@@ -261,10 +254,6 @@ class FilteredMatcher:
         if len(chosen) > 1:
             return sorted((patterns[number] for number in chosen), key=_run_order)
         return [patterns[number] for number in chosen]
-
-    def keys_for(self, words: DocWords, only: set[Any] | None = None) -> list[Any]:
-        """The keys with at least one pattern that can match (sorted as strings)."""
-        return list(dict.fromkeys(p.key for p in self.candidates(words, only)))
 
     def __call__(
         self,
