@@ -28,13 +28,15 @@ def fold_char(char: str) -> str:
 
 
 class _FoldTable(dict):
-    """str.translate table: code point → that character folded; filled on first use."""
+    """str.translate table: code point → that character folded; filled on first use (up to
+    4096 characters, as fold_char's cache: odd input cannot make it grow without bound)."""
 
     def __missing__(self, code: int) -> str:
         char = chr(code)
         folded = char.translate(_APOSTROPHES)
         folded = fold_char(folded) if len(folded) == 1 else folded
-        self[code] = folded
+        if len(self) < 4096:
+            self[code] = folded
         return folded
 
 
