@@ -6,7 +6,7 @@ feedback, web analysis). Every label has evidence: the rule id and the matched t
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 # Intent names used when no move/signal gives one (Rasa needs exactly one intent).
@@ -38,6 +38,10 @@ class Evidence:
     label: str
     rule: str  # id of the pattern or rule in domain/ that produced the label
     text: str  # the part of the utterance it matched
+
+    def to_json(self) -> dict[str, Any]:
+        # what dataclasses.asdict gave, built directly (the fields are strings: nothing to copy deeply)
+        return {"label": self.label, "rule": self.rule, "text": self.text}
 
 
 @dataclass(frozen=True)
@@ -78,7 +82,7 @@ class Analysis:
             "labels": list(self.labels),
             "intent": self.intent,
             "entities": [e.to_rasa() for e in self.entities],
-            "evidence": [asdict(e) for e in self.evidence],
+            "evidence": [e.to_json() for e in self.evidence],
         }
         if self.reaction is not None:
             out["reaction"] = self.reaction.to_json()
@@ -92,7 +96,7 @@ class Analysis:
             "intent_ranking": [{"name": self.intent, "confidence": 1.0}],
             "entities": [e.to_rasa() for e in self.entities],
             "labels": list(self.labels),
-            "evidence": [asdict(e) for e in self.evidence],
+            "evidence": [e.to_json() for e in self.evidence],
             "reaction": self.reaction.to_json() if self.reaction else None,
             "previous_signals": list(self.previous_signals),
         }

@@ -255,3 +255,34 @@ def test_token_sequences_leave_other_patterns_to_spacy():
     assert TokenSequence.compile([{"NORM": "snel", "OP": "!"}]) is None
     assert TokenSequence.compile([{"NORM": "snel", "_": {"oefen_zinsbegin": True}}]) is None
     assert TokenSequence.compile([{"NORM": "snel", "OP": "?"}]) is None  # nothing required
+
+
+def test_to_json_and_parse_data_equal_the_asdict_deep_copies():
+    """to_json/to_parse_data build their dicts directly; the output is what dataclasses.asdict gave,
+    and nothing in it is shared with the (frozen) analysis or between the two."""
+    from dataclasses import asdict
+
+    from bot.nlu.analysis import Analysis, Entity, Evidence, Reaction
+
+    a = Analysis(
+        text="Die kost 649 euro, wat vindt u?", speaker="student", labels=("prijs_noemen", "open_vraag"),
+        intent="open_vraag", entities=(Entity("bedrag", 649.0, "649 euro", 9, 17),),
+        evidence=(Evidence("prijs_noemen", "r1", "kost 649 euro"), Evidence("open_vraag", "r2", "wat vindt u")),
+        reaction=Reaction("goed", "Goed zo.", ("Klantgericht communiceren",), "prijs_bezwaar", "re1"),
+        previous_signals=("prijs_bezwaar",),
+    )
+    old_evidence = [asdict(e) for e in a.evidence]
+    out = a.to_json()
+    assert out["evidence"] == old_evidence
+    assert list(out) == ["speaker", "text", "labels", "intent", "entities", "evidence", "reaction"]
+    parse = a.to_parse_data()
+    assert parse["evidence"] == old_evidence
+    assert parse["reaction"] == out["reaction"] == {"verdict": "goed", "reason": "Goed zo.",
+                                                    "competencies": ["Klantgericht communiceren"],
+                                                    "signal": "prijs_bezwaar", "rule": "re1"}
+    assert parse["evidence"][0] is not out["evidence"][0]
+    parse["evidence"][0]["text"] = "x"
+    assert a.to_json()["evidence"][0]["text"] == "kost 649 euro"
+    bare = Analysis(text="Hoi", speaker="student", labels=(), intent="nlu_fallback")
+    assert bare.to_json()["evidence"] == [] and "reaction" not in bare.to_json()
+    assert bare.to_parse_data()["reaction"] is None
