@@ -19,13 +19,12 @@ from bot.content import ContentError, ContentErrors, line_of, load_yaml, validat
 from bot.feedback.checks import KINDS, CheckBase
 from bot.feedback.sources import (
     ScenarioInfo,
-    content_setting,
     normalise,
     werkproces_competencies,
     werkproces_known,
     werkproces_results,
 )
-from bot.paths import display_path, domain_dir
+from bot.paths import PerContentSetting, content_setting, display_path, domain_dir
 
 HINT_MODES = ("automatisch", "op_verzoek")
 
@@ -216,7 +215,7 @@ def _load_all(directory: str) -> dict[str, Rubric]:
     return rubrics
 
 
-_by_setting: dict[tuple, dict[str, Rubric]] = {}
+_loaded = PerContentSetting(lambda: _load_all(str(rubrics_dir())))
 _resolved: dict[tuple, ResolvedRubric] = {}
 
 
@@ -225,11 +224,7 @@ def load_rubrics(directory: str | Path | None = None) -> dict[str, Rubric]:
     Loaded once per process per directory; `oefengesprek validate` calls this."""
     if directory:
         return _load_all(str(Path(directory)))
-    key = content_setting()
-    found = _by_setting.get(key)
-    if found is None:
-        found = _by_setting[key] = _load_all(str(rubrics_dir()))
-    return found
+    return _loaded.get()
 
 
 def resolve(info: ScenarioInfo, directory: str | Path | None = None) -> ResolvedRubric:

@@ -1,28 +1,18 @@
 """What feedback needs from other parts: BCP names, werkproces links, scenario facts.
 
 Everything goes through the public APIs of `bot.bcp` (contracts: competency_names,
-load_profile().werkproces(code)) and `bot.scenarios` (contracts §4). The fallbacks below
-are TEMPORARY SHIMS for the hours in which those packages are still being written; they
-are used only when the import fails, never to override real data.
+load_profile().werkproces(code)) and `bot.scenarios` (contracts §4). Where they cannot
+answer (a broken profile, a scenario id that is not loaded, as in a transcript from a
+scenario that was removed since) the functions below say "unknown" (None) or fall back to
+what the id itself tells (its werkproces prefix); they never override real data.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
-
-
-def content_setting() -> tuple:
-    """What the content root depends on (bot.paths.content_root): OEFENGESPREK_CONTENT_DIR
-    and, for a relative one, the working directory. A cheap key for content loaded once per
-    root, where resolving the root itself would cost more than the lookup."""
-    override = os.environ.get("OEFENGESPREK_CONTENT_DIR")
-    if not override:
-        return (None, None)
-    return (override, None if os.path.isabs(override) else os.getcwd())
 
 
 @lru_cache(maxsize=1)
@@ -129,7 +119,7 @@ def scenario_info(scenario: Any, fallback_id: str | None = None) -> ScenarioInfo
 
             scenario = get_scenario(scenario)
         except (ImportError, KeyError):
-            # TEMPORARY SHIM until bot.scenarios exists: the id starts with the werkproces.
+            # Not a loaded scenario (e.g. removed since): its id starts with the werkproces.
             match = re.match(r"(\d\.\d)", scenario)
             return ScenarioInfo(scenario, (match.group(1),) if match else (), (), None, None)
     if scenario is None:

@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from bot.content import ContentError, ContentErrors, line_of, load_yaml, validate
 from bot.feedback.checks import _check_moves, _check_signals
-from bot.feedback.sources import content_setting
+from bot.paths import PerContentSetting
 from bot.labels import VERDICTS, label_contract
 from bot.paths import display_path, domain_dir
 
@@ -301,18 +301,14 @@ def _load_texts(directory: str) -> FeedbackTexts:
     )
 
 
-_by_setting: dict[tuple, FeedbackTexts] = {}
+_loaded = PerContentSetting(lambda: _load_texts(str(feedback_dir())))
 
 
 def load_feedback_texts(directory: str | Path | None = None) -> FeedbackTexts:
     """All feedback texts; raises ContentErrors (file:line). Loaded once per process."""
     if directory:
         return _load_texts(str(Path(directory)))
-    key = content_setting()
-    found = _by_setting.get(key)
-    if found is None:
-        found = _by_setting[key] = _load_texts(str(feedback_dir()))
-    return found
+    return _loaded.get()
 
 
 def choose(variants: list[str], *key: Any) -> str:

@@ -8,14 +8,13 @@ collected and raised together as ContentErrors with file:line.
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from bot.content import ContentError, ContentErrors, load_yaml, validate
 from bot.content.validation import locate
-from bot.paths import display_path, domain_dir
+from bot.paths import PerContentSetting, display_path, domain_dir
 from bot.scenarios.models import LEVELS, Defaults, Scenario
 
 DEFAULTS_FILE = "_standaard.yml"
@@ -221,27 +220,14 @@ def _cached(directory: str) -> dict[str, Scenario]:
     return _load_all(Path(directory))
 
 
-# The content root follows OEFENGESPREK_CONTENT_DIR (and, for a relative one, the working
-# directory); resolving it to a path takes tens of microseconds, and every action asks for
-# its scenario (some several times a turn), so the loaded scenarios are also kept by that setting.
-_by_setting: dict[tuple, dict[str, Scenario]] = {}
-
-
-def _content_setting() -> tuple:
-    override = os.environ.get("OEFENGESPREK_CONTENT_DIR")
-    if not override:
-        return (None, None)
-    return (override, None if os.path.isabs(override) else os.getcwd())
+# Every action asks for its scenario (some several times a turn), so the loaded scenarios are
+# also kept by the content setting, which is cheaper to read than the resolved root.
+_loaded = PerContentSetting(lambda: _cached(str(scenarios_dir())))
 
 
 def load_scenarios() -> dict[str, Scenario]:
     """All scenarios by id (in file order), loaded once per content root."""
-    key = _content_setting()
-    found = _by_setting.get(key)
-    if found is None:
-        found = _cached(str(scenarios_dir()))
-        _by_setting[key] = found
-    return found
+    return _loaded.get()
 
 
 def get_scenario(scenario_id: str) -> Scenario:
@@ -253,5 +239,5 @@ def get_scenario(scenario_id: str) -> Scenario:
 
 
 def clear_cache() -> None:
-    _by_setting.clear()
+    _loaded.clear()
     _cached.cache_clear()
