@@ -146,6 +146,21 @@ def guest(client, name: str = "Sanne") -> dict:
     return data
 
 
+def first_scenario(client) -> dict:
+    r = client.get("/api/v1/scenarios")
+    assert r.status_code == 200
+    scenarios = r.json()["scenarios"]
+    assert scenarios, "no scenarios loaded"
+    return scenarios[0]
+
+
+def start(client, **body) -> dict:
+    body.setdefault("scenario", first_scenario(client)["id"])
+    r = client.post("/api/v1/sessions", json=body)
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
 def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 

@@ -4,24 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import guest, user_texts
+from conftest import first_scenario, guest, start, user_texts
 
 OPENING = "Goedemorgen, u spreekt met Sanne van Kantoorgemak. Waarmee kan ik u helpen?"
-
-
-def first_scenario(client) -> dict:
-    r = client.get("/api/v1/scenarios")
-    assert r.status_code == 200
-    scenarios = r.json()["scenarios"]
-    assert scenarios, "no scenarios loaded"
-    return scenarios[0]
-
-
-def start(client, **body) -> dict:
-    body.setdefault("scenario", first_scenario(client)["id"])
-    r = client.post("/api/v1/sessions", json=body)
-    assert r.status_code == 201, r.text
-    return r.json()
 
 
 def count_rows(client, table: str) -> int:

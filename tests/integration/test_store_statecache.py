@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.store.statecache import StateCache
+from conftest import guest, start
 
 
 def test_hit_only_for_the_same_version():
@@ -25,10 +26,8 @@ def test_bounded_least_recently_used():
 def test_failed_turn_leaves_no_cache_entry(make_client):
     """A turn that fails is rolled back and must not be cached under the next version."""
     c = make_client()
-    r = c.post("/api/v1/guest", json={"display_name": "S"})
-    c.headers["X-CSRF-Token"] = r.json()["csrf_token"]
-    sc = c.get("/api/v1/scenarios").json()["scenarios"][0]["id"]
-    conv = c.post("/api/v1/sessions", json={"scenario": sc}).json()
+    guest(c, "S")
+    conv = start(c)
     service = c.app.state.conversations
     real_step = service.engine.step
     version = len(conv["messages"])
@@ -57,10 +56,8 @@ def test_turns_append_only_their_new_events_and_a_cold_worker_reads_the_same_sta
     from bot.store.models import Conversation, ConversationEvents
 
     c = make_client()
-    r = c.post("/api/v1/guest", json={"display_name": "S"})
-    c.headers["X-CSRF-Token"] = r.json()["csrf_token"]
-    sc = c.get("/api/v1/scenarios").json()["scenarios"][0]["id"]
-    conv = c.post("/api/v1/sessions", json={"scenario": sc}).json()
+    guest(c, "S")
+    conv = start(c)
     service = c.app.state.conversations
     texts = ["Goedemorgen, u spreekt met Sanne van Kantoorgemak.", "Waar gebruikt u de printer vooral voor?"]
     for i, line in enumerate(texts):
