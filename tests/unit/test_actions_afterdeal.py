@@ -10,7 +10,7 @@ import pytest
 
 from bot.scenarios import get_scenario
 from bot.scenarios.models import text_of
-from test_actions_support import Chat, entity
+from test_actions_support import PRINTER_DISCOVERY, Chat, entity
 
 PRINTER = "2.3-inbound-printer"
 WERKKLEDING = "2.5-onderhandelen-werkkleding"
@@ -27,14 +27,7 @@ def turns_allowed(sc_id: str) -> int:
 
 def printer_order(seed: int = 3) -> Chat:
     chat = Chat(PRINTER, "makkelijk", seed=seed)
-    for text, labels in [
-        ("Goedemorgen mevrouw De Vries, u spreekt met Sanne van Kantoorgemak.", ["begroeting"]),
-        ("Waar gebruikt u de printer vooral voor?", ["open_vraag"]),
-        ("Kunt u daar wat meer over vertellen?", ["doorvragen"]),
-        ("Als ik u goed begrijp, zoekt u een zuinige printer die ook kan scannen.", ["samenvatten"]),
-        ("De MF 450 scant meteen naar de mail, zo krijgt uw boekhouder alles digitaal.", ["voordeel_benoemen"]),
-        ("Met de XL-toner betaalt u maar twee cent per pagina, zo bespaart u flink op toner.", ["voordeel_benoemen"]),
-    ]:
+    for text, labels in PRINTER_DISCOVERY:
         chat.say(text, labels)
     chat.say("Zal ik de MF 450 voor u bestellen?", ["afsluitvraag"])
     assert chat.slot("uitkomst") == "order"

@@ -10,7 +10,7 @@ import pytest
 
 from bot.scenarios import get_scenario
 from bot.scenarios.models import text_of
-from test_actions_support import Chat, entity, reaction
+from test_actions_support import PRINTER_DISCOVERY, Chat, entity, reaction
 
 PRINTER = "2.3-inbound-printer"
 KOFFIE = "2.2-acquisitie-koffie"
@@ -119,15 +119,7 @@ def test_a_benefit_that_hits_a_hidden_need_raises_interest_more_than_one_that_do
 
 def drive_to_buying_signal(chat: Chat) -> dict:
     """Good discovery and benefits until the customer gives a koopsignaal; returns that reply."""
-    script = [
-        ("Goedemorgen mevrouw De Vries, u spreekt met Sanne van Kantoorgemak.", ["begroeting"]),
-        ("Waar gebruikt u de printer vooral voor?", ["open_vraag"]),
-        ("Kunt u daar wat meer over vertellen?", ["doorvragen"]),
-        ("Als ik u goed begrijp, zoekt u een zuinige printer die ook kan scannen.", ["samenvatten"]),
-        ("De MF 450 scant meteen naar de mail, zo krijgt uw boekhouder alles digitaal.", ["voordeel_benoemen"]),
-        ("Met de XL-toner betaalt u maar twee cent per pagina, zo bespaart u flink op toner.", ["voordeel_benoemen"]),
-    ]
-    for text, labels in script:
+    for text, labels in PRINTER_DISCOVERY:
         reply = chat.say(text, labels)
         if any(label.startswith("koopsignaal.") for label in reply["labels"]):
             assert chat.slot("gemiste_signalen") == []

@@ -14,16 +14,10 @@ from actions.persona.core import persona_turn
 from actions.persona.message import Message
 from actions.persona.state import INITIAL_SLOTS, MEMORY_SLOT, Conversation, copy_value, new_memory
 from bot.engine import session
-from test_actions_support import Chat, executor, parse
+from test_actions_support import PRINTER_DISCOVERY, Chat, executor, parse
 
 PRINTER = "2.3-inbound-printer"
-TURNS = [
-    ("Goedemorgen mevrouw De Vries, u spreekt met Sanne van Kantoorgemak.", ["begroeting"]),
-    ("Waar gebruikt u de printer vooral voor?", ["open_vraag"]),
-    ("Kunt u daar wat meer over vertellen?", ["doorvragen"]),
-    ("Als ik u goed begrijp, zoekt u een zuinige printer die ook kan scannen.", ["samenvatten"]),
-    ("Zal ik de bestelling voor u vastleggen?", ["afsluitvraag"]),
-]
+TURNS = [*PRINTER_DISCOVERY[:4], ("Zal ik de bestelling voor u vastleggen?", ["afsluitvraag"])]
 
 
 def _chat_after(turns: int) -> Chat:

@@ -19,6 +19,18 @@ ROOT = Path(__file__).resolve().parents[2]
 _EXECUTOR: ActionExecutor | None = None
 
 
+# A good discovery in 2.3 (printer), student line + its moves: greeting, open question, probe,
+# summary, then two benefits; the customer gives a buying signal somewhere in the benefits.
+PRINTER_DISCOVERY = [
+    ("Goedemorgen mevrouw De Vries, u spreekt met Sanne van Kantoorgemak.", ["begroeting"]),
+    ("Waar gebruikt u de printer vooral voor?", ["open_vraag"]),
+    ("Kunt u daar wat meer over vertellen?", ["doorvragen"]),
+    ("Als ik u goed begrijp, zoekt u een zuinige printer die ook kan scannen.", ["samenvatten"]),
+    ("De MF 450 scant meteen naar de mail, zo krijgt uw boekhouder alles digitaal.", ["voordeel_benoemen"]),
+    ("Met de XL-toner betaalt u maar twee cent per pagina, zo bespaart u flink op toner.", ["voordeel_benoemen"]),
+]
+
+
 def executor() -> ActionExecutor:
     """rasa_sdk's executor with our package. register_package() registers every Action
     subclass imported in the process (other tests import fixture actions with the same
