@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 from bot.labels import label_contract
-from test_actions_support import executor
+from test_actions_support import executor, rasa_domain
 
 ROOT = Path(__file__).resolve().parents[2]
 RASA_DOMAIN_KEYS = {"version", "intents", "entities", "slots", "responses", "actions", "forms",
@@ -27,19 +27,6 @@ def domain_files() -> dict[str, dict]:
     return {p.name: yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((ROOT / "domain" / "rasa").glob("*.yml"))}
 
 
-def merged() -> dict:
-    out: dict = {}
-    for data in domain_files().values():
-        for key, value in data.items():
-            if isinstance(value, list):
-                out.setdefault(key, []).extend(value)
-            elif isinstance(value, dict):
-                out.setdefault(key, {}).update(value)
-            else:
-                out[key] = value
-    return out
-
-
 def test_domain_files_use_only_rasa_keys_and_version_3_1():
     for name, data in domain_files().items():
         assert set(data) <= RASA_DOMAIN_KEYS, name
@@ -47,15 +34,15 @@ def test_domain_files_use_only_rasa_keys_and_version_3_1():
 
 
 def test_intents_are_the_student_moves_plus_inform_and_fallback():
-    intents = merged()["intents"]
+    intents = rasa_domain()["intents"]
     assert len(intents) == len(set(intents))
     assert set(label_contract().moves) | {"inform", "nlu_fallback"} <= set(intents)
     assert set(intents) - set(label_contract().moves) == {"inform", "nlu_fallback", "briefing_starten"}
-    assert set(merged()["entities"]) == {"bedrag", "percentage", "aantal", "datum", "weekdag", "product"}
+    assert set(rasa_domain()["entities"]) == {"bedrag", "percentage", "aantal", "datum", "weekdag", "product"}
 
 
 def test_every_contract_slot_exists_with_a_rasa_type_and_mapping():
-    slots = merged()["slots"]
+    slots = rasa_domain()["slots"]
     assert CONTRACT_SLOTS <= set(slots)
     for name, slot in slots.items():
         assert slot["type"] in RASA_SLOT_TYPES, name
@@ -67,7 +54,7 @@ def test_every_contract_slot_exists_with_a_rasa_type_and_mapping():
 
 
 def test_rules_use_known_intents_and_actions_that_exist_in_the_package():
-    domain = merged()
+    domain = rasa_domain()
     rules = yaml.safe_load((ROOT / "stories" / "rules.yml").read_text(encoding="utf-8"))
     assert rules["version"] == "3.1"
     registered = set(executor().actions)
