@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
@@ -92,13 +92,6 @@ def get_or_create_external_student(db: Executor, external_id: str, display_name:
 
 # --- conversations: the write path (Core) ----------------------------------------------
 
-# Everything a turn needs from the conversation row, except the state (see load_state).
-_ROW_COLUMNS = (
-    "id", "student_id", "scenario", "difficulty", "mode", "status", "channel", "channel_sender",
-    "event_count", "report", "message_count", "student_turns", "created_at", "updated_at", "finished_at",
-)
-
-
 @dataclass(eq=False)
 class ConversationRow:
     """A conversation row as the write path sees it; `changes` are written by update_conversation."""
@@ -124,6 +117,11 @@ class ConversationRow:
         for key, value in values.items():
             setattr(self, key, value)
         self.changes.update(values)
+
+
+# Everything a turn needs from the conversation row, except the state (see load_state): the
+# columns ConversationRow holds, in its field order (rows are built positionally from them).
+_ROW_COLUMNS = tuple(f.name for f in fields(ConversationRow) if f.name != "changes")
 
 
 @dataclass(frozen=True)
