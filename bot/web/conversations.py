@@ -172,9 +172,13 @@ class Conversations:
             channel_sender=sender,
         )
         if turn.finished:
-            repo.finish_conversation(conv, self._engine_call("finish", self.engine.finish, state))
-            repo.update_conversation(conn, conv)
+            self._finish(conn, conv, state)
         return conv, rows, turn
+
+    def _finish(self, conn, conv: repo.ConversationRow, state: dict[str, Any]) -> None:  # noqa: ANN001
+        """Write the report and close the conversation (one UPDATE of its row)."""
+        repo.finish_conversation(conv, self._engine_call("finish", self.engine.finish, state))
+        repo.update_conversation(conn, conv)
 
     def start(self, identity: Identity, scenario: str, difficulty: str | None, mode: str) -> dict[str, Any]:
         self._check_start_args(scenario, difficulty, mode)
@@ -242,8 +246,7 @@ class Conversations:
             if conv is None:
                 raise ApiError(404, "conversation_not_found", NOT_FOUND)
             if conv.status != "afgerond":
-                repo.finish_conversation(conv, self._engine_call("finish", self.engine.finish, self._state(conn, conv)))
-                repo.update_conversation(conn, conv)
+                self._finish(conn, conv, self._state(conn, conv))
             return {"id": conv.id, "status": conv.status, "finished": True, "report": conv.report}
 
     def get(self, identity: Identity, conversation_id: str) -> dict[str, Any]:
@@ -331,8 +334,7 @@ class Conversations:
             out: list[dict[str, str]] = []
             conv = repo.active_rest_conversation(conn, identity.student_id, sender)
             if conv is not None and (command == "/restart" or (wanted and wanted != conv.scenario)):
-                repo.finish_conversation(conv, self._engine_call("finish", self.engine.finish, self._state(conn, conv)))
-                repo.update_conversation(conn, conv)
+                self._finish(conn, conv, self._state(conn, conv))
                 conv = None
             if conv is None:
                 scenario = wanted or self._default_scenario()
