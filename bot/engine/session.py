@@ -17,10 +17,11 @@ from bot.engine.engine import Engine, get_engine
 from bot.engine.errors import (ActionFailed, ConversationFinished, EngineError, InvalidArgument, InvalidState,
                                UnknownScenario)
 from bot.engine.tracker import Tracker
+from bot.labels import SPEAKERS_WITH_SIGNALS
 
 STATE_VERSION = 1
 MODES = ("oefenen", "toets")
-CUSTOMER_SPEAKERS = ("klant", "leverancier")
+CUSTOMER_SPEAKERS = SPEAKERS_WITH_SIGNALS
 ONGOING = "lopend"
 
 

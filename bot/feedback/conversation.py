@@ -20,9 +20,11 @@ from functools import cached_property
 from itertools import islice
 from typing import Any, Iterable
 
+from bot.labels import SPEAKERS_WITH_SIGNALS
+from bot.scenarios.models import SUCCESS_OUTCOMES
+
 DEFAULT_MODE = "oefenen"
-CUSTOMER_SPEAKERS = ("klant", "leverancier")
-SUCCESS_OUTCOMES = ("order", "afspraak", "offerte", "opgelost")  # as bot.scenarios.models
+CUSTOMER_SPEAKERS = SPEAKERS_WITH_SIGNALS
 EXAM_MODE = "toets"
 
 
