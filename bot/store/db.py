@@ -95,7 +95,7 @@ class Database:
         sqlite = is_sqlite(self.engine)
         self._write_engine = make_engine(self.url, pool_size=pool_size, sqlite_begin="IMMEDIATE") if sqlite else self.engine
         self._write = sessionmaker(self._write_engine, expire_on_commit=False)
-        self._write_mutex = threading.Lock() if is_sqlite(self.engine) else None
+        self._write_mutex = threading.Lock() if sqlite else None
 
     @property
     def dialect(self) -> str:
