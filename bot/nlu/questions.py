@@ -81,11 +81,11 @@ class QuestionDetector:
     def sentences(self, doc: Doc) -> list[Sentence]:
         spans = self.split(doc)
         # "^" in a pattern: the first word of a sentence or of a clause after a comma
-        starts = {s for s, _ in spans}
-        starts.update(i + 1 for i, text in enumerate(self._texts(doc)) if text in (",", ":", "-"))
+        sentence_starts = {s for s, _ in spans}
+        starts = sentence_starts | {i + 1 for i, text in enumerate(self._texts(doc)) if text in (",", ":", "-")}
         starts.discard(len(doc))
         doc.user_data[STARTS_KEY] = starts
-        doc.user_data[SENTENCE_STARTS_KEY] = {s for s, _ in spans}
+        doc.user_data[SENTENCE_STARTS_KEY] = sentence_starts
         found = self.matcher(doc)
         invitations = [(s, e) for key, s, e in found if key == "open"]
         negatives = [(s, e) for key, s, e in found if key == "geen"]
