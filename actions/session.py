@@ -48,6 +48,7 @@ def initial_slots(metadata: dict[str, Any], slots: dict[str, Any]) -> dict[str, 
         "vertrouwen": start.vertrouwen,
         **{k: (list(v) if isinstance(v, list) else dict(v) if isinstance(v, dict) else v) for k, v in INITIAL_SLOTS.items()},
         "briefing": None,
+        "planbespreking": sc.plan is not None,  # 1.2: rules send the turns to action_plan_bespreken
         MEMORY_SLOT: new_memory(),
     }
     briefing = metadata.get("briefing")

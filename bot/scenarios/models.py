@@ -15,11 +15,12 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from bot.labels import label_contract
+from bot.scenarios.plan import Plan
 
 LEVELS = ("makkelijk", "gemiddeld", "moeilijk")
 ROLES = ("klant", "leverancier")
-OUTCOMES = ("lopend", "order", "afspraak", "offerte", "opgelost", "geen_deal", "afgebroken")
-SUCCESS_OUTCOMES = ("order", "afspraak", "offerte", "opgelost")
+OUTCOMES = ("lopend", "order", "afspraak", "offerte", "opgelost", "plan_goedgekeurd", "geen_deal", "afgebroken")
+SUCCESS_OUTCOMES = ("order", "afspraak", "offerte", "opgelost", "plan_goedgekeurd")
 STATE_VARS = ("interesse", "irritatie", "vertrouwen")
 ENTITIES = ("bedrag", "percentage", "aantal", "datum", "weekdag", "product")
 MOODS = ("vriendelijk", "neutraal", "zakelijk", "gehaast", "sceptisch", "boos")
@@ -416,6 +417,7 @@ class Scenario(_Strict):
     quotation: Quotation | None = None
     briefing_check: BriefingCheck | None = None
     practice_hints: bool = True
+    plan: Plan | None = None  # 1.2: a plan discussion with the team leader (bot/scenarios/plan.py)
 
     @field_validator("id")
     @classmethod

@@ -1,0 +1,357 @@
+"""The team leader's turn in a plan discussion (werkproces 1.2).
+
+She asks for the parts of the plan in the scenario's order (doelen, klantgroepen,
+activiteiten, planning, budget, the company's own actions, meten), asks for substance when
+a part is vague, and pushes back when a figure does not fit the facts (a budget above what
+is available, a target out of line with last year or the capacity, an activity on a day the
+team is at the fair) or a fact is wrong. A pushback stays open until the student names a
+value that fits; while it is open there is no approval. A complete plan without open
+points, asked for approval or summarised, is approved: `uitkomst` = `plan_goedgekeurd`.
+
+What she has heard is kept in slot `activiteitenplan` (docs/contracts.md §3), which the
+rubric reads (bot/feedback/plan_checks.py). Lines are picked like the persona's (per seed,
+turn and purpose; a variation is not repeated before the others are used). Every reply
+says why it was said (`reason`: question, answer, objection, fact_correction, ...).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from actions.afronden import outcome_at_end
+from actions.persona.afterdeal import after_deal_turn, end_conversation, in_after_deal
+from actions.persona.core import PersonaTurn
+from actions.persona.message import Message
+from actions.persona.reply import Reply
+from actions.persona.state import Conversation, copy_value
+from actions.persona.texts import LinePicker, euro, pct, placeholders
+from actions.plan.reading import FigureHit, Reading, read
+from bot.scenarios.models import SUCCESS_OUTCOMES
+from bot.scenarios.plan import BlockedDate, Plan
+
+PLAN_SLOT = "activiteitenplan"
+QUESTION_MOVES = {"open_vraag", "gesloten_vraag", "doorvragen"}
+CONTRADICTING = {"ja_maar", "tegenspreken"}
+MIN_TOPICS_BEFORE_APPROVAL = 2  # asking approval with less is premature
+
+
+def new_state(plan: Plan) -> dict[str, Any]:
+    return {
+        "onderwerpen": {},  # topic id -> {"turn", "concreet", "vaag_turn"}
+        "cijfers": {},  # figure id -> {"waarde", "turn", "oordeel"} (the last value named)
+        "problemen": [],  # open pushbacks: {"id", "soort", "turn", "waarde", "oordeel"}
+        "opgelost": [],  # pushbacks the student fixed: the same plus "opgelost_turn"
+        "feitfouten": [],  # wrong facts: {"id", "turn", "waarde", "juist"}
+        "gevraagd": plan.topics[0].id,  # the part she asked about last (the opening asks the first)
+        "samenvatting_gevraagd": False,
+        "goedgekeurd_turn": None,
+    }
+
+
+class PlanPicker(LinePicker):
+    """The persona's line picker; plan lines may also use {waarde} and {grens}."""
+
+    extra: dict[str, str] = {}
+
+    def fill(self, text: str) -> str:
+        if "{" not in text:
+            return text
+        values = placeholders(self.sc, self.slots, self.level, self.product_id)
+        values.update(self.extra)
+        return text.format_map(values)
+
+
+def shown(entity: str, value: float | None) -> str:
+    if value is None:
+        return ""
+    return euro(value) if entity == "bedrag" else pct(value)
+
+
+class PlanTurn:
+    def __init__(self, conv: Conversation, msg: Message):
+        self.conv, self.msg = conv, msg
+        self.sc = conv.sc
+        self.plan: Plan = conv.sc.plan  # type: ignore[assignment]
+        self.level = self.plan.level(conv.level_name)
+        stored = conv.slots.get(PLAN_SLOT)
+        self.state: dict[str, Any] = copy_value(stored) if isinstance(stored, dict) else new_state(self.plan)
+        self.persona = PersonaTurn(conv, msg)
+        self.picker = PlanPicker(conv.sc, conv.slots, conv.memory, conv.seed, conv.turn, conv.level_name)
+        self.persona.picker = self.picker  # after-deal lines and hang-ups go through the same picker
+        self.reply: Reply = self.persona.reply
+        self.reason: str | None = None
+        self.new_problems: list[dict] = []
+        self.fixed: list[dict] = []
+        self.facts: list[FigureHit] = []
+        self.newly_covered: list[str] = []  # topics covered by this message
+
+    # ----- saying things -----------------------------------------------------------
+
+    def say(self, key: str, options: list, reason: str, **values: str) -> None:
+        self.picker.extra = values
+        try:
+            text, signals = self.picker.pick(key, options)
+        finally:
+            self.picker.extra = {}
+        self.reply.add(text, signals)
+        self.reason = self.reason or reason
+
+    def say_line(self, key: str, reason: str) -> None:
+        self.reply.add_line(self.picker, key)
+        self.reason = self.reason or reason
+
+    def ask(self, topic_id: str) -> None:
+        topic = self.plan.topic(topic_id)
+        entry = self.state["onderwerpen"].get(topic_id)
+        if entry and topic.vague and not entry.get("concreet"):
+            self.say(f"plan.vague.{topic_id}", topic.vague, "question")
+        else:
+            self.say(f"plan.ask.{topic_id}", topic.ask, "question")
+        self.state["gevraagd"] = topic_id
+
+    # ----- what is covered ---------------------------------------------------------
+
+    def covered(self, topic_id: str) -> bool:
+        entry = self.state["onderwerpen"].get(topic_id)
+        if not entry:
+            return False
+        return bool(entry.get("concreet")) or topic_id not in self.level.concrete
+
+    def missing(self) -> list[str]:
+        return [t.id for t in self.plan.topics if t.id in self.level.required and not self.covered(t.id)]
+
+    def open_problems(self) -> list[dict]:
+        return self.state["problemen"]
+
+    # ----- the turn ----------------------------------------------------------------
+
+    def run(self) -> tuple[Reply, str]:
+        conv, persona = self.conv, self.persona
+        if conv.memory.get("ended"):
+            self.say_line("after_end", "closing")
+            return self.reply, self.reason
+        persona.effects_of_moves()
+        if in_after_deal(conv):
+            return after_deal_turn(persona), "after_deal"
+        if "afscheid" in self.msg.moves:
+            return self.goodbye()
+        if conv.get("irritatie") >= conv.level.hangup_at:
+            persona.hang_up()
+            self.reason = "closing"
+            return self.done()
+        reading = read(self.plan, self.msg, self.state.get("gevraagd"))
+        self.record(reading)
+        self.respond(reading)
+        return self.done()
+
+    def done(self) -> tuple[Reply, str]:
+        self.conv.set(PLAN_SLOT, self.state)
+        reply = self.persona.finish()
+        return reply, self.reason or "neutral"
+
+    def goodbye(self) -> tuple[Reply, str]:
+        """The student leaves without approval: what the message still says is noted, the
+        outcome is set (geen_deal, or afgebroken after a very short talk) and she says goodbye."""
+        self.record(read(self.plan, self.msg, self.state.get("gevraagd")))
+        conv = self.conv
+        outcome = outcome_at_end(conv)
+        conv.set("uitkomst", outcome)
+        friendly = conv.get("irritatie") < 0.5 and outcome in SUCCESS_OUTCOMES
+        self.say_line("goodbye_good" if friendly else "goodbye_bad", "closing")
+        end_conversation(conv)
+        return self.done()
+
+    # ----- recording -----------------------------------------------------------------
+
+    def record(self, reading: Reading) -> None:
+        turn = self.conv.turn
+        topics = self.state["onderwerpen"]
+        for topic in self.plan.topics:
+            if topic.id not in reading.mentioned:
+                continue
+            before = self.covered(topic.id)
+            entry = topics.setdefault(topic.id, {"turn": None, "concreet": False, "vaag_turn": None})
+            if topic.id in reading.concrete and not entry["concreet"]:
+                entry["concreet"] = True
+                entry["turn"] = turn
+            elif topic.id not in reading.concrete and not entry["concreet"]:
+                entry["vaag_turn"] = turn
+            if self.covered(topic.id) and not before:
+                self.newly_covered.append(topic.id)
+        for fid, hit in reading.worst().items():
+            self.state["cijfers"][fid] = {"waarde": hit.value, "turn": turn, "oordeel": hit.verdict}
+            if hit.verdict == "wrong":
+                self.facts.append(hit)
+                self.state["feitfouten"].append({"id": fid, "turn": turn, "waarde": hit.value, "juist": hit.figure.is_})
+            elif hit.verdict == "ok":
+                self.close_problem(fid, turn)
+            else:
+                self.open_problem(fid, "cijfer", turn, hit.value, hit.verdict)
+        for blocked in reading.clashes:
+            self.open_problem(f"datum:{blocked.id}", "datum", turn, None, "botst")
+        if not reading.clashes and (reading.good_dates or "planning" in reading.concrete):
+            for problem in [p for p in self.open_problems() if p["soort"] == "datum"]:
+                self.close_problem(problem["id"], turn)
+
+    def open_problem(self, pid: str, kind: str, turn: int, value: float | None, verdict: str) -> None:
+        problem = {"id": pid, "soort": kind, "turn": turn, "waarde": value, "oordeel": verdict}
+        self.state["problemen"] = [p for p in self.open_problems() if p["id"] != pid] + [problem]
+        self.new_problems.append(problem)
+
+    def close_problem(self, pid: str, turn: int) -> None:
+        found = [p for p in self.open_problems() if p["id"] == pid]
+        if not found:
+            return
+        self.state["problemen"] = [p for p in self.open_problems() if p["id"] != pid]
+        self.state["opgelost"].append({**found[0], "opgelost_turn": turn})
+        self.fixed.append(found[0])
+
+    # ----- responding ----------------------------------------------------------------
+
+    def respond(self, reading: Reading) -> None:
+        conv, msg = self.conv, self.msg
+        if self.new_problems:
+            self.push_back(self.new_problems[0])
+            return
+        if self.facts:
+            self.correct_fact(self.facts[0])
+            return
+        for problem in self.fixed[:1]:
+            self.acknowledge_fix(problem)
+            conv.apply("bezwaar_opgelost")
+        if self.open_problems():
+            if reading.asks_approval:
+                self.say("plan.not_yet_problem", self.plan.lines.not_yet_problem, "closing")
+                self.push_back(self.open_problems()[0])
+            elif msg.moves & CONTRADICTING:
+                conv.apply("bezwaar_erger")
+                self.say("plan.worse", self.plan.lines.worse, "objection")
+            elif msg.moves & QUESTION_MOVES and self.answer():
+                pass
+            else:
+                conv.apply("bezwaar_genegeerd")
+                self.remind(self.open_problems()[0])
+            return
+        if self.wants_approval(reading):
+            self.handle_approval()
+            return
+        if msg.moves & QUESTION_MOVES and not reading.mentioned and self.answer():
+            return
+        vague = [t for t in self.plan.topics if t.id in reading.mentioned and t.id in self.level.concrete
+                 and t.id in self.level.required and not self.covered(t.id) and t.vague]
+        if vague and not self.newly_covered:  # progress elsewhere: acknowledge and move on
+            self.ask(vague[0].id)
+            return
+        if not reading.relevant and not self.fixed:
+            self.not_about_the_plan()
+            return
+        conv.set("misverstanden", 0.0)
+        newly = [t for t in self.plan.topics if t.id in self.newly_covered and t.ack]
+        if newly and not self.fixed:
+            self.say(f"plan.ack.{newly[0].id}", newly[0].ack, "answer")
+        self.next_question()
+
+    def next_question(self) -> None:
+        missing = self.missing()
+        if missing:
+            self.ask(missing[0])
+            return
+        self.state["samenvatting_gevraagd"] = True
+        self.say("plan.summary_please", self.plan.lines.summary_please, "question")
+
+    def not_about_the_plan(self) -> None:
+        """Nothing in the turn relates to the plan: a greeting gets a greeting and her
+        question again; anything else gets a clarification, from the second miss her
+        question again (what she wants to hear)."""
+        conv, msg = self.conv, self.msg
+        if "begroeting" in msg.moves and not conv.memory.get("greeted"):
+            conv.memory["greeted"] = True
+            self.say_line("greeting_after_opening", "move_reaction")
+            self.ask(self.state.get("gevraagd") or self.plan.topics[0].id)
+            return
+        misses = int(conv.get("misverstanden")) + 1
+        conv.set("misverstanden", float(misses))
+        conv.apply("onbegrepen")
+        if misses >= 2:
+            self.ask(self.state.get("gevraagd") or self.plan.topics[0].id)
+            self.reason = "clarification"
+        else:
+            self.say("plan.clarify", self.plan.lines.clarify, "clarification")
+
+    def answer(self) -> bool:
+        """A question about the facts: she answers from the scenario's `answers`."""
+        memory = self.conv.memory
+        matching = [a for a in self.sc.answers if self.msg.mentions(a.keywords)]
+        if not matching:
+            return False
+        fresh = [a for a in matching if a.id not in memory["answers"]] or matching
+        answer = fresh[0]
+        self.say(f"answer.{answer.id}", answer.texts, "answer")
+        if answer.id not in memory["answers"]:
+            memory["answers"].append(answer.id)
+        return True
+
+    # ----- pushback ------------------------------------------------------------------
+
+    def push_back(self, problem: dict) -> None:
+        if problem["soort"] == "datum":
+            blocked = self.plan.blocked(problem["id"].split(":", 1)[1])
+            self.say(f"plan.date.{blocked.id}", blocked.texts, "objection")
+            return
+        figure = self.plan.figure(problem["id"])
+        options = figure.too_high if problem["oordeel"] == "too_high" else figure.too_low
+        limit = figure.limit_for(problem["oordeel"])
+        self.say(f"plan.figure.{figure.id}.{problem['oordeel']}", options, "objection",
+                 waarde=shown(figure.entity, problem["waarde"]), grens=shown(figure.entity, limit))
+
+    def correct_fact(self, hit: FigureHit) -> None:
+        figure = hit.figure
+        self.say(f"plan.fact.{figure.id}", figure.wrong, "fact_correction",
+                 waarde=shown(figure.entity, hit.value), grens=shown(figure.entity, figure.is_))
+
+    def acknowledge_fix(self, problem: dict) -> None:
+        if problem["soort"] == "datum":
+            blocked: BlockedDate = self.plan.blocked(problem["id"].split(":", 1)[1])
+            self.say(f"plan.date_fixed.{blocked.id}", blocked.fixed, "answer")
+            return
+        figure = self.plan.figure(problem["id"])
+        value = self.state["cijfers"].get(figure.id, {}).get("waarde")
+        self.say(f"plan.fixed.{figure.id}", figure.fixed, "answer", waarde=shown(figure.entity, value))
+
+    def remind(self, problem: dict) -> None:
+        self.say("plan.reminder", self.plan.lines.reminder, "objection")
+        self.push_back(problem)
+
+    # ----- approval ------------------------------------------------------------------
+
+    def wants_approval(self, reading: Reading) -> bool:
+        if reading.asks_approval:
+            return True
+        if "samenvatten" in self.msg.moves:
+            return bool(self.state.get("samenvatting_gevraagd") or not self.missing())
+        # She asked for a summary and the student goes over several parts at once.
+        return bool(self.state.get("samenvatting_gevraagd")) and len(reading.mentioned) >= 3
+
+    def handle_approval(self) -> None:
+        conv, close = self.conv, self.sc.close
+        covered = [t.id for t in self.plan.topics if self.covered(t.id)]
+        missing = self.missing()
+        if len(covered) < MIN_TOPICS_BEFORE_APPROVAL:
+            conv.apply("te_vroeg_afsluiten")
+            self.say("close.premature", close.premature, "closing")
+        elif missing:
+            topic = self.plan.topic(missing[0])
+            self.say("plan.not_yet", self.plan.lines.not_yet, "closing", waarde=topic.name)
+            self.state["gevraagd"] = topic.id
+        elif conv.get("vertrouwen") < conv.level.close_at.vertrouwen - 1e-9:
+            self.say("close.stall", close.stall, "closing")
+        else:
+            self.say("close.accept", close.accept, "closing")
+            conv.set("uitkomst", close.outcome)
+            conv.memory["success_turn"] = conv.turn
+            self.state["goedgekeurd_turn"] = conv.turn
+
+
+def plan_turn(conv: Conversation, msg: Message) -> tuple[Reply, str]:
+    """The team leader's reply to one student message, and why she said it."""
+    return PlanTurn(conv, msg).run()
