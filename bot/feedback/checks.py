@@ -482,6 +482,12 @@ KINDS: dict[str, CheckKind] = {
 }
 
 
+# Kinds in their own module (imported last: they build on the classes above).
+from bot.feedback.plan_checks import PlanOnderdeel, evaluate_plan_onderdeel  # noqa: E402
+
+KINDS["plan_onderdeel"] = CheckKind(PlanOnderdeel, evaluate_plan_onderdeel)  # 1.2 activiteitenplan
+
+
 def run_check(spec: CheckBase, conv: Conversation) -> Outcome:
     if spec.alleen_als is not None and not spec.alleen_als.holds(conv):
         return NOT_APPLICABLE

@@ -60,7 +60,8 @@ def turn_hint(events: list[dict], scenario: Any = None, on_request: bool = False
         return None
     texts = load_feedback_texts()
     turn = conv.turns[-1]
-    for rule in texts.hints:
+    own = resolve(info).tips  # a rubric may bring its own tips (1.2: a team leader, no customer)
+    for rule in texts.hints if own is None else own:
         signal = _matches(rule, turn)
         if signal is False:
             continue

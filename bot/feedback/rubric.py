@@ -38,6 +38,7 @@ class RubricFile(BaseModel):
     hints: Literal["automatisch", "op_verzoek"] = "automatisch"
     focusgewicht: float | None = Field(default=None, ge=1)  # weight of the scenario's competencies
     checks: list[dict] = Field(default_factory=list)
+    tips: list[dict] | None = None  # own hint rules, instead of domain/feedback/hints.yml
 
     @field_validator("werkprocessen", mode="before")
     @classmethod
@@ -60,6 +61,7 @@ class Rubric:
     focus_weight: float | None
     lines: dict  # line of each top-level key, for cross-file errors
     check_lines: dict  # line of each check, by id
+    tips: tuple | None = None  # HintRule list replacing domain/feedback/hints.yml (e.g. no customer in 1.2)
 
     def line(self, key: str) -> int | None:
         return self.lines.get(key) or 1
@@ -74,6 +76,7 @@ class ResolvedRubric:
     checks: tuple[CheckBase, ...]
     werkprocessen: tuple[str, ...]
     focus_weight: float = 2.0
+    tips: tuple | None = None  # the rubric's own hint rules; None: domain/feedback/hints.yml
 
 
 def rubrics_dir() -> Path:
@@ -155,6 +158,16 @@ def load_rubric_file(path: Path) -> Rubric:
             errors.append(ContentError(shown, line_of(raw_checks, index), f"check-id '{check.id}' komt twee keer voor"))
         seen[check.id] = index
         checks.append(check)
+    tips = None
+    if head.tips is not None:
+        from bot.feedback.texts import HintRule  # texts reads the check kinds; imported late
+
+        tips = []
+        for raw in head.tips:
+            try:
+                tips.append(validate(HintRule, raw, path))
+            except ContentErrors as exc:
+                errors.extend(exc.errors)
     if errors:
         raise ContentErrors(errors)
     return Rubric(
@@ -169,6 +182,7 @@ def load_rubric_file(path: Path) -> Rubric:
         focus_weight=head.focusgewicht,
         lines={key: line_of(data, key) for key in ("werkprocessen", "basis", "uitschakelen")},
         check_lines={c.id: line_of(raw_checks, seen[c.id]) for c in checks},
+        tips=tuple(tips) if tips is not None else None,
     )
 
 
@@ -280,4 +294,5 @@ def _resolve(info: ScenarioInfo, rubrics: dict[str, Rubric]) -> ResolvedRubric:
         checks=tuple(ordered.values()),
         werkprocessen=tuple(werkprocessen),
         focus_weight=weights[0] if weights else 2.0,
+        tips=next((r.tips for r in chosen if r.tips is not None), None),
     )
