@@ -33,6 +33,7 @@ PLAN_SLOT = "activiteitenplan"
 QUESTION_MOVES = {"open_vraag", "gesloten_vraag", "doorvragen"}
 CONTRADICTING = {"ja_maar", "tegenspreken"}
 MIN_TOPICS_BEFORE_APPROVAL = 2  # asking approval with less is premature
+SUMMARY_TOPICS = 4  # parts named in one message that make it a summary (without the samenvatten move)
 
 
 def new_state(plan: Plan) -> dict[str, Any]:
@@ -140,9 +141,19 @@ class PlanTurn:
             self.reason = "closing"
             return self.done()
         reading = read(self.plan, self.msg, self.state.get("gevraagd"))
+        if self.fact_question(reading):
+            # "Wanneer is de beurs precies?" asks for a fact; it does not put the fair in the plan.
+            reading.mentioned.clear()
+            reading.concrete.clear()
         self.record(reading)
         self.respond(reading)
         return self.done()
+
+    def fact_question(self, reading: Reading) -> bool:
+        return bool(
+            self.msg.moves & QUESTION_MOVES and self.msg.text.rstrip().endswith("?") and not reading.hits
+            and not reading.asks_approval and any(self.msg.mentions(a.keywords) for a in self.sc.answers)
+        )
 
     def done(self) -> tuple[Reply, str]:
         self.conv.set(PLAN_SLOT, self.state)
@@ -266,7 +277,11 @@ class PlanTurn:
         conv, msg = self.conv, self.msg
         if "begroeting" in msg.moves and not conv.memory.get("greeted"):
             conv.memory["greeted"] = True
-            self.say_line("greeting_after_opening", "move_reaction")
+            self.say_line("greeting_after_opening", "move_reaction")  # it asks her first question again
+            return
+        if msg.moves - {"begroeting", "informeel"}:
+            # Small talk or a question beside the plan: she is friendly and steers back.
+            self.say("plan.off_topic", self.plan.lines.off_topic, "neutral")
             self.ask(self.state.get("gevraagd") or self.plan.topics[0].id)
             return
         misses = int(conv.get("misverstanden")) + 1
@@ -329,8 +344,8 @@ class PlanTurn:
             return True
         if "samenvatten" in self.msg.moves:
             return bool(self.state.get("samenvatting_gevraagd") or not self.missing())
-        # She asked for a summary and the student goes over several parts at once.
-        return bool(self.state.get("samenvatting_gevraagd")) and len(reading.mentioned) >= 3
+        # She asked for a summary and the student goes over most parts at once.
+        return bool(self.state.get("samenvatting_gevraagd")) and len(reading.mentioned) >= SUMMARY_TOPICS
 
     def handle_approval(self) -> None:
         conv, close = self.conv, self.sc.close

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.engine import session
+from bot.scenarios.models import OUTCOMES
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIO = "2.3-inbound-printer"
@@ -50,7 +51,7 @@ def test_play_json_has_transcript_outcome_and_report(played):
     assert played["transcript"][0]["speaker"] in ("klant", "leverancier")  # the customer opens
     assert all(set(t) == {"speaker", "text", "labels"} for t in played["transcript"])
     assert "begroeting" in played["transcript"][1]["labels"]
-    assert played["outcome"] in ("lopend", "order", "afspraak", "offerte", "opgelost", "geen_deal", "afgebroken")
+    assert played["outcome"] in OUTCOMES
     assert isinstance(played["report"], dict)
 
 

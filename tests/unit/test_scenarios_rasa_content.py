@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from bot.labels import label_contract
+from bot.scenarios.models import OUTCOMES
 from test_actions_support import executor, rasa_domain
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -18,7 +19,7 @@ CONTRACT_SLOTS = {
     "scenario", "difficulty", "seed", "mode", "interesse", "irritatie", "vertrouwen", "open_bezwaren",
     "opgeloste_bezwaren", "gegeven_signalen", "gemiste_signalen", "afspraken", "korting_gegeven",
     "korting_binnen_marge", "concessie_bij_eerste_bezwaar", "offerte_controle", "briefing", "uitkomst",
-    "beurt", "misverstanden",
+    "beurt", "misverstanden", "activiteitenplan",
 }
 RASA_SLOT_TYPES = {"text", "bool", "categorical", "float", "list", "any"}
 
@@ -49,7 +50,7 @@ def test_every_contract_slot_exists_with_a_rasa_type_and_mapping():
         assert slot.get("mappings"), name  # Rasa 3 requires explicit mappings
         for mapping in slot["mappings"]:
             assert mapping["type"] in {"custom", "from_text"}, name
-    assert slots["uitkomst"]["values"] == ["lopend", "order", "afspraak", "offerte", "opgelost", "geen_deal", "afgebroken"]
+    assert slots["uitkomst"]["values"] == list(OUTCOMES)  # bot.scenarios.models, 1.2 added plan_goedgekeurd
     assert slots["difficulty"]["values"] == ["makkelijk", "gemiddeld", "moeilijk"]
 
 
