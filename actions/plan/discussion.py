@@ -190,7 +190,10 @@ class PlanTurn:
             if self.covered(topic.id) and not before:
                 self.newly_covered.append(topic.id)
         for fid, hit in reading.worst().items():
-            self.state["cijfers"][fid] = {"waarde": hit.value, "turn": turn, "oordeel": hit.verdict}
+            before = self.state["cijfers"].get(fid) or {}
+            if before.get("waarde") != hit.value or before.get("oordeel") != hit.verdict:
+                # the turn where this value was first named (a summary repeating it is no news)
+                self.state["cijfers"][fid] = {"waarde": hit.value, "turn": turn, "oordeel": hit.verdict}
             if hit.verdict == "wrong":
                 self.facts.append(hit)
                 self.state["feitfouten"].append({"id": fid, "turn": turn, "waarde": hit.value, "juist": hit.figure.is_})

@@ -55,6 +55,7 @@ class Number:
     sentence: str  # lower case
     clause: str  # lower case
     alone: bool  # the only number in its sentence
+    lead: str = ""  # the sentence up to the end of its clause: what the number is said about
 
 
 @dataclass(frozen=True)
@@ -121,16 +122,16 @@ def numbers(msg: Message) -> list[Number]:
     for kind, value, start in sorted(found, key=lambda f: f[2]):
         s0, s1 = next(((a, b) for a, b in sentences if a <= start < b), (0, len(lower)))
         sentence = lower[s0:s1]
-        clause = next((sentence[a:b] for a, b in _spans(sentence, _CLAUSE_END) if a <= start - s0 < b), sentence)
+        a, b = next(((a, b) for a, b in _spans(sentence, _CLAUSE_END) if a <= start - s0 < b), (0, len(sentence)))
         alone = sum(1 for _, _, other in found if s0 <= other < s1) == 1
-        out.append(Number(kind, value, start, sentence, clause, alone))
+        out.append(Number(kind, value, start, sentence, sentence[a:b], alone, sentence[:b]))
     return out
 
 
 def _claims(figure: Figure, number: Number, where: str) -> bool:
     if figure.entity != number.entity or not mentions(where, figure.context):
         return False
-    if figure.also and not mentions(number.sentence, figure.also):
+    if figure.also and not mentions(number.lead, figure.also):  # "de zorg, omdat die 18 procent groeide"
         return False
     return not mentions(number.clause, figure.unless)
 

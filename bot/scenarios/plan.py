@@ -79,8 +79,8 @@ class Figure(_Strict):
     """A number the student may name, and what it is checked against.
 
     The first figure (in file order) whose `context` word occurs in the clause around the
-    number (else in its sentence) claims it; `also` words must occur there too, `unless`
-    words must not. Without any context word, a value inside `magnitude` is taken as this
+    number (else in its sentence) claims it; `also` words must occur in the sentence up to the
+    end of that clause (what the number is said about), `unless` words not in its clause. Without any context word, a value inside `magnitude` is taken as this
     figure. `min`/`max` are limits (too_low / too_high), `is_` a fact (`wrong`)."""
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")

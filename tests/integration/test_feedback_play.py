@@ -17,6 +17,20 @@ from bot.scenarios import load_scenarios
 SEED = 7
 
 STRONG: dict[str, list[str]] = {
+    "1.2-activiteitenplan-maart": [
+        "Hoi Marieke, ja, ik heb mijn plan voor maart bij me.",
+        "Mijn doel is 6 procent meer omzet dan vorig jaar maart, dus ongeveer 61.500 euro, en drie nieuwe klanten.",
+        "Ik richt me vooral op de zorgpraktijken, omdat die vorig jaar met 18 procent groeiden, en op de scholen, "
+        "want die stellen in maart hun budget vast.",
+        "Ik bel alle 40 zorgpraktijken en de 30 scholen, en ik stuur de 25 slapende klanten een mailing met een proefpakket.",
+        "In de eerste week stuur ik de mailing, na de beurs bel ik de zorgpraktijken en in de laatste week de scholen.",
+        "De mailing kost 600 euro en de proefpakketten 700 euro, samen 1.300 euro.",
+        "In de mailing neem ik de voorjaarsactie van GreenClean mee, en de leads van de beurs bel ik binnen een week na.",
+        "Ik houd in het CRM bij hoeveel gesprekken, offertes en orders het oplevert, en elke vrijdag stuur ik je een overzicht.",
+        "Dus samengevat: 6 procent groei, zorg en scholen, 70 gesprekken en een mailing, 1.300 euro, GreenClean "
+        "erbij en wekelijks meten in het CRM. Ga je akkoord?",
+        "Top, dan zet ik het vandaag in het CRM. Bedankt, tot straks!",
+    ],
     "1.1-klantinterview-horeca": [
         "Goedemiddag meneer Hofstede, u spreekt met Sanne van Horeca Totaal Groothandel. Wij doen een kort "
         "onderzoek onder onze klanten. Heeft u tien minuten voor een paar vragen?",
@@ -154,6 +168,15 @@ STRONG: dict[str, list[str]] = {
 }
 
 WEAK: dict[str, list[str]] = {
+    "1.2-activiteitenplan-maart": [
+        "hoi",
+        "gewoon meer verkopen enzo",
+        "ik ga 150 klanten bellen",
+        "ja maar dat lukt heus wel",
+        "ik heb 3000 euro budget nodig voor een mailing",
+        "kan ik hiermee aan de slag?",
+        "ok doei",
+    ],
     "1.1-klantinterview-horeca": [
         "hoi met sanne, koop je veel bij ons?",
         "heb je nog andere leveranciers",
