@@ -26,7 +26,7 @@ def run(args) -> int:
         print(json.dumps([sc.summary() for sc in scenarios.values()], ensure_ascii=False, indent=2))
         return 0
     for sc in scenarios.values():
-        role = "speelt de klant" if sc.role == "klant" else "speelt de leverancier"
+        role = f"speelt de {sc.summary()['counterpart']}"  # klant, leverancier, teamleider binnendienst
         print(f"{sc.id}  [{', '.join(sc.werkprocessen)}]  {sc.title}")
         print(f"    {sc.persona.name} ({sc.persona.company}) {role}; niveaus: {', '.join(sc.difficulties)}")
     return 0

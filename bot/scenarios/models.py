@@ -509,6 +509,8 @@ class Scenario(_Strict):
             "goal": self.goal,
             "briefing_form": bool(self.briefing_check),
             "practice_hints": self.practice_hints,
+            # whom the student talks to, as a Dutch noun: klant, leverancier, or (1.2) the team leader
+            "counterpart": self.persona.function if self.plan else self.role,
         }
 
 

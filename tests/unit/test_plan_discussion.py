@@ -307,3 +307,21 @@ def test_tips_come_from_the_rubric_not_the_customer_hints():
     assert r.hint and "teamleider" in r.hint or "Marieke" in (r.hint or "")
     r, _ = play(("Ik wil 6 procent groei en ik stuur je elke vrijdag een overzicht.",))
     assert r.hint is None or "u-vorm" not in r.hint and "'u'" not in r.hint
+
+
+# ----- listings ----------------------------------------------------------------------------------
+
+
+def test_the_api_lists_it_for_the_picker_and_a_session_plays_it(make_client):
+    from conftest import guest
+
+    client = make_client()
+    guest(client)
+    listed = {s["id"]: s for s in client.get("/api/v1/scenarios").json()["scenarios"]}
+    assert listed[SID]["werkprocessen"] == ["1.2"]
+    assert listed[SID]["summary"]["counterpart"] == "teamleider binnendienst"
+    r = client.post("/api/v1/sessions", json={"scenario": SID})
+    assert r.status_code == 201, r.text
+    session = r.json()
+    r = client.post(f"/api/v1/sessions/{session['id']}/messages", json={"text": GOAL})
+    assert r.status_code == 200 and "klant" in r.json()["messages"][0]["text"].lower()

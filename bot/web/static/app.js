@@ -164,7 +164,7 @@
         el("label", { htmlFor: id, className: "scenario-title", text: sc.title || sc.id }),
         el("div", { id: id + "-desc", className: "scenario-desc" },
           el("p", { className: "muted", text: werkprocesText(sc) }),
-          el("p", { text: (sc.role === "leverancier" ? "Gesprek met leverancier: " : "Gesprek met klant: ") + who }),
+          el("p", { text: "Gesprek met " + (summary.counterpart || (sc.role === "leverancier" ? "leverancier" : "klant")) + ": " + who }),
           el("div", { className: "scenario-brief" },
             el("p", { text: sc.briefing || "" }),
             summary.goal ? el("p", { className: "goal" }, el("strong", { text: "Doel: " }), summary.goal) : null
