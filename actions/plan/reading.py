@@ -25,13 +25,22 @@ _NUMBER_WORDS = {
     "zestig": 60, "zeventig": 70, "tachtig": 80, "negentig": 90, "honderd": 100,
 }
 _COUNT = re.compile(r"(?<![\w.,€])(\d{1,4}|" + "|".join(_NUMBER_WORDS) + r")(?![\w%]|[.,]\d)", re.IGNORECASE)
-_NOT_A_COUNT_AFTER = re.compile(r"^\s*(%|procent|euro|eur\b|maart|april|februari|uur|minuten|week)", re.IGNORECASE)
+_NOT_A_COUNT_AFTER = re.compile(r"^\s*(%|procent|euro|eur\b|maart|april|februari|uur|minuten|week|weken)", re.IGNORECASE)
+# "week 10 en 11", "t/m 13", "om 10": a week number, a date or a time, not a count
+_NOT_A_COUNT_BEFORE = re.compile(r"(week|weken|t/m|tot en met|om|dag)\s+(\d+\s*(en|t/m|tot)\s+)?$", re.IGNORECASE)
 
 
 @lru_cache(maxsize=4096)
 def _pattern(keyword: str) -> re.Pattern:
-    """A keyword matches at the start of a word ('bel' finds 'bellen', not 'probeel')."""
-    return re.compile(r"(?<!\w)" + re.escape(keyword))
+    """Whole words, as in the recogniser's patterns: 'daarna' does not find 'daarnaast';
+    a word ending in * is a word start: 'groei*' finds 'groeiden'."""
+    parts = []
+    for word in keyword.split():
+        if word.endswith("*"):
+            parts.append(re.escape(word[:-1]) + r"\w*")
+        else:
+            parts.append(re.escape(word) + (r"(?!\w)" if word[-1:].isalnum() else ""))
+    return re.compile(r"(?<!\w)" + r"\s+".join(parts))
 
 
 def mentions(text: str, keywords: list[str]) -> bool:
@@ -112,7 +121,7 @@ def numbers(msg: Message) -> list[Number]:
     for m in _COUNT.finditer(lower):
         if any(a <= m.start() < max(b, a + 1) for a, b in taken):
             continue
-        if _NOT_A_COUNT_AFTER.match(lower[m.end():]):
+        if _NOT_A_COUNT_AFTER.match(lower[m.end():]) or _NOT_A_COUNT_BEFORE.search(lower[: m.start()]):
             continue
         word = m.group(1)
         value = float(_NUMBER_WORDS.get(word, 0) or int(word)) if not word.isdigit() else float(word)

@@ -39,6 +39,7 @@ def _check_texts(texts: list[str]) -> list[str]:
 
 
 def _lower(words: list[str]) -> list[str]:
+    """Keywords are whole words, lower case; a word ending in * matches as a word start."""
     return [w.lower() for w in words]
 
 

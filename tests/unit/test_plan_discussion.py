@@ -325,3 +325,12 @@ def test_the_api_lists_it_for_the_picker_and_a_session_plays_it(make_client):
     session = r.json()
     r = client.post(f"/api/v1/sessions/{session['id']}/messages", json={"text": GOAL})
     assert r.status_code == 200 and "klant" in r.json()["messages"][0]["text"].lower()
+
+
+def test_keywords_are_whole_words_unless_marked_as_a_word_start():
+    plan = get_scenario(SID).plan
+    reading = read(plan, msg("Daarnaast wil ik 4 nieuwe klanten."), asked="doelen")
+    assert "planning" not in reading.mentioned  # 'daarna' is no 'daarnaast'
+    assert [(h.figure.id, h.value) for h in reading.hits] == [("nieuwe_klanten", 4.0)]
+    reading = read(plan, msg("Week 10 en 11 de belronde, week 12 de leads van de beurs."), asked="planning")
+    assert "planning" in reading.concrete and not reading.hits  # week numbers are no call counts
