@@ -54,18 +54,19 @@ def _signals() -> tuple[str, ...]:
     return label_contract().signals
 
 
-def check_placeholders(texts: list) -> list:
+def check_placeholders(texts: list, allowed: set[str] | None = None) -> list:
+    allowed = PLACEHOLDERS if allowed is None else allowed
     for item in texts:
         text = item.text if isinstance(item, AnnotatedLine) else item
         try:
             names = {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
         except ValueError as exc:
             raise ValueError(f"tekst '{text}': ongeldige accolades ({exc})") from None
-        unknown = sorted(n for n in names if n not in PLACEHOLDERS)
+        unknown = sorted(n for n in names if n not in allowed)
         if unknown:
             raise ValueError(
                 f"tekst '{text}': onbekende invulplek {{{unknown[0]}}}; "
-                f"toegestaan: {', '.join(sorted(PLACEHOLDERS))}"
+                f"toegestaan: {', '.join(sorted(allowed))}"
             )
     return texts
 

@@ -11,7 +11,6 @@ actions/plan/ and reads only these models. Field names are English; texts are Du
 from __future__ import annotations
 
 import re
-import string
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -24,18 +23,9 @@ _MONTH_DAY = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
 
 
 def _check_texts(texts: list[str]) -> list[str]:
-    for text in texts:
-        try:
-            names = {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
-        except ValueError as exc:
-            raise ValueError(f"tekst '{text}': ongeldige accolades ({exc})") from None
-        unknown = sorted(n for n in names if n not in PLAN_PLACEHOLDERS)
-        if unknown:
-            raise ValueError(
-                f"tekst '{text}': onbekende invulplek {{{unknown[0]}}}; "
-                f"toegestaan: {', '.join(sorted(PLAN_PLACEHOLDERS))}"
-            )
-    return texts
+    from bot.scenarios.models import check_placeholders  # models imports this module
+
+    return check_placeholders(texts, PLAN_PLACEHOLDERS)
 
 
 def _lower(words: list[str]) -> list[str]:

@@ -21,6 +21,7 @@ from bot.feedback.checks import run_check
 from bot.feedback.conversation import read_events
 from bot.feedback.rubric import load_rubrics
 from bot.scenarios import clear_cache, get_scenario, load_scenarios
+from test_scenarios_extra import _slot as slot
 
 ROOT = Path(__file__).resolve().parents[2]
 SID = "1.2-activiteitenplan-maart"
@@ -42,14 +43,6 @@ def _fresh_cache():
     clear_cache()
     yield
     clear_cache()
-
-
-def slot(state: dict, name: str):
-    value = None
-    for e in state["events"]:
-        if e.get("event") == "slot" and e.get("name") == name:
-            value = e.get("value")
-    return value
 
 
 def play(turns, level: str = "gemiddeld", seed: int = 1):
