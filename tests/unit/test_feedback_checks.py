@@ -28,6 +28,7 @@ GREETING = ("student", "Goedemiddag mevrouw De Vries, u spreekt met Sanne van Ka
 def test_every_kind_is_covered_here():
     assert set(KINDS) == {
         "reactie_op_signaal", "zet_aanwezig", "zet_afwezig", "zet_voor_zet", "slot_voorwaarde", "laatste_beurt_zet",
+        "plan_onderdeel",
     }
 
 
@@ -362,3 +363,50 @@ def test_move_present_zonder_an_informal_greeting_does_not_count():
     outcome = run_check(formal, conv([OPENING, ("student", "Hoi, wat wil je?", ["begroeting", "informeel", "open_vraag"])]))
     assert outcome.score == 0.0 and outcome.observations[0].turn == 1
     assert run_check(formal, conv([OPENING, GREETING])).score == 1.0
+
+
+# --- plan_onderdeel (1.2; whole conversations in test_plan_discussion.py) -----------------------
+
+PLAN_LINES = [
+    ("klant", "Wat wil je in maart bereiken?", []),
+    ("student", "Meer omzet.", []),
+    ("klant", "Hoeveel dan?", []),
+    ("student", "Zes procent groei, en ik heb 2.500 euro budget nodig.", []),
+    ("klant", "2.500 euro? Je hebt 1.500 euro.", []),
+]
+PLAN_NOTES = {
+    "onderwerpen": {"doelen": {"turn": 2, "concreet": True, "vaag_turn": 1},
+                    "meten": {"turn": None, "concreet": False, "vaag_turn": 2}},
+    "cijfers": {"groei_totaal": {"waarde": 6, "turn": 2, "oordeel": "ok"},
+                "budget": {"waarde": 2500, "turn": 2, "oordeel": "too_high"}},
+    "problemen": [{"id": "budget", "soort": "cijfer", "turn": 2, "waarde": 2500, "oordeel": "too_high"}],
+    "opgelost": [],
+}
+
+
+def test_plan_part_passes_when_named_concretely_and_fails_when_only_vague():
+    notes = conv(PLAN_LINES, activiteitenplan=PLAN_NOTES)
+    passed = run_check(check("plan_onderdeel", onderdeel="doelen"), notes)
+    assert passed.score == 1.0 and passed.observations[0].turn == 2
+    vague = run_check(check("plan_onderdeel", onderdeel="meten"), notes)
+    assert vague.score == 0.0 and vague.observations[0].turn == 2
+    assert run_check(check("plan_onderdeel", onderdeel="planning"), notes).score == 0.0
+
+
+def test_plan_figures_and_criticism_score_the_share_that_fits():
+    notes = conv(PLAN_LINES, activiteitenplan=PLAN_NOTES)
+    figures = run_check(check("plan_onderdeel", cijfers=["groei_totaal", "budget"]), notes)
+    assert figures.score == 0.5
+    bad = [o for o in figures.observations if o.ok == 0.0]
+    assert bad[0].customer_quote == "2.500 euro? Je hebt 1.500 euro."  # her pushback to that sentence
+    assert run_check(check("plan_onderdeel", kritiek_verwerkt=True), notes).score == 0.0
+
+
+def test_plan_checks_are_not_applicable_without_notes_or_criticism():
+    plain = conv(PLAN_LINES)
+    assert run_check(check("plan_onderdeel", onderdeel="doelen"), plain).score is None
+    calm = conv(PLAN_LINES, activiteitenplan={**PLAN_NOTES, "problemen": []})
+    assert run_check(check("plan_onderdeel", kritiek_verwerkt=True), calm).score is None
+    assert run_check(check("plan_onderdeel", cijfers=["nieuwe_klanten"]), calm).score is None
+    with pytest.raises(ValueError):
+        check("plan_onderdeel", onderdeel="doelen", kritiek_verwerkt=True)
