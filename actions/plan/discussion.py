@@ -186,7 +186,7 @@ class PlanTurn:
                 entry["concreet"] = True
                 entry["turn"] = turn
             elif topic.id not in reading.concrete and not entry["concreet"]:
-                entry["vaag_turn"] = turn
+                entry["vaag_turn"] = turn  # vague, or concrete but it did not fit (reading.spoiled)
             if self.covered(topic.id) and not before:
                 self.newly_covered.append(topic.id)
         for fid, hit in reading.worst().items():

@@ -78,6 +78,7 @@ class FigureHit:
 class Reading:
     mentioned: set[str] = field(default_factory=set)  # topic ids
     concrete: set[str] = field(default_factory=set)  # topic ids named concretely
+    spoiled: set[str] = field(default_factory=set)  # topic ids named with a figure or date that does not fit
     hits: list[FigureHit] = field(default_factory=list)
     clashes: list[BlockedDate] = field(default_factory=list)
     good_dates: int = 0  # planned dates that fit the calendar
@@ -207,5 +208,10 @@ def read(plan: Plan, msg: Message, asked: str | None) -> Reading:
         ):
             reading.concrete.add(topic.id)
     reading.clashes, reading.good_dates = _date_clashes(plan, msg)
+    # A part stated with a figure out of range or a date that clashes is not concrete yet:
+    # the sentence that fixes it will be.
+    reading.spoiled = {h.figure.topic for h in reading.hits if h.verdict in ("too_low", "too_high")}
+    reading.spoiled |= {b.topic for b in reading.clashes}
+    reading.concrete -= reading.spoiled
     reading.asks_approval = "afsluitvraag" in msg.moves or mentions(lower, plan.approval_keywords)
     return reading

@@ -128,6 +128,7 @@ class BlockedDate(_Strict):
     start: str  # MM-DD
     end: str | None = None  # MM-DD, inclusive; default: one day
     keywords: list[str] = []  # the student names the reason itself ("op de beurs sta ik"): no conflict
+    topic: str | None = None  # a clash makes this part not concrete yet (the planning)
     texts: PlanTexts = Field(min_length=1)  # the team leader points it out
     fixed: PlanTexts = Field(min_length=1)  # the student moved it
 
@@ -187,6 +188,9 @@ class Plan(_Strict):
         for figure in self.figures:
             if figure.topic and figure.topic not in topic_ids:
                 raise ValueError(f"figure '{figure.id}': topic '{figure.topic}' bestaat niet; kies uit: {', '.join(topic_ids)}")
+        for blocked in self.blocked_dates:
+            if blocked.topic and blocked.topic not in topic_ids:
+                raise ValueError(f"blocked_date '{blocked.id}': topic '{blocked.topic}' bestaat niet")
         for topic in self.topics:
             for fid in (topic.concrete.figures if topic.concrete else []):
                 if fid not in figure_ids:
