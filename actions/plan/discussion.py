@@ -33,6 +33,7 @@ PLAN_SLOT = "activiteitenplan"
 QUESTION_MOVES = {"open_vraag", "gesloten_vraag", "doorvragen"}
 CONTRADICTING = {"ja_maar", "tegenspreken"}
 MIN_TOPICS_BEFORE_APPROVAL = 2  # asking approval with less is premature
+INSIST_AFTER = 2  # asked this often for the same part: the next time she insists
 SUMMARY_TOPICS = 4  # parts named in one message that make it a summary (without the samenvatten move)
 
 
@@ -104,7 +105,13 @@ class PlanTurn:
     def ask(self, topic_id: str) -> None:
         topic = self.plan.topic(topic_id)
         entry = self.state["onderwerpen"].get(topic_id)
-        if entry and topic.vague and not entry.get("concreet"):
+        asked = self.state.setdefault("gevraagd_aantal", {})
+        asked[topic_id] = asked.get(topic_id, 0) + 1
+        if asked[topic_id] > INSIST_AFTER:
+            # The third time she asks for the same part she does not repeat herself: she insists.
+            self.conv.apply("bezwaar_genegeerd")
+            self.say("plan.insist", self.plan.lines.insist, "question", waarde=topic.name)
+        elif entry and topic.vague and not entry.get("concreet"):
             self.say(f"plan.vague.{topic_id}", topic.vague, "question")
         else:
             self.say(f"plan.ask.{topic_id}", topic.ask, "question")
@@ -282,10 +289,18 @@ class PlanTurn:
             conv.memory["greeted"] = True
             self.say_line("greeting_after_opening", "move_reaction")  # it asks her first question again
             return
-        if msg.moves - {"begroeting", "informeel"}:
+        current = self.state.get("gevraagd") or self.plan.topics[0].id
+        if msg.moves & CONTRADICTING:
+            self.say_line("contradicted", "move_reaction")  # "Nou, daar denk ik anders over."
+            self.ask(current)
+            return
+        if msg.moves & QUESTION_MOVES:
             # Small talk or a question beside the plan: she is friendly and steers back.
             self.say("plan.off_topic", self.plan.lines.off_topic, "neutral")
-            self.ask(self.state.get("gevraagd") or self.plan.topics[0].id)
+            self.ask(current)
+            return
+        if msg.moves - {"begroeting", "informeel"}:
+            self.ask(current)  # "Oké, ik doe mijn best.": she asks again what she needs
             return
         misses = int(conv.get("misverstanden")) + 1
         conv.set("misverstanden", float(misses))

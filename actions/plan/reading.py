@@ -146,9 +146,10 @@ def _claims(figure: Figure, number: Number, where: str) -> bool:
     return not mentions(number.clause, figure.unless)
 
 
-def figure_for(plan: Plan, number: Number) -> Figure | None:
+def figure_for(plan: Plan, number: Number, asked: str | None = None) -> Figure | None:
     """The figure a number is about: context in its clause, else (when it is the only number
-    of its sentence) in its sentence, else the figure whose magnitude it has."""
+    of its sentence) in its sentence, else the figure whose magnitude it has, else (the only
+    number, in answer to her question about a part) the first figure of that part."""
     for figure in plan.figures:
         if _claims(figure, number, number.clause):
             return figure
@@ -160,6 +161,10 @@ def figure_for(plan: Plan, number: Number) -> Figure | None:
         low_high = figure.magnitude
         if figure.entity == number.entity and low_high and low_high[0] <= number.value <= low_high[1]:
             if not mentions(number.clause, figure.unless):
+                return figure
+    if number.alone and asked:  # "Nou, 10 procent of zo." after "Wat is je doel?"
+        for figure in plan.figures:
+            if figure.topic == asked and figure.entity == number.entity and not figure.also:
                 return figure
     return None
 
@@ -188,7 +193,7 @@ def read(plan: Plan, msg: Message, asked: str | None) -> Reading:
     reading = Reading()
     lower = msg.text.lower()
     for number in numbers(msg):
-        figure = figure_for(plan, number)
+        figure = figure_for(plan, number, asked)
         if figure is not None:
             reading.hits.append(FigureHit(figure, number.value, figure.verdict(number.value)))
     entity_kinds = {e.get("entity") for e in msg.entities}

@@ -162,6 +162,7 @@ class PlanLines(_Strict):
     not_yet_problem: PlanTexts = Field(min_length=1)  # approval asked with a pushback still open
     clarify: PlanTexts = Field(min_length=1)  # nothing in the turn relates to the plan
     off_topic: PlanTexts = Field(min_length=1)  # small talk or a question beside the plan: back to it
+    insist: PlanTexts = Field(min_length=1)  # a part asked for twice already ({waarde} = its name)
 
     _t = field_validator("*")(classmethod(lambda cls, v: _check_texts(v)))
 
