@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
 from starlette.concurrency import run_in_threadpool
 
 from bot.store import repository as repo
@@ -109,8 +109,36 @@ async def current_identity(request: Request) -> Identity:
     return ident
 
 
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+_KEY_CHARS = frozenset(map(chr, range(0x21, 0x7F)))
+
+
+def check_idempotency_key(value: object) -> str | None:
+    """The client's idempotency key (IETF draft `Idempotency-Key`, a string; the quotes of the
+    structured-field form are optional): 1-255 visible ASCII characters, else a Dutch 400."""
+    if value is None:
+        return None
+    key = str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+    if key is not None and len(key) >= 2 and key[0] == key[-1] == '"':
+        key = key[1:-1]
+    if not key or len(key) > 255 or not _KEY_CHARS.issuperset(key):
+        raise ApiError(
+            400, "invalid_idempotency_key",
+            "De Idempotency-Key is ongeldig: gebruik 1 tot 255 zichtbare tekens (bijvoorbeeld een UUID).",
+        )
+    return key
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 DbDep = Annotated[Database, Depends(get_db)]
 EngineDep = Annotated[ConversationEngine, Depends(get_engine)]
 ConversationsDep = Annotated[Conversations, Depends(get_conversations)]
 IdentityDep = Annotated[Identity, Depends(current_identity)]
+IdempotencyKeyHeader = Annotated[
+    str | None,
+    Header(
+        alias=IDEMPOTENCY_HEADER,
+        description="Eén sleutel per bericht (bijv. een UUID). Opnieuw versturen met dezelfde sleutel geeft het "
+        "opgeslagen antwoord in plaats van een tweede beurt; dezelfde sleutel met een andere tekst geeft 422.",
+    ),
+]

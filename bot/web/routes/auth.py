@@ -8,7 +8,7 @@ from bot.store import repository as repo
 from bot.store.ratelimit import RateLimited, hit
 from bot.web.conversations import rate_limited
 from bot.web.deps import DbDep, IdentityDep, SettingsDep, client_address
-from bot.web.errors import ApiError
+from bot.web.errors import ApiError, account_gone
 from bot.web.schemas import GuestLogin
 from bot.web.security import CSRF_COOKIE, SESSION_COOKIE, TOKEN_MAX_AGE, csrf_token, make_session_token
 from bot.web.settings import Settings
@@ -64,7 +64,7 @@ def me(identity: IdentityDep, settings: SettingsDep, db: DbDep) -> dict:
     with db.read() as session:
         student = repo.get_student(session, identity.student_id)
         if student is None:
-            raise ApiError(401, "invalid_session", "Je account bestaat niet meer. Meld je opnieuw aan.")
+            raise account_gone()
         return {
             "student": {"id": student.id, "display_name": student.display_name, "kind": student.kind},
             "csrf_token": csrf_token(settings.resolved_secret_key, student.id),
