@@ -68,10 +68,10 @@ def optional_identity(request: Request) -> Identity | None:
     ident = _header_identity(request, settings, request.app.state.db)
     if ident is not None:
         return ident
-    return _token_identity(request, settings)
+    return token_identity(request, settings)
 
 
-def _token_identity(request: Request, settings: Settings) -> Identity | None:
+def token_identity(request: Request, settings: Settings) -> Identity | None:
     """Identity from the bearer token or session cookie (HMAC only, no I/O)."""
     key = settings.resolved_secret_key
     auth = request.headers.get("authorization", "")
@@ -82,7 +82,7 @@ def _token_identity(request: Request, settings: Settings) -> Identity | None:
         token, via = request.cookies[SESSION_COOKIE], "cookie"
     if token is None:
         return None
-    parsed = read_session_token(key, token)
+    parsed = read_session_token(key, token, max_age=settings.guest_session_seconds)
     if parsed is None:
         raise ApiError(401, "invalid_session", "Je sessie is verlopen of ongeldig. Meld je opnieuw aan.")
     student_id, kind = parsed
@@ -91,21 +91,25 @@ def _token_identity(request: Request, settings: Settings) -> Identity | None:
     return Identity(student_id, "", kind, via)
 
 
+def csrf_failed() -> ApiError:
+    return ApiError(
+        403, "csrf_failed", "Beveiligingscontrole mislukt (CSRF-token ontbreekt of klopt niet). Herlaad de pagina."
+    )
+
+
 async def current_identity(request: Request) -> Identity:
     settings: Settings = request.app.state.settings
     if settings.trusted_user_header:
         ident = await run_in_threadpool(optional_identity, request)
     else:
-        ident = _token_identity(request, settings)
+        ident = token_identity(request, settings)
     if ident is None:
         if settings.guest_access:
             raise ApiError(401, "not_authenticated", "Je bent niet aangemeld. Vul eerst je naam in om te beginnen.")
         raise ApiError(401, "not_authenticated", "Je bent niet aangemeld. Meld je aan via de omgeving van je school.")
     if request.method not in SAFE_METHODS and ident.via in ("cookie", "header"):
         if not csrf_valid(settings.resolved_secret_key, ident.student_id, request.headers.get(CSRF_HEADER)):
-            raise ApiError(
-                403, "csrf_failed", "Beveiligingscontrole mislukt (CSRF-token ontbreekt of klopt niet). Herlaad de pagina."
-            )
+            raise csrf_failed()
     return ident
 
 

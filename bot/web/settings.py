@@ -18,6 +18,9 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     database_url: str | None = None  # default: SQLite in data_dir
     guest_access: bool = True
+    # How long a guest stays signed in (cookie and token). Short, for shared classroom computers:
+    # the next student at the same computer must not continue as the previous one the next day.
+    guest_session_hours: float = Field(12, gt=0, le=24 * 366)
     secret_key: str | None = None  # default: generated once, stored in data_dir/secret_key
     # Trusted header set by a school's authenticating reverse proxy (e.g. "X-Remote-User").
     # Only enable behind a proxy that strips this header from client requests.
@@ -35,6 +38,10 @@ class Settings(BaseSettings):
     pool_size: int = Field(10, ge=1)
     # start/send/end on the event loop (auto: SQLite without an action server; see bot.web.app.turns_inline)
     turns_inline: Literal["auto", "on", "off"] = "auto"
+
+    @property
+    def guest_session_seconds(self) -> int:
+        return max(1, int(self.guest_session_hours * 3600))
 
     @cached_property
     def resolved_database_url(self) -> str:

@@ -327,3 +327,62 @@ def test_rest_errors_are_json_with_dutch_details(make_client):
     c = make_client()
     r = c.post("/webhooks/rest/webhook", json={"sender": "s3", "message": "hallo", "metadata": {"mode": ["x"]}})
     assert r.status_code == 422 and json.loads(r.text)["detail"]
+
+
+# --- 6. shared classroom computers: a short guest lifetime and a logout that clears the cookie -----
+
+def _set_cookies(response) -> dict[str, str]:
+    return {h.split("=", 1)[0]: h for h in response.headers.get_list("set-cookie")}
+
+
+def test_a_guest_session_lasts_twelve_hours_by_default_and_is_configurable(make_client):
+    import time
+
+    from bot.web.security import make_session_token
+
+    c = make_client()
+    cookies = _set_cookies(c.post("/api/v1/guest", json={"display_name": "Sanne"}))
+    assert "Max-Age=43200" in cookies["oefengesprek_sessie"] and "Max-Age=43200" in cookies["oefengesprek_csrf"]
+    me = c.get("/api/v1/me").json()["student"]
+    key = c.app.state.settings.resolved_secret_key
+    old = make_session_token(key, me["id"], "guest", now=time.time() - 13 * 3600)
+    r = c.get("/api/v1/me", headers={"Authorization": f"Bearer {old}"})
+    assert r.status_code == 401 and "opnieuw aan" in r.json()["detail"]
+    fresh = make_session_token(key, me["id"], "guest", now=time.time() - 11 * 3600)
+    assert c.get("/api/v1/me", headers={"Authorization": f"Bearer {fresh}"}).status_code == 200
+
+    short = make_client(guest_session_hours=1)
+    cookies = _set_cookies(short.post("/api/v1/guest", json={"display_name": "Noor"}))
+    assert "Max-Age=3600" in cookies["oefengesprek_sessie"]
+    r = short.get("/api/v1/me", headers={"Authorization": f"Bearer {fresh}"})
+    assert r.status_code == 401
+
+
+def test_logout_clears_both_cookies_and_needs_the_csrf_token(make_client):
+    c = make_client()
+    me = guest(c)
+    assert c.post("/api/v1/logout", headers={"X-CSRF-Token": "fout"}).status_code == 403
+    r = c.post("/api/v1/logout")
+    assert r.status_code == 200 and r.json() == {"status": "afgemeld"}
+    cookies = _set_cookies(r)
+    for name in ("oefengesprek_sessie", "oefengesprek_csrf"):
+        assert "Max-Age=0" in cookies[name] and "SameSite=lax" in cookies[name] and "Path=/" in cookies[name]
+    assert "oefengesprek_sessie" not in c.cookies
+    assert c.get("/api/v1/me").status_code == 401  # the next student at this computer starts fresh
+    # a stale or unknown session can always be cleared
+    c.cookies.set("oefengesprek_sessie", "kapot")
+    assert c.post("/api/v1/logout").status_code == 200
+    assert me  # (signed in before)
+
+
+def test_logout_inside_an_lms_iframe_deletes_the_partitioned_cookie_with_the_same_attributes(make_client):
+    lms = make_client(base_url="https://testserver", frame_ancestors="https://lms.school.nl")
+    signed_in = _set_cookies(lms.post("/api/v1/guest", json={"display_name": "Sanne"}))
+    lms.headers["X-CSRF-Token"] = lms.get("/api/v1/me").json()["csrf_token"]
+    r = lms.post("/api/v1/logout")
+    assert r.status_code == 200
+    cleared = _set_cookies(r)
+    for name in ("oefengesprek_sessie", "oefengesprek_csrf"):
+        for attribute in ("Secure", "SameSite=none", "Partitioned", "Path=/"):
+            assert attribute in signed_in[name] and attribute in cleared[name], (name, attribute)
+        assert "Max-Age=0" in cleared[name]
