@@ -5,6 +5,8 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import threading
+import time
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from bot.store.db import Database
 from bot.web.conversations import Conversations
 from bot.web.engine import ConversationEngine
 from bot.web.errors import install_error_handlers
+from bot.web.logs import failure_fields
 from bot.web.middleware import WebMiddleware
 from bot.web.routes import auth, health, pages, rasa, scenarios, sessions
 from bot.web.settings import Settings
@@ -50,6 +53,25 @@ def turns_inline(settings: Settings, db: Database) -> bool:
     return db.dialect == "sqlite" and not os.environ.get(ENDPOINT_ENV)
 
 
+def _warm_up(app: FastAPI, engine: ConversationEngine, ready: threading.Event) -> None:
+    """Load NLU, scenarios and engine (one scripted turn) once, off the event loop."""
+    started = time.perf_counter()
+    try:
+        engine.warm_up()
+    except Exception as exc:  # noqa: BLE001 - /readyz reports it; the app still serves pages
+        app.state.engine_error = str(exc)[:500]
+        # content errors (file:line), no student data: the message may be logged
+        log.error("warm-up failed", extra={**failure_fields(exc), "detail": app.state.engine_error})
+    finally:
+        # Everything loaded so far (spaCy, rules, scenarios: ~235k objects) lives as long as the
+        # process; moving it out of the collector's generations saves a full pass over it on
+        # every major collection during turns (about 8 % of a turn's CPU, measured).
+        gc.collect()
+        gc.freeze()
+        ready.set()
+        log.info("engine ready", extra={"seconds": round(time.perf_counter() - started, 2)})
+
+
 def create_app(settings: Settings | None = None, engine: ConversationEngine | None = None) -> FastAPI:
     settings = settings or Settings()
 
@@ -65,22 +87,20 @@ def create_app(settings: Settings | None = None, engine: ConversationEngine | No
 
             conv_engine = RealEngine()
         app.state.engine_error = None
+        ready = threading.Event()
+        app.state.engine_ready = ready
         if settings.warm_up:
-            try:
-                conv_engine.warm_up()
-            except Exception as exc:  # noqa: BLE001 - /readyz reports it; the app still serves pages
-                log.exception("warm-up failed")
-                app.state.engine_error = str(exc)[:500]
-            # Everything loaded so far (spaCy, rules, scenarios: ~235k objects) lives as long as the
-            # process; moving it out of the collector's generations saves a full pass over it on
-            # every major collection during turns (about 8 % of a turn's CPU, measured).
-            gc.collect()
-            gc.freeze()
+            # Loading spaCy, the rules and the scenarios takes seconds; the server answers meanwhile
+            # (/healthz, the page, the scenario list; /readyz says "wordt geladen"), and turns wait
+            # in the thread pool until the engine is ready (bot.web.conversations.Conversations.run).
+            threading.Thread(target=_warm_up, args=(app, conv_engine, ready), name="warm-up", daemon=True).start()
+        else:
+            ready.set()
         app.state.settings = settings
         app.state.db = db
         app.state.engine = conv_engine
         inline = turns_inline(settings, db)
-        app.state.conversations = Conversations(db, conv_engine, settings, inline=inline)
+        app.state.conversations = Conversations(db, conv_engine, settings, inline=inline, ready=ready)
         log.info("ready", extra={"database": db.dialect, "turns_inline": inline})
         try:
             yield

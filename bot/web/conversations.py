@@ -8,6 +8,7 @@ together before the response is built. If anything fails, nothing is changed.
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -29,6 +30,13 @@ from bot.web.validation import check_identifier, clean_text
 log = logging.getLogger("oefengesprek.web")
 
 NOT_FOUND = "Dit gesprek bestaat niet (of is niet van jou)."
+ENGINE_LOAD_TIMEOUT = 120  # seconds a turn waits for the engine to finish loading at start-up
+
+
+def _set_event() -> threading.Event:
+    event = threading.Event()
+    event.set()
+    return event
 
 
 @dataclass(frozen=True)
@@ -71,7 +79,10 @@ def rate_limited(exc: RateLimited) -> ApiError:
 
 
 class Conversations:
-    def __init__(self, db: Database, engine: ConversationEngine, settings: Settings, *, inline: bool = False) -> None:
+    def __init__(
+        self, db: Database, engine: ConversationEngine, settings: Settings, *, inline: bool = False,
+        ready: threading.Event | None = None,
+    ) -> None:
         self.db = db
         self.engine = engine
         self.settings = settings
@@ -79,12 +90,24 @@ class Conversations:
         # Run start/send/end on the event loop instead of in the thread pool (see bot.web.app:
         # SQLite without an action server, where every write already queues on one lock).
         self.inline = inline
+        # Set once the engine has warmed up (bot.web.app); until then turns wait in the pool.
+        self.ready = ready or _set_event()
 
     async def run(self, fn, *args):  # noqa: ANN001, ANN201
-        """Call a blocking use case: directly when `inline`, else in the thread pool."""
-        if self.inline:
-            return fn(*args)
-        return await run_in_threadpool(fn, *args)
+        """Call a blocking use case: directly when `inline` (and the engine is loaded), else in the
+        thread pool. Never on the event loop while the engine is still loading: that would stop
+        every other request (health checks included) for seconds."""
+        if self.ready.is_set():
+            if self.inline:
+                return fn(*args)
+            return await run_in_threadpool(fn, *args)
+        return await run_in_threadpool(self._when_ready, fn, *args)
+
+    def _when_ready(self, fn, *args):  # noqa: ANN001, ANN202
+        if not self.ready.wait(ENGINE_LOAD_TIMEOUT):
+            raise ApiError(503, "engine_loading", "De gesprekspartner wordt nog geladen. Probeer het over een minuut opnieuw.",
+                           headers={"Retry-After": "10"})
+        return fn(*args)
 
     # --- views ------------------------------------------------------------------------
 
