@@ -91,7 +91,9 @@ def dutch_validation_message(err: dict[str, Any]) -> str:
     named = f"'{field}'" if field else "De aanvraag"
     if kind == "missing":
         return f"Het veld {named} ontbreekt." if field else "De aanvraag is leeg; stuur een JSON-object."
-    if kind in ("string_type", "string_unicode"):
+    if kind == "string_unicode":  # a lone surrogate: the value is not quoted back
+        return f"Het veld {named} bevat ongeldige tekens."
+    if kind == "string_type":
         return f"Het veld {named} moet tekst zijn."
     if kind in ("dict_type", "model_attributes_type", "model_type"):
         return f"{'Het veld ' + named if field else 'De aanvraag'} moet een JSON-object zijn."

@@ -38,7 +38,7 @@ def rest_webhook(body: RasaMessage, request: Request, settings: SettingsDep, con
     identity = optional_identity(request) if ("authorization" in request.headers or settings.trusted_user_header) else None
     if identity is None and not settings.guest_access:
         raise ApiError(401, "not_authenticated", "Gasttoegang staat uit: stuur een Bearer-token of meld je aan via je school.")
-    metadata = body.metadata or {}
+    metadata = body.metadata.model_dump(exclude_none=True) if body.metadata is not None else {}
     # the header, or Rasa's message id in the metadata (a channel that retries sends the same id)
     key = check_idempotency_key(idempotency_key if idempotency_key is not None else metadata.get("message_id"))
     out = conversations.rest_message(identity, body.sender, body.message, metadata, client_address(request), key)
