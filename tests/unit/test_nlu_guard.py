@@ -131,9 +131,11 @@ def test_guarded_analysis_equals_the_recogniser_on_every_labelled_utterance():
         assert guarded == raw, item.get("id")
 
 
-def test_a_costly_run_is_split_into_the_tokens_the_tokenizer_would_cut():
-    assert bounded("ok " + "!" * 20 + " goed") == "ok " + " ".join("!" * 20) + " goed"
-    assert bounded("ok" + "€" * 20) == "ok " + " ".join("€" * 20)
+def test_a_costly_run_is_cut_down_to_what_a_rule_could_read():
+    assert bounded("ok " + "!" * 20 + " goed") == "ok !!! goed"  # repeats cut to three
+    assert bounded("wow" + "!" * 30) == "wow!!!"
+    assert bounded("ok" + "€!" * 10) == "ok " + " ".join("€!" * 10)  # still costly: split into tokens
+    assert bounded("ab!" * 600).split() == ["ab", "!"] * 32  # at most 64 pieces of one run
     assert bounded("printa" * 5 + "!!!") == "printa" * 5 + "!!!"  # long words are cheap: unchanged
     text = "€" * 40
     a = analyse(text)
@@ -142,7 +144,9 @@ def test_a_costly_run_is_split_into_the_tokens_the_tokenizer_would_cut():
 
 # --- memory ---------------------------------------------------------------------------------------
 
-def test_new_words_do_not_grow_the_string_store_and_results_stay_the_same():
+def test_new_words_do_not_grow_the_string_store_and_results_stay_the_same(monkeypatch):
+    import bot.nlu.guard as guard
+
     recogniser = get_recogniser()
     probes = [item for item in _labelled_items()[:40]]
 
@@ -150,8 +154,22 @@ def test_new_words_do_not_grow_the_string_store_and_results_stay_the_same():
         return [analyse(p["text"], speaker=p.get("speaker", "student"), previous=p.get("previous")).to_json() for p in probes]
 
     before = results()
+    monkeypatch.setattr(guard, "LEARN_LIMIT", 0)  # (the default lets 20,000 new strings stay first)
     strings = len(recogniser.nlp.vocab.strings)
     for i in range(3000):
         analyse(f"Kan de zorblat{i}x ook met de printqux{i} van Flobbel{i}?", previous=f"De wibbel{i} doet het niet.")
     assert len(recogniser.nlp.vocab.strings) <= strings + 50
     assert results() == before
+
+
+def test_the_vocabulary_learns_new_words_up_to_the_limit_only(monkeypatch):
+    import bot.nlu.guard as guard
+
+    recogniser = get_recogniser()
+    start = len(recogniser.nlp.vocab.strings)
+    base = recogniser.nlp.__dict__["_oefengesprek_vocab_base"]
+    monkeypatch.setattr(guard, "LEARN_LIMIT", start - base + 300)
+    for i in range(2000):
+        analyse(f"De blorpel{i} en de snavik{i} zijn kwijt.")
+    grown = len(recogniser.nlp.vocab.strings) - start
+    assert 300 <= grown <= 300 + 50
