@@ -28,6 +28,8 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# The chat's findings named in issue 11 (landmark-unique is only "moderate" in axe): never again.
+NAMED_FINDINGS = {"listitem", "scrollable-region-focusable", "landmark-unique"}
 PHONE = {"width": 375, "height": 667}
 DESKTOP = {"width": 1366, "height": 768}
 
@@ -78,7 +80,12 @@ class Axe:
             "() => axe.run(document, {resultTypes: ['violations']}).then(r => r.violations.map(v => ("
             "{id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))})))"
         )
-        bad = [v for v in result if v["impact"] in ("serious", "critical")]
+        bad = [v for v in result if v["impact"] in ("serious", "critical") or v["id"] in NAMED_FINDINGS]
+        others = [v for v in result if v not in bad]
+        if others:  # kept for a person to read, not a failure
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            with open(SHOTS / "axe-minor.txt", "a", encoding="utf-8") as out:
+                out.write(f"{view}: {others}\n")
         assert not bad, f"axe-core, view {view}: {bad}"
         self.checked.append(view)
 

@@ -171,13 +171,14 @@
     });
   }
 
-  /* What to do after an error, in words: appended to the server's own message. */
-  function withAdvice(err, advice) {
+  /* What to do after an error, in words: the server's message, then when to try again
+   * (only for errors where trying again can help), then what is kept. */
+  function withAdvice(err, kept) {
     var text = err.message;
     if (transient(err)) {
-      text += err.retryAfter ? " Probeer het over " + err.retryAfter + " seconden opnieuw." : " Probeer het over een minuut opnieuw.";
+      text += err.retryAfter > 1 ? " Probeer het over " + err.retryAfter + " seconden opnieuw." : " Probeer het zo opnieuw.";
     }
-    return advice ? text + " " + advice : text;
+    return kept ? text + " " + kept : text;
   }
 
   /* --- start-up, sign in and out -------------------------------------------------- */
@@ -242,7 +243,7 @@
       throw err;
     }).then(signedOut, function (err) {
       if (err.status === 401) { signedOut(); return; } // already signed out
-      showError("Afmelden is niet gelukt. " + withAdvice(err, "Sluit anders de browser helemaal af."));
+      showError("Afmelden is niet gelukt. " + withAdvice(err, "Lukt het niet, sluit dan de browser helemaal af."));
     }).then(function () { $("logout").disabled = false; });
   }
 
@@ -307,9 +308,11 @@
       el("p", { text: sc.briefing || "" }),
       summary.goal ? el("p", { className: "goal" }, el("strong", { text: "Doel: " }), summary.goal) : null
     );
+    // locked to one scenario: nothing to choose, so a heading instead of a radio button
     return el("div", { className: "scenario" },
-      input,
-      el("label", { htmlFor: id, className: "scenario-title", text: sc.title || sc.id }),
+      expanded ? null : input,
+      expanded ? el("h2", { className: "scenario-title", text: sc.title || sc.id })
+        : el("label", { htmlFor: id, className: "scenario-title", text: sc.title || sc.id }),
       el("p", { className: "scenario-meta", id: id + "-meta" },
         isAssigned(sc) ? el("span", { className: "tag", text: "Opdracht van je docent" }) : null,
         (codes ? "Werkproces " + codes + " · " : "") + roleText(sc) + " · niveau " + defaultDifficulty(sc)),
@@ -329,12 +332,14 @@
     });
     if (!state.scenarios.length) list.appendChild(el("p", { text: "Er zijn nog geen scenario's beschikbaar." }));
     $("pick-title").textContent = locked ? "Je opdracht" : "Kies een oefengesprek";
-    $("pick-legend").textContent = locked ? "Dit oefengesprek" : "Scenario";
+    $("pick-legend").textContent = "Scenario";
+    $("pick-legend").className = locked ? "visually-hidden" : "";
     $("view-pick").classList.toggle("locked", !!locked);
     updateDifficulties();
   }
 
   function selectedScenario() {
+    if (lockedScenario()) return lockedScenario();
     var checked = document.querySelector("input[name=scenario]:checked");
     return checked ? scenarioById(checked.value) : null;
   }
@@ -612,9 +617,7 @@
         showFinished("Dit gesprek was al afgelopen.");
         return;
       }
-      showError("Je bericht is niet verstuurd. " + withAdvice(err, transient(err)
-        ? "Je tekst staat nog in het vak: druk dan opnieuw op Versturen."
-        : ""));
+      showError("Je bericht is niet verstuurd. " + withAdvice(err, transient(err) ? "Je tekst staat nog in het vak." : ""));
     }).then(function () {
       state.busy = false;
       working("");
@@ -662,8 +665,7 @@
       if (err.code === "conversation_finished") { state.endKey = null; return openConversation(conv.id); }
       if (!transient(err)) state.endKey = null;
       working("");
-      showError("Het gesprek is nog niet beëindigd. " + withAdvice(err,
-        "Je gesprek is bewaard; kies dan opnieuw ‘Ja, beëindigen’."));
+      showError("Het gesprek is nog niet beëindigd. " + withAdvice(err, "Je gesprek is bewaard."));
     }).then(function () {
       state.busy = false;
       working("");
