@@ -46,6 +46,15 @@ def sign_in(page, name: str = "Sanne") -> None:
     page.locator("#view-pick:not([hidden])").wait_for()
 
 
+def signed_in_page(browser, run_server, viewport, path: str = "/", name: str = "Sanne"):
+    """A fresh server and a page on it with a signed-in guest, at the picker."""
+    server = run_server(rate_limit_per_minute=0)
+    page = new_page(browser, server, viewport)
+    page.goto(server.base_url + path)
+    sign_in(page, name)
+    return server, page
+
+
 def choose_and_start(page, scenario: str | None = None, mode: str = "oefenen") -> None:
     if scenario:
         page.check(f"input[name=scenario][value='{scenario}']")
@@ -237,10 +246,7 @@ def test_phone_student_plays_reloads_and_reads_the_report(browser, run_server, a
 
 
 def test_desktop_layout(browser, run_server, axe):
-    server = run_server(rate_limit_per_minute=0)
-    page = new_page(browser, server, DESKTOP)
-    page.goto(server.base_url + "/")
-    sign_in(page)
+    server, page = signed_in_page(browser, run_server, DESKTOP)
     start = rect(page, "#start-button")
     assert start["bottom"] <= DESKTOP["height"], start
     shot(page, "desktop-1-kiezer")
@@ -272,10 +278,7 @@ def test_desktop_layout(browser, run_server, axe):
 
 
 def test_counter_errors_beside_the_composer_and_safe_retries(browser, run_server, axe):
-    server = run_server(rate_limit_per_minute=0)
-    page = new_page(browser, server, PHONE)
-    page.goto(server.base_url + "/")
-    sign_in(page)
+    _, page = signed_in_page(browser, run_server, PHONE)
     choose_and_start(page, INBOUND)
     page.click("#briefing-close")
     send(page, story_lines(INBOUND)[0])
@@ -371,10 +374,7 @@ def test_reload_while_the_server_is_down_explains_it(browser, run_server, axe):
 
 
 def test_sign_out_clears_the_student_for_the_next_one(browser, run_server):
-    server = run_server(rate_limit_per_minute=0)
-    page = new_page(browser, server, PHONE)
-    page.goto(server.base_url + "/")
-    sign_in(page, "Eerste")
+    _, page = signed_in_page(browser, run_server, PHONE, name="Eerste")
     choose_and_start(page)
     assert page.locator("#logout").is_visible() and page.locator("#logout").inner_text() == "Afmelden"
     assert rect(page, "#logout")["bottom"] <= PHONE["height"]
@@ -392,10 +392,7 @@ def test_sign_out_clears_the_student_for_the_next_one(browser, run_server):
 
 
 def test_locked_embed_goes_straight_to_the_briefing(browser, run_server, axe):
-    server = run_server(rate_limit_per_minute=0)
-    page = new_page(browser, server, PHONE)
-    page.goto(f"{server.base_url}/embed?scenario={INBOUND}&vast=1")
-    sign_in(page)
+    server, page = signed_in_page(browser, run_server, PHONE, f"/embed?scenario={INBOUND}&vast=1")
     assert page.locator("#pick-title").inner_text() == "Je opdracht"
     assert page.locator("#scenario-list .scenario").count() == 1
     assert page.locator("#scenario-list .scenario-more").evaluate("d => d.open")
