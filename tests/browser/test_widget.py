@@ -418,6 +418,48 @@ def test_locked_embed_goes_straight_to_the_briefing(browser, run_server, axe):
     page.context.close()
 
 
+def test_class_code_and_assigned_scenarios_first(browser, run_server, axe):
+    """The student enters the teacher's class code; the teacher's assignment comes first with
+    its level and mode. The klassen API is stubbed in the page, so this checks the widget."""
+    import json
+
+    server = run_server(rate_limit_per_minute=0)
+    page = new_page(browser, server, PHONE)
+    mine = {"groups": [], "assignments": []}
+    joined = {"groups": [{"id": "g1", "name": "CMB2A"}],
+              "assignments": [{"scenario": "3.1-klacht-koffieautomaat", "difficulty": "moeilijk", "mode": "toets",
+                               "deadline": "2026-12-18T16:00:00+00:00", "group": "CMB2A"}]}
+    codes: list[str] = []
+
+    def klassen(route):
+        if route.request.method == "POST":
+            codes.append(json.loads(route.request.post_data or "{}")["code"])
+            mine.update(joined)
+        route.fulfill(status=201 if route.request.method == "POST" else 200,
+                      content_type="application/json", body=json.dumps(mine))
+
+    page.route("**/api/v1/klassen", klassen)
+    page.goto(server.base_url + "/")
+    sign_in(page)
+    first = page.locator("#scenario-list input[name=scenario]").first
+    assert first.get_attribute("value") != "3.1-klacht-koffieautomaat"
+    page.click("#join summary")
+    page.fill("#join-code", "klas-7q4m")
+    page.click("#join-button")
+    page.get_by_text("Je zit in: CMB2A.").wait_for()
+    assert codes == ["KLAS-7Q4M"]
+    first = page.locator("#scenario-list .scenario").first
+    assert first.locator("input").get_attribute("value") == "3.1-klacht-koffieautomaat"
+    assert "Opdracht van je docent, vóór 18 december" in first.inner_text()
+    first.locator("input").check()
+    assert page.input_value("#difficulty") == "moeilijk"
+    assert page.is_checked("input[name=mode][value=toets]")
+    axe.check(page, "kiezer met klas")
+    shot(page, "phone-14-klascode")
+    assert page.problems == [], page.problems  # type: ignore[attr-defined]
+    page.context.close()
+
+
 def test_widget_js_embeds_the_chat_in_an_lms_page(browser, run_server, tmp_path):
     lms_port = free_port()
     lms_origin = f"http://127.0.0.1:{lms_port}"

@@ -24,6 +24,8 @@
     busy: false,
     pending: null,      // {text, key}: the message being sent, kept for a retry with the same key
     endKey: null,       // the Idempotency-Key of the end call, kept until it succeeds
+    start: null,        // {body, key}: the start request, kept for a retry with the same key
+    assignments: [],    // scenarios the student's teachers set (GET /klassen), shown first
     counterLevel: "ok",
     atEnd: true         // the message list is scrolled to its newest message
   };
@@ -165,6 +167,7 @@
       if (!transient(err) || attempt >= RETRY_DELAYS.length) throw err;
       var wait = Math.min(Math.max(RETRY_DELAYS[attempt], err.retryAfter * 1000), 5000);
       working("Geen antwoord van de server, opnieuw proberen…");
+      say("Geen antwoord van de server, opnieuw proberen…");
       return new Promise(function (resolve) { setTimeout(resolve, wait); }).then(function () {
         return apiWithRetry(path, body, key, attempt + 1);
       });
@@ -187,7 +190,7 @@
     show("loading");
     api("GET", "/me").then(function (me) {
       signedIn(me.student, me.csrf_token);
-      return loadScenarios().then(resume);
+      return loadScenarios().then(loadGroups).then(resume);
     }).catch(function (err) {
       if (err.status === 401 || err.status === 403) {
         showLogin(err.code === "guest_access_disabled" || /school/.test(err.message));
@@ -227,7 +230,7 @@
     showError("");
     api("POST", "/guest", { display_name: name }).then(function (res) {
       signedIn(res.student, res.csrf_token);
-      return loadScenarios().then(showPicker);
+      return loadScenarios().then(loadGroups).then(showPicker);
     }).catch(function (err) {
       if (err.code === "guest_access_disabled") { showLogin(true); return; }
       showError(withAdvice(err));
@@ -252,6 +255,9 @@
     state.conversation = null;
     state.pending = null;
     state.endKey = null;
+    state.start = null;
+    state.assignments = [];
+    showGroups([]);
     $("message").value = "";
     updateCounter();
     $("who-name").textContent = "";
@@ -283,7 +289,58 @@
 
   function defaultDifficulty(sc) { return (sc.summary && sc.summary.default_difficulty) || "gemiddeld"; }
 
-  function isAssigned(sc) { return !!(sc.assigned || sc.assignment); }
+  function assignmentFor(sc) {
+    for (var i = 0; i < state.assignments.length; i++) if (state.assignments[i].scenario === sc.id) return state.assignments[i];
+    return sc.assigned ? {} : null;
+  }
+
+  function isAssigned(sc) { return !!assignmentFor(sc); }
+
+  function assignmentText(a) {
+    var text = "Opdracht van je docent";
+    if (a.deadline) {
+      try {
+        text += ", vóór " + new Intl.DateTimeFormat("nl-NL", { day: "numeric", month: "long" }).format(new Date(a.deadline));
+      } catch (e) { /* no date */ }
+    }
+    return text;
+  }
+
+  /* The student's klassen and their assignments. Servers without klassen (404) hide the form. */
+  function loadGroups() {
+    return api("GET", "/klassen").then(function (data) {
+      state.assignments = data.assignments || [];
+      $("join").hidden = false;
+      showGroups(data.groups || []);
+    }, function () {
+      state.assignments = [];
+      $("join").hidden = true;
+    });
+  }
+
+  function showGroups(groups) {
+    var names = groups.map(function (g) { return g.name; });
+    $("join-groups").textContent = names.length ? "Je zit in: " + names.join(", ") + "." : "";
+    $("join-summary").textContent = names.length ? "Nog een klascode invoeren" : "Klascode van je docent invoeren";
+  }
+
+  function onJoin(ev) {
+    ev.preventDefault();
+    var code = $("join-code").value.trim().toUpperCase();
+    $("join-error").textContent = "";
+    if (!code) { $("join-error").textContent = "Vul de klascode in die je van je docent hebt gekregen."; $("join-code").focus(); return; }
+    $("join-button").disabled = true;
+    api("POST", "/klassen", { code: code }).then(function (data) {
+      state.assignments = data.assignments || [];
+      $("join-code").value = "";
+      $("join").open = false;
+      showGroups(data.groups || []);
+      renderPicker();
+      say("Je bent lid van de klas. Opdrachten van je docent staan bovenaan.");
+    }).catch(function (err) {
+      $("join-error").textContent = withAdvice(err);
+    }).then(function () { $("join-button").disabled = false; });
+  }
 
   /* Preselected first, then the ones the teacher assigned, then the rest in server order. */
   function orderedScenarios() {
@@ -314,8 +371,9 @@
       expanded ? el("h2", { className: "scenario-title", text: sc.title || sc.id })
         : el("label", { htmlFor: id, className: "scenario-title", text: sc.title || sc.id }),
       el("p", { className: "scenario-meta", id: id + "-meta" },
-        isAssigned(sc) ? el("span", { className: "tag", text: "Opdracht van je docent" }) : null,
-        (codes ? "Werkproces " + codes + " · " : "") + roleText(sc) + " · niveau " + defaultDifficulty(sc)),
+        isAssigned(sc) ? el("span", { className: "tag", text: assignmentText(assignmentFor(sc)) }) : null,
+        (codes ? "Werkproces " + codes + " · " : "") + roleText(sc) + " · niveau " +
+          ((assignmentFor(sc) || {}).difficulty || defaultDifficulty(sc))),
       more
     );
   }
@@ -351,11 +409,16 @@
     clear(select);
     var levels = (sc && sc.difficulties && sc.difficulties.length) ? sc.difficulties : ["makkelijk", "gemiddeld", "moeilijk"];
     var def = sc ? defaultDifficulty(sc) : "gemiddeld";
+    var assignment = sc && assignmentFor(sc);
+    if (assignment && assignment.difficulty && levels.indexOf(assignment.difficulty) >= 0) keep = def = assignment.difficulty;
     levels.forEach(function (level) {
       var opt = el("option", { value: level, text: level.charAt(0).toUpperCase() + level.slice(1) });
       if (level === (keep && levels.indexOf(keep) >= 0 ? keep : def)) opt.selected = true;
       select.appendChild(opt);
     });
+    // an assignment also sets the mode the teacher chose
+    var mode = assignment && assignment.mode && document.querySelector("input[name=mode][value=" + assignment.mode + "]");
+    if (mode) { mode.checked = true; updateModeHelp(); }
   }
 
   function updateModeHelp() {
@@ -433,10 +496,16 @@
     showError("");
     $("start-button").disabled = true;
     say("Het gesprek wordt gestart…");
-    api("POST", "/sessions", { scenario: sc.id, difficulty: $("difficulty").value, mode: mode }).then(function (conv) {
+    var body = { scenario: sc.id, difficulty: $("difficulty").value, mode: mode };
+    var same = state.start && JSON.stringify(state.start.body) === JSON.stringify(body);
+    if (!same) state.start = { body: body, key: newKey() };
+    apiWithRetry("/sessions", body, state.start.key).then(function (conv) {
+      state.start = null;
       try { localStorage.setItem(STORE_KEY, conv.id); } catch (e) { /* private mode */ }
       openChat(conv);
     }).catch(function (err) {
+      if (!transient(err)) state.start = null;
+      working("");
       say("");
       showError("Het gesprek is niet gestart. " + withAdvice(err));
     }).then(function () { $("start-button").disabled = false; });
@@ -803,6 +872,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     $("login-form").addEventListener("submit", onLogin);
     $("pick-form").addEventListener("submit", onStart);
+    $("join-form").addEventListener("submit", onJoin);
     $("scenario-list").addEventListener("change", updateDifficulties);
     $("pick-form").addEventListener("change", function (ev) { if (ev.target.name === "mode") updateModeHelp(); });
     $("composer").addEventListener("submit", onSend);
