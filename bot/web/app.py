@@ -18,7 +18,7 @@ from bot.web.conversations import Conversations
 from bot.web.engine import ConversationEngine
 from bot.web.errors import install_error_handlers
 from bot.web.middleware import WebMiddleware
-from bot.web.routes import auth, health, pages, rasa, scenarios, sessions
+from bot.web.routes import auth, groups, health, pages, rasa, scenarios, sessions, teacher, teacher_review
 from bot.web.settings import Settings
 
 log = logging.getLogger("oefengesprek.web")
@@ -88,7 +88,7 @@ def create_app(settings: Settings | None = None, engine: ConversationEngine | No
             db.dispose()
 
     app = FastAPI(
-        openapi_tags=[{"name": t} for t in ("gezondheid", "aanmelden", "scenario's", "gesprekken", "rasa")],
+        openapi_tags=[{"name": t} for t in ("gezondheid", "aanmelden", "scenario's", "gesprekken", "klassen", "rasa")],
         title="Oefengesprek",
         version=__version__,
         description=DESCRIPTION,
@@ -101,8 +101,9 @@ def create_app(settings: Settings | None = None, engine: ConversationEngine | No
     install_error_handlers(app)
     # The conversation routes first: FastAPI tries routes in order, and each route it tries
     # costs a few dozen Python calls; a turn was matched after ten others.
-    for module in (sessions, health, auth, scenarios, rasa, pages):
+    for module in (sessions, health, auth, scenarios, groups, rasa, pages, teacher_review):
         app.include_router(module.router)
+    teacher.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(WebMiddleware, frame_ancestors=settings.frame_ancestor_list)
     return app

@@ -23,6 +23,7 @@ from bot.store.statecache import StateCache
 from bot.web.engine import ConversationEngine, EngineRejected, Turn
 from bot.web.errors import ApiError
 from bot.web.settings import Settings
+from bot.teaching.review import teacher_feedback_for_student
 from bot.web.validation import clean_text
 
 log = logging.getLogger("oefengesprek.web")
@@ -254,7 +255,10 @@ class Conversations:
             conv = repo.get_conversation(session, conversation_id, identity.student_id)
             if conv is None:
                 raise ApiError(404, "conversation_not_found", NOT_FOUND)
-            return self.conversation_view(conv)
+            view = self.conversation_view(conv)
+            # The teachers' comments and adjusted score, as the student sees them in their report.
+            view["teacher_feedback"] = teacher_feedback_for_student(session, conv.id)
+            return view
 
     def list(self, identity: Identity) -> list[dict[str, Any]]:
         with self.db.read() as session:

@@ -23,6 +23,11 @@ class Settings(BaseSettings):
     # Only enable behind a proxy that strips this header from client requests.
     trusted_user_header: str | None = None
     trusted_name_header: str | None = None
+    # With the trusted user header: a header holding the person's role ("docent", "teacher",
+    # "instructor", "staff" sign in as a teacher; anything else as a student).
+    trusted_role_header: str | None = None
+    # Conversations older than this many months are removed by `oefengesprek opschonen`; 0 = keep.
+    retention_months: int = Field(0, ge=0)
     rate_limit_per_minute: int = Field(60, ge=0)  # state-changing requests per client per minute; 0 = off
     rate_limit_guests_per_hour: int = Field(300, ge=0)  # new guest accounts per IP per hour; 0 = off
     max_message_length: int = Field(2000, ge=1)
