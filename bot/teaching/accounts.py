@@ -127,14 +127,18 @@ def check_password_strength(password: str) -> None:
         raise AccountError("Dat wachtwoord is te lang (hoogstens 200 tekens).")
 
 
-def authenticate(conn: Connection, email: str, password: str, address: str, *, now: float | None = None) -> TeacherInfo:
-    """Check e-mail and password, counting the attempt per account and per address.
-
-    Raises RateLimited when either limit is reached, AccountError for a wrong combination
-    (the same message whether the address exists or not)."""
+def count_login_attempt(conn: Connection, email: str, address: str, *, now: float | None = None) -> None:
+    """Count one login attempt per account and per address; raises RateLimited past a limit.
+    Call in its own transaction, committed whatever the password check says."""
     email_key = (email or "").strip().lower()[:254]
     hit(conn, f"tl:a:{email_key}", LOGIN_LIMIT_ACCOUNT, LOGIN_WINDOW, now=now)
     hit(conn, f"tl:i:{address}", LOGIN_LIMIT_ADDRESS, LOGIN_WINDOW, now=now)
+
+
+def authenticate(conn: Connection, email: str, password: str) -> TeacherInfo:
+    """Check e-mail and password (after count_login_attempt). AccountError for a wrong
+    combination, with the same message whether the address exists or not."""
+    email_key = (email or "").strip().lower()[:254]
     row = conn.execute(select(TEACHERS.c.id, TEACHERS.c.display_name, TEACHERS.c.email, TEACHERS.c.password_hash,
                               TEACHERS.c.active).where(TEACHERS.c.email == email_key)).first()
     stored = row.password_hash if row is not None and row.active and row.password_hash else _DUMMY_HASH
@@ -218,7 +222,7 @@ def list_teachers(conn) -> list[dict]:  # noqa: ANN001
 
 
 __all__ = [
-    "AccountError", "RateLimited", "TeacherInfo", "add_teacher", "authenticate", "end_session", "external_teacher",
+    "AccountError", "RateLimited", "TeacherInfo", "add_teacher", "authenticate", "count_login_attempt", "end_session", "external_teacher",
     "issue_setup_token", "list_teachers", "open_session", "revoke_sessions", "session_teacher", "set_password",
     "teacher_by_email", "teacher_for_setup",
 ]

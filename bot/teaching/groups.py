@@ -29,9 +29,11 @@ TEACHERS = Teacher.__table__
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud in a classroom
 CODE_LENGTH = 4
 CODE_LIFETIME = timedelta(days=14)
-# Join attempts per address per 10 minutes: 31**4 ≈ 923,521 codes, so guessing one of even a
-# hundred live codes takes ~9,000 tries on average, i.e. weeks at this rate.
-JOIN_LIMIT = 10
+# Join attempts per 10 minutes: 10 per student and 120 per address (a whole class joins at once
+# from the school's one public address). 31**4 = 923,521 codes: guessing one of even a hundred
+# live codes takes ~9,000 tries on average, i.e. days to weeks at these rates.
+JOIN_LIMIT_STUDENT = 10
+JOIN_LIMIT_ADDRESS = 120
 JOIN_WINDOW = 600
 MODES = ("oefenen", "toets")
 
@@ -132,10 +134,15 @@ def add_teacher_to_group(conn: Connection, group_id: str, teacher_id: str) -> No
         conn.execute(GROUP_TEACHERS.insert().values(group_id=group_id, teacher_id=teacher_id))
 
 
-def join_group(conn: Connection, student_id: str, code: str, address: str, *, now: datetime | None = None) -> GroupInfo:
-    """A student joins the group of a valid code (rate limited per address and per student)."""
-    hit(conn, f"join:i:{address}", JOIN_LIMIT, JOIN_WINDOW)
-    hit(conn, f"join:s:{student_id}", JOIN_LIMIT, JOIN_WINDOW)
+def count_join_attempt(conn: Connection, student_id: str, address: str) -> None:
+    """Count one join attempt per address and per student; raises RateLimited past the limit.
+    Call in its own transaction, committed whether the code is right or not."""
+    hit(conn, f"join:s:{student_id}", JOIN_LIMIT_STUDENT, JOIN_WINDOW)
+    hit(conn, f"join:i:{address}", JOIN_LIMIT_ADDRESS, JOIN_WINDOW)
+
+
+def join_group(conn: Connection, student_id: str, code: str, *, now: datetime | None = None) -> GroupInfo:
+    """A student joins the group of a valid code (after count_join_attempt)."""
     code = normalise_code(code)
     row = conn.execute(select(GROUPS.c.id, GROUPS.c.join_code_expires_at).where(GROUPS.c.join_code == code)).first()
     if row is None or (_aware(row.join_code_expires_at) or utcnow()) < (now or utcnow()):

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import Connection
 
-from bot.store.models import Conversation, ConversationEvents, Message, Student, utcnow
+from bot.store.models import Conversation, ConversationEvents, Message, RateCounter, Student, utcnow
 from bot.store.teacher_models import AuditEntry, GroupMember, Judgement
 
 AUDIT = AuditEntry.__table__
@@ -25,6 +25,7 @@ MESSAGES = Message.__table__
 EVENTS = ConversationEvents.__table__
 JUDGEMENTS = Judgement.__table__
 MEMBERS = GroupMember.__table__
+COUNTERS = RateCounter.__table__
 
 
 def audit(conn: Connection, actor: str, action: str, subject: str | None = None, detail: str | None = None) -> None:
@@ -49,6 +50,8 @@ def delete_student(conn: Connection, student_id: str, actor: str) -> dict[str, i
     for start in range(0, len(ids), 500):
         _delete_conversations(conn, ids[start:start + 500])
     conn.execute(delete(MEMBERS).where(MEMBERS.c.student_id == student_id))
+    # rate-limit counters are keyed by student id ("w:<id>", "join:s:<id>")
+    conn.execute(delete(COUNTERS).where(COUNTERS.c.key.contains(student_id, autoescape=True)))
     removed = conn.execute(delete(STUDENTS).where(STUDENTS.c.id == student_id)).rowcount or 0
     conn.execute(update(AUDIT).where(AUDIT.c.subject == student_id).values(subject=pseudonym(student_id)))
     audit(conn, actor, "verwijderd", pseudonym(student_id), f"{len(ids)} gesprekken")

@@ -49,14 +49,16 @@ def _mine(db, student_id: str) -> MyGroups:  # noqa: ANN001
 
 @router.post("/klassen", status_code=201, response_model=MyGroups, summary="Word lid van een klas met de klascode")
 def join(body: JoinGroup, request: Request, identity: IdentityDep, db: DbDep) -> MyGroups:
-    with db.transaction() as conn:
-        try:
-            groups.join_group(conn, identity.student_id, body.code, client_address(request),
-                              now=datetime.now(timezone.utc))
-        except RateLimited as exc:
-            raise rate_limited(exc) from None
-        except GroupError as exc:
-            raise ApiError(404, "unknown_join_code", str(exc)) from None
+    try:
+        with db.transaction() as conn:
+            groups.count_join_attempt(conn, identity.student_id, client_address(request))
+    except RateLimited as exc:
+        raise rate_limited(exc) from None
+    try:
+        with db.transaction() as conn:
+            groups.join_group(conn, identity.student_id, body.code, now=datetime.now(timezone.utc))
+    except GroupError as exc:
+        raise ApiError(404, "unknown_join_code", str(exc)) from None
     return _mine(db, identity.student_id)
 
 

@@ -68,11 +68,16 @@ def install(app: FastAPI) -> None:
     """Routes plus the redirect to the login page for pages that need a teacher."""
 
     @app.exception_handler(NotSignedIn)
-    async def _to_login(request: Request, _exc: NotSignedIn) -> Response:
-        if request.method == "GET":
-            return go("/docent/inloggen?terug=" + request.url.path)
-        return render(request, "docent/melding.html", 401, titel="Niet aangemeld",
-                      melding="Je bent niet (meer) aangemeld als docent. Meld je opnieuw aan.")
+    async def _not_signed_in(request: Request, _exc: NotSignedIn) -> Response:
+        """401 with the login form for nobody; 403 for a signed-in student (not a teacher)."""
+        from bot.web.security import SESSION_COOKIE
+
+        if SESSION_COOKIE in request.cookies or request.headers.get("authorization", "").lower().startswith("bearer "):
+            return render(request, "docent/melding.html", 403, titel="Alleen voor docenten",
+                          melding="Deze pagina is alleen voor docenten. Ben je docent? Meld je dan aan als docent.",
+                          link="/docent/inloggen", link_tekst="Aanmelden als docent")
+        terug = request.url.path if request.method == "GET" else "/docent"
+        return render(request, "docent/inloggen.html", 401, terug=_safe_return(terug))
 
     json_handler = app.exception_handlers.get(ApiError)
 
@@ -116,7 +121,9 @@ async def login(request: Request) -> Response:
 
     def attempt() -> str:
         with _db(request).transaction() as conn:
-            teacher = accounts.authenticate(conn, email, password, address)
+            accounts.count_login_attempt(conn, email, address)
+        with _db(request).transaction() as conn:
+            teacher = accounts.authenticate(conn, email, password)
             return accounts.open_session(conn, teacher.id)
 
     try:
