@@ -58,7 +58,7 @@ class Conversation(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Written with the report, for the teacher's lists and overviews (no report parsing there):
-    # the overall score and {"competencies": {name: score}, "missed": [signal labels], "outcome"}.
+    # the overall score and {"competencies": {name: score}, "missed": [[signal, turn]], "outcome"}.
     score: Mapped[int | None] = mapped_column(Integer)
     summary: Mapped[dict[str, Any] | None] = mapped_column(JSON, deferred=True)
 

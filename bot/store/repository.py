@@ -285,7 +285,8 @@ def save_state(db: Executor, conv: ConversationRow, state: dict[str, Any], previ
 
 def report_summary(report: dict[str, Any]) -> dict[str, Any]:
     """What the teacher's lists and overviews need of a report (kept beside it, small)."""
-    missed = [m.get("signal") for m in report.get("missed_signals") or [] if isinstance(m, dict) and m.get("signal")]
+    missed = [[m["signal"], m.get("turn")] for m in report.get("missed_signals") or []
+              if isinstance(m, dict) and m.get("signal")]
     return {
         "competencies": dict(report.get("competencies") or {}),
         "missed": missed,

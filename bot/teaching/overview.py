@@ -12,12 +12,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.store.models import Conversation, Message, Student
+from bot.store.models import Conversation, Student
 from bot.teaching.groups import MEMBERS
 
 CONVERSATIONS = Conversation.__table__
 STUDENTS = Student.__table__
-MESSAGES = Message.__table__
 
 
 def _load(value: Any) -> Any:
@@ -51,7 +50,7 @@ def group_overview(conn, group_id: str) -> dict[str, Any]:  # noqa: ANN001
     best: dict[str, dict[str, int]] = defaultdict(dict)
     attempts: Counter[str] = Counter()
     missed: Counter[str] = Counter()
-    missed_examples: dict[str, list[str]] = defaultdict(list)
+    missed_examples: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in _finished(conn, group_id):
         summary = _load(row.summary) or {}
         attempts[row.student_id] += 1
@@ -61,10 +60,10 @@ def group_overview(conn, group_id: str) -> dict[str, Any]:  # noqa: ANN001
             if isinstance(value, (int, float)):
                 latest[row.student_id][name] = int(value)
                 best[row.student_id][name] = max(int(value), best[row.student_id].get(name, -1))
-        for signal in summary.get("missed") or []:
+        for signal, turn in summary.get("missed") or []:
             missed[signal] += 1
             if len(missed_examples[signal]) < 5:
-                missed_examples[signal].append(row.id)
+                missed_examples[signal].append({"conversation_id": row.id, "turn": turn})
     rows = [{"student": s, "attempts": attempts[s["id"]], "latest": latest.get(s["id"], {}),
              "best": best.get(s["id"], {})} for s in students]
     used = [c for c in competencies if any(c in r["latest"] for r in rows)]
@@ -85,17 +84,3 @@ def student_progress(conn, group_id: str, student_id: str) -> dict[str, Any]:  #
                          "competencies": dict(summary.get("competencies") or {})})
     names = [c for c in competency_order() if any(isinstance(a["competencies"].get(c), int) for a in attempts)]
     return {"attempts": attempts, "competencies": names}
-
-
-def missed_signal_turns(conn, conversation_ids: list[str], signal: str) -> list[dict[str, Any]]:  # noqa: ANN001
-    """Example customer lines with this signal in the given conversations (for links to turns)."""
-    if not conversation_ids:
-        return []
-    rows = conn.execute(select(MESSAGES.c.conversation_id, MESSAGES.c.turn, MESSAGES.c.text, MESSAGES.c.analysis)
-                        .where(MESSAGES.c.conversation_id.in_(conversation_ids), MESSAGES.c.speaker != "student")
-                        .order_by(MESSAGES.c.conversation_id, MESSAGES.c.seq))
-    out = []
-    for r in rows:
-        if signal in ((_load(r.analysis) or {}).get("labels") or []):
-            out.append({"conversation_id": r.conversation_id, "turn": r.turn, "text": r.text})
-    return out
