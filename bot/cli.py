@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "bot.commands.docent",
     "bot.commands.correcties",
     "bot.commands.opschonen",
+    "bot.commands.lti",
 )
 
 

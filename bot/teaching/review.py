@@ -261,6 +261,10 @@ def add_judgement(conn: Connection, teacher: Any, conversation_id: str, target: 
         "teacher_id": teacher.id, "teacher_name": teacher.display_name, "created_at": utcnow(),
     }
     conn.execute(JUDGEMENTS.insert().values(**row))
+    if target == "conversation:score":
+        from bot.lti.grades import enqueue_for_conversation
+
+        enqueue_for_conversation(conn, conversation_id, correction["score"], adjusted=True)
     return row
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 import os
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -18,7 +19,7 @@ from bot.web.conversations import Conversations
 from bot.web.engine import ConversationEngine
 from bot.web.errors import install_error_handlers
 from bot.web.middleware import WebMiddleware
-from bot.web.routes import auth, groups, health, pages, rasa, scenarios, sessions, teacher, teacher_review
+from bot.web.routes import auth, groups, health, lti, pages, rasa, scenarios, sessions, teacher, teacher_review
 from bot.web.settings import Settings
 
 log = logging.getLogger("oefengesprek.web")
@@ -48,6 +49,48 @@ def turns_inline(settings: Settings, db: Database) -> bool:
     from bot.engine.actions import ENDPOINT_ENV
 
     return db.dialect == "sqlite" and not os.environ.get(ENDPOINT_ENV)
+
+
+async def send_grades(app: FastAPI) -> None:
+    """Background: send the queued LTI grades that are due (blocking HTTP in a worker thread)."""
+    from starlette.concurrency import run_in_threadpool
+
+    from bot.lti.grades import process_due
+
+    settings: Settings = app.state.settings
+    while True:
+        await asyncio.sleep(settings.lti_grade_interval)
+        try:
+            await run_in_threadpool(process_due, app.state.db, keys_of_app(app))
+        except Exception:  # noqa: BLE001 - the next round tries again; the rows keep their state
+            log.exception("sending grades failed")
+
+
+def keys_of_app(app: FastAPI):  # noqa: ANN201
+    from bot.lti.keys import KeyStore
+
+    store = getattr(app.state, "lti_keys", None)
+    if store is None:
+        store = app.state.lti_keys = KeyStore(app.state.settings.data_dir)
+    return store
+
+
+def registered_platforms(settings: Settings) -> list[str]:
+    """Origins of the registered LTI platforms, which may frame the chat (read once at start;
+    `oefengesprek lti add-platform` says to restart). Nothing when the database is not there yet."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.lti.platforms import frame_origins
+
+    try:
+        db = Database(settings.resolved_database_url, pool_size=1)
+        try:
+            with db.read() as session:
+                return frame_origins(session)
+        finally:
+            db.dispose()
+    except SQLAlchemyError:
+        return []
 
 
 def create_app(settings: Settings | None = None, engine: ConversationEngine | None = None) -> FastAPI:
@@ -82,9 +125,14 @@ def create_app(settings: Settings | None = None, engine: ConversationEngine | No
         inline = turns_inline(settings, db)
         app.state.conversations = Conversations(db, conv_engine, settings, inline=inline)
         log.info("ready", extra={"database": db.dialect, "turns_inline": inline})
+        sender = asyncio.create_task(send_grades(app)) if settings.lti_grade_interval > 0 else None
         try:
             yield
         finally:
+            if sender is not None:
+                sender.cancel()
+                with suppress(asyncio.CancelledError):
+                    await sender
             db.dispose()
 
     app = FastAPI(
@@ -101,9 +149,9 @@ def create_app(settings: Settings | None = None, engine: ConversationEngine | No
     install_error_handlers(app)
     # The conversation routes first: FastAPI tries routes in order, and each route it tries
     # costs a few dozen Python calls; a turn was matched after ten others.
-    for module in (sessions, health, auth, scenarios, groups, rasa, pages, teacher_review):
+    for module in (sessions, health, auth, scenarios, groups, rasa, pages, teacher_review, lti):
         app.include_router(module.router)
     teacher.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.add_middleware(WebMiddleware, frame_ancestors=settings.frame_ancestor_list)
+    app.add_middleware(WebMiddleware, frame_ancestors=[*settings.frame_ancestor_list, *registered_platforms(settings)])
     return app

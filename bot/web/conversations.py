@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
 
+from bot.lti import grades
 from bot.store import repository as repo
 from bot.store.db import Database
 from bot.store.models import Conversation, Message
@@ -178,8 +179,13 @@ class Conversations:
 
     def _finish(self, conn, conv: repo.ConversationRow, state: dict[str, Any]) -> None:  # noqa: ANN001
         """Write the report and close the conversation (one UPDATE of its row)."""
-        repo.finish_conversation(conv, self._engine_call("finish", self.engine.finish, state))
+        self._close(conn, conv, state)
         repo.update_conversation(conn, conv)
+
+    def _close(self, conn, conv: repo.ConversationRow, state: dict[str, Any]) -> None:  # noqa: ANN001
+        """The report onto the row; a grade for the LMS is queued in the same transaction."""
+        repo.finish_conversation(conv, self._engine_call("finish", self.engine.finish, state))
+        grades.enqueue_for_conversation(conn, conv.id, conv.report.get("score"))
 
     def start(self, identity: Identity, scenario: str, difficulty: str | None, mode: str) -> dict[str, Any]:
         self._check_start_args(scenario, difficulty, mode)
@@ -207,7 +213,7 @@ class Conversations:
         )
         repo.save_state(conn, conv, turn.state, previous)
         if turn.finished:
-            repo.finish_conversation(conv, self._engine_call("finish", self.engine.finish, turn.state))
+            self._close(conn, conv, turn.state)
         repo.update_conversation(conn, conv)
         return rows[:1], rows[1:], turn
 

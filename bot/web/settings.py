@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     retention_months: int = Field(0, ge=0)
     # Where people reach the app (for links the CLI prints, e.g. a teacher's set-password link).
     public_url: str = "http://127.0.0.1:8000"
+    # Seconds between rounds of the worker that sends queued grades to LMS gradebooks; 0 = off
+    # (then run `oefengesprek lti verstuur` from cron).
+    lti_grade_interval: float = Field(10.0, ge=0)
     rate_limit_per_minute: int = Field(60, ge=0)  # state-changing requests per client per minute; 0 = off
     rate_limit_guests_per_hour: int = Field(300, ge=0)  # new guest accounts per IP per hour; 0 = off
     max_message_length: int = Field(2000, ge=1)

@@ -61,9 +61,10 @@ async def current_teacher(request: Request) -> TeacherInfo:
     return teacher
 
 
-def csrf_for(request: Request, teacher: TeacherInfo) -> str:
+def csrf_for(request: Request, teacher: TeacherInfo, session_token: str | None = None) -> str:
+    """The form token of this teacher session (`session_token`: a session opened by this response)."""
     key = request.app.state.settings.resolved_secret_key
-    basis = request.cookies.get(TEACHER_COOKIE) or f"header:{teacher.id}"
+    basis = session_token or request.cookies.get(TEACHER_COOKIE) or f"header:{teacher.id}"
     return _sign(key, "docent-csrf", basis)
 
 
