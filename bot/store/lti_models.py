@@ -98,3 +98,20 @@ class LtiLaunch(Base):
     lineitem_url: Mapped[str | None] = mapped_column(String(500))
     resource_link_id: Mapped[str] = mapped_column(String(255))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class XapiStatement(Base):
+    """A `completed` statement for the school's LRS (outbox; only when an LRS is configured)."""
+
+    __tablename__ = "xapi_statements"
+    __table_args__ = (Index("ix_xapi_statements_due", "status", "next_try_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
+    statement: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(12), default="wacht")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_result: Mapped[str | None] = mapped_column(String(500))
+    next_try_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -52,18 +52,20 @@ def turns_inline(settings: Settings, db: Database) -> bool:
 
 
 async def send_grades(app: FastAPI) -> None:
-    """Background: send the queued LTI grades that are due (blocking HTTP in a worker thread)."""
+    """Background: send the queued LTI grades and xAPI statements that are due (blocking HTTP
+    in a worker thread)."""
     from starlette.concurrency import run_in_threadpool
 
-    from bot.lti.grades import process_due
+    from bot.lti import grades, xapi
 
     settings: Settings = app.state.settings
     while True:
         await asyncio.sleep(settings.lti_grade_interval)
         try:
-            await run_in_threadpool(process_due, app.state.db, keys_of_app(app))
+            await run_in_threadpool(grades.process_due, app.state.db, keys_of_app(app))
+            await run_in_threadpool(xapi.process_due, app.state.db, settings)
         except Exception:  # noqa: BLE001 - the next round tries again; the rows keep their state
-            log.exception("sending grades failed")
+            log.exception("sending grades or statements failed")
 
 
 def keys_of_app(app: FastAPI):  # noqa: ANN201

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
 
-from bot.lti import grades
+from bot.lti import grades, xapi
 from bot.store import repository as repo
 from bot.store.db import Database
 from bot.store.models import Conversation, Message
@@ -186,6 +186,9 @@ class Conversations:
         """The report onto the row; a grade for the LMS is queued in the same transaction."""
         repo.finish_conversation(conv, self._engine_call("finish", self.engine.finish, state))
         grades.enqueue_for_conversation(conn, conv.id, conv.report.get("score"))
+        if self.settings.xapi_endpoint:
+            repo.update_conversation(conn, conv)  # the statement reads the finished row
+            xapi.enqueue(conn, self.settings, conv.id)
 
     def start(self, identity: Identity, scenario: str, difficulty: str | None, mode: str) -> dict[str, Any]:
         self._check_start_args(scenario, difficulty, mode)

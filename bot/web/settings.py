@@ -33,6 +33,10 @@ class Settings(BaseSettings):
     # Seconds between rounds of the worker that sends queued grades to LMS gradebooks; 0 = off
     # (then run `oefengesprek lti verstuur` from cron).
     lti_grade_interval: float = Field(10.0, ge=0)
+    # xAPI (optional, off by default): the LRS's xAPI endpoint (…/xAPI/) with Basic-auth key and secret.
+    xapi_endpoint: str | None = None
+    xapi_key: str | None = None
+    xapi_secret: str | None = None
     rate_limit_per_minute: int = Field(60, ge=0)  # state-changing requests per client per minute; 0 = off
     rate_limit_guests_per_hour: int = Field(300, ge=0)  # new guest accounts per IP per hour; 0 = off
     max_message_length: int = Field(2000, ge=1)

@@ -1,5 +1,5 @@
 """LTI 1.3: platforms, login states, nonces, course contexts (klassen), launches and the
-queue of grades for the platform's gradebook.
+queue of grades for the platform's gradebook; the queue of xAPI statements for an LRS.
 
 Revision ID: 0005_lti
 Revises: 0004_teacher_side
@@ -84,8 +84,22 @@ def upgrade() -> None:
         sa.Column("resource_link_id", sa.String(255), nullable=False),
         sa.Column("updated_at", TZ, nullable=False),
     )
+    op.create_table(
+        "xapi_statements",
+        sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+        sa.Column("conversation_id", sa.String(36), sa.ForeignKey("conversations.id", ondelete="CASCADE"),
+                  nullable=False, index=True),
+        sa.Column("statement", sa.JSON(), nullable=False),
+        sa.Column("status", sa.String(12), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("last_result", sa.String(500)),
+        sa.Column("next_try_at", TZ, nullable=False),
+        sa.Column("created_at", TZ, nullable=False),
+        sa.Column("sent_at", TZ),
+    )
+    op.create_index("ix_xapi_statements_due", "xapi_statements", ["status", "next_try_at"])
 
 
 def downgrade() -> None:
-    for table in ("lti_launches", "lti_grade_sends", "lti_contexts", "lti_nonces", "lti_states", "lti_platforms"):
+    for table in ("xapi_statements", "lti_launches", "lti_grade_sends", "lti_contexts", "lti_nonces", "lti_states", "lti_platforms"):
         op.drop_table(table)
