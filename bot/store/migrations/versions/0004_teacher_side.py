@@ -2,7 +2,7 @@
 and per conversation the score and a small summary of its report (for lists and overviews).
 
 Revision ID: 0004_teacher_side
-Revises: 0002_append_only_events
+Revises: 0003_idempotency
 Create Date: 2026-12-07
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_teacher_side"
-down_revision = "0002_append_only_events"
+down_revision = "0003_idempotency"
 branch_labels = None
 depends_on = None
 
