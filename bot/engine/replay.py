@@ -4,7 +4,13 @@ A test story has story-level `metadata: {scenario, difficulty, seed}` (optional 
 `briefing`) and steps `user:` (what the student types) with `intent:` (what the NLU must
 read), `action:` (what the engine must run, in order) and `slot_was_set:` / `active_loop:`
 (what must have been set during that turn). Actions before the first user step are
-compared with what the session start ran.
+compared with what the session start ran after `action_session_start`.
+
+The same files pass `rasa test core` (Rasa 3.6, tests/integration/test_real_rasa.py), which
+runs no actions: it predicts every action from the story's own events. Hence two rules,
+checked here too (docs/scenario-authoring.md, "Teststories"): a test story does not name
+`action_session_start` (it starts with the student's first message, or with the form that
+opens the conversation), and every change of the active loop stands in the story.
 """
 
 from __future__ import annotations
@@ -21,6 +27,9 @@ from bot.labels import SPEAKERS_WITH_SIGNALS
 from bot.paths import content_root
 
 SKIPPED_ACTIONS = (ACTION_LISTEN, ACTION_SESSION_START)
+SESSION_START_IN_STORY = (
+    "teststory '{}': laat 'action: action_session_start' weg; een teststory begint bij het eerste "
+    "bericht van de student, of bij het formulier dat het gesprek opent (docs/scenario-authoring.md, Teststories)")
 
 
 def test_stories_dir() -> Path:
@@ -40,6 +49,8 @@ def load_test_stories(path: Path | None = None) -> list[Flow]:
         for step in flow.steps:
             if step.kind == "user" and step.text is None and step.name is None:
                 errors.append(ContentError(step.path, step.line, f"teststory '{flow.name}': lege gebruikersstap"))
+            elif step.kind == "action" and step.name == ACTION_SESSION_START:
+                errors.append(ContentError(step.path, step.line, SESSION_START_IN_STORY.format(flow.name)))
     if errors:
         raise ContentErrors(errors)
     return flows
@@ -101,9 +112,16 @@ def compare(expected: list[Step], events: list[dict]) -> list[str]:
             elif s.explicit_value and not _same(slots[s.name][-1], s.value):
                 diffs.append(f"{s.where}: verwacht {s.name} = {s.value!r}, kreeg {slots[s.name][-1]!r}")
     loops = [e.get("name") for e in events if e.get("event") == "active_loop"]
+    stated = [s.name for s in expected if s.kind == "active_loop"]
     for s in expected:
         if s.kind == "active_loop" and s.name not in loops:
             diffs.append(f"{s.where}: verwacht active_loop {s.name!r}, kreeg {loops or 'geen wijziging'}")
+    for name in loops:
+        if name not in stated:
+            # Rasa's `rasa test core` runs no actions: it only knows the loop from the story
+            diffs.append(f"active_loop werd {name!r}, maar de teststory noemt dat niet: zet "
+                         f"'- active_loop: {name or 'null'}' na de actie die het deed (Rasa voert in zijn "
+                         "test geen acties uit)")
     return diffs
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.content import ContentErrors
 from bot.engine.replay import load_test_stories, replay, replay_scenario_story
 
 FIXTURES = Path(__file__).resolve().parents[1] / "data" / "engine_fixtures"
@@ -58,3 +59,28 @@ def test_replayer_reports_a_clear_diff():
         f"na 'Goedemorgen': {where}:11: verwacht begroet = False, kreeg True",
     ]
     assert "teststory 'verkeerde verwachtingen'" in result.report()
+
+
+def test_a_test_story_may_not_name_the_session_start(tmp_path):
+    """Rasa's `rasa test core` would predict action_default_fallback for the listen after it."""
+    story = tmp_path / "start.yml"
+    story.write_text('version: "3.1"\nstories:\n  - story: s\n    metadata: {scenario: fixture}\n    steps:\n'
+                     '      - action: action_session_start\n      - user: Goedemorgen\n        intent: begroeting\n',
+                     encoding="utf-8")
+    with pytest.raises(ContentErrors) as exc:
+        load_test_stories(story)
+    [error] = exc.value.errors
+    assert error.line == 6 and "laat 'action: action_session_start' weg" in str(error)
+
+
+def test_the_replayer_wants_every_loop_change_in_the_story(tmp_path):
+    """Rasa runs no actions in its test: a form's active_loop must stand in the story."""
+    engine = _fixture_engine()
+    text = (FIXTURES / "test_stories" / "goed.yml").read_text(encoding="utf-8")
+    story = tmp_path / "zonder_loop.yml"
+    story.write_text(text.replace("      - active_loop: bestelformulier\n", ""), encoding="utf-8")
+    [flow] = load_test_stories(story)
+    result = replay(flow, engine, flow.metadata)
+    assert result.diffs == ["na 'ik wil bestellen': active_loop werd 'bestelformulier', maar de teststory noemt "
+                            "dat niet: zet '- active_loop: bestelformulier' na de actie die het deed (Rasa voert "
+                            "in zijn test geen acties uit)"]
