@@ -61,26 +61,42 @@ def test_replayer_reports_a_clear_diff():
     assert "teststory 'verkeerde verwachtingen'" in result.report()
 
 
-def test_a_test_story_may_not_name_the_session_start(tmp_path):
-    """Rasa's `rasa test core` would predict action_default_fallback for the listen after it."""
+def test_a_test_story_opens_with_one_action(tmp_path):
+    """Rasa's `rasa test core` takes only the first step as given: a second action before the
+    student's first message would be predicted from nothing."""
     story = tmp_path / "start.yml"
     story.write_text('version: "3.1"\nstories:\n  - story: s\n    metadata: {scenario: fixture}\n    steps:\n'
-                     '      - action: action_session_start\n      - user: Goedemorgen\n        intent: begroeting\n',
-                     encoding="utf-8")
+                     '      - action: action_session_start\n      - action: utter_groet\n'
+                     '      - user: Goedemorgen\n        intent: begroeting\n', encoding="utf-8")
     with pytest.raises(ContentErrors) as exc:
         load_test_stories(story)
     [error] = exc.value.errors
-    assert error.line == 6 and "laat 'action: action_session_start' weg" in str(error)
+    assert error.line == 7 and "noemt een teststory één actie" in str(error)
+
+
+def _fixture_story_without(tmp_path, line: str):
+    text = (FIXTURES / "test_stories" / "goed.yml").read_text(encoding="utf-8")
+    assert line in text
+    story = tmp_path / "zonder.yml"
+    story.write_text(text.replace(line, ""), encoding="utf-8")
+    [flow] = load_test_stories(story)
+    return flow
 
 
 def test_the_replayer_wants_every_loop_change_in_the_story(tmp_path):
     """Rasa runs no actions in its test: a form's active_loop must stand in the story."""
-    engine = _fixture_engine()
-    text = (FIXTURES / "test_stories" / "goed.yml").read_text(encoding="utf-8")
-    story = tmp_path / "zonder_loop.yml"
-    story.write_text(text.replace("      - active_loop: bestelformulier\n", ""), encoding="utf-8")
-    [flow] = load_test_stories(story)
-    result = replay(flow, engine, flow.metadata)
+    flow = _fixture_story_without(tmp_path, "      - active_loop: bestelformulier\n")
+    result = replay(flow, _fixture_engine(), flow.metadata)
     assert result.diffs == ["na 'ik wil bestellen': active_loop werd 'bestelformulier', maar de teststory noemt "
                             "dat niet: zet '- active_loop: bestelformulier' na de actie die het deed (Rasa voert "
                             "in zijn test geen acties uit)"]
+
+
+def test_the_replayer_wants_every_steering_slot_in_the_story(tmp_path):
+    """A slot with influence_conversation steers Rasa's rules: set by an action, it must stand
+    in the story, or `rasa test core` predicts from another state."""
+    flow = _fixture_story_without(tmp_path, "          - begroet: true\n")
+    result = replay(flow, _fixture_engine(), flow.metadata)
+    assert result.diffs == ["na 'Goedemorgen': slot 'begroet' stuurt het gesprek en werd true, maar de teststory "
+                            "zegt dat niet: zet '- slot_was_set: [begroet: true]' na de actie die het deed (Rasa "
+                            "voert in zijn test geen acties uit)"]
