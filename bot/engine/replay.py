@@ -173,7 +173,8 @@ def replay(flow: Flow, engine: Engine, metadata: dict[str, Any], catalogue: list
     segments = _segments(flow)
     steering = _SteeringSlots(engine.domain)
     new = engine.start_session(tracker, metadata)
-    result.diffs.extend(compare(segments[0][1], new) + steering.diffs(segments[0][1], tracker))
+    for diff in compare(segments[0][1], new) + steering.diffs(segments[0][1], tracker):
+        result.diffs.append(f"bij de sessiestart: {diff}")
     for user, expected in segments[1:]:
         text = _user_text(user)
         previous = tracker.latest_bot_utterance(SPEAKERS_WITH_SIGNALS) or tracker.latest_bot_utterance()

@@ -100,3 +100,21 @@ def test_the_replayer_wants_every_steering_slot_in_the_story(tmp_path):
     assert result.diffs == ["na 'Goedemorgen': slot 'begroet' stuurt het gesprek en werd true, maar de teststory "
                             "zegt dat niet: zet '- slot_was_set: [begroet: true]' na de actie die het deed (Rasa "
                             "voert in zijn test geen acties uit)"]
+
+
+def test_a_form_that_opens_the_conversation_must_stand_at_the_top(tmp_path):
+    """2.1 without a briefing: the session start hands over to briefing_form (FollowupAction);
+    a story that starts with the session start instead says so at the session start."""
+    text = (Path(__file__).resolve().parents[1] / "stories" / "2.1-voorbereiding-dispensers.yml").read_text(
+        encoding="utf-8")
+    opening = "  - action: briefing_form\n  - active_loop: briefing_form\n  - user: Ik wil"
+    assert opening in text
+    story = tmp_path / "2.1.yml"
+    story.write_text(text.replace(opening, "  - action: action_session_start\n  - user: Ik wil"), encoding="utf-8")
+    flow = next(f for f in load_test_stories(story) if "formulier" in f.name)
+    result = replay_scenario_story(flow)
+    assert result.diffs[:2] == [
+        "bij de sessiestart: extra actie 'briefing_form' (niet in de teststory)",
+        "bij de sessiestart: active_loop werd 'briefing_form', maar de teststory noemt dat niet: zet "
+        "'- active_loop: briefing_form' na de actie die het deed (Rasa voert in zijn test geen acties uit)",
+    ]
