@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from bot.content import ContentError, ContentErrors
+from bot.engine import policy
 from bot.engine.domain import ACTION_LISTEN, ACTION_SESSION_START
 from bot.engine.engine import Engine
-from bot.engine.policy import _slot_feature
 from bot.engine.stories import Flow, Step, load_flows
 from bot.labels import SPEAKERS_WITH_SIGNALS
 from bot.paths import content_root
@@ -144,7 +144,7 @@ class _SteeringSlots:
         stated = set()
         for step in expected:
             if step.kind == "slot" and step.name in self.story:
-                self.story[step.name] = _slot_feature(self.domain, step)
+                self.story[step.name] = policy.slot_feature(self.domain, step)
                 stated.add(step.name)
         out = []
         for name in self.names:
