@@ -7,6 +7,11 @@ and tests/data/nlu_heldout2.yml (never tuned on; written by people who had seen 
 rules nor the other sets; do not use --errors on them while writing rules); --file PATH
 measures any other file in the same format instead of a set.
 Labels follow the label contract; every contract label gets a row.
+
+Student replies are analysed as the product does: with the previous customer line and its
+annotated signals (`previous_labels`, as the engine passes the scenario's annotation). The
+verdict is also measured with the signals recognised from the previous line's text instead
+("verdicts, previous recognised"), the figure reported before 2026-12-07.
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ class Result:
     exact: int = 0
     verdicts: int = 0
     verdicts_right: int = 0
+    verdicts_right_recognised: int = 0  # verdict with the previous line's signals recognised from its text
     errors: list = field(default_factory=list)
 
     def prf(self, label: str) -> tuple[float, float, float, int]:
@@ -68,6 +74,9 @@ class Result:
     def verdict_accuracy(self) -> float:
         return self.verdicts_right / self.verdicts if self.verdicts else 0.0
 
+    def verdict_accuracy_recognised(self) -> float:
+        return self.verdicts_right_recognised / self.verdicts if self.verdicts else 0.0
+
 
 def load(path: Path) -> list[dict]:
     with path.open(encoding="utf-8") as handle:
@@ -79,7 +88,8 @@ def evaluate(name: str, items: list[dict]) -> Result:
 
     result = Result(name)
     for item in items:
-        analysis = analyse(item["text"], speaker=item["speaker"], previous=item.get("previous"))
+        analysis = analyse(item["text"], speaker=item["speaker"], previous=item.get("previous"),
+                           previous_labels=item.get("previous_labels") if item.get("previous") else None)
         got, want = set(analysis.labels), set(item["labels"])
         result.n += 1
         result.exact += got == want
@@ -94,6 +104,8 @@ def evaluate(name: str, items: list[dict]) -> Result:
             result.verdicts += 1
             mine = analysis.reaction.verdict if analysis.reaction else None
             result.verdicts_right += mine == item["reaction"]
+            recognised = analyse(item["text"], speaker=item["speaker"], previous=item.get("previous")).reaction
+            result.verdicts_right_recognised += (recognised.verdict if recognised else None) == item["reaction"]
             verdict_wrong = mine != item["reaction"]
         if got != want or verdict_wrong:
             result.errors.append({
@@ -118,7 +130,9 @@ def markdown(result: Result) -> str:
     lines.append(f"| **micro** | {sum(result.tp.values()) + sum(result.fn.values())} | {mp:.2f} | {mr:.2f} | {mf:.2f} |")
     lines.append(f"| **macro F1** | | | | {result.macro_f1():.2f} |")
     lines.append("")
-    lines.append(f"Reaction verdict accuracy: {result.verdict_accuracy():.1%} ({result.verdicts_right}/{result.verdicts})")
+    lines.append(f"Reaction verdict accuracy: {result.verdict_accuracy():.1%} ({result.verdicts_right}/{result.verdicts}); "
+                 f"with the previous line's signals recognised from its text: {result.verdict_accuracy_recognised():.1%} "
+                 f"({result.verdicts_right_recognised}/{result.verdicts})")
     return "\n".join(lines)
 
 
@@ -141,7 +155,8 @@ def main(argv: list[str] | None = None) -> int:
         result = evaluate(name, load(path))
         if args.json:
             print(json.dumps({"set": name, "n": result.n, "macro_f1": result.macro_f1(),
-                              "micro_f1": result.micro()[2], "verdict_accuracy": result.verdict_accuracy()}))
+                              "micro_f1": result.micro()[2], "verdict_accuracy": result.verdict_accuracy(),
+                              "verdict_accuracy_recognised": result.verdict_accuracy_recognised()}))
         else:
             print(markdown(result))
             print()

@@ -60,9 +60,13 @@ def analyse(
     previous: str | None = None,
     catalogue: list[dict[str, Any]] | None = None,
     reference_date: date | None = None,
+    previous_labels: list[str] | tuple[str, ...] | None = None,
 ) -> Analysis:
-    """Analyse one utterance. See docs/contracts.md §1."""
-    return get_recogniser().analyse(text, speaker=speaker, previous=previous, catalogue=catalogue, reference_date=reference_date)
+    """Analyse one utterance. See docs/contracts.md §1. `previous_labels`: the signals of the
+    previous customer line as the scenario annotates them; when given, the verdict answers
+    these instead of re-recognising `previous` (whose text still serves as context)."""
+    return get_recogniser().analyse(text, speaker=speaker, previous=previous, catalogue=catalogue,
+                                    reference_date=reference_date, previous_labels=previous_labels)
 
 
 def validate_patterns(root=None) -> None:
