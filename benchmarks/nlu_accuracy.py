@@ -48,6 +48,8 @@ class Result:
     verdicts: int = 0
     verdicts_right: int = 0
     verdicts_right_recognised: int = 0  # verdict with the previous line's signals recognised from its text
+    model_labels: int = 0  # labels added by the trained classifier (evidence rule model:textcat)
+    model_labels_right: int = 0
     errors: list = field(default_factory=list)
 
     def prf(self, label: str) -> tuple[float, float, float, int]:
@@ -85,6 +87,7 @@ def load(path: Path) -> list[dict]:
 
 def evaluate(name: str, items: list[dict]) -> Result:
     from bot.nlu import analyse
+    from bot.nlu.textcat import MODEL_RULE
 
     result = Result(name)
     for item in items:
@@ -92,6 +95,9 @@ def evaluate(name: str, items: list[dict]) -> Result:
                            previous_labels=item.get("previous_labels") if item.get("previous") else None)
         got, want = set(analysis.labels), set(item["labels"])
         result.n += 1
+        from_model = {e.label for e in analysis.evidence if e.rule == MODEL_RULE}
+        result.model_labels += len(from_model)
+        result.model_labels_right += len(from_model & want)
         result.exact += got == want
         for label in got & want:
             result.tp[label] = result.tp.get(label, 0) + 1
@@ -130,6 +136,9 @@ def markdown(result: Result) -> str:
     lines.append(f"| **micro** | {sum(result.tp.values()) + sum(result.fn.values())} | {mp:.2f} | {mr:.2f} | {mf:.2f} |")
     lines.append(f"| **macro F1** | | | | {result.macro_f1():.2f} |")
     lines.append("")
+    lines.append(f"Labels added by the trained model (no rule): {result.model_labels} of "
+                 f"{sum(result.tp.values()) + sum(result.fp.values())} given, {result.model_labels_right} of them right")
+    lines.append("")
     lines.append(f"Reaction verdict accuracy: {result.verdict_accuracy():.1%} ({result.verdicts_right}/{result.verdicts}); "
                  f"with the previous line's signals recognised from its text: {result.verdict_accuracy_recognised():.1%} "
                  f"({result.verdicts_right_recognised}/{result.verdicts})")
@@ -156,7 +165,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.json:
             print(json.dumps({"set": name, "n": result.n, "macro_f1": result.macro_f1(),
                               "micro_f1": result.micro()[2], "verdict_accuracy": result.verdict_accuracy(),
-                              "verdict_accuracy_recognised": result.verdict_accuracy_recognised()}))
+                              "verdict_accuracy_recognised": result.verdict_accuracy_recognised(),
+                              "model_labels": result.model_labels, "model_labels_right": result.model_labels_right}))
         else:
             print(markdown(result))
             print()

@@ -13,6 +13,7 @@ Steps, each data-driven (domain/nlu/):
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from bot.nlu.matching import FilteredMatcher
 from bot.nlu.pipeline import ModelInfo, build_pipeline
 from bot.nlu.reaction import ReactionJudge
 from bot.nlu.resources import Resources, resources as load_resources
+from bot.nlu.textcat import MODEL_RULE, load as load_textcat
 
 QUESTION_MOVES_OPEN = "open_vraag"
 QUESTION_MOVES_CLOSED = "gesloten_vraag"
@@ -37,6 +39,7 @@ SUMMARY = "samenvatten"
 # in a yes/no question these usually point at the student's own words ("heeft u die al bekeken?")
 CLOSED_NOT_POINTING = frozenset({"die", "deze", "dit", "zo", "zoal", "toen", "verder", "hem", "haar", "hij", "zij"})  # starts a new part of a sentence for exclusions with bereik: zinsdeel
 PREVIOUS_CACHE_SIZE = 4096
+TEXTCAT_ENV = "OEFENGESPREK_TEXTCAT"
 BUTTON = re.compile(r"^\s*/([A-Za-z_][\w.-]*)\s*(\{.*\})?\s*$", re.DOTALL)
 
 
@@ -61,7 +64,9 @@ class Hit:
 
 
 class Recogniser:
-    def __init__(self, res: Resources | None = None):
+    def __init__(self, res: Resources | None = None, use_model: bool | None = None):
+        """use_model: add the trained classifier's labels where the rules are silent
+        (bot/nlu/textcat.py); default on, off when OEFENGESPREK_TEXTCAT=uit."""
         started = time.perf_counter()
         self.res = res or load_resources()
         self.nlp, self.model = build_pipeline(self.res)
@@ -89,6 +94,9 @@ class Recogniser:
         self.question_subjects = frozenset(self.res.questions.onderwerpen) | {"de", "die", "mijn", "onze", "uw"}
         self._procs = self._fold_lookup_lemmatizer([proc for _, proc in self.nlp.pipeline])
         self._previous_cache: dict[str, PreviousLine] = {}
+        if use_model is None:
+            use_model = os.environ.get(TEXTCAT_ENV, "").strip().lower() not in ("uit", "off", "0", "nee")
+        self.textcat = load_textcat() if use_model else None
         self.load_seconds = time.perf_counter() - started
 
     # --- the pipeline ----------------------------------------------------------------
@@ -241,7 +249,7 @@ class Recogniser:
         cached = self._previous_cache.get(previous)
         if cached is None:
             doc = self.doc(previous, "klant")
-            hits = self._label_hits(doc, "klant", None, ())
+            hits = self._label_hits(doc, "klant", None, (), use_model=False)
             signals = tuple(dict.fromkeys(h.label for h in hits if h.label in self.signals))
             facts = frozenset(key for key, _, _ in self.previous_facts(doc)) if len(self.previous_facts) else frozenset()
             cached = PreviousLine(signals, self._content_words(words_of(doc)), facts)
@@ -371,16 +379,23 @@ class Recogniser:
             raise ValueError(f"previous_labels: geen signaal uit het labelcontract: {', '.join(map(str, unknown))}")
         return tuple(dict.fromkeys(previous_labels))
 
-    def _label_hits(self, doc, speaker: str, previous: str | None, previous_signals: tuple[str, ...]) -> list[Hit]:
+    def _label_hits(self, doc, speaker: str, previous: str | None, previous_signals: tuple[str, ...],
+                    use_model: bool = True) -> list[Hit]:
         hits, sentences = self.hits(doc, speaker)
         if speaker == STUDENT:
             hits = self.question_moves(doc, hits, sentences, previous, previous_signals)
+        if use_model and self.textcat is not None and len(doc):
+            for label, _ in self.textcat.additions(doc, speaker, {h.label for h in hits}):
+                hits.append(Hit(label, MODEL_RULE, 0, len(doc), 0, doc.text))
         hits = self.exclusions(hits)
         hits.sort(key=lambda h: (self.order[h.label], h.start))
         return hits
 
     def signals_of(self, previous: str) -> tuple[str, ...]:
-        """The signals in a customer's utterance (as analyse(previous, speaker="klant"))."""
+        """The signals the rules find in a customer's utterance (analyse(previous,
+        speaker="klant") without the trained model's additions: a verdict is not built on a
+        statistical guess about the line it answers; in the product the scenario's annotation
+        gives those signals anyway)."""
         return self._previous_info(previous).signals
 
     def _button(self, text: str, speaker: str, match: re.Match, previous: str | None,
