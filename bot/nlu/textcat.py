@@ -31,6 +31,10 @@ MOVE_FAMILY = "zet"
 # labels defined by a fixed form the rules read exactly: "ja, maar" and je/jij
 FORM_LABELS = frozenset({"informeel", "ja_maar"})
 MIN_WORDS = 3  # a reply of one or two words ("ja", "morgen") is left to the rules
+# A signal of the other polarity than one the rules found needs a contrast in the utterance
+# ("Klinkt goed, maar het is duur"); without one, "Die prijs is heel redelijk" stays positive.
+POSITIVE_GROUPS = frozenset({"koopsignaal", "interessesignaal"})
+CONTRASTS = frozenset({"maar", "alleen", "echter", "behalve", "hoewel", "toch"})
 
 
 @lru_cache(maxsize=1)
@@ -105,6 +109,11 @@ class TextClassifier:
         else:
             taken = {self.families[label] for label in found if label in self.signal_labels}
             open_families = {self.families[label] for label in self.signal_labels} - taken
+            if taken and CONTRASTS.isdisjoint(input_words(doc, speaker)):
+                positive = any(family in POSITIVE_GROUPS for family in taken)
+                negative = any(family not in POSITIVE_GROUPS for family in taken)
+                open_families = {f for f in open_families
+                                 if not ((f in POSITIVE_GROUPS and negative) or (f not in POSITIVE_GROUPS and positive))}
         words = input_words(doc, speaker)
         if not open_families or len(words) - 1 < MIN_WORDS:
             return []
