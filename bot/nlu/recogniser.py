@@ -131,7 +131,9 @@ class Recogniser:
                 return i
         return max(len(sentences) - 1, 0)
 
-    def hits(self, doc, speaker: str) -> tuple[list[Hit], list]:
+    def hits(self, doc, speaker: str) -> tuple[list[Hit], list, set[str]]:
+        """The rule hits that hold (one per label and sentence), the sentences, and the labels
+        whose rules matched but were vetoed (tenzij, blokkade)."""
         data = doc.user_data
         sentences = data[SENTENCES_KEY]
         rules = self.res.rules
@@ -142,6 +144,7 @@ class Recogniser:
             for label in self.res.blocks[b].labels
         }
         found: dict[tuple[str, int], Hit] = {}
+        declined: set[str] = set()
         norms = [w.norm_ for w in words_of(doc)]
         for index, start, end in sorted(data[HITS_KEY], key=lambda h: (h[1], h[2] - h[1])):
             rule = rules[index]
@@ -156,12 +159,13 @@ class Recogniser:
             if rule.form == "bewering" and sentence and sentence.question:
                 continue
             if (index, sentence_index) in vetoed or (rule.label, sentence_index) in blocked:
+                declined.add(rule.label)  # the rules saw it and decided against it
                 continue
             key = (rule.label, sentence_index)
             if key not in found:
                 part = norms[sentence.start:start].count(CONTRAST) if sentence else 0
                 found[key] = Hit(rule.label, rule.id, start, end, sentence_index, doc[start:end].text, part)
-        return list(found.values()), sentences
+        return list(found.values()), sentences, declined
 
     # --- student questions -----------------------------------------------------------
 
@@ -381,13 +385,17 @@ class Recogniser:
 
     def _label_hits(self, doc, speaker: str, previous: str | None, previous_signals: tuple[str, ...],
                     use_model: bool = True) -> list[Hit]:
-        hits, sentences = self.hits(doc, speaker)
+        hits, sentences, declined = self.hits(doc, speaker)
         if speaker == STUDENT:
             hits = self.question_moves(doc, hits, sentences, previous, previous_signals)
-        if use_model and self.textcat is not None and len(doc):
-            for label, _ in self.textcat.additions(doc, speaker, {h.label for h in hits}):
-                hits.append(Hit(label, MODEL_RULE, 0, len(doc), 0, doc.text))
         hits = self.exclusions(hits)
+        if use_model and self.textcat is not None and len(doc):
+            # the model is heard where the rules are silent: not for a family they found or
+            # declined, and its label never pushes a rule's label out (exclusions)
+            for label, _ in self.textcat.additions(doc, speaker, {h.label for h in hits} | declined):
+                guess = Hit(label, MODEL_RULE, 0, len(doc), 0, doc.text)
+                if guess in self.exclusions([*hits, guess]):
+                    hits.append(guess)
         hits.sort(key=lambda h: (self.order[h.label], h.start))
         return hits
 

@@ -72,7 +72,7 @@ def test_the_fast_scores_equal_spacys_own_prediction(classifier):
 
 
 def test_a_signal_family_the_rules_found_stays_closed(classifier, rules_only):
-    doc = rules_only.doc("Dat is te duur en ik heb geen tijd.", "klant")
+    doc = rules_only.doc("Klinkt goed, maar het is te duur en ik heb geen tijd.", "klant")
     fixed = FixedScores(classifier, {"weerstand.tijd": 0.9, "koopsignaal.instemming": 0.5,
                                      "koopsignaal.levering": 0.4, "klacht": 0.2})
     added = dict(fixed.additions(doc, "klant", {"weerstand.prijs"}))
@@ -109,3 +109,21 @@ def test_a_model_label_carries_evidence_without_a_rule(classifier):
 def test_the_model_can_be_switched_off(monkeypatch):
     monkeypatch.setenv("OEFENGESPREK_TEXTCAT", "uit")
     assert Recogniser().textcat is None
+
+
+def test_no_signal_of_the_other_polarity_without_a_contrast(classifier, rules_only):
+    fixed = FixedScores(classifier, {"weerstand.prijs": 0.9})
+    plain = rules_only.doc("Die prijs is heel redelijk.", "klant")
+    assert fixed.additions(plain, "klant", {"koopsignaal.instemming"}) == []
+    contrast = rules_only.doc("Die prijs is redelijk, maar de levertijd valt me tegen.", "klant")
+    assert fixed.additions(contrast, "klant", {"koopsignaal.instemming"}) == [("weerstand.prijs", 0.9)]
+
+
+def test_a_label_the_rules_declined_stays_with_the_rules(classifier):
+    # "ooit zouden overstappen": the rules block buying signals in a hypothetical question
+    recogniser = Recogniser(use_model=False)
+    line = "Als we ooit zouden overstappen, hoe zit het dan met de garantie?"
+    assert recogniser.analyse(line, speaker="klant").labels == ("interessesignaal",)
+    recogniser.textcat = FixedScores(classifier, {"koopsignaal.voorwaarden": 0.99})
+    analysis = recogniser.analyse(line, speaker="klant")
+    assert analysis.labels == ("interessesignaal",)
