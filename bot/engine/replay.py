@@ -25,8 +25,8 @@ from bot.content import ContentError, ContentErrors
 from bot.engine import policy
 from bot.engine.domain import ACTION_LISTEN, ACTION_SESSION_START
 from bot.engine.engine import Engine
+from bot.engine.nlu_turn import analyse_student_turn
 from bot.engine.stories import Flow, Step, load_flows
-from bot.labels import SPEAKERS_WITH_SIGNALS
 from bot.paths import content_root
 
 SKIPPED_ACTIONS = (ACTION_LISTEN, ACTION_SESSION_START)
@@ -177,8 +177,7 @@ def replay(flow: Flow, engine: Engine, metadata: dict[str, Any], catalogue: list
         result.diffs.append(f"bij de sessiestart: {diff}")
     for user, expected in segments[1:]:
         text = _user_text(user)
-        previous = tracker.latest_bot_utterance(SPEAKERS_WITH_SIGNALS) or tracker.latest_bot_utterance()
-        analysis = engine.nlu(text, speaker="student", previous=(previous or {}).get("text"), catalogue=catalogue)
+        analysis = analyse_student_turn(engine.nlu, tracker.events, text, catalogue)
         if user.name is not None and analysis.intent != user.name:
             labels = ", ".join(analysis.labels) or "geen"
             result.diffs.append(f"{user.where}: '{text}': verwacht intent '{user.name}', de NLU gaf "
