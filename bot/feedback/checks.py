@@ -303,7 +303,8 @@ def evaluate_reactie_op_signaal(spec: ReactieOpSignaal, conv: Conversation) -> O
             continue  # the conversation ended on this signal
         ok, turn = _reply_ok(spec, replies)
         signal = next(s for s in utterance.signals if signal_matches(s, spec.signalen))
-        observations.append(Observation(turn.number, ok, signal, utterance.text))
+        why = (("reden", "verboden"),) if ok < 1.0 and turn.has_any(spec.verboden) else ()
+        observations.append(Observation(turn.number, ok, signal, utterance.text, values=why))
         if spec.alleen_eerste:
             break
     if not observations:

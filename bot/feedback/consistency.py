@@ -3,9 +3,10 @@
 Contradictions (each is a string in `find_contradictions`' result):
 
 1. `praised_and_criticised`: one student turn has a "goed" and a "verbeterpunt" item of the
-   same check, or under the same main competency, or where a move the praise is about (a
-   wanted move the turn has) is one the improvement point calls wrong (an unwanted move the
-   turn has) or missing.
+   same check; or under the same main competency when the improvement point judges what the
+   sentence says (see `judges_sentence`); or where a move the praise is about (a wanted move
+   the turn has) is one the improvement point calls wrong (an unwanted move the turn has) or
+   missing.
 2. `hint_against_report`: the tip during the conversation about turn n is a compliment about
    moves the report calls wrong or missing in turn n, or a tip about moves (present and
    unwanted, or missing) that the report praises in turn n.
@@ -59,7 +60,10 @@ def criticised(item: dict, check: Any, labels: frozenset[str]) -> set[str]:
     """Moves the improvement point calls wrong in the turn (present but unwanted) or missing."""
     if item["kind"] != "verbeterpunt":
         return set()
-    return (unwanted_moves(check) & labels) | (wanted_moves(check) - labels)
+    wrong = unwanted_moves(check) & labels
+    if item.get("reden") == "verboden":  # it failed on a forbidden move, not on a missing one
+        return wrong
+    return wrong | wanted_moves(check)
 
 
 def items_conflict(a: dict, b: dict, checks: dict[str, Any], labels: frozenset[str] = frozenset()) -> bool:
@@ -67,10 +71,25 @@ def items_conflict(a: dict, b: dict, checks: dict[str, Any], labels: frozenset[s
     check, the same (main) competency, or a move one praises and the other calls wrong."""
     if a["turn"] is None or a["turn"] != b["turn"] or a["kind"] == b["kind"]:
         return False
-    if a["check"] == b["check"] or a["competency"] == b["competency"]:
+    if a["check"] == b["check"]:
         return True
     good, bad = (a, b) if a["kind"] == "goed" else (b, a)
-    return bool(praised(good, checks.get(good["check"]), labels) & criticised(bad, checks.get(bad["check"]), labels))
+    bad_check = checks.get(bad["check"])
+    if good["competency"] == bad["competency"] and judges_sentence(bad_check, labels):
+        return True
+    return bool(praised(good, checks.get(good["check"]), labels) & criticised(bad, bad_check, labels))
+
+
+SENTENCE_KINDS = ("reactie_op_signaal", "zet_voor_zet", "zet_afwezig", "slot_lijst")
+
+
+def judges_sentence(check: Any, labels: frozenset[str]) -> bool:
+    """The improvement point is about what this sentence says (a reply, a move made too
+    early, an unwanted move, a wrong figure or concession, a move made incompletely), not
+    about something missing that the report pins on this turn (no goodbye in the last turn)."""
+    if check is None:
+        return True
+    return check.soort in SENTENCE_KINDS or bool(wanted_moves(check) & labels)
 
 
 def resolve_conflicts(entries: list[tuple], checks: dict[str, Any], conv: Any = None) -> list[tuple]:
@@ -101,7 +120,7 @@ def hint_conflicts(rule: Any, item: dict, checks: dict[str, Any], labels: frozen
     check = checks.get(item["check"])
     if rule.soort == "goed":  # compliment about moves the report calls wrong or missing
         return bool(set(cond.zet or ()) & labels & criticised(item, check, labels))
-    hint_bad = (set(cond.zet or ()) & labels) | (set(cond.geen_zet or ()) - labels)
+    hint_bad = (set(cond.zet or ()) & labels) | set(cond.geen_zet or ())  # wrong, or said to be missing
     return bool(hint_bad & praised(item, check, labels))
 
 
@@ -127,7 +146,7 @@ def find_contradictions(report: dict, checks: dict[str, Any], hints: Iterable[tu
             if (item["kind"] == "verbeterpunt" and item["turn"] is None and check is not None
                     and check.soort == "zet_aanwezig" and check.minimaal == 1 and not check.pas_na
                     and not check.binnen_beurten and not check.zonder and not check.bewijs
-                    and check.alleen_als is None and conv.turns_with(check.zetten)):
+                    and conv.turns_with(check.zetten)):
                 found.append(f"missing_but_present: {check.id} says missing, turn "
                              f"{conv.turns_with(check.zetten)[0].number} has {'/'.join(check.zetten)}")
     outcome = report.get("outcome")

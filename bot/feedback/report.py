@@ -139,11 +139,14 @@ def _item(conv: Conversation, texts: FeedbackTexts, check: CheckBase, kind: str,
         "signaal": texts.signal_name(observation.signal) if observation.signal else None,
     }
     number = observation.turn
-    variants = entry.goed if kind == "goed" else entry.verbeterpunt
+    forbidden = kind == "verbeterpunt" and values.get("reden") == "verboden"
+    variants = entry.goed if kind == "goed" else (forbidden and entry.verbeterpunt_verboden) or entry.verbeterpunt
     suggestion = None
     if kind == "verbeterpunt":
-        if entry.herschrijf and turn is not None:
-            rewritten = REWRITES[entry.herschrijf](turn.text)
+        if (entry.herschrijf or (forbidden and "geen_ja_maar" in texts.checks)) and turn is not None:
+            # a reply spoiled by 'ja, maar': the same rewrite as the ja-maar point
+            rewrite = entry.herschrijf or texts.checks["geen_ja_maar"].herschrijf
+            rewritten = REWRITES[rewrite](turn.text) if rewrite else turn.text
             suggestion = rewritten if rewritten != turn.text else None
         if suggestion is None:
             suggestion = fill(choose(_suggestions(texts, check, conv, observation.signal), check.id, "suggestie", number),
@@ -151,7 +154,7 @@ def _item(conv: Conversation, texts: FeedbackTexts, check: CheckBase, kind: str,
     text = fill(choose(variants, check.id, kind, number), **values)
     if kind == "goed" and _model_only(turn, check):
         text = f"{text} (Deze zet is {MODEL_NOTE}.)"
-    return {
+    found = {
         "turn": number,
         "quote": turn.text if turn else values.get("zin"),
         "text": text,
@@ -161,6 +164,9 @@ def _item(conv: Conversation, texts: FeedbackTexts, check: CheckBase, kind: str,
         "check": check.id,
         "customer_quote": values["klantzin"],
     }
+    if forbidden:
+        found["reden"] = "verboden"
+    return found
 
 
 def _feedback_for(conv, texts, check, outcome, points, competency, values) -> list[dict[str, Any]]:

@@ -198,11 +198,13 @@ class CheckTexts(BaseModel):
     model_config = ConfigDict(extra="forbid")
     goed: Variants = _variants()
     verbeterpunt: Variants = _variants()
+    # when the reply failed on a forbidden move ('ja, maar', tegenspreken), not on a missing one
+    verbeterpunt_verboden: Variants = Field(default_factory=list)
     suggestie: Variants = _variants()
     suggestie_per_signaal: dict[str, Variants] = Field(default_factory=dict)
     herschrijf: str | None = None
 
-    _placeholders = field_validator("goed", "verbeterpunt", "suggestie")(
+    _placeholders = field_validator("goed", "verbeterpunt", "verbeterpunt_verboden", "suggestie")(
         classmethod(lambda cls, v: _check_placeholders(v))
     )
 
