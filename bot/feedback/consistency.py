@@ -61,8 +61,6 @@ def criticised(item: dict, check: Any, labels: frozenset[str]) -> set[str]:
     if item["kind"] != "verbeterpunt":
         return set()
     wrong = unwanted_moves(check) & labels
-    if getattr(check, "soort", None) == "zet_voor_zet":
-        wrong |= set(check.daarna) & labels  # the later move came too early
     if item.get("reden") == "verboden":  # it failed on a forbidden move, not on a missing one
         return wrong
     return wrong | wanted_moves(check)
