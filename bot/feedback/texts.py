@@ -302,26 +302,23 @@ class SignalNamesFile(BaseModel):
     @field_validator("signalen")
     @classmethod
     def _all_signals(cls, value: dict[str, str]) -> dict[str, str]:
-        known = label_contract().signals
-        unknown = [s for s in value if s not in known]
-        if unknown:
-            raise ValueError(f"onbekend signaal: {', '.join(unknown)}")
-        missing = [s for s in known if s not in value]
-        if missing:
-            raise ValueError(f"naam ontbreekt voor signaal: {', '.join(missing)}")
-        return value
+        return _names_for(value, label_contract().signals, "signaal", "onbekend signaal", required=True)
 
     @field_validator("zetten")
     @classmethod
     def _all_moves(cls, value: dict[str, str]) -> dict[str, str]:
-        known = label_contract().moves
-        unknown = [m for m in value if m not in known]
-        if unknown:
-            raise ValueError(f"onbekende zet: {', '.join(unknown)}")
-        missing = [m for m in known if m not in value]
-        if value and missing:
-            raise ValueError(f"naam ontbreekt voor zet: {', '.join(missing)}")
-        return value
+        return _names_for(value, label_contract().moves, "zet", "onbekende zet", required=bool(value))
+
+
+def _names_for(value: dict[str, str], known, what: str, unknown_text: str, required: bool) -> dict[str, str]:
+    """Every name is a known label; when required, every known label has a name."""
+    unknown = [s for s in value if s not in known]
+    if unknown:
+        raise ValueError(f"{unknown_text}: {', '.join(unknown)}")
+    missing = [s for s in known if s not in value]
+    if required and missing:
+        raise ValueError(f"naam ontbreekt voor {what}: {', '.join(missing)}")
+    return value
 
 
 @dataclass(frozen=True)
