@@ -140,7 +140,11 @@ def _item(conv: Conversation, texts: FeedbackTexts, check: CheckBase, kind: str,
     }
     number = observation.turn
     forbidden = kind == "verbeterpunt" and values.get("reden") == "verboden"
-    variants = entry.goed if kind == "goed" else (forbidden and entry.verbeterpunt_verboden) or entry.verbeterpunt
+    variants = entry.goed if kind == "goed" else (
+        (forbidden and entry.verbeterpunt_verboden)
+        or entry.verbeterpunt_per_uitkomst.get(conv.outcome or "")
+        or entry.verbeterpunt
+    )
     suggestion = None
     if kind == "verbeterpunt":
         if (entry.herschrijf or (forbidden and "geen_ja_maar" in texts.checks)) and turn is not None:

@@ -200,6 +200,8 @@ class CheckTexts(BaseModel):
     verbeterpunt: Variants = _variants()
     # when the reply failed on a forbidden move ('ja, maar', tegenspreken), not on a missing one
     verbeterpunt_verboden: Variants = Field(default_factory=list)
+    # per value of slot `uitkomst` at the end (e.g. `lopend`: the call had not come to a result)
+    verbeterpunt_per_uitkomst: dict[str, Variants] = Field(default_factory=dict)
     suggestie: Variants = _variants()
     suggestie_per_signaal: dict[str, Variants] = Field(default_factory=dict)
     herschrijf: str | None = None
@@ -207,6 +209,18 @@ class CheckTexts(BaseModel):
     _placeholders = field_validator("goed", "verbeterpunt", "verbeterpunt_verboden", "suggestie")(
         classmethod(lambda cls, v: _check_placeholders(v))
     )
+
+    @field_validator("verbeterpunt_per_uitkomst")
+    @classmethod
+    def _per_outcome(cls, value: dict[str, Variants]) -> dict[str, Variants]:
+        from bot.scenarios.models import OUTCOMES
+
+        unknown = [o for o in value if o not in OUTCOMES]
+        if unknown:
+            raise ValueError(f"onbekende uitkomst: {', '.join(unknown)}; bekend zijn: {', '.join(OUTCOMES)}")
+        for texts in value.values():
+            _check_placeholders(texts)
+        return value
 
     @field_validator("suggestie_per_signaal")
     @classmethod

@@ -193,3 +193,14 @@ def test_a_clarification_is_never_a_signal():
     rep = build_report(events, SC)
     assert check(rep, "koopsignaal_afsluitvraag")["passed"] is None
     assert rep["missed_signals"] == []
+
+
+def test_an_open_ending_is_not_reported_as_no_arrangement():
+    lines = [OPENING, GREETING, (K, "Vooral facturen.", []),
+             (S, "Ik stuur u vandaag de offerte per mail.", ["toezegging"])]
+    rep = report(lines, slots={"uitkomst": "lopend"})
+    [bad] = items(rep, "uitkomst_verkoop", "verbeterpunt")
+    assert "nog niet afgerond" in bad["text"]
+    rep = report(lines, slots={"uitkomst": "geen_deal"})
+    [bad] = items(rep, "uitkomst_verkoop", "verbeterpunt")
+    assert "nog niet afgerond" not in bad["text"]
