@@ -3,7 +3,7 @@
 Contradictions (each is a string in `find_contradictions`' result):
 
 1. `praised_and_criticised`: one student turn has a "goed" and a "verbeterpunt" item of the
-   same check; or under the same main competency when the improvement point judges what the
+   same check; or the improvement point is a wrong figure or concession (`slot_lijst`); or under the same main competency when the improvement point judges what the
    sentence says (see `judges_sentence`); or where a move the praise is about (a wanted move
    the turn has) is one the improvement point calls wrong (an unwanted move the turn has) or
    missing.
@@ -75,6 +75,8 @@ def items_conflict(a: dict, b: dict, checks: dict[str, Any], labels: frozenset[s
         return True
     good, bad = (a, b) if a["kind"] == "goed" else (b, a)
     bad_check = checks.get(bad["check"])
+    if getattr(bad_check, "soort", None) == "slot_lijst":
+        return True  # a wrong figure or a concession it should not have made: no praise for that sentence
     if good["competency"] == bad["competency"] and judges_sentence(bad_check, labels):
         return True
     return bool(praised(good, checks.get(good["check"]), labels) & criticised(bad, bad_check, labels))

@@ -148,9 +148,10 @@ def test_an_unauthorised_discount_costs_points_and_is_not_praised():
     assert rep["competencies"][INSTRUCTIES] < 100
     bad = items(rep, "concessie_bevoegd", "verbeterpunt")
     assert bad and bad[0]["quote"] == DISCOUNT[1] and "korting" in bad[0]["text"] and "5%" in bad[0]["text"]
-    # the sentence that gave the discount is not praised for the commercial side
-    assert not [f for f in rep["feedback"] if f["turn"] == 2 and f["kind"] == "goed"
-                and f["competency"] in (COMMERCIEEL, INSTRUCTIES)]
+    # the sentence that gave the discount is not praised (not even for the closing question in it)
+    assert not [f for f in rep["feedback"] if f["turn"] == 2 and f["kind"] == "goed"]
+    ok = _deal(_concession())
+    assert [f for f in ok["feedback"] if f["turn"] == 2 and f["kind"] == "goed"]
 
 
 def test_every_kind_of_wrong_concession_costs_commercial_points():
