@@ -8,8 +8,8 @@ Contradictions (each is a string in `find_contradictions`' result):
    the turn has) is one the improvement point calls wrong (an unwanted move the turn has) or
    missing.
 2. `hint_against_report`: the tip during the conversation about turn n is a compliment about
-   moves the report calls wrong or missing in turn n, or a tip about moves (present and
-   unwanted, or missing) that the report praises in turn n.
+   moves the report (a feedback item, or a check decided on turn n) calls wrong or missing in
+   turn n, or a tip about moves (present and unwanted, or missing) that it praises in turn n.
 3. `missing_but_present`: a whole-conversation improvement of a plain `zet_aanwezig` check
    (one move, no timing or wording conditions) while some turn made that move.
 4. `unresolved_after_success`: an outcome check failed although the outcome is one it asks
@@ -126,6 +126,17 @@ def hint_conflicts(rule: Any, item: dict, checks: dict[str, Any], labels: frozen
     return bool(hint_bad & praised(item, check, labels))
 
 
+def judgements(report: dict) -> list[dict]:
+    """The report's feedback items plus each decided check as a judgement of its evidence
+    turn (passed: "goed", failed: "verbeterpunt"), for comparing with the hints."""
+    found = list(report.get("feedback") or [])
+    for row in report.get("checks") or []:
+        if row.get("passed") is not None and row.get("evidence_turn") is not None:
+            found.append({"turn": row["evidence_turn"], "check": row["id"], "competency": None,
+                          "kind": "goed" if row["passed"] else "verbeterpunt"})
+    return found
+
+
 def find_contradictions(report: dict, checks: dict[str, Any], hints: Iterable[tuple[int, Any]] = (),
                         conv: Any = None) -> list[str]:
     """Every contradiction in one report (and the hints given during its conversation)."""
@@ -137,7 +148,7 @@ def find_contradictions(report: dict, checks: dict[str, Any], hints: Iterable[tu
                 found.append(f"praised_and_criticised: turn {a['turn']}: {a['check']} ({a['kind']}) vs "
                              f"{b['check']} ({b['kind']})")
     for number, rule in hints:
-        for item in items:
+        for item in judgements(report):
             if item["turn"] == number and hint_conflicts(rule, item, checks, _labels(conv, number)):
                 found.append(f"hint_against_report: turn {number}: hint {rule.id} ({rule.soort}) vs "
                              f"{item['check']} ({item['kind']})")

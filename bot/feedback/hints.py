@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from bot.feedback.consistency import hint_conflicts
+from bot.feedback.consistency import hint_conflicts, judgements
 from bot.feedback.conversation import EXAM_MODE, StudentTurn, read_events, signal_matches
 from bot.feedback.rubric import resolve
 from bot.feedback.sources import scenario_info
@@ -101,10 +101,10 @@ def hint_for_last_turn(events: list[dict], scenario: Any = None,
 
 
 def _report_items(events: list[dict], scenario: Any, number: int) -> tuple[list[dict], dict]:
-    """The report's feedback items about turn `number` (conversation so far), and its checks."""
+    """The report's judgements of turn `number` (conversation so far), and its checks."""
     from bot.feedback.report import build_report
 
     report = build_report(events, scenario)
     info = scenario_info(scenario, read_events(events).scenario_id)
     checks = {c.id: c for c in resolve(info).checks}
-    return [i for i in report["feedback"] if i["turn"] == number], checks
+    return [i for i in judgements(report) if i["turn"] == number], checks
