@@ -504,12 +504,13 @@ class SlotLijst(CheckBase):
     that matches one of `fout_als` (all fields of one mapping equal; without `fout_als` every
     entry) is a fault at its turn (`beurt`); each costs a third (0-3) or fails the check (ja_nee).
     A missing slot is an empty list (conversations from before the slot existed). Without
-    faults the check applies only when the list has entries, or a student turn has one of
-    `kans_entiteiten` (e.g. stated a price): else niet van toepassing (nothing to praise)."""
+    faults the check applies only when the list has entries, or (`kans_catalogusprijs`) a
+    student turn stated an amount that is one of the scenario's catalogue prices: evidence the
+    figure was right. Else niet van toepassing (nothing to praise)."""
 
     slot: str
     fout_als: list[dict[str, Any]] = Field(default_factory=list)
-    kans_entiteiten: list[str] = Field(default_factory=list)
+    kans_catalogusprijs: bool = False
     soort_namen: dict[str, str] = Field(default_factory=dict)  # Dutch name per `soort` value
 
     _slot = field_validator("slot")(classmethod(lambda cls, v: _check_slot_path(v)))
@@ -552,9 +553,12 @@ def evaluate_slot_lijst(spec: SlotLijst, conv: Conversation) -> Outcome:
     if entries:
         turn = _entry_turn(conv, entries[0])
         return Outcome(1.0, (Observation(turn.number if turn else None, 1.0, values=_entry_values(spec, entries[0])),))
+    prices = getattr(conv.info, "prices", ()) if spec.kans_catalogusprijs else ()
     for turn in conv.turns:
-        if any(e.get("entity") in spec.kans_entiteiten for e in turn.entities if isinstance(e, dict)):
-            return Outcome(1.0, (Observation(turn.number, 1.0),))
+        for entity in turn.entities:
+            value = entity.get("value") if isinstance(entity, dict) and entity.get("entity") == "bedrag" else None
+            if isinstance(value, (int, float)) and any(abs(float(value) - p) < 0.005 for p in prices):
+                return Outcome(1.0, (Observation(turn.number, 1.0),))
     return NOT_APPLICABLE
 
 

@@ -106,6 +106,7 @@ class ScenarioInfo:
     initiative: str | None = None  # "persona" (the customer calls/opens) or "student"
     products: tuple[str, ...] = ()  # every catalogue name of the scenario's products
     main_product: str | None = None  # how the scenario's main product is called
+    prices: tuple[float, ...] = ()  # the catalogue's unit prices (euros excl. btw)
 
 
 # ScenarioInfo per loaded (immutable) Scenario object: id(scenario) -> (scenario, info). The
@@ -163,6 +164,7 @@ def _scenario_info(scenario: Any) -> ScenarioInfo:
     persona = get("persona")
     persona_name = part(persona, "name")
     products: list[str] = []
+    prices = tuple(float(p) for p in (part(x, "price") for x in get("catalogue") or ()) if isinstance(p, (int, float)))
     for product in get("catalogue") or ():
         for name in part(product, "names") or ():
             if name and str(name) not in products:
@@ -180,6 +182,7 @@ def _scenario_info(scenario: Any) -> ScenarioInfo:
         initiative=get("initiative"),
         products=tuple(products),
         main_product=_main_product(scenario),
+        prices=prices,
     )
 
 

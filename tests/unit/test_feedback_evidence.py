@@ -119,9 +119,13 @@ def test_no_fact_slot_is_an_empty_list():
     # an old conversation (no slot): no fault; without any stated figure nothing to judge
     rep = report([OPENING, GREETING, (K, "Vooral facturen.", [])])
     assert check(rep, "feiten_juist")["passed"] is None
-    stated = script_events([OPENING, GREETING, (K, "Wat kost hij?", []), (S, "De MF 450 kost 649 euro.", [])], SC)
-    stated[-1]["parse_data"]["entities"] = [{"entity": "bedrag", "value": 649.0}]
-    assert check(build_report(stated, SC), "feiten_juist")["passed"] is True
+    def stated(amount):
+        events = script_events([OPENING, GREETING, (K, "Wat kost hij?", []), (S, f"Hij kost {amount:g} euro.", [])], SC)
+        events[-1]["parse_data"]["entities"] = [{"entity": "bedrag", "value": amount}]
+        return check(build_report(events, SC), "feiten_juist")["passed"]
+
+    assert stated(649.0) is True  # a catalogue price: evidence the figure was right
+    assert stated(149.0) is None  # not a known price and no verdict from the persona: no praise
 
 
 DISCOUNT = (S, "Als u vandaag bestelt, krijgt u 5% korting. Zal ik hem bestellen?", ["concessie", "afsluitvraag"])
