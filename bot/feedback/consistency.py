@@ -121,7 +121,7 @@ def hint_conflicts(rule: Any, item: dict, checks: dict[str, Any], labels: frozen
     cond = rule.als
     check = checks.get(item["check"])
     if rule.soort == "goed":  # compliment about moves the report calls wrong or missing
-        return bool(set(cond.zet or ()) & labels & criticised(item, check, labels))
+        return bool((set(cond.zet or ()) | set(cond.ook_zet or ())) & labels & criticised(item, check, labels))
     hint_bad = (set(cond.zet or ()) & labels) | set(cond.geen_zet or ())  # wrong, or said to be missing
     return bool(hint_bad & praised(item, check, labels))
 

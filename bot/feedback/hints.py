@@ -29,6 +29,8 @@ def _matches(rule: HintRule, turn: StudentTurn, info: Any = None) -> str | None 
         return False
     if cond.zet and not turn.has_any(cond.zet):
         return False
+    if cond.ook_zet and not turn.has_any(cond.ook_zet):
+        return False
     if cond.geen_zet and turn.has_any(cond.geen_zet):
         return False
     if cond.oordeel and turn.verdict not in cond.oordeel:

@@ -249,6 +249,7 @@ class HintCondition(BaseModel):
     model_config = ConfigDict(extra="forbid")
     signaal: list[str] | None = None  # the turn answered one of these signals
     zet: list[str] | None = None  # the turn has one of these moves
+    ook_zet: list[str] | None = None  # ... and also one of these
     geen_zet: list[str] | None = None  # the turn has none of these moves
     oordeel: list[str] | None = None  # the reaction verdict is one of these
     beurt: int | None = Field(default=None, ge=1)  # only the n-th turn of the conversation itself
@@ -256,7 +257,7 @@ class HintCondition(BaseModel):
     bewijs_ontbreekt: list[str] | None = None  # the turn's text misses one of these (bewijs.yml)
 
     _signals = field_validator("signaal")(classmethod(lambda cls, v: v and _check_signals(v)))
-    _moves = field_validator("zet", "geen_zet")(classmethod(lambda cls, v: v and _check_moves(v)))
+    _moves = field_validator("zet", "ook_zet", "geen_zet")(classmethod(lambda cls, v: v and _check_moves(v)))
 
     @field_validator("oordeel")
     @classmethod
