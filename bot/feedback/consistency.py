@@ -18,6 +18,8 @@ Contradictions (each is a string in `find_contradictions`' result):
    the reply to that very signal in turn n.
 6. `applicability`: a check that was niet van toepassing has feedback items, or a "goed"
    item without a quote for a check that reads sentences.
+7. `check_against_feedback`: a check marked passed whose deciding turn its own improvement
+   point criticises.
 
 `resolve_conflicts` keeps the report free of 1 (the improvement point wins: the praise goes).
 """
@@ -185,6 +187,10 @@ def find_contradictions(report: dict, checks: dict[str, Any], hints: Iterable[tu
                              f"{check.id} praises the reply")
     for item in items:
         row = by_id.get(item["check"])
+        if (row is not None and row["passed"] is True and item["kind"] == "verbeterpunt"
+                and item["turn"] is not None and item["turn"] == row.get("evidence_turn")):
+            found.append(f"check_against_feedback: {item['check']} passed on turn {item['turn']}, "
+                         "which its own improvement point criticises")
         if row is not None and row["passed"] is None and row["kind"] != "slot_voorwaarde":
             found.append(f"applicability: {item['check']} is niet van toepassing but has a {item['kind']} item")
         if (item["kind"] == "goed" and row is not None and row["kind"] not in ("slot_voorwaarde",)

@@ -13,7 +13,7 @@ from typing import Any
 from bot.feedback.checks import CheckBase, Outcome, run_check
 from bot.feedback.conversation import Conversation, read_events, signal_matches
 from bot.feedback.rubric import resolve
-from bot.feedback.sources import ScenarioInfo, competency_names, scenario_info
+from bot.feedback.sources import ScenarioInfo, competency_names, normalise, scenario_info
 from bot.feedback.consistency import resolve_conflicts
 from bot.feedback.texts import REWRITES, FeedbackTexts, choose, fill, load_feedback_texts
 from bot.feedback.values import scenario_values
@@ -60,9 +60,11 @@ def points_of(check: CheckBase, outcome: Outcome) -> int | None:
     return int(math.floor(outcome.score * 3 + 1e-9))
 
 
-def passed_of(check: CheckBase, points: int | None) -> bool | None:
+def passed_of(check: CheckBase, points: int | None, outcome: Outcome | None = None) -> bool | None:
     if points is None:
         return None
+    if check.soort == "zet_afwezig" and outcome is not None and any(o.ok < 1.0 for o in outcome.observations):
+        return False  # 'vermeed ...' is not true after one occurrence (the points keep partial credit)
     return points == 1 if check.schaal == "ja_nee" else points >= PASS_POINTS_0_3
 
 
@@ -120,6 +122,11 @@ def _suggestions(texts: FeedbackTexts, check: CheckBase, conv: Conversation, sig
     return entry.suggestie_per_signaal.get(signal or "") or entry.suggestie
 
 
+def _said_already(conv: Conversation, sentence: str) -> bool:
+    wanted = normalise(sentence)
+    return any(normalise(t.text) == wanted for t in conv.turns)
+
+
 def _model_only(turn, check: CheckBase) -> bool:
     """Every piece of evidence for the moves this check reads came from the trained model."""
     looked_at = set(check.moves_looked_at)
@@ -155,6 +162,8 @@ def _item(conv: Conversation, texts: FeedbackTexts, check: CheckBase, kind: str,
         if suggestion is None:
             suggestion = fill(choose(_suggestions(texts, check, conv, observation.signal), check.id, "suggestie", number),
                               **values)
+            if _said_already(conv, suggestion):
+                suggestion = None  # never suggest the student's own sentence back
     text = fill(choose(variants, check.id, kind, number), **values)
     if kind == "goed" and _model_only(turn, check):
         text = f"{text} (Deze zet is {MODEL_NOTE}.)"
@@ -182,9 +191,10 @@ def _feedback_for(conv, texts, check, outcome, points, competency, values) -> li
     # Praise needs evidence: a student sentence that has the move (slot checks: the slot), and
     # the check passed, or (per-moment kinds) this very moment went well.
     quotable = [o for o in good if o.turn is not None and conv.turn(o.turn) is not None]
-    if check.soort in SLOT_KINDS and passed_of(check, points):
+    passed = passed_of(check, points, outcome)
+    if check.soort in SLOT_KINDS and passed:
         quotable = quotable or good
-    if quotable and (passed_of(check, points) or check.soort in PER_MOMENT_KINDS):
+    if quotable and (passed or check.soort in PER_MOMENT_KINDS):
         items.append(_item(conv, texts, check, "goed", quotable[0], competency, values))
     for observation in bad[:MAX_IMPROVEMENTS_PER_CHECK]:
         items.append(_item(conv, texts, check, "verbeterpunt", observation, competency, values))
@@ -333,7 +343,10 @@ def build_report(events: list[dict], scenario: Any = None) -> dict[str, Any]:
         outcome = run_check(check, conv)
         points = points_of(check, outcome)
         rows.append((check, points))
-        evidence = next((o.turn for o in outcome.observations if o.ok < 1.0 and o.turn is not None), None)
+        # the deciding turn: a failed moment for a failed check, a good one for a passed check
+        passed = passed_of(check, points, outcome)
+        evidence = next((o.turn for o in outcome.observations
+                         if (o.ok >= 1.0 if passed else o.ok < 1.0) and o.turn is not None), None)
         if evidence is None:
             evidence = next((o.turn for o in outcome.observations if o.turn is not None), None)
         turn = conv.turn(evidence)
@@ -341,7 +354,7 @@ def build_report(events: list[dict], scenario: Any = None) -> dict[str, Any]:
         checks_out.append({
             "id": check.id,
             "text": check.tekst,
-            "passed": passed_of(check, points),
+            "passed": passed_of(check, points, outcome),
             "points": points,
             "max": check.max_points,
             "weight": check.gewicht,

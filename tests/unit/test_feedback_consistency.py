@@ -92,3 +92,23 @@ def test_the_report_drops_praise_that_an_improvement_point_contradicts():
                (1, 2, item(1, "begroeting", "goed", competency="Presenteren"), 1)]
     kept = [e[2]["check"] for e in resolve_conflicts(entries, CHECKS, read_events(script_events(LINES, SC)))]
     assert kept == ["klacht_serieus", "begroeting"]
+
+
+def test_a_passed_check_pointing_at_its_own_criticised_turn_is_caught():
+    report = base_report()
+    row = next(c for c in report["checks"] if c["id"] == "geen_ja_maar")
+    row["passed"], row["evidence_turn"] = True, 2
+    report["feedback"] = [item(2, "geen_ja_maar", "verbeterpunt")]
+    assert any(f.startswith("check_against_feedback") for f in find_contradictions(report, CHECKS))
+
+
+def test_one_ja_maar_is_not_avoiding_it_and_the_suggestion_is_never_the_students_own_sentence():
+    lines = LINES + [(K, "Het is gewoon te duur allemaal.", ["weerstand.prijs"]),
+                     (S, "Ja, maar de monteur had het druk.", ["ja_maar"]),
+                     (K, "Nou ja.", ["weerstand.twijfel"]),
+                     (S, "Dat begrijp ik. Wat bedoelt u precies?", ["begrip_tonen", "doorvragen"])]
+    report = build_report(script_events(lines, SC), SC)
+    row = next(c for c in report["checks"] if c["id"] == "geen_ja_maar")
+    assert row["points"] == 2 and row["passed"] is False and row["evidence_turn"] == 3
+    said = {text for speaker, text, *_ in lines if speaker == S}
+    assert not [f for f in report["feedback"] if f["suggestion"] in said]
