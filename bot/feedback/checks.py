@@ -102,14 +102,15 @@ class SlotCondition(BaseModel):
     minimaal: float | None = None
     maximaal: float | None = None
     leeg: bool | None = None
+    bevat: Any = None  # a list slot holds this value
 
     _check_slot = field_validator("slot")(classmethod(lambda cls, v: _check_slot_path(v)))
 
     @model_validator(mode="after")
     def _one_condition(self) -> "SlotCondition":
-        given = [n for n in ("is_", "niet", "in_", "minimaal", "maximaal", "leeg") if n in self.model_fields_set]
+        given = [n for n in ("is_", "niet", "in_", "minimaal", "maximaal", "leeg", "bevat") if n in self.model_fields_set]
         if not given:
-            raise ValueError("geef een voorwaarde: is, niet, in, minimaal, maximaal of leeg")
+            raise ValueError("geef een voorwaarde: is, niet, in, minimaal, maximaal, leeg of bevat")
         return self
 
     def value(self, conv: Conversation) -> Any:
@@ -117,6 +118,8 @@ class SlotCondition(BaseModel):
 
     def holds(self, value: Any) -> bool:
         fields = self.model_fields_set
+        if "bevat" in fields:
+            return isinstance(value, (list, tuple)) and self.bevat in value
         if "leeg" in fields and bool(value) == self.leeg:
             return False
         if value is None:
@@ -460,6 +463,7 @@ class SlotVoorwaarde(CheckBase):
     `bewijs_zet`: point at the last student turn with one of these moves."""
 
     voorwaarde: SlotCondition | None = None
+    of: SlotCondition | None = None  # ... or this one holds (e.g. the complaint itself was resolved)
     als_fractie: str | None = None  # slot path whose 0..1 value is the score
     bewijs_zet: list[str] = Field(default_factory=list)
 
@@ -495,7 +499,8 @@ def evaluate_slot_voorwaarde(spec: SlotVoorwaarde, conv: Conversation) -> Outcom
         value = spec.voorwaarde.value(conv)
         if value is None and not spec.voorwaarde.leeg:
             return NOT_APPLICABLE
-        score = 1.0 if spec.voorwaarde.holds(value) else 0.0
+        held = spec.voorwaarde.holds(value) or (spec.of is not None and spec.of.holds(spec.of.value(conv)))
+        score = 1.0 if held else 0.0
     return Outcome(score, (Observation(_evidence_turn(spec, conv), score),))
 
 

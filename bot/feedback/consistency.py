@@ -129,13 +129,13 @@ def hint_conflicts(rule: Any, item: dict, checks: dict[str, Any], labels: frozen
 
 
 def judgements(report: dict) -> list[dict]:
-    """The report's feedback items plus each decided check as a judgement of its evidence
-    turn (passed: "goed", failed: "verbeterpunt"), for comparing with the hints."""
+    """The report's feedback items plus each passed check as praise of its deciding turn,
+    for comparing with the hints."""
     found = list(report.get("feedback") or [])
     for row in report.get("checks") or []:
-        if row.get("passed") is not None and row.get("evidence_turn") is not None:
-            found.append({"turn": row["evidence_turn"], "check": row["id"], "competency": None,
-                          "kind": "goed" if row["passed"] else "verbeterpunt"})
+        # a passed check praises its deciding turn; a failed one speaks through its items
+        if row.get("passed") is True and row.get("evidence_turn") is not None:
+            found.append({"turn": row["evidence_turn"], "check": row["id"], "competency": None, "kind": "goed"})
     return found
 
 
