@@ -534,12 +534,15 @@ def _entry_turn(conv: Conversation, entry: dict) -> StudentTurn | None:
                 return turn
     number = entry.get("beurt")
     if isinstance(number, (int, float)) and not isinstance(number, bool):
-        return conv.turn(int(number)) or next((t for t in conv.turns if t.position == int(number)), None)
+        # the persona counts conversation turns (slot `beurt`): briefing answers excluded
+        return next((t for t in conv.turns if t.position == int(number)), None)
     return None
 
 
 def _entry_values(spec: SlotLijst, entry: dict) -> tuple[tuple[str, str], ...]:
     values = {k: str(v) for k, v in entry.items() if isinstance(v, (str, int, float)) and not isinstance(v, bool)}
+    if len(values.get("waarde", "")) > 20:
+        values.pop("waarde")  # the persona gives the whole sentence when there is no percentage
     if "soort" in values:
         values["soort"] = spec.soort_namen.get(values["soort"], values["soort"])
     return tuple(sorted(values.items()))

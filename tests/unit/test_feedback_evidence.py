@@ -151,7 +151,7 @@ def test_an_unauthorised_discount_costs_points_and_is_not_praised():
     assert rep["competencies"][COMMERCIEEL] < 100
     assert rep["competencies"][INSTRUCTIES] < 100
     bad = items(rep, "concessie_bevoegd", "verbeterpunt")
-    assert bad and bad[0]["quote"] == DISCOUNT[1] and "korting" in bad[0]["text"] and "5%" in bad[0]["text"]
+    assert bad and bad[0]["quote"] == DISCOUNT[1] and "korting" in bad[0]["text"]
     # the sentence that gave the discount is not praised (not even for the closing question in it)
     assert not [f for f in rep["feedback"] if f["turn"] == 2 and f["kind"] == "goed"]
     ok = _deal(_concession())
