@@ -110,7 +110,7 @@ def test_a_wrong_price_is_a_point_under_vakdeskundigheid():
     assert check(rep, "feiten_juist")["passed"] is False
     [bad] = items(rep, "feiten_juist", "verbeterpunt")
     assert bad["quote"] == "De MF 450 kost 549 euro." and bad["turn"] == 2
-    assert "549 euro" in bad["text"] and "€ 649" in bad["text"] and "de prijs" in bad["text"]
+    assert "549 euro" in bad["text"] and "€ 649" in bad["text"] and "de prijs" in bad["text"]  # sentence and right figure
     assert bad["competency"] == VAKDESKUNDIG
     assert rep["competencies"][VAKDESKUNDIG] < 100
 
