@@ -15,13 +15,13 @@ from __future__ import annotations
 
 from actions.persona.afterdeal import after_deal_turn, in_after_deal
 from actions.persona.facts import check_facts
-from actions.persona.margin import Concession, check_concession, note_exploration
+from actions.persona.margin import EXPLORING_MOVES, Concession, check_concession, note_exploration
 from actions.persona.message import Message
 from actions.persona.patience import check_patience, end_conversation
 from actions.persona.quotation import check_quotation
 from actions.persona.reply import Reply
 from actions.persona.state import Conversation
-from actions.persona.texts import LinePicker
+from actions.persona.texts import LinePicker, was_said
 from bot.scenarios.models import SUCCESS_OUTCOMES, Objection, SignalRule, Topic, When
 
 QUESTION_MOVES = {"open_vraag", "gesloten_vraag", "doorvragen"}
@@ -92,9 +92,21 @@ class PersonaTurn:
         for obj in self.sc.objections:
             if obj.id in self.memory["raised"] or self.conv.level_name not in obj.levels:
                 continue
+            if obj.signal == "weerstand.prijs" and not self.about_focus_product():
+                continue  # "Oei, 649 euro" when the student offers another product at 189 answers the wrong turn
+            topic = self.sc.topic(obj.asks)
+            if topic is not None and self.addresses(topic) and not obj.when.opening and not obj.when.moves:
+                self.memory["raised"].append(obj.id)  # the student answered it before she could ask
+                continue
             if self.holds(obj.when):
                 return obj
         return None
+
+    def about_focus_product(self) -> bool:
+        """The message names no product, or the one the scenario's price is about."""
+        named = [str(v) for v in self.msg.values("product")]
+        focus = self.sc.main_product()
+        return not named or focus is None or focus.id in named
 
     def signal_due(self) -> SignalRule | None:
         for rule in self.sc.signals:
@@ -107,7 +119,7 @@ class PersonaTurn:
 
     def raise_objection(self, obj: Objection) -> None:
         text, signals = self.pick(f"objection.{obj.id}", obj.texts_for(self.conv.level_name))
-        self.reply.add(text, [obj.signal, *signals], reason="objection", asks=obj.asks or self.picker.last_asks)
+        self.reply.add(text, [obj.signal, *signals], reason="objection", asks=self.picker.last_asks or obj.asks)
         self.memory["raised"].append(obj.id)
         self.memory["active"] = obj.id
         self.memory["progress"][obj.id] = 0
@@ -117,7 +129,7 @@ class PersonaTurn:
 
     def give_signal(self, rule: SignalRule) -> None:
         text, signals = self.pick(f"signal.{rule.id}", rule.texts)
-        self.reply.add(text, [rule.signal, *signals], reason="signal", asks=rule.asks or self.picker.last_asks)
+        self.reply.add(text, [rule.signal, *signals], reason="signal", asks=self.picker.last_asks or rule.asks)
         self.memory["signal_rules"].append(rule.id)
 
     def resolve(self, obj: Objection, key: str = "resolved", options: list | None = None) -> None:
@@ -307,7 +319,7 @@ class PersonaTurn:
             conv.apply("bezwaar_erger")
             self.add_objection_line(obj, "worse", obj.worse)
             return True
-        if concession is not None and not concession.within:
+        if concession is not None and not concession.within and obj.signal == "weerstand.prijs":
             # A concession the student may not give: glad to hear it, but it settles nothing.
             self.add_objection_line(obj, "concession_unauthorised", self.sc.lines["concession_unauthorised"], signal=False)
             return True
@@ -341,6 +353,19 @@ class PersonaTurn:
                 return self.objection_step(obj, steps, done)
         if msg.moves & QUESTION_MOVES:
             return False  # the persona answers; the objection stays open
+        if msg.moves & EXPLORING_MOVES and not set(self.sc.close.moves) & msg.moves:
+            # Understanding or summarising her point once more is no way around it: she
+            # confirms and waits for the next step (no irritation).
+            text, signals = self.pick(f"progress.{obj.id}", obj.progress)
+            if text:
+                self.reply.add(text, signals, reason="objection", asks=obj.asks)
+            else:
+                self.reply.add_line(self.picker, "summary_confirmed")
+                self.reply.parts[-1:] = [p for p in self.reply.parts[-1:] if p.text]
+                if self.reply.parts:
+                    self.reply.parts[-1].filler = False
+                    self.reply.parts[-1].reason = "objection"
+            return True
         if set(self.sc.close.moves) & msg.moves and not obj.blocks_close:
             return False
         conv.apply("bezwaar_genegeerd")
@@ -438,6 +463,8 @@ class PersonaTurn:
 
     def record_agreement(self) -> None:
         msg, conv = self.msg, self.conv
+        if self.sc.close.outcome == "informatie":
+            return  # an interview agrees on nothing
         products = [str(v) for v in msg.values("product")]
         aantallen = [int(a) for a in msg.numbers("aantal")]
         agreed = conv.slots.get("afspraken") or {}
@@ -631,8 +658,10 @@ class PersonaTurn:
             self.give_signal(rule)
         elif all(p.filler for p in self.reply.parts) and self.ready_but_not_asked():
             # Convinced, buying signals given, but the student keeps talking: she nudges.
-            self.reply.parts = []
-            self.reply.add(self.picker.fill(self.sc.hints["afsluiten"]), reason="question")
+            nudge = self.picker.fill(self.sc.hints["afsluiten"])
+            if not was_said(self.memory, nudge):
+                self.reply.parts = []
+                self.reply.add(nudge, reason="question")
         if self.reply.empty:
             self.reply.add_line(self.picker, "neutral")
 
@@ -654,7 +683,7 @@ def opening(conv: Conversation) -> Reply:
         for obj in conv.sc.objections:
             if obj.when.opening and conv.level_name in obj.levels:
                 text, signals = picker.pick(f"objection.{obj.id}", obj.texts_for(conv.level_name))
-                reply.add(text, [obj.signal, *signals], reason="objection", asks=obj.asks or picker.last_asks)
+                reply.add(text, [obj.signal, *signals], reason="objection", asks=picker.last_asks or obj.asks)
                 conv.memory["raised"].append(obj.id)
                 conv.memory["active"] = obj.id
                 conv.memory["progress"][obj.id] = 0
