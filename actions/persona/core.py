@@ -76,7 +76,7 @@ class PersonaTurn:
             return False
         if when.no_open_objections and conv.open_objections():
             return False
-        if any(o not in conv.resolved_objections() for o in when.after_resolved):
+        if any(not conv.settled(o) for o in when.after_resolved):
             return False
         if any(s not in self.memory["signal_rules"] for s in when.after_signals):
             return False
@@ -94,13 +94,30 @@ class PersonaTurn:
                 continue
             if obj.signal == "weerstand.prijs" and not self.about_focus_product():
                 continue  # "Oei, 649 euro" when the student offers another product at 189 answers the wrong turn
-            topic = self.sc.topic(obj.asks)
-            if topic is not None and self.addresses(topic) and not obj.when.opening and not obj.when.moves:
-                self.memory["raised"].append(obj.id)  # the student answered it before she could ask
+            if not obj.when.opening and self.pre_empted(obj):
+                self.memory["raised"].append(obj.id)  # the student answered it before she could raise it
+                self.memory.setdefault("preempted", []).append(obj.id)
                 continue
             if self.holds(obj.when):
                 return obj
         return None
+
+    def pre_empted(self, obj: Objection) -> bool:
+        """This very message already answers the objection: its topic (`asks`), or a
+        promise or benefit that meets its need in time."""
+        if obj.when.moves:
+            return False  # raised in answer to this very move (e.g. a benefit): that is its design
+        topic = self.sc.topic(obj.asks)
+        if topic is not None and self.addresses(topic):
+            return True
+        need = self.sc.need(obj.need) if obj.need else None
+        return bool(
+            need is not None
+            and self.msg.moves & NEED_CHECKED_MOVES
+            and self.hits_need(need.id)
+            and not need.too_late_in(self.msg.text)
+            and obj.signal != "weerstand.prijs"  # a price objection is about the figure just named
+        )
 
     def about_focus_product(self) -> bool:
         """The message names no product, or the one the scenario's price is about."""
@@ -325,7 +342,10 @@ class PersonaTurn:
             return True
         steps = obj.steps_for(conv.level_name)
         done = int(self.memory["progress"].get(obj.id, 0))
-        if done == len(steps) - 1 and self.answers_with_value(obj, steps[done]):
+        last = done == len(steps) - 1
+        if last and set(steps[done]) & NEED_CHECKED_MOVES and obj.need and self.hits_need(obj.need) and self.too_late(obj):
+            return True
+        if last and self.answers_with_value(obj, steps[done]):
             return self.objection_step(obj, steps, done)
         if not (msg.moves - {"begroeting", "informeel"}):
             # Only a greeting (the persona opened with the objection): greet back, repeat it.
@@ -347,25 +367,22 @@ class PersonaTurn:
             matched = step & msg.moves
             last_step = done == len(steps) - 1
             if matched and obj.need and last_step and matched <= NEED_CHECKED_MOVES:
+                if self.too_late(obj):
+                    return True  # "morgen een monteur" when she needs coffee by six tomorrow
                 if not self.hits_need(obj.need):
                     matched = set()  # a benefit or a promise that misses the point
             if matched:
                 return self.objection_step(obj, steps, done)
-        if msg.moves & QUESTION_MOVES:
-            return False  # the persona answers; the objection stays open
-        if msg.moves & EXPLORING_MOVES and not set(self.sc.close.moves) & msg.moves:
+        exploring = msg.moves & {"samenvatten", "begrip_tonen"}
+        if exploring and not set(self.sc.close.moves) & msg.moves and (
+            "samenvatten" in msg.moves or not msg.moves & QUESTION_MOVES
+        ):
             # Understanding or summarising her point once more is no way around it: she
             # confirms and waits for the next step (no irritation).
-            text, signals = self.pick(f"progress.{obj.id}", obj.progress)
-            if text:
-                self.reply.add(text, signals, reason="objection", asks=obj.asks)
-            else:
-                self.reply.add_line(self.picker, "summary_confirmed")
-                self.reply.parts[-1:] = [p for p in self.reply.parts[-1:] if p.text]
-                if self.reply.parts:
-                    self.reply.parts[-1].filler = False
-                    self.reply.parts[-1].reason = "objection"
+            self.confirm_point(obj)
             return True
+        if msg.moves & QUESTION_MOVES:
+            return False  # the persona answers; the objection stays open
         if set(self.sc.close.moves) & msg.moves and not obj.blocks_close:
             return False
         conv.apply("bezwaar_genegeerd")
@@ -379,10 +396,36 @@ class PersonaTurn:
         topic of her question (`asks`) or its need, with or without a benefit move."""
         if not set(step) & NEED_CHECKED_MOVES or set(step) & self.msg.moves:
             return False
+        need = self.sc.need(obj.need) if obj.need else None
+        if need is not None and need.too_late_in(self.msg.text):
+            return False
         if len(obj.steps_for(self.conv.level_name)) > 1 or self.memory.get("explored", {}).get(obj.id):
             topic = self.sc.topic(obj.asks)
             return bool((topic and self.addresses(topic)) or (obj.need and self.hits_need(obj.need)))
         return False
+
+    def confirm_point(self, obj: Objection) -> None:
+        """A summary gets a confirmation, understanding gets more of her story."""
+        options = [("lines.summary_confirmed", self.sc.lines["summary_confirmed"]), (f"progress.{obj.id}", obj.progress)]
+        if "samenvatten" not in self.msg.moves:
+            options.reverse()
+        for key, texts in options:
+            text, signals = self.pick(key, texts)
+            if text:
+                self.reply.add(text, signals, reason="objection", asks=obj.asks)
+                return
+        self.add_objection_line(obj, "reminder", obj.reminder or obj.texts_for(self.conv.level_name), signal=False)
+
+    def too_late(self, obj: Objection) -> bool:
+        """A promise for the objection's need that comes too late; she says why."""
+        need = self.sc.need(obj.need) if obj.need else None
+        if need is None or not need.too_late_in(self.msg.text):
+            return False
+        text, signals = self.pick(f"too_late.{need.id}", need.too_late_reply)
+        if not text:
+            text, signals = self.pick(f"reminder.{obj.id}", obj.reminder or obj.texts_for(self.conv.level_name))
+        self.reply.add(text, signals, reason="objection", asks=obj.asks)
+        return True
 
     def objection_step(self, obj: Objection, steps: list, done: int) -> bool:
         """The student took the next step on the objection: progress, or it is resolved."""
@@ -442,7 +485,7 @@ class PersonaTurn:
     def close_ready(self) -> bool:
         conv, close = self.conv, self.sc.close
         level = conv.level
-        if any(o not in conv.resolved_objections() for o in close.requires_resolved):
+        if any(not conv.settled(o) for o in close.requires_resolved):
             return False
         if any(self.sc.objection(o) and self.sc.objection(o).blocks_close for o in conv.open_objections()):
             return False
@@ -653,7 +696,7 @@ class PersonaTurn:
         if conv.slots.get("uitkomst") in SUCCESS_OUTCOMES:
             return
         rule = self.signal_due() if not conv.open_objections() else None
-        if rule is not None and len(self.reply.parts) <= 1:
+        if rule is not None and len([p for p in self.reply.parts if not p.filler]) <= 1:
             self.reply.drop_fillers()
             self.give_signal(rule)
         elif all(p.filler for p in self.reply.parts) and self.ready_but_not_asked():

@@ -43,11 +43,10 @@ def outcome_at_end(conv: Conversation) -> str:
         return current
     close = conv.sc.close
     if close.at_end:
-        resolved = conv.resolved_objections()
         blocking = [o for o in conv.open_objections() if (conv.sc.objection(o) and conv.sc.objection(o).blocks_close)]
         if (
             len(conv.memory.get("needs") or []) >= close.min_needs
-            and all(o in resolved for o in close.requires_resolved)
+            and all(conv.settled(o) for o in close.requires_resolved)
             and not blocking
             and conv.get("irritatie") < conv.level.hangup_at
         ):

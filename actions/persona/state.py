@@ -177,6 +177,10 @@ class Conversation:
     def resolved_objections(self) -> list[str]:
         return list(self.slots.get("opgeloste_bezwaren") or [])
 
+    def settled(self, objection_id: str) -> bool:
+        """Resolved, or answered by the student before the persona could raise it."""
+        return objection_id in self.resolved_objections() or objection_id in (self.memory.get("preempted") or [])
+
     def agree(self, **terms: Any) -> None:
         agreed = dict(self.slots.get("afspraken") or {})
         agreed.update({k: v for k, v in terms.items() if v is not None})

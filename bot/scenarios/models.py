@@ -224,13 +224,28 @@ class Need(_Strict):
     description: str  # for the teacher: what the persona really needs
     keywords: list[str] = Field(min_length=1)  # words that show the student addresses this need
     reveal: Texts = Field(min_length=1)  # what the persona says when asked
+    # Times matter: a promise with a `too_late` word ("morgen") and no `in_time` word
+    # ("vandaag", "voor zes uur") misses this need; she says `too_late_reply`.
+    too_late: list[str] = []
+    in_time: list[str] = []
+    too_late_reply: Texts = []
 
-    _p = field_validator("reveal")(classmethod(lambda cls, v: check_placeholders(v)))
+    _p = field_validator("reveal", "too_late_reply")(classmethod(lambda cls, v: check_placeholders(v)))
 
-    @field_validator("keywords")
+    @field_validator("keywords", "too_late", "in_time")
     @classmethod
     def _lower(cls, value: list[str]) -> list[str]:
         return [k.lower() for k in value]
+
+    @model_validator(mode="after")
+    def _reply(self) -> "Need":
+        if self.too_late and not self.too_late_reply:
+            raise ValueError(f"behoefte '{self.id}': too_late vraagt ook too_late_reply (wat de persona dan zegt)")
+        return self
+
+    def too_late_in(self, text: str) -> bool:
+        low = text.lower()
+        return any(w in low for w in self.too_late) and not any(w in low for w in self.in_time)
 
 
 class Persona(_Strict):
