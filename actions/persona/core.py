@@ -371,8 +371,10 @@ class PersonaTurn:
                     return True  # "morgen een monteur" when she needs coffee by six tomorrow
                 if not self.hits_need(obj.need):
                     matched = set()  # a benefit or a promise that misses the point
+            if not matched and "doorvragen" in step and msg.moves & {"open_vraag", "gesloten_vraag"} and self.probes(obj):
+                matched = {"doorvragen"}  # "Heeft u in een ander magazijn nog iets liggen?" probes her point
             if matched:
-                return self.objection_step(obj, steps, done)
+                return self.objection_step(obj, steps, done, matched)
         exploring = msg.moves & {"samenvatten", "begrip_tonen"}
         if exploring and not set(self.sc.close.moves) & msg.moves and (
             "samenvatten" in msg.moves or not msg.moves & QUESTION_MOVES
@@ -385,6 +387,10 @@ class PersonaTurn:
             return False  # the persona answers; the objection stays open
         if set(self.sc.close.moves) & msg.moves and not obj.blocks_close:
             return False
+        due = self.objection_due()
+        if due is not None:
+            self.raise_objection(due)  # the student moved on to another point: she takes that one up
+            return True
         conv.apply("bezwaar_genegeerd")
         self.add_objection_line(obj, "reminder", obj.reminder or obj.texts_for(conv.level_name), signal=False)
         if set(self.sc.close.moves) & msg.moves:
@@ -403,6 +409,17 @@ class PersonaTurn:
             topic = self.sc.topic(obj.asks)
             return bool((topic and self.addresses(topic)) or (obj.need and self.hits_need(obj.need)))
         return False
+
+    def probes(self, obj: Objection) -> bool:
+        """A question about the objection's own subject: its topic, its need, or a fact
+        (`answers`) that tells its need."""
+        topic = self.sc.topic(obj.asks)
+        if topic is not None and self.addresses(topic):
+            return True
+        needs = {n for n in (obj.need, obj.reveals) if n}
+        if needs and any(self.hits_need(n) for n in needs):
+            return True
+        return any(a.reveals in needs and self.msg.mentions(a.keywords) for a in self.sc.answers if a.reveals)
 
     def confirm_point(self, obj: Objection) -> None:
         """A summary gets a confirmation, understanding gets more of her story."""
@@ -427,7 +444,7 @@ class PersonaTurn:
         self.reply.add(text, signals, reason="objection", asks=obj.asks)
         return True
 
-    def objection_step(self, obj: Objection, steps: list, done: int) -> bool:
+    def objection_step(self, obj: Objection, steps: list, done: int, matched: set[str] = frozenset()) -> bool:
         """The student took the next step on the objection: progress, or it is resolved."""
         conv, msg = self.conv, self.msg
         done += 1
@@ -448,7 +465,7 @@ class PersonaTurn:
         # it is still open, only a new question (not probing it) does.
         resolved = obj.id not in conv.open_objections()
         # Only a real answer: the step's own line already replies, no stock "short answer".
-        if (resolved and msg.moves & QUESTION_MOVES) or (
+        if (resolved and (msg.moves - set(matched)) & QUESTION_MOVES) or (
             msg.moves & {"open_vraag", "gesloten_vraag"} and "doorvragen" not in msg.moves
         ):
             self.answer_question(stock=False)
