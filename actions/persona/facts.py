@@ -98,10 +98,11 @@ def product_mentions(sc, msg: Message, start: int, end: int) -> list[tuple[int, 
     return sorted(found, key=lambda item: item[0])
 
 
-def price_ok(product: Product, amount: float, quantities: list[int], catalogue: list[Product] = ()) -> bool:
+def price_ok(product: Product, amount: float, quantities: list[int], catalogue: list[Product] = (),
+             btw: bool = False) -> bool:
     """The amount is the unit price, a staffel price, a total for a quantity named, a monthly
     share of a yearly price, the difference with another product of the same unit ("twaalf
-    euro per maand meer"), or one of those incl. 21 % btw."""
+    euro per maand meer"), or one of those incl. 21 % btw (when the sentence speaks of btw)."""
     bases = [product.price]
     bases += [abs(product.price - other.price) for other in catalogue if other.id != product.id and other.unit == product.unit]
     if product.unit == "jaar":
@@ -109,8 +110,8 @@ def price_ok(product: Product, amount: float, quantities: list[int], catalogue: 
     for n in quantities:
         unit = product.price * (1 - product.staffel_pct(n) / 100)
         bases += [unit, unit * n, product.price * n]
-    candidates = bases + [b * 1.21 for b in bases]
-    return any(abs(amount - c) <= max(0.5, c * PRICE_TOLERANCE) for c in candidates)
+    candidates = bases + ([b * 1.21 for b in bases] if btw else [])
+    return any(abs(amount - c) <= c * PRICE_TOLERANCE + 0.005 for c in candidates)
 
 
 def stated_days(sentence: str, msg: Message, start: int, end: int, today: date) -> tuple[int, str] | None:
@@ -198,7 +199,7 @@ class FactChecker:
                     amount = float(e.get("value"))
                 except (TypeError, ValueError):
                     continue
-                if product is not None and not price_ok(product, amount, quantities, self.sc.catalogue):
+                if product is not None and not price_ok(product, amount, quantities, self.sc.catalogue, "btw" in low):
                     said = msg.text[pos: int(e.get("end") or pos)] or euro(amount, symbol=True)
                     self.add("prijs", said, f"{euro(product.price, symbol=True)} per {product.unit}", sentence)
         product = mentions[-1][1] if mentions else current
@@ -249,7 +250,7 @@ class FactChecker:
                     value = float(e.get("value"))
                 except (TypeError, ValueError):
                     continue
-                if not any(abs(value - r) <= (max(0.5, r * PRICE_TOLERANCE) if entity == "bedrag" else 0) for r in right):
+                if not any(abs(value - r) <= (r * PRICE_TOLERANCE + 0.005 if entity == "bedrag" else 0) for r in right):
                     self.add(fact.soort, msg.text[pos:stop], fact.juist, sentence)
 
 
