@@ -31,8 +31,14 @@ if TYPE_CHECKING:  # pragma: no cover
 TURNS_KEY = "na_de_deal_beurten"  # hints.<key>: student turns after the deal before the persona ends
 DEFAULT_TURNS = 4  # as in _standaard.yml; used when a scenario gives no usable number
 QUESTION_MOVES = {"open_vraag", "gesloten_vraag", "doorvragen"}
-# "om 10 uur", "om half elf", "10.30", "14:00": a time of day the student confirms.
-TIME_OF_DAY = re.compile(r"\bom\s+(\d{1,2}([.:]\d{2})?|half\s+\w+|kwart\s+\w+\s+\w+|\w+)\s*uur\b|\b\d{1,2}[.:]\d{2}\b")
+# "om 10 uur", "om half elf", "om kwart over twee", "10.30", "14:00": a time of day the student confirms.
+_HOUR = r"(\d{1,2}|een|één|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf)"
+TIME_OF_DAY = re.compile(
+    r"\bom\s+(half|kwart over|kwart voor)\s+" + _HOUR + r"\b"
+    r"|\bom\s+" + _HOUR + r"(\s*uur\b|[.:]\d{2}\b)"
+    r"|\b\d{1,2}[.:]\d{2}\b"
+)
+DAY_PART = re.compile(r"\b(maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)(ochtend|middag|avond)?\b")
 
 
 def time_of_day(text: str) -> str | None:
@@ -40,16 +46,24 @@ def time_of_day(text: str) -> str | None:
     return m.group(0) if m else None
 
 
+def day_of(turn: "PersonaTurn") -> str | None:
+    msg = turn.msg
+    found = (msg.values("datum") or msg.values("weekdag") or [None])[0]
+    if found:
+        return str(found)
+    m = DAY_PART.search(msg.lower)
+    return m.group(0) if m else None
+
+
 def confirms_details(turn: "PersonaTurn") -> bool:
     """The student confirms a day, a time or a quantity of what was agreed."""
-    msg = turn.msg
-    return bool(msg.has_entity(["datum", "weekdag"]) or time_of_day(msg.text))
+    return bool(day_of(turn) or time_of_day(turn.msg.text))
 
 
 def confirm_details(turn: "PersonaTurn") -> None:
     """'Zullen we dinsdag om tien uur zeggen?' after the deal: welcome, and written down."""
     msg, conv = turn.msg, turn.conv
-    day = (msg.values("datum") or msg.values("weekdag") or [None])[0]
+    day = day_of(turn)
     key = "datum" if turn.sc.close.outcome == "afspraak" else "levering"
     terms = {key: day} if day else {}
     when = time_of_day(msg.text)

@@ -465,7 +465,8 @@ class PersonaTurn:
         # it is still open, only a new question (not probing it) does.
         resolved = obj.id not in conv.open_objections()
         # Only a real answer: the step's own line already replies, no stock "short answer".
-        if (resolved and (msg.moves - set(matched)) & QUESTION_MOVES) or (
+        # A closed question that settled it ("Kunt u ze uiterlijk donderdag leveren?") is answered by the resolution.
+        if (resolved and (msg.moves - (set(matched) & {"gesloten_vraag"})) & QUESTION_MOVES) or (
             msg.moves & {"open_vraag", "gesloten_vraag"} and "doorvragen" not in msg.moves
         ):
             self.answer_question(stock=False)
@@ -589,7 +590,9 @@ class PersonaTurn:
         question; otherwise a stock line ("no more needs", "short answer") unless `stock` is
         False (the reply already has its own line, e.g. an objection step)."""
         msg, memory = self.msg, self.memory
-        matching = [a for a in self.sc.answers if msg.mentions(a.keywords)]
+        # The answer the question is most about: most keywords hit (ties: the order in the file).
+        matching = sorted((a for a in self.sc.answers if msg.mentions(a.keywords)),
+                          key=lambda a: -sum(k in msg.lower for k in a.keywords))
         fresh = [a for a in matching if a.id not in memory["answers"]]
         untold = [n for n in self.sc.persona.needs if n.id not in memory["needs"]]
         if matching and not fresh and untold and msg.moves & OPEN_QUESTION_MOVES:
