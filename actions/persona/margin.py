@@ -1,7 +1,7 @@
 """Concessions: which discount (or other concession) did the student give, was it within
 his authority (the scenario's `margin` or `bevoegdheid`), did the customer ask for it, and
-did it come too early (on the very first price objection before it was explored, or
-unasked right after a koopsignaal)?
+did it come too early (asked, but before the price objection was explored; or unasked,
+right after a koopsignaal or before the student knew any of her needs)?
 
 Every concession is recorded in slot `concessies` (contracts §3):
 `{"beurt", "soort": korting|kosten|betaaltermijn|extra, "waarde", "gevraagd", "te_vroeg",
@@ -152,7 +152,7 @@ def check_concession(conv: Conversation, msg: Message) -> Concession | None:
     last = memory.get("last_signals") or []
     asked = bool(objection) or "weerstand.prijs" in last
     too_early = (asked and objection is not None and not memory.get("explored", {}).get(objection)) or (
-        not asked and any(s.startswith("koopsignaal.") for s in last)
+        not asked and (any(s.startswith("koopsignaal.") for s in last) or not memory.get("needs"))
     )
     if record:
         if pct is not None:
