@@ -679,7 +679,8 @@ class PersonaTurn:
                 self.reply.add_line(self.picker, key)
         if moves & QUESTION_MOVES:
             self.answer_question()
-        if "voordeel_benoemen" in moves:
+        # Information that meets one of her needs is a benefit to her, recognised as a move or not.
+        if "voordeel_benoemen" in moves or (not moves and self.hits_need() and self.topic is None):
             hits = self.hits_need()
             new_hits = [h for h in hits if h not in self.memory["needs_hit"]]
             if new_hits:
