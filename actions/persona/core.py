@@ -708,7 +708,7 @@ class PersonaTurn:
 
         due = self.objection_due()
         if due is not None:
-            if due.when.opening:
+            if due.when.opening or (self.turn == 1 and self.sc.initiative == "student"):
                 self.reply.parts = []  # the persona picks up the phone with it
                 self.picked_up = True
             self.reply.drop_fillers()

@@ -121,7 +121,11 @@ class LinePicker:
     def line(self, key: str, product_id: str | None = None) -> tuple[str, list[str]]:
         self.product_id = product_id
         try:
-            return self.pick(f"lines.{key}", self.sc.lines[key])
+            text, signals = self.pick(f"lines.{key}", self.sc.lines[key])
+            if not text and key in self.sc.standaard_lines:
+                # Every variant of the scenario's own line was said: one of _standaard.yml's.
+                text, signals = self.pick(f"standaard.{key}", self.sc.standaard_lines[key])
+            return text, signals
         finally:
             self.product_id = None
 

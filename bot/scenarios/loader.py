@@ -54,6 +54,10 @@ REQUIRED_LINES = (
     "too_long_end",
     "after_deal_confirm",
 )
+# Generic lines whose _standaard.yml variants a scenario that replaced them may still use
+# once its own variants were all said (see Scenario.standaard_lines).
+FALLBACK_LINES = ("neutral", "clarify", "short_answer", "summary_confirmed", "toezegging_heard", "contradicted",
+                  "benefit_heard", "topic_answered")
 REQUIRED_HINTS = ("vragen", "afsluiten", "algemeen", "signaal")
 
 
@@ -91,6 +95,11 @@ def _merge_defaults(data: Any, defaults: Defaults) -> Any:
     """Fill lines/hints/effects that the scenario does not set from the defaults (in place)."""
     if not isinstance(data, dict):
         return data
+    own_lines = data.get("lines")
+    if isinstance(own_lines, dict) and "standaard_lines" not in data:
+        # The defaults a scenario replaced stay available: when every variant of its own
+        # line was said, the persona can still say something new (no line twice).
+        data["standaard_lines"] = {k: list(v) for k, v in defaults.lines.items() if k in own_lines and k in FALLBACK_LINES}
     for key in ("lines", "hints"):
         own = data.get(key)
         if own is None or isinstance(own, dict):

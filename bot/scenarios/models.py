@@ -516,6 +516,7 @@ class Scenario(_Strict):
     signals: list[SignalRule] = []
     answers: list[Answer] = []
     lines: dict[str, Texts] = {}
+    standaard_lines: dict[str, Texts] = {}  # filled by the loader: _standaard.yml's lines this scenario replaced
     hints: dict[str, str] = {}
     effects: dict[str, dict[str, float]] = {}
     levels: dict[Literal[LEVELS], Level]  # type: ignore[valid-type]
