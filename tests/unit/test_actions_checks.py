@@ -176,14 +176,18 @@ def test_concession_on_the_very_first_price_objection_is_caught():
     assert "12 procent" in reply["text"]  # the ask of level gemiddeld
 
 
-def test_concession_beyond_the_margin_is_caught_even_if_the_customer_is_happy():
+def test_concession_beyond_the_margin_is_caught_and_does_not_win_the_deal_by_itself():
     chat = Chat(MARGE, seed=3)
     chat.say("Dat begrijp ik. Waar vergelijkt u ons precies mee?", ["begrip_tonen", "doorvragen"])
-    pct(chat, "Goed, dan geef ik u 10% korting.", 10)
+    reply = pct(chat, "Goed, dan geef ik u 10% korting.", 10)
     assert chat.slot("korting_gegeven") == 10
     assert chat.slot("korting_binnen_marge") is False
     assert chat.slot("concessie_bij_eerste_bezwaar") is False
-    assert chat.slot("opgeloste_bezwaren") == ["prijs"]
+    assert chat.slot("opgeloste_bezwaren") == [] and chat.slot("open_bezwaren") == ["prijs"]
+    assert reply["reason"] == "objection"
+    [entry] = chat.slot("concessies")
+    assert entry["soort"] == "korting" and entry["waarde"] == "10%" and entry["gevraagd"] is True
+    assert entry["binnen_bevoegdheid"] is False and entry["te_vroeg"] is False  # explored first
 
 
 def test_a_net_price_below_the_minimum_unit_price_is_outside_the_margin():
