@@ -11,7 +11,7 @@ from __future__ import annotations
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import conversation, next_turn
+from actions.common import conversation, next_turn, utter
 from actions.persona.message import Message
 from actions.plan.discussion import plan_turn
 
@@ -23,6 +23,5 @@ class ActionPlanBespreken(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict]:
         conv = conversation(tracker)
         next_turn(conv)
-        reply, reason = plan_turn(conv, Message.from_parse_data(tracker.latest_message))
-        dispatcher.utter_message(text=reply.text(), speaker=conv.sc.role, labels=reply.signals(), reason=reason)
+        utter(dispatcher, conv, plan_turn(conv, Message.from_parse_data(tracker.latest_message)))
         return conv.events()

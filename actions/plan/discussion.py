@@ -18,13 +18,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from actions.afronden import outcome_at_end
-from actions.persona.afterdeal import after_deal_turn, end_conversation, in_after_deal
+from actions.persona.afterdeal import after_deal_turn, in_after_deal
 from actions.persona.core import PersonaTurn
 from actions.persona.message import Message
+from actions.persona.patience import end_conversation, outcome_at_end
 from actions.persona.reply import Reply
 from actions.persona.state import Conversation, copy_value
-from actions.persona.texts import LinePicker, euro, pct, placeholders
+from actions.persona.texts import euro, pct, rng_for
 from actions.plan.reading import FigureHit, Reading, read
 from bot.scenarios.models import SUCCESS_OUTCOMES
 from bot.scenarios.plan import BlockedDate, Plan
@@ -50,19 +50,6 @@ def new_state(plan: Plan) -> dict[str, Any]:
     }
 
 
-class PlanPicker(LinePicker):
-    """The persona's line picker; plan lines may also use {waarde} and {grens}."""
-
-    extra: dict[str, str] = {}
-
-    def fill(self, text: str) -> str:
-        if "{" not in text:
-            return text
-        values = placeholders(self.sc, self.slots, self.level, self.product_id)
-        values.update(self.extra)
-        return text.format_map(values)
-
-
 def shown(entity: str, value: float | None) -> str:
     if value is None:
         return ""
@@ -77,11 +64,9 @@ class PlanTurn:
         self.level = self.plan.level(conv.level_name)
         stored = conv.slots.get(PLAN_SLOT)
         self.state: dict[str, Any] = copy_value(stored) if isinstance(stored, dict) else new_state(self.plan)
-        self.persona = PersonaTurn(conv, msg)
-        self.picker = PlanPicker(conv.sc, conv.slots, conv.memory, conv.seed, conv.turn, conv.level_name)
-        self.persona.picker = self.picker  # after-deal lines and hang-ups go through the same picker
+        self.persona = PersonaTurn(conv, msg)  # effects, after-deal, hang-up and the reply's finish
+        self.picker = self.persona.picker  # plan lines also fill {waarde} and {grens} (picker.extra)
         self.reply: Reply = self.persona.reply
-        self.reason: str | None = None
         self.new_problems: list[dict] = []
         self.fixed: list[dict] = []
         self.facts: list[FigureHit] = []
@@ -90,17 +75,19 @@ class PlanTurn:
     # ----- saying things -----------------------------------------------------------
 
     def say(self, key: str, options: list, reason: str, **values: str) -> None:
+        """One of `options`, never one she already said word for word; when all were said
+        (a student who keeps the same plan), the point still has to be made: she says it again."""
         self.picker.extra = values
         try:
             text, signals = self.picker.pick(key, options)
+            if not text:
+                text, signals = self.picker.fill(options[rng_for(self.conv.seed, self.conv.turn, key).randrange(len(options))]), []
         finally:
             self.picker.extra = {}
-        self.reply.add(text, signals)
-        self.reason = self.reason or reason
+        self.reply.add(text, signals, reason=reason)
 
-    def say_line(self, key: str, reason: str) -> None:
+    def say_line(self, key: str) -> None:
         self.reply.add_line(self.picker, key)
-        self.reason = self.reason or reason
 
     def ask(self, topic_id: str) -> None:
         topic = self.plan.topic(topic_id)
@@ -133,19 +120,18 @@ class PlanTurn:
 
     # ----- the turn ----------------------------------------------------------------
 
-    def run(self) -> tuple[Reply, str]:
+    def run(self) -> Reply:
         conv, persona = self.conv, self.persona
         if conv.memory.get("ended"):
-            self.say_line("after_end", "closing")
-            return self.reply, self.reason
+            self.say_line("after_end")
+            return self.reply
         persona.effects_of_moves()
         if in_after_deal(conv):
-            return after_deal_turn(persona), "after_deal"
+            return after_deal_turn(persona)
         if "afscheid" in self.msg.moves:
             return self.goodbye()
         if conv.get("irritatie") >= conv.level.hangup_at:
             persona.hang_up()
-            self.reason = "closing"
             return self.done()
         reading = read(self.plan, self.msg, self.state.get("gevraagd"))
         if self.fact_question(reading):
@@ -162,12 +148,11 @@ class PlanTurn:
             and not reading.asks_approval and any(self.msg.mentions(a.keywords) for a in self.sc.answers)
         )
 
-    def done(self) -> tuple[Reply, str]:
+    def done(self) -> Reply:
         self.conv.set(PLAN_SLOT, self.state)
-        reply = self.persona.finish()
-        return reply, self.reason or "neutral"
+        return self.persona.finish()
 
-    def goodbye(self) -> tuple[Reply, str]:
+    def goodbye(self) -> Reply:
         """The student leaves without approval: what the message still says is noted, the
         outcome is set (geen_deal, or afgebroken after a very short talk) and she says goodbye."""
         self.record(read(self.plan, self.msg, self.state.get("gevraagd")))
@@ -175,7 +160,7 @@ class PlanTurn:
         outcome = outcome_at_end(conv)
         conv.set("uitkomst", outcome)
         friendly = conv.get("irritatie") < 0.5 and outcome in SUCCESS_OUTCOMES
-        self.say_line("goodbye_good" if friendly else "goodbye_bad", "closing")
+        self.say_line("goodbye_good" if friendly else "goodbye_bad")
         end_conversation(conv)
         return self.done()
 
@@ -287,11 +272,11 @@ class PlanTurn:
         conv, msg = self.conv, self.msg
         if "begroeting" in msg.moves and not conv.memory.get("greeted"):
             conv.memory["greeted"] = True
-            self.say_line("greeting_after_opening", "move_reaction")  # it asks her first question again
+            self.say_line("greeting_after_opening")  # it asks her first question again
             return
         current = self.state.get("gevraagd") or self.plan.topics[0].id
         if msg.moves & CONTRADICTING:
-            self.say_line("contradicted", "move_reaction")  # "Nou, daar denk ik anders over."
+            self.say_line("contradicted")  # "Nou, daar denk ik anders over."
             self.ask(current)
             return
         if msg.moves & QUESTION_MOVES:
@@ -306,8 +291,7 @@ class PlanTurn:
         conv.set("misverstanden", float(misses))
         conv.apply("onbegrepen")
         if misses >= 2:
-            self.ask(self.state.get("gevraagd") or self.plan.topics[0].id)
-            self.reason = "clarification"
+            self.ask(self.state.get("gevraagd") or self.plan.topics[0].id)  # what she wants to hear
         else:
             self.say("plan.clarify", self.plan.lines.clarify, "clarification")
 
@@ -385,6 +369,6 @@ class PlanTurn:
             self.state["goedgekeurd_turn"] = conv.turn
 
 
-def plan_turn(conv: Conversation, msg: Message) -> tuple[Reply, str]:
-    """The team leader's reply to one student message, and why she said it."""
+def plan_turn(conv: Conversation, msg: Message) -> Reply:
+    """The team leader's reply to one student message (each part knows why it was said)."""
     return PlanTurn(conv, msg).run()
