@@ -228,7 +228,7 @@ class PlanTurn:
         if self.open_problems():
             if reading.asks_approval:
                 self.say("plan.not_yet_problem", self.plan.lines.not_yet_problem, "closing")
-                self.push_back(self.open_problems()[0])
+                self.push_back(self.open_problems()[-1])  # "het punt van net": the latest one
             elif msg.moves & CONTRADICTING:
                 conv.apply("bezwaar_erger")
                 self.say("plan.worse", self.plan.lines.worse, "objection")
@@ -236,7 +236,7 @@ class PlanTurn:
                 pass
             else:
                 conv.apply("bezwaar_genegeerd")
-                self.remind(self.open_problems()[0])
+                self.remind(self.open_problems()[-1])
             return
         if self.wants_approval(reading):
             self.handle_approval()
