@@ -45,6 +45,7 @@ def new_state(plan: Plan) -> dict[str, Any]:
         "opgelost": [],  # pushbacks the student fixed: the same plus "opgelost_turn"
         "feitfouten": [],  # wrong facts: {"id", "turn", "waarde", "juist"}
         "gevraagd": plan.topics[0].id,  # the part she asked about last (the opening asks the first)
+        "gevraagd_aantal": {},  # part -> how often she asked for it (the third time she insists)
         "samenvatting_gevraagd": False,
         "goedgekeurd_turn": None,
     }
