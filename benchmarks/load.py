@@ -198,17 +198,17 @@ def cpu_seconds(pid: int) -> float:
     return total
 
 
-def postgres_cpu_seconds() -> float:
-    """CPU time of every PostgreSQL process on this machine (the database side of a turn; other
-    users of the same server count too, so read it on a quiet machine)."""
+def postgres_cpu_seconds(database: str) -> float:
+    """CPU time of the PostgreSQL backends serving `database` (their process title names it;
+    the pool keeps them open for the whole run)."""
     total = 0.0
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
-                stat = (entry / "stat").read_text()
-                if "(postgres)" not in stat and "(postmaster)" not in stat:
+                title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+                if not title.startswith("postgres: ") or f" {database} " not in title:
                     continue
-                fields = stat.rsplit(")", 1)[1].split()
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
                 total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
             except (OSError, IndexError, ValueError):
                 pass
@@ -542,12 +542,14 @@ def main(argv: list[str] | None = None) -> int:
                 results["latency_phase"] = asyncio.run(
                     run_phase(base, n, args.latency_seconds, args.think, scripts, scenario, args.conversations, args.ramp)
                 )
-                cpu0, db0 = cpu_seconds(app.pid), postgres_cpu_seconds()
+                app_dbname = app_db.rsplit("/", 1)[1] if app_db else ""
+                cpu0, db0 = cpu_seconds(app.pid), postgres_cpu_seconds(app_dbname) if app_db else 0.0
                 results["throughput_phase"] = asyncio.run(run_phase(base, n, args.seconds, 0.0, scripts, scenario))
                 tp = results["throughput_phase"]
                 tp["server_cpu_ms_per_turn"] = round((cpu_seconds(app.pid) - cpu0) * 1000 / max(1, tp["turns"]), 2)
-                if args.postgres:
-                    tp["database_cpu_ms_per_turn"] = round((postgres_cpu_seconds() - db0) * 1000 / max(1, tp["turns"]), 2)
+                if app_db:
+                    db_cpu = postgres_cpu_seconds(app_dbname) - db0
+                    tp["database_cpu_ms_per_turn"] = round(db_cpu * 1000 / max(1, tp["turns"]), 2)
                 rss, peak = rss_mb(app.pid)
                 results["rss_mb"], results["rss_peak_mb"] = round(rss, 1), round(peak, 1)
             finally:
