@@ -57,6 +57,10 @@ class Conversation(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Written with the report, for the teacher's lists and overviews (no report parsing there):
+    # the overall score and {"competencies": {name: score}, "missed": [[signal, turn]], "outcome"}.
+    score: Mapped[int | None] = mapped_column(Integer)
+    summary: Mapped[dict[str, Any] | None] = mapped_column(JSON, deferred=True)
 
     messages: Mapped[list["Message"]] = relationship(
         back_populates="conversation", order_by="Message.seq", cascade="all, delete-orphan"

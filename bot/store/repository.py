@@ -292,9 +292,22 @@ def save_state(db: Executor, conv: ConversationRow, state: dict[str, Any], previ
     conv.set(updated_at=utcnow())
 
 
+def report_summary(report: dict[str, Any]) -> dict[str, Any]:
+    """What the teacher's lists and overviews need of a report (kept beside it, small)."""
+    missed = [[m["signal"], m.get("turn")] for m in report.get("missed_signals") or []
+              if isinstance(m, dict) and m.get("signal")]
+    return {
+        "competencies": dict(report.get("competencies") or {}),
+        "missed": missed,
+        "outcome": report.get("outcome"),
+    }
+
+
 def finish_conversation(conv: ConversationRow, report: dict[str, Any]) -> None:
     now = utcnow()
-    conv.set(report=report, status="afgerond", finished_at=now, updated_at=now)
+    score = report.get("score")
+    conv.set(report=report, status="afgerond", finished_at=now, updated_at=now,
+             score=score if isinstance(score, int) else None, summary=report_summary(report))
 
 
 _UPDATE_CONVERSATION = update(CONVERSATIONS).where(CONVERSATIONS.c.id == bindparam("row_id"))

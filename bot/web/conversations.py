@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
 
+from bot.lti import grades, xapi
 from bot.store import repository as repo
 from bot.store.db import Database
 from bot.store.models import Conversation, Message
@@ -25,6 +26,7 @@ from bot.web.engine import ConversationEngine, EngineRejected, Turn
 from bot.web.errors import ApiError, account_gone
 from bot.web.logs import failure_fields
 from bot.web.settings import Settings
+from bot.teaching.review import teacher_feedback_for_student
 from bot.web.validation import check_identifier, clean_text
 
 log = logging.getLogger("oefengesprek.web")
@@ -212,8 +214,16 @@ class Conversations:
 
     def _finish(self, conn, conv: repo.ConversationRow, state: dict[str, Any]) -> None:  # noqa: ANN001
         """Write the report and close the conversation (one UPDATE of its row)."""
-        repo.finish_conversation(conv, self._engine_call("finish", self.engine.finish, state))
+        self._close(conn, conv, state)
         repo.update_conversation(conn, conv)
+
+    def _close(self, conn, conv: repo.ConversationRow, state: dict[str, Any]) -> None:  # noqa: ANN001
+        """The report onto the row; a grade for the LMS is queued in the same transaction."""
+        repo.finish_conversation(conv, self._engine_call("finish", self.engine.finish, state))
+        grades.enqueue_for_conversation(conn, conv.id, conv.report.get("score"))
+        if self.settings.xapi_endpoint:
+            repo.update_conversation(conn, conv)  # the statement reads the finished row
+            xapi.enqueue(conn, self.settings, conv.id)
 
     def start(
         self, identity: Identity, scenario: str, difficulty: str | None, mode: str, idempotency_key: str | None = None
@@ -268,7 +278,7 @@ class Conversations:
         )
         repo.save_state(conn, conv, turn.state, previous)
         if turn.finished:
-            repo.finish_conversation(conv, self._engine_call("finish", self.engine.finish, turn.state))
+            self._close(conn, conv, turn.state)
         repo.update_conversation(conn, conv)
         return rows[:1], rows[1:], turn
 
@@ -325,7 +335,10 @@ class Conversations:
             conv = repo.get_conversation(session, conversation_id, identity.student_id)
             if conv is None:
                 raise ApiError(404, "conversation_not_found", NOT_FOUND)
-            return self.conversation_view(conv)
+            view = self.conversation_view(conv)
+            # The teachers' comments and adjusted score, as the student sees them in their report.
+            view["teacher_feedback"] = teacher_feedback_for_student(session, conv.id)
+            return view
 
     def list(self, identity: Identity) -> list[dict[str, Any]]:
         with self.db.read() as session:

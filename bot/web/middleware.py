@@ -78,7 +78,12 @@ class WebMiddleware:
         async def send_wrapper(message) -> None:  # noqa: ANN001
             if message["type"] == "http.response.start":
                 status_holder["status"] = message["status"]
-                message = {**message, "headers": [*message.get("headers", ()), *extra]}
+                headers = message.get("headers", ())
+                added = extra
+                if kind == "other" and any(k == b"content-security-policy" for k, _ in headers):
+                    # the route set its own policy (LTI pages: the platform may frame them or receive a form)
+                    added = [h for h in extra if h[0] not in (b"content-security-policy", b"x-frame-options")]
+                message = {**message, "headers": [*headers, *added]}
             await send(message)
 
         try:
