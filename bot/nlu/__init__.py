@@ -12,6 +12,7 @@ file:line; `oefengesprek validate` calls it.
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -61,8 +62,19 @@ def analyse(
     catalogue: list[dict[str, Any]] | None = None,
     reference_date: date | None = None,
 ) -> Analysis:
-    """Analyse one utterance. See docs/contracts.md §1."""
-    return get_recogniser().analyse(text, speaker=speaker, previous=previous, catalogue=catalogue, reference_date=reference_date)
+    """Analyse one utterance. See docs/contracts.md §1.
+
+    Bounded in time and memory for any input (bot.nlu.guard): runs without spaces that would
+    make the tokenizer slow are split first (normal text is passed on unchanged), and the
+    analysis runs in a spaCy memory zone so new words do not stay in the vocabulary."""
+    from bot.nlu.guard import bounded, guarded
+
+    recogniser = get_recogniser()
+    safe = bounded(text) if isinstance(text, str) else text
+    before = bounded(previous) if isinstance(previous, str) else previous
+    result = guarded(recogniser.nlp, lambda: recogniser.analyse(
+        safe, speaker=speaker, previous=before, catalogue=catalogue, reference_date=reference_date))
+    return result if safe is text else replace(result, text=text)
 
 
 def validate_patterns(root=None) -> None:

@@ -232,11 +232,14 @@ def test_dev_set_has_hard_negatives_and_both_other_speakers(dev_set) -> None:
     assert any(item["speaker"] == "student" and not item["labels"] for item in utterances)
 
 
-def _verdict_problems(item: dict, contract) -> list[str]:
+def _verdict_problems(item: dict, contract, settled: bool = False) -> list[str]:
     """Where a verdict contradicts the reaction table (section 3 of the contract).
 
     Only for replies to signals of a single group; the table gives necessary conditions
-    for `goed` and the moves that make a reaction `fout`.
+    for `goed` and the moves that make a reaction `fout`. The situations settled on
+    2026-12-07 add good reactions (confirming an order, a later moment after weerstand.tijd);
+    with `settled` their stricter rows are checked too (a concessie after a koopsignaal, or
+    before any understanding, probing or summarising after a weerstand, is fout).
     """
     groups = {contract.group_of(label) for label in item["previous_labels"]}
     if len(groups) != 1:
@@ -244,29 +247,39 @@ def _verdict_problems(item: dict, contract) -> list[str]:
     group = groups.pop()
     moves = set(item["labels"])
     verdict = item["reaction"]
+    previous = set(item["previous_labels"])
     problems = []
 
     def expect(condition: bool, why: str) -> None:
         if not condition:
             problems.append(f"{item['id']} ({group}, {sorted(moves)}, {verdict}): {why}")
 
+    listening = bool(moves & {"begrip_tonen", "doorvragen", "samenvatten"})
     if group == "koopsignaal":
+        confirms_order = "koopsignaal.instemming" in previous and bool(
+            moves & {"samenvatten", "toezegging", "bijverkoop"}
+        )
         if verdict == "goed":
-            expect("afsluitvraag" in moves, "goed needs an afsluitvraag")
-        if "afsluitvraag" in moves and not moves & {"ja_maar", "tegenspreken"}:
+            expect("afsluitvraag" in moves or confirms_order, "goed needs an afsluitvraag (or confirming an order)")
+        if "afsluitvraag" in moves and not moves & {"ja_maar", "tegenspreken", "concessie"}:
             expect(verdict == "goed", "an afsluitvraag after a koopsignaal is goed")
+        if settled and "concessie" in moves:
+            expect(verdict == "fout", "a concessie nobody asked for after a koopsignaal is fout")
     elif group == "interessesignaal":
         if moves & {"tegenspreken", "afsluitvraag"}:
             expect(verdict == "fout", "tegenspreken or pushing for the order is fout")
         if verdict == "goed":
             expect(bool(moves & {"voordeel_benoemen", "doorvragen"}), "goed needs voordeel_benoemen or doorvragen")
     elif group == "weerstand":
+        later_moment = "weerstand.tijd" in previous and bool(moves & {"afsluitvraag", "toezegging"})
         if moves & {"ja_maar", "tegenspreken"}:
             expect(verdict == "fout", "ja_maar or tegenspreken is fout")
-        if "concessie" in moves and "weerstand.prijs" in item["previous_labels"]:
+        if "concessie" in moves and "weerstand.prijs" in previous:
             expect(verdict == "fout", "a concessie on a price objection is fout")
+        if settled and "concessie" in moves and not listening:
+            expect(verdict == "fout", "a concessie as the first reaction to a weerstand is fout")
         if verdict == "goed":
-            expect(bool(moves & {"begrip_tonen", "doorvragen", "samenvatten"}), "goed needs begrip/doorvragen/samenvatten")
+            expect(listening or later_moment, "goed needs begrip/doorvragen/samenvatten (or a later moment after weerstand.tijd)")
     elif group == "klacht":
         if moves & {"ja_maar", "tegenspreken"}:
             expect(verdict == "fout", "ja_maar or tegenspreken is fout")
@@ -297,3 +310,67 @@ def test_dev_set_question_moves_exclude_each_other(dev_set, contract) -> None:
         if len(question_moves & set(item["labels"])) > 1
     ]
     assert not clashes, "\n".join(clashes)
+
+
+# --- the held-out sets ------------------------------------------------------------------
+
+
+def _benchmark_sets() -> dict:
+    """The named sets of benchmarks/nlu_accuracy.py (loaded from its file; benchmarks/ is no package)."""
+    import importlib.util
+    import sys
+
+    path = DATA_DIR.parent.parent / "benchmarks" / "nlu_accuracy.py"
+    spec = importlib.util.spec_from_file_location("nlu_accuracy_benchmark", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault(spec.name, module)  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module.SETS
+
+
+def test_every_held_out_set_can_be_measured_by_the_benchmark() -> None:
+    known = {Path(path).resolve() for path in _benchmark_sets().values()}
+    unknown = [path.name for path in DATA_DIR.glob("nlu_heldout*.yml") if path.resolve() not in known]
+    assert not unknown, f"held-out sets without a --set name in benchmarks/nlu_accuracy.py: {unknown}"
+
+
+HELD_OUT_3 = DATA_DIR / "nlu_heldout3.yml"
+
+
+@pytest.fixture(scope="module")
+def held_out_3() -> dict:
+    if not HELD_OUT_3.exists():
+        pytest.skip("tests/data/nlu_heldout3.yml is absent")
+    return load_set(HELD_OUT_3)
+
+
+def test_held_out_3_measures_every_signal_and_move(held_out_3, contract) -> None:
+    """Recall per signal needs about fifteen items each; every move and both verdict groups occur."""
+    counts = Counter(label for item in held_out_3["utterances"] for label in item["labels"])
+    short_signals = {label: counts[label] for label in contract.signals if counts[label] < 15}
+    missing_moves = [label for label in contract.moves if counts[label] < 5]
+    assert not short_signals, f"signals below 15 items: {short_signals}"
+    assert not missing_moves, f"moves below 5 items: {missing_moves}"
+    judged = [item for item in held_out_3["utterances"] if "reaction" in item]
+    assert {item["reaction"] for item in judged} == set(VERDICTS)
+    assert sum(not item["labels"] for item in held_out_3["utterances"]) >= 40
+
+
+def test_held_out_3_verdicts_follow_the_reaction_table(held_out_3, contract) -> None:
+    problems = [
+        problem
+        for item in held_out_3["utterances"]
+        if "reaction" in item
+        for problem in _verdict_problems(item, contract, settled=True)
+    ]
+    assert not problems, "\n".join(problems)
+
+
+def test_held_out_3_question_moves_exclude_each_other(held_out_3, contract) -> None:
+    question_moves = set(contract.vraag_voorrang)
+    clashes = [
+        item["id"]
+        for item in held_out_3["utterances"]
+        if len(question_moves & set(item["labels"])) > 1
+    ]
+    assert not clashes, f"utterances with more than one question move: {clashes}"
