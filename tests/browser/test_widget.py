@@ -392,8 +392,12 @@ def test_sign_out_clears_the_student_for_the_next_one(browser, run_server):
 
 
 def test_locked_embed_goes_straight_to_the_briefing(browser, run_server, axe):
-    server, page = signed_in_page(browser, run_server, PHONE, f"/embed?scenario={INBOUND}&vast=1")
+    # as the LTI launch sends it: locked scenario, level and mode
+    server, page = signed_in_page(browser, run_server, PHONE,
+                                  f"/embed?scenario={INBOUND}&vast=1&niveau=moeilijk&modus=toets")
     assert page.locator("#pick-title").inner_text() == "Je opdracht"
+    assert page.input_value("#difficulty") == "moeilijk" and page.is_disabled("#difficulty")
+    assert page.is_checked("input[name=mode][value=toets]") and page.is_disabled("input[name=mode][value=oefenen]")
     assert page.locator("#scenario-list .scenario").count() == 1
     assert page.locator("#scenario-list .scenario-more").evaluate("d => d.open")
     assert "Bakkerij De Vries" in page.locator("#scenario-list").inner_text()
@@ -403,6 +407,7 @@ def test_locked_embed_goes_straight_to_the_briefing(browser, run_server, axe):
     page.click("#start-button")
     page.locator("#view-chat:not([hidden])").wait_for()
     assert "Ingrid de Vries" in page.locator("#chat-persona").inner_text()
+    assert page.locator("#chat-mode").inner_text() == "Toets: zonder tips"
     axe.check(page, "gesprek (embed)")
     page.click("#new-conversation")
     page.locator("#view-pick:not([hidden])").wait_for()

@@ -14,6 +14,9 @@
   var params = new URLSearchParams(location.search);
   var WANTED = params.get("scenario");
   var LOCKED = WANTED && /^(1|true|ja)$/i.test(params.get("vast") || "") ? WANTED : null;
+  // level and mode set by the link (an LMS launch: niveau=, modus=); locked with the scenario
+  var SET_LEVEL = params.get("niveau");
+  var SET_MODE = /^(oefenen|toets)$/.test(params.get("modus") || "") ? params.get("modus") : null;
 
   var state = {
     csrf: null,
@@ -241,8 +244,8 @@
    * next student at this computer starts at the name field. */
   function logout() {
     $("logout").disabled = true;
-    api("POST", "/auth/logout", {}).catch(function (err) {
-      if (err.status === 404 || err.status === 405) return api("POST", "/logout", {});
+    api("POST", "/logout", {}).catch(function (err) {
+      if (err.status === 404 || err.status === 405) return api("POST", "/auth/logout", {});
       throw err;
     }).then(signedOut, function (err) {
       if (err.status === 401) { signedOut(); return; } // already signed out
@@ -419,6 +422,23 @@
     // an assignment also sets the mode the teacher chose
     var mode = assignment && assignment.mode && document.querySelector("input[name=mode][value=" + assignment.mode + "]");
     if (mode) { mode.checked = true; updateModeHelp(); }
+    if (lockedScenario()) applyLinkSettings(levels);
+  }
+
+  /* A locked link may also fix the level and the mode (niveau=, modus=): preset and not changeable. */
+  function applyLinkSettings(levels) {
+    var select = $("difficulty");
+    if (SET_LEVEL && levels.indexOf(SET_LEVEL) >= 0) {
+      select.value = SET_LEVEL;
+      select.disabled = true;
+    }
+    if (SET_MODE) {
+      document.querySelectorAll("input[name=mode]").forEach(function (r) {
+        r.checked = r.value === SET_MODE;
+        r.disabled = r.value !== SET_MODE;
+      });
+      updateModeHelp();
+    }
   }
 
   function updateModeHelp() {
