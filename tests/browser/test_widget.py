@@ -270,6 +270,29 @@ def test_desktop_layout(browser, run_server, axe):
     assert page.locator("#feedback details.fb-group").first.evaluate("d => d.open")
     axe.check(page, "beoordeling (desktop)")
     shot(page, "desktop-3-beoordeling")
+
+    # the teacher's review as the API gives it (bot.teaching.review): the student reads it in the report
+    def with_review(route):
+        response = route.fetch()
+        view = response.json()
+        view["teacher_feedback"] = {
+            "comments": [{"turn": 2, "text": "Goede open vraag: je laat de klant vertellen.", "teacher": "Jan Smit",
+                          "at": "2026-12-07T10:00:00+00:00"}],
+            "adjusted_score": {"score": 72, "reason": "Je vroeg goed door.", "teacher": "Jan Smit",
+                               "at": "2026-12-07T10:05:00+00:00", "machine_score": view["report"]["score"]},
+        }
+        route.fulfill(response=response, json=view)
+
+    page.route("**/api/v1/sessions/*", lambda route: with_review(route) if route.request.method == "GET"
+               else route.continue_())
+    page.reload()
+    page.locator("#teacher-box:not([hidden])").wait_for(timeout=30_000)
+    assert "aangepast door je docent" in page.locator("#report-score").inner_text()
+    teacher = page.locator("#teacher-box").inner_text()
+    assert "72 van 100" in teacher and "Je vroeg goed door." in teacher and "Jan Smit" in teacher
+    assert "Goede open vraag" in teacher and page.locator("#teacher-box a[href='#beurt-2']").count() == 1
+    axe.check(page, "beoordeling met docent (desktop)")
+    shot(page, "desktop-4-beoordeling-docent")
     page.goto(server.base_url + "/docs")
     page.locator("#endpoints .endpoint").first.wait_for()
     axe.check(page, "API-documentatie")

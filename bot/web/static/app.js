@@ -814,12 +814,42 @@
     });
   }
 
+  function dateText(iso) {
+    try { return new Intl.DateTimeFormat("nl-NL", { day: "numeric", month: "long" }).format(new Date(iso)); } catch (e) { return ""; }
+  }
+
+  /* The teacher's review as the student sees it: an adjusted score with its reason, comments. */
+  function renderTeacherFeedback(tf, machineScore) {
+    var box = $("teacher-box");
+    var list = $("teacher-comments");
+    clear(list);
+    box.hidden = !tf;
+    if (!tf) return;
+    var adj = tf.adjusted_score;
+    var by = function (item) { return [item.teacher, item.at ? dateText(item.at) : ""].filter(Boolean).join(", "); };
+    $("teacher-score").textContent = adj
+      ? "Je docent heeft je totaalscore aangepast naar " + Math.round(adj.score) + " van 100" +
+        (machineScore !== null && machineScore !== undefined ? " (berekend: " + Math.round(machineScore) + ")" : "") +
+        (adj.reason ? ": " + adj.reason : ".") + (by(adj) ? " — " + by(adj) : "")
+      : "";
+    (tf.comments || []).forEach(function (c) {
+      var li = el("li");
+      if (c.turn !== null && c.turn !== undefined) { li.appendChild(turnLink(c.turn)); li.appendChild(document.createTextNode(": ")); }
+      li.appendChild(el("span", { text: c.text || "" }));
+      if (by(c)) li.appendChild(el("span", { className: "muted", text: " — " + by(c) }));
+      list.appendChild(li);
+    });
+  }
+
   function showReport(conv) {
     state.conversation = conv;
     var report = conv.report || {};
     var info = conv.scenario_info || {};
     $("report-scenario").textContent = (info.title || conv.scenario) + " · " + (conv.mode === "toets" ? "toets" : "oefenen");
-    $("report-score").textContent = "Totaalscore: " + scoreText(report.score);
+    var adjusted = conv.teacher_feedback && conv.teacher_feedback.adjusted_score;
+    $("report-score").textContent = "Totaalscore: " + (adjusted
+      ? scoreText(adjusted.score) + ", aangepast door je docent"
+      : scoreText(report.score));
 
     var chart = $("chart");
     clear(chart);
@@ -831,6 +861,7 @@
     $("unscored").textContent = unscored.length ? "Niet beoordeeld in dit gesprek: " + unscored.join(", ") + "." : "";
 
     renderFeedback(report.feedback || []);
+    renderTeacherFeedback(conv.teacher_feedback, report.score);
 
     var missed = $("missed");
     clear(missed);
