@@ -827,10 +827,10 @@
     if (!tf) return;
     var adj = tf.adjusted_score;
     var by = function (item) { return [item.teacher, item.at ? dateText(item.at) : ""].filter(Boolean).join(", "); };
+    var before = machineScore !== null && machineScore !== undefined ? " van " + Math.round(machineScore) : "";
     $("teacher-score").textContent = adj
-      ? "Je docent heeft je totaalscore aangepast naar " + Math.round(adj.score) + " van 100" +
-        (machineScore !== null && machineScore !== undefined ? " (berekend: " + Math.round(machineScore) + ")" : "") +
-        (adj.reason ? ": " + adj.reason : ".") + (by(adj) ? " — " + by(adj) : "")
+      ? "Je docent heeft je totaalscore aangepast" + before + " naar " + Math.round(adj.score) + " van 100." +
+        (adj.reason ? " Reden: " + adj.reason : "") + (by(adj) ? " — " + by(adj) : "")
       : "";
     (tf.comments || []).forEach(function (c) {
       var li = el("li");
