@@ -60,7 +60,10 @@ def iso(dt: datetime | None) -> str | None:
 def bot_message(m: dict[str, Any]) -> repo.NewMessage:
     """A customer/supplier/coach line; its signal labels are stored (for teachers), not shown to students."""
     labels = m.get("labels")
-    return repo.NewMessage(m["speaker"], m["text"], {"labels": list(labels)} if labels else None)
+    meta = {"labels": list(labels)} if labels else {}
+    if m.get("reason"):
+        meta["reason"] = m["reason"]
+    return repo.NewMessage(m["speaker"], m["text"], meta or None)
 
 
 class Replayed(dict):
@@ -129,6 +132,8 @@ class Conversations:
             "text": m.text,
             "created_at": iso(m.created_at),
         }
+        if m.speaker != "student":
+            out["reason"] = (m.analysis or {}).get("reason")  # why the customer said it (contracts §2)
         if show_analysis and m.speaker == "student":
             out["analysis"] = m.analysis
             out["hint"] = m.hint

@@ -58,7 +58,8 @@ def _turn(result: Any) -> Turn:
     return Turn(
         state=result.state,
         messages=[
-            {"speaker": str(m["speaker"]), "text": str(m["text"]), "labels": list(m.get("labels") or [])}
+            {"speaker": str(m["speaker"]), "text": str(m["text"]), "labels": list(m.get("labels") or []),
+             **({"reason": str(m["reason"])} if m.get("reason") else {})}  # why the customer said it (contracts §2)
             for m in result.messages
         ],
         analysis=result.analysis,
