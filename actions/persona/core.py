@@ -679,9 +679,11 @@ class PersonaTurn:
                 self.reply.add_line(self.picker, key)
         if moves & QUESTION_MOVES:
             self.answer_question()
-        # Information that meets one of her needs is a benefit to her, recognised as a move or not.
-        if "voordeel_benoemen" in moves or (not moves and self.hits_need() and self.topic is None):
-            hits = self.hits_need()
+        # Information that meets a need she told is a benefit to her, recognised as a move or
+        # not; only a recognised benefit may guess a need she did not tell yet.
+        told = [h for h in self.hits_need() if h in self.memory["needs"]]
+        if "voordeel_benoemen" in moves or (not moves and told and self.topic is None):
+            hits = self.hits_need() if "voordeel_benoemen" in moves else told
             new_hits = [h for h in hits if h not in self.memory["needs_hit"]]
             if new_hits:
                 self.memory["needs_hit"].extend(new_hits)
