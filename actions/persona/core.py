@@ -347,6 +347,8 @@ class PersonaTurn:
             return True
         if last and self.answers_with_value(obj, steps[done]):
             return self.objection_step(obj, steps, done)
+        if not msg.moves and self.raise_other_objection():
+            return True  # information about another point ("50 toners à 42 euro"): she takes that one up
         if not (msg.moves - {"begroeting", "informeel"}):
             # Only a greeting (the persona opened with the objection): greet back, repeat it.
             if "begroeting" in msg.moves and not self.memory.get("greeted"):
@@ -387,9 +389,7 @@ class PersonaTurn:
             return False  # the persona answers; the objection stays open
         if set(self.sc.close.moves) & msg.moves and not obj.blocks_close:
             return False
-        due = self.objection_due()
-        if due is not None:
-            self.raise_objection(due)  # the student moved on to another point: she takes that one up
+        if self.raise_other_objection():
             return True
         conv.apply("bezwaar_genegeerd")
         self.add_objection_line(obj, "reminder", obj.reminder or obj.texts_for(conv.level_name), signal=False)
@@ -409,6 +409,15 @@ class PersonaTurn:
             topic = self.sc.topic(obj.asks)
             return bool((topic and self.addresses(topic)) or (obj.need and self.hits_need(obj.need)))
         return False
+
+    def raise_other_objection(self) -> bool:
+        """The student moved on to another point that raises an objection of its own: she
+        takes that one up (the open one stays open)."""
+        due = self.objection_due()
+        if due is None:
+            return False
+        self.raise_objection(due)
+        return True
 
     def probes(self, obj: Objection) -> bool:
         """A question about the objection's own subject: its topic, its need, or a fact
