@@ -88,9 +88,14 @@ class PersonaTurn:
         check = self.conv.slots.get("offerte_controle")
         return bool(isinstance(check, dict) and check.get("correct"))
 
-    def objection_due(self) -> Objection | None:
+    def objection_due(self, closing: set[str] | None = None) -> Objection | None:
+        """The first objection whose conditions now hold. `closing`: the close moves of this
+        message; an objection raised by moves then needs one of those (a summary that closes
+        an interview is no sales pitch, even if a product name in it reads as bijverkoop)."""
         for obj in self.sc.objections:
             if obj.id in self.memory["raised"] or self.conv.level_name not in obj.levels:
+                continue
+            if closing is not None and obj.when.moves and not set(obj.when.moves) & closing:
                 continue
             if obj.signal == "weerstand.prijs" and not self.about_focus_product():
                 continue  # "Oei, 649 euro" when the student offers another product at 189 answers the wrong turn
@@ -570,7 +575,7 @@ class PersonaTurn:
         if conv.slots.get("uitkomst") in SUCCESS_OUTCOMES:
             self.reply.add_line(self.picker, "toezegging_heard")
             return
-        due = self.objection_due()
+        due = self.objection_due(closing=set(self.sc.close.moves) & self.msg.moves)
         if due is not None:
             self.raise_objection(due)
             return
