@@ -6,10 +6,13 @@ Prints a Markdown table. Sets: tests/data/nlu_dev.yml (tuned on), tests/data/nlu
 tests/data/nlu_heldout2.yml and tests/data/nlu_heldout3.yml (never tuned on; written by people
 who had seen neither the rules nor the other sets; heldout3 weights the situations settled in
 the label contract on 2026-12-07; do not use --errors on them while writing rules); --file PATH
-measures any other file in the same format instead of a set. When the recogniser's analyse()
-accepts `previous_labels`, the item's annotated previous_labels are passed to it, as the engine
-passes the scenario's annotation.
+measures any other file in the same format instead of a set.
 Labels follow the label contract; every contract label gets a row.
+
+Student replies are analysed as the product does: with the previous customer line and its
+annotated signals (`previous_labels`, as the engine passes the scenario's annotation). The
+verdict is also measured with the signals recognised from the previous line's text instead
+("verdicts, previous recognised"), the figure reported before 2026-12-07.
 """
 
 from __future__ import annotations
@@ -46,6 +49,9 @@ class Result:
     exact: int = 0
     verdicts: int = 0
     verdicts_right: int = 0
+    verdicts_right_recognised: int = 0  # verdict with the previous line's signals recognised from its text
+    model_labels: int = 0  # labels added by the trained classifier (evidence rule model:textcat)
+    model_labels_right: int = 0
     errors: list = field(default_factory=list)
 
     def prf(self, label: str) -> tuple[float, float, float, int]:
@@ -72,6 +78,9 @@ class Result:
     def verdict_accuracy(self) -> float:
         return self.verdicts_right / self.verdicts if self.verdicts else 0.0
 
+    def verdict_accuracy_recognised(self) -> float:
+        return self.verdicts_right_recognised / self.verdicts if self.verdicts else 0.0
+
 
 def load(path: Path) -> list[dict]:
     with path.open(encoding="utf-8") as handle:
@@ -86,16 +95,18 @@ def _accepts_previous_labels(analyse) -> bool:
 
 def evaluate(name: str, items: list[dict]) -> Result:
     from bot.nlu import analyse
+    from bot.nlu.textcat import MODEL_RULE
 
     pass_previous_labels = _accepts_previous_labels(analyse)
     result = Result(name)
     for item in items:
-        extra = {}
-        if pass_previous_labels and "previous_labels" in item:
-            extra["previous_labels"] = item["previous_labels"]
-        analysis = analyse(item["text"], speaker=item["speaker"], previous=item.get("previous"), **extra)
+        analysis = analyse(item["text"], speaker=item["speaker"], previous=item.get("previous"),
+                           previous_labels=item.get("previous_labels") if pass_previous_labels else None)
         got, want = set(analysis.labels), set(item["labels"])
         result.n += 1
+        from_model = {e.label for e in analysis.evidence if e.rule == MODEL_RULE}
+        result.model_labels += len(from_model)
+        result.model_labels_right += len(from_model & want)
         result.exact += got == want
         for label in got & want:
             result.tp[label] = result.tp.get(label, 0) + 1
@@ -108,6 +119,8 @@ def evaluate(name: str, items: list[dict]) -> Result:
             result.verdicts += 1
             mine = analysis.reaction.verdict if analysis.reaction else None
             result.verdicts_right += mine == item["reaction"]
+            recognised = analyse(item["text"], speaker=item["speaker"], previous=item.get("previous")).reaction
+            result.verdicts_right_recognised += (recognised.verdict if recognised else None) == item["reaction"]
             verdict_wrong = mine != item["reaction"]
         if got != want or verdict_wrong:
             result.errors.append({
@@ -132,7 +145,12 @@ def markdown(result: Result) -> str:
     lines.append(f"| **micro** | {sum(result.tp.values()) + sum(result.fn.values())} | {mp:.2f} | {mr:.2f} | {mf:.2f} |")
     lines.append(f"| **macro F1** | | | | {result.macro_f1():.2f} |")
     lines.append("")
-    lines.append(f"Reaction verdict accuracy: {result.verdict_accuracy():.1%} ({result.verdicts_right}/{result.verdicts})")
+    lines.append(f"Labels added by the trained model (no rule): {result.model_labels} of "
+                 f"{sum(result.tp.values()) + sum(result.fp.values())} given, {result.model_labels_right} of them right")
+    lines.append("")
+    lines.append(f"Reaction verdict accuracy: {result.verdict_accuracy():.1%} ({result.verdicts_right}/{result.verdicts}); "
+                 f"with the previous line's signals recognised from its text: {result.verdict_accuracy_recognised():.1%} "
+                 f"({result.verdicts_right_recognised}/{result.verdicts})")
     return "\n".join(lines)
 
 
@@ -155,7 +173,9 @@ def main(argv: list[str] | None = None) -> int:
         result = evaluate(name, load(path))
         if args.json:
             print(json.dumps({"set": name, "n": result.n, "macro_f1": result.macro_f1(),
-                              "micro_f1": result.micro()[2], "verdict_accuracy": result.verdict_accuracy()}))
+                              "micro_f1": result.micro()[2], "verdict_accuracy": result.verdict_accuracy(),
+                              "verdict_accuracy_recognised": result.verdict_accuracy_recognised(),
+                              "model_labels": result.model_labels, "model_labels_right": result.model_labels_right}))
         else:
             print(markdown(result))
             print()

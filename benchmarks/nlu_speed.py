@@ -1,6 +1,7 @@
 """Speed of the recogniser: load time and utterances per second (single process, warm).
 
     python benchmarks/nlu_speed.py [--rounds 5] [--json]
+    OEFENGESPREK_TEXTCAT=uit python benchmarks/nlu_speed.py    # rules only, without the trained classifier
 
 Utterances: the development set (tests/data/nlu_dev.yml) plus the regression cases, each
 with its speaker and previous utterance, as the engine calls analyse() in a conversation.
@@ -61,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         best_cpu = max(best_cpu, len(items) / max(time.process_time() - cpu, 1e-9))
     result = {
         "model": recogniser.model.name,
+        "textcat": recogniser.textcat is not None,
         "load_seconds": round(load_seconds, 2),
         "utterances": len(items),
         "per_second_wall": round(best_wall),
@@ -70,7 +72,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(result))
     else:
-        print(f"model: {result['model']}; load: {result['load_seconds']} s; {result['utterances']} utterances")
+        print(f"model: {result['model']}; trained classifier: {'on' if result['textcat'] else 'off'}; "
+              f"load: {result['load_seconds']} s; {result['utterances']} utterances")
         print(f"throughput (warm, best of {args.rounds}): {result['per_second_wall']}/s wall clock, "
               f"{result['per_second_cpu']}/s CPU time (load average {result['load_average']})")
     return 0

@@ -16,6 +16,7 @@ from typing import Any
 from bot.engine.engine import Engine, get_engine
 from bot.engine.errors import (ActionFailed, ConversationFinished, EngineError, InvalidArgument, InvalidState,
                                UnknownScenario)
+from bot.engine.nlu_turn import analyse_student_turn
 from bot.engine.tracker import Tracker
 from bot.labels import SPEAKERS_WITH_SIGNALS
 
@@ -188,9 +189,7 @@ def step(state: dict, text: str) -> TurnResult:
     tracker = _tracker(engine, state)
     if is_finished(tracker):
         raise ConversationFinished()
-    previous = tracker.latest_bot_utterance(CUSTOMER_SPEAKERS) or tracker.latest_bot_utterance()
-    analysis = engine.nlu(text, speaker="student", previous=(previous or {}).get("text"),
-                          catalogue=_catalogue(scenario))
+    analysis = analyse_student_turn(engine.nlu, tracker.events, text, _catalogue(scenario))
     new = engine.handle_message(tracker, text, analysis.to_parse_data())
     engine.remember(tracker)
     new_state = {**{k: v for k, v in state.items() if k != "events"}, "events": tracker.events}

@@ -61,8 +61,11 @@ def analyse(
     previous: str | None = None,
     catalogue: list[dict[str, Any]] | None = None,
     reference_date: date | None = None,
+    previous_labels: list[str] | tuple[str, ...] | None = None,
 ) -> Analysis:
-    """Analyse one utterance. See docs/contracts.md §1.
+    """Analyse one utterance. See docs/contracts.md §1. `previous_labels`: the signals of the
+    previous customer line as the scenario annotates them; when given, the verdict answers
+    these instead of re-recognising `previous` (whose text still serves as context).
 
     Bounded in time and memory for any input (bot.nlu.guard): runs without spaces that would
     make the tokenizer slow are split first (normal text is passed on unchanged), and the
@@ -73,7 +76,8 @@ def analyse(
     safe = bounded(text) if isinstance(text, str) else text
     before = bounded(previous) if isinstance(previous, str) else previous
     result = guarded(recogniser.nlp, lambda: recogniser.analyse(
-        safe, speaker=speaker, previous=before, catalogue=catalogue, reference_date=reference_date))
+        safe, speaker=speaker, previous=before, catalogue=catalogue, reference_date=reference_date,
+        previous_labels=previous_labels))
     return result if safe is text else replace(result, text=text)
 
 

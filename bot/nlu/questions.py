@@ -26,6 +26,8 @@ from bot.nlu.matching import NORMS_KEY, SENTENCE_STARTS_KEY, STARTS_KEY, Filtere
 from bot.nlu.resources import Resources
 
 SENTENCE_END = {".", "!", "?", ";"}
+CONDITIONS = frozenset({"als", "zodra", "indien", "mits", "wanneer"})
+ASKING_SUBJECTS = frozenset({"ik", "we", "wij"})
 
 
 @dataclass(frozen=True)
@@ -165,9 +167,23 @@ class QuestionDetector:
         for tag in self.tags:
             if len(norms) > len(tag) and tuple(norms[-len(tag):]) == tag:
                 return Sentence(start, end, True, False, "vraag.staartvraag")
+        if self._asks_after_condition(words, norms):
+            return Sentence(start, end, True, is_open, "vraag.inversie_na_bijzin")
         if self._main_clause_question_word(words, norms) is not None:
             return Sentence(start, end, True, True, "vraag.vraagwoord_hoofdzin")
         return Sentence(start, end, False, False, "")
+
+    def _asks_after_condition(self, words, norms) -> bool:
+        """"als ik vandaag bestel heb ik ze dan morgen": a condition, then a known verb with
+        the speaker as subject ("heb ik", "krijgen we"). The speaker asks about his own
+        outcome; "als u vandaag bestelt heeft u ze morgen" states one."""
+        first = self._first(norms)
+        if norms[first] not in CONDITIONS:
+            return False
+        for i in range(first + 2, len(norms) - 1):
+            if norms[i + 1] in ASKING_SUBJECTS and norms[i] in self.front_verbs and words[i].i + 1 == words[i + 1].i:
+                return True
+        return False
 
     def _main_clause_question_word(self, words, norms) -> int | None:
         """A question word later in the sentence that opens a main-clause question: it is

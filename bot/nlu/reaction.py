@@ -3,7 +3,9 @@
 The student's reply answers the most important signal in the previous utterance
 (`signaal_voorrang`: a complaint before an objection before a buying signal before
 interest). The first rule in the file whose signal and move conditions hold decides:
-verdict, Dutch reason and the BCP competencies it gives evidence for.
+verdict, Dutch reason and the BCP competencies it gives evidence for. Conditions may also
+name facts about the previous utterance (`na`/`niet_na`, patterns under `vorige_uiting`:
+the customer has just ordered; the customer asked for a discount).
 """
 
 from __future__ import annotations
@@ -32,7 +34,11 @@ class ReactionJudge:
         return signals[0]
 
     @staticmethod
-    def _moves_fit(rule: ReactionRule, moves: set[str]) -> bool:
+    def _moves_fit(rule: ReactionRule, moves: set[str], context: frozenset[str]) -> bool:
+        if rule.na and context.isdisjoint(rule.na):
+            return False
+        if rule.niet_na and not context.isdisjoint(rule.niet_na):
+            return False
         if rule.zonder_zetten and moves:
             return False
         if rule.een_van and not moves & set(rule.een_van):
@@ -45,8 +51,10 @@ class ReactionJudge:
             return False
         return True
 
-    def judge(self, signals: tuple[str, ...], labels: tuple[str, ...], helpers: set[str] = frozenset()) -> Reaction | None:
-        """Verdict on a reply with these labels (+ helper moves from reacties.yml)."""
+    def judge(self, signals: tuple[str, ...], labels: tuple[str, ...], helpers: set[str] = frozenset(),
+              context: frozenset[str] = frozenset()) -> Reaction | None:
+        """Verdict on a reply with these labels (+ helper moves from reacties.yml), after a
+        previous utterance with these signals and these `vorige_uiting` facts."""
         if not signals:
             return None
         signal = self.main_signal(signals)
@@ -58,6 +66,6 @@ class ReactionJudge:
                 self._matches_signal(p, other) for p in rule.ook_signalen for other in signals if other != signal
             ):
                 continue
-            if self._moves_fit(rule, moves):
+            if self._moves_fit(rule, moves, context):
                 return Reaction(rule.oordeel, rule.reden.strip(), tuple(rule.competenties), signal, rule.id)
         return None

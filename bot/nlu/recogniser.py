@@ -13,6 +13,7 @@ Steps, each data-driven (domain/nlu/):
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 from dataclasses import dataclass
@@ -27,12 +28,28 @@ from bot.nlu.matching import FilteredMatcher
 from bot.nlu.pipeline import ModelInfo, build_pipeline
 from bot.nlu.reaction import ReactionJudge
 from bot.nlu.resources import Resources, resources as load_resources
+from bot.nlu.textcat import MODEL_RULE, load as load_textcat
 
 QUESTION_MOVES_OPEN = "open_vraag"
 QUESTION_MOVES_CLOSED = "gesloten_vraag"
 PROBE = "doorvragen"
+SHARES_WORD = "sluit_aan_bij_vorige"  # built-in helper move (resources.BUILTIN_HELPERS)
+CONTRAST = "maar"
+SUMMARY = "samenvatten"
+# in a yes/no question these usually point at the student's own words ("heeft u die al bekeken?")
+CLOSED_NOT_POINTING = frozenset({"die", "deze", "dit", "zo", "zoal", "toen", "verder", "hem", "haar", "hij", "zij"})  # starts a new part of a sentence for exclusions with bereik: zinsdeel
 PREVIOUS_CACHE_SIZE = 4096
+TEXTCAT_ENV = "OEFENGESPREK_TEXTCAT"
 BUTTON = re.compile(r"^\s*/([A-Za-z_][\w.-]*)\s*(\{.*\})?\s*$", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class PreviousLine:
+    """What the recogniser reads in the customer's previous utterance (cached by its text)."""
+
+    signals: tuple[str, ...]  # as recognised in the text (used when the caller gives no labels)
+    words: frozenset[tuple[str, str]]  # content words, for doorvragen
+    facts: frozenset[str]  # `vorige_uiting` facts for the verdict (an order, a discount asked)
 
 
 @dataclass
@@ -43,10 +60,13 @@ class Hit:
     end: int
     sentence: int
     text: str
+    part: int = 0  # how many "maar" come before it in its sentence (bereik: zinsdeel)
 
 
 class Recogniser:
-    def __init__(self, res: Resources | None = None):
+    def __init__(self, res: Resources | None = None, use_model: bool | None = None):
+        """use_model: add the trained classifier's labels where the rules are silent
+        (bot/nlu/textcat.py); default on, off when OEFENGESPREK_TEXTCAT=uit."""
         started = time.perf_counter()
         self.res = res or load_resources()
         self.nlp, self.model = build_pipeline(self.res)
@@ -62,11 +82,21 @@ class Recogniser:
         self.helpers = FilteredMatcher(self.nlp.vocab)
         for name, patterns in self.res.helper_moves.items():
             self.helpers.add(name, patterns)
+        self.previous_facts = FilteredMatcher(self.nlp.vocab)
+        for name, patterns in self.res.previous_context.items():
+            self.previous_facts.add(name, patterns)
+        self.signal_topics = {key: frozenset(words) for key, words in self.res.questions.signaal_onderwerpen.items()}
+        self.probe_after_any = tuple(self.res.questions.doorvragen_na_elk)
         stop = set(self.nlp.Defaults.stop_words)
         self.overlap_ignore = stop | set(self.res.questions.overlap_negeer)
         self.back_references = frozenset(self.res.questions.doorvraag_verwijzers)
+        self.rhetorical = frozenset(self.res.questions.retorisch)
+        self.question_subjects = frozenset(self.res.questions.onderwerpen) | {"de", "die", "mijn", "onze", "uw"}
         self._procs = self._fold_lookup_lemmatizer([proc for _, proc in self.nlp.pipeline])
-        self._previous_cache: dict[str, tuple[tuple[str, ...], frozenset[tuple[str, str]]]] = {}
+        self._previous_cache: dict[str, PreviousLine] = {}
+        if use_model is None:
+            use_model = os.environ.get(TEXTCAT_ENV, "").strip().lower() not in ("uit", "off", "0", "nee")
+        self.textcat = load_textcat() if use_model else None
         self.load_seconds = time.perf_counter() - started
 
     # --- the pipeline ----------------------------------------------------------------
@@ -101,7 +131,9 @@ class Recogniser:
                 return i
         return max(len(sentences) - 1, 0)
 
-    def hits(self, doc, speaker: str) -> tuple[list[Hit], list]:
+    def hits(self, doc, speaker: str) -> tuple[list[Hit], list, set[str]]:
+        """The rule hits that hold (one per label and sentence), the sentences, and the labels
+        whose rules matched but were vetoed (tenzij, blokkade)."""
         data = doc.user_data
         sentences = data[SENTENCES_KEY]
         rules = self.res.rules
@@ -112,6 +144,8 @@ class Recogniser:
             for label in self.res.blocks[b].labels
         }
         found: dict[tuple[str, int], Hit] = {}
+        declined: set[str] = set()
+        norms = [w.norm_ for w in words_of(doc)]
         for index, start, end in sorted(data[HITS_KEY], key=lambda h: (h[1], h[2] - h[1])):
             rule = rules[index]
             if speaker not in rule.speakers:
@@ -125,11 +159,13 @@ class Recogniser:
             if rule.form == "bewering" and sentence and sentence.question:
                 continue
             if (index, sentence_index) in vetoed or (rule.label, sentence_index) in blocked:
+                declined.add(rule.label)  # the rules saw it and decided against it
                 continue
             key = (rule.label, sentence_index)
             if key not in found:
-                found[key] = Hit(rule.label, rule.id, start, end, sentence_index, doc[start:end].text)
-        return list(found.values()), sentences
+                part = norms[sentence.start:start].count(CONTRAST) if sentence else 0
+                found[key] = Hit(rule.label, rule.id, start, end, sentence_index, doc[start:end].text, part)
+        return list(found.values()), sentences, declined
 
     # --- student questions -----------------------------------------------------------
 
@@ -143,6 +179,8 @@ class Recogniser:
             if token.norm_ in self.overlap_ignore or token.lemma_.lower() in self.overlap_ignore:
                 continue
             words.add((token.norm_, token.lemma_.lower() or token.norm_))
+            if "-" in token.norm_:  # a compound with a hyphen counts with its parts: "flex-bureaus" ~ "bureaus"
+                words.update((part, part) for part in token.norm_.split("-") if len(part) >= 3)
         return frozenset(words)
 
     @staticmethod
@@ -156,38 +194,76 @@ class Recogniser:
                     return True
         return False
 
-    def _probes(self, tokens, previous: str) -> str | None:
-        """Why an open question (its Words) after `previous` is doorvragen (rule id), or None."""
-        if self.signals_of(previous):
+    def _takes_up_signal(self, words, signals: tuple[str, ...]) -> bool:
+        """Does the question name the subject of a signal in the previous utterance
+        (vragen.yml `signaal_onderwerpen`)? After a `doorvragen_na_elk` signal any question does."""
+        norms = {t.norm_ for t in words} | {t.lemma_.lower() for t in words}
+        for signal in signals:
+            keys = (signal, f"{self.contract.group_of(signal)}.*")
+            if any(key in self.probe_after_any for key in keys):
+                return True
+            for key in keys:
+                topic = self.signal_topics.get(key)
+                if topic and not topic.isdisjoint(norms):
+                    return True
+        return False
+
+    def _probes(self, tokens, previous: str, signals: tuple[str, ...]) -> str | None:
+        """Why an open question (its Words) after `previous` is doorvragen (rule id), or None.
+        It must take something up: the subject of the previous utterance's signal, a word of
+        it, a pointing word ("daar", "dat", "precies"), or be a short echo ("sinds wanneer?")."""
+        words = [t for t in tokens if not t.is_punct]
+        if signals and self._takes_up_signal(words, signals):
             return "vraag.doorvragen_na_signaal"
         previous_words = self._previous_words(previous)
         if self.res.questions.doorvraag_overlap and self._shared(self._content_words(tokens), previous_words):
             return "vraag.doorvragen_op_woord_van_klant"
-        words = [t for t in tokens if not t.is_punct]
         if any(t.norm_ in self.back_references for t in words):
             return "vraag.doorvragen_verwijst_terug"
         if previous_words and len(words) <= self.res.questions.doorvraag_kort:
             return "vraag.doorvragen_echo"
         return None
 
-    def _previous_words(self, previous: str) -> frozenset[tuple[str, str]]:
-        return self._previous_info(previous)[1]
+    def _closed_probes(self, tokens, previous: str) -> str | None:
+        """A yes/no or either/or question probes when it refers back to what the other just
+        said: a word of it ("Is die storing er elke dag?") or a pointing word ("Is dat vooral
+        de prijs?"); "dat" opening a clause ("wilt u dat ik ...") does not point back."""
+        words = [t for t in tokens if not t.is_punct]
+        if any(t.norm_ in self.rhetorical for t in words):
+            return None
+        if self.res.questions.doorvraag_overlap and self._shared(self._content_words(tokens), self._previous_words(previous)):
+            return "vraag.doorvragen_op_woord_van_klant"
+        if any(t.norm_ in self.rhetorical for t in words):
+            return None
+        for i, word in enumerate(words):
+            if word.norm_ not in self.back_references or word.norm_ in CLOSED_NOT_POINTING:
+                continue
+            after = words[i + 1].norm_ if i + 1 < len(words) else ""
+            if word.norm_ == "dat" and after in self.question_subjects:
+                continue
+            return "vraag.doorvragen_verwijst_terug"
+        return None
 
-    def _previous_info(self, previous: str) -> tuple[tuple[str, ...], frozenset[tuple[str, str]]]:
-        """Signals and content words of the customer's previous utterance (one pipeline run,
-        cached: the same customer line is often judged against several replies)."""
+    def _previous_words(self, previous: str) -> frozenset[tuple[str, str]]:
+        return self._previous_info(previous).words
+
+    def _previous_info(self, previous: str) -> PreviousLine:
+        """Signals, content words and verdict facts of the customer's previous utterance (one
+        pipeline run, cached: the same customer line is often judged against several replies)."""
         cached = self._previous_cache.get(previous)
         if cached is None:
             doc = self.doc(previous, "klant")
-            hits = self._label_hits(doc, "klant", None)
+            hits = self._label_hits(doc, "klant", None, (), use_model=False)
             signals = tuple(dict.fromkeys(h.label for h in hits if h.label in self.signals))
-            cached = (signals, self._content_words(words_of(doc)))
+            facts = frozenset(key for key, _, _ in self.previous_facts(doc)) if len(self.previous_facts) else frozenset()
+            cached = PreviousLine(signals, self._content_words(words_of(doc)), facts)
             if len(self._previous_cache) >= PREVIOUS_CACHE_SIZE:
                 self._previous_cache.clear()
             self._previous_cache[previous] = cached
         return cached
 
-    def question_moves(self, doc, hits: list[Hit], sentences, previous: str | None) -> list[Hit]:
+    def question_moves(self, doc, hits: list[Hit], sentences, previous: str | None,
+                       previous_signals: tuple[str, ...] = ()) -> list[Hit]:
         out = [h for h in hits if h.label not in self.question_move_set]
         question_hits = [h for h in hits if h.label in self.question_move_set]
         for i, sentence in enumerate(sentences):
@@ -196,8 +272,14 @@ class Recogniser:
             if any(h.sentence == i for h in question_hits):
                 continue
             span = doc[sentence.start: sentence.end]
-            if sentence.open and previous and not sentence.new_topic:
-                rule = self._probes(words_of(doc)[sentence.start: sentence.end], previous)
+            if previous and not sentence.new_topic:
+                tokens = words_of(doc)[sentence.start: sentence.end]
+                if sentence.open:
+                    rule = self._probes(tokens, previous, previous_signals)
+                elif any(h.label == SUMMARY and h.sentence == i for h in hits):
+                    rule = None  # a summary put as a question checks, it does not probe
+                else:
+                    rule = self._closed_probes(tokens, previous)
                 if rule:
                     question_hits.append(Hit(PROBE, rule, sentence.start, sentence.end, i, span.text))
                     continue
@@ -225,6 +307,9 @@ class Recogniser:
                 continue
             if rule.bereik == "uiting":
                 hits = [h for h in hits if h.label not in rule.vervalt]
+            elif rule.bereik == "zinsdeel":
+                parts = {(h.sentence, h.part) for h in triggers}
+                hits = [h for h in hits if not (h.label in rule.vervalt and (h.sentence, h.part) in parts)]
             else:
                 sentences = {h.sentence for h in triggers}
                 hits = [h for h in hits if not (h.label in rule.vervalt and h.sentence in sentences)]
@@ -247,17 +332,19 @@ class Recogniser:
         previous: str | None = None,
         catalogue: list[dict[str, Any]] | None = None,
         reference_date: date | None = None,
+        previous_labels: list[str] | tuple[str, ...] | None = None,
     ) -> Analysis:
         if speaker not in SPEAKERS:
             raise ValueError(f"onbekende spreker '{speaker}': kies uit {', '.join(SPEAKERS)}")
         if not isinstance(text, str):
             raise TypeError("text moet tekst (str) zijn")
         previous = previous.strip() if isinstance(previous, str) and previous.strip() else None
+        previous_signals = self._previous_signals(previous, previous_labels) if speaker == STUDENT else ()
         button = BUTTON.match(text)
         if button:
-            return self._button(text, speaker, button, previous)
+            return self._button(text, speaker, button, previous, previous_signals)
         doc = self.doc(text, speaker)
-        hits = self._label_hits(doc, speaker, previous)
+        hits = self._label_hits(doc, speaker, previous, previous_signals)
         labels: list[str] = []
         evidence: list[Evidence] = []
         for hit in hits:
@@ -266,13 +353,13 @@ class Recogniser:
                 evidence.append(Evidence(hit.label, hit.rule, hit.text))
         entities = tuple(self.entities.extract(text, catalogue, reference_date))
         labels_t = tuple(labels)
-        previous_signals: tuple[str, ...] = ()
         reaction = None
-        if previous and speaker == STUDENT:
-            previous_signals = self.signals_of(previous)
-            if previous_signals:
-                helpers = {key for key, _, _ in self.helpers(doc)} if len(self.helpers) else set()
-                reaction = self.judge.judge(previous_signals, labels_t, helpers)
+        if previous_signals:
+            helpers = {key for key, _, _ in self.helpers(doc)} if len(self.helpers) else set()
+            if previous and self._shared(self._content_words(words_of(doc)), self._previous_words(previous)):
+                helpers.add(SHARES_WORD)
+            facts = self._previous_info(previous).facts if previous else frozenset()
+            reaction = self.judge.judge(previous_signals, labels_t, helpers, facts)
         return Analysis(
             text=text,
             speaker=speaker,
@@ -284,19 +371,43 @@ class Recogniser:
             previous_signals=previous_signals,
         )
 
-    def _label_hits(self, doc, speaker: str, previous: str | None) -> list[Hit]:
-        hits, sentences = self.hits(doc, speaker)
+    def _previous_signals(self, previous: str | None, previous_labels) -> tuple[str, ...]:
+        """The signals the reply answers: the given labels of the previous customer line (the
+        scenario's annotation), else those recognised in its text."""
+        if previous_labels is None:
+            return self.signals_of(previous) if previous else ()
+        if isinstance(previous_labels, str):
+            previous_labels = [previous_labels]
+        unknown = [label for label in previous_labels if label not in self.signals]
+        if unknown:
+            raise ValueError(f"previous_labels: geen signaal uit het labelcontract: {', '.join(map(str, unknown))}")
+        return tuple(dict.fromkeys(previous_labels))
+
+    def _label_hits(self, doc, speaker: str, previous: str | None, previous_signals: tuple[str, ...],
+                    use_model: bool = True) -> list[Hit]:
+        hits, sentences, declined = self.hits(doc, speaker)
         if speaker == STUDENT:
-            hits = self.question_moves(doc, hits, sentences, previous)
+            hits = self.question_moves(doc, hits, sentences, previous, previous_signals)
         hits = self.exclusions(hits)
+        if use_model and self.textcat is not None and len(doc):
+            # the model is heard where the rules are silent: not for a family they found or
+            # declined, and its label never pushes a rule's label out (exclusions)
+            for label, _ in self.textcat.additions(doc, speaker, {h.label for h in hits} | declined):
+                guess = Hit(label, MODEL_RULE, 0, len(doc), 0, doc.text)
+                if guess in self.exclusions([*hits, guess]):
+                    hits.append(guess)
         hits.sort(key=lambda h: (self.order[h.label], h.start))
         return hits
 
     def signals_of(self, previous: str) -> tuple[str, ...]:
-        """The signals in a customer's utterance (as analyse(previous, speaker="klant"))."""
-        return self._previous_info(previous)[0]
+        """The signals the rules find in a customer's utterance (analyse(previous,
+        speaker="klant") without the trained model's additions: a verdict is not built on a
+        statistical guess about the line it answers; in the product the scenario's annotation
+        gives those signals anyway)."""
+        return self._previous_info(previous).signals
 
-    def _button(self, text: str, speaker: str, match: re.Match, previous: str | None) -> Analysis:
+    def _button(self, text: str, speaker: str, match: re.Match, previous: str | None,
+                previous_signals: tuple[str, ...]) -> Analysis:
         intent = match.group(1)
         entities: list[Entity] = []
         raw = match.group(2)
@@ -311,8 +422,8 @@ class Recogniser:
         labels = (intent,) if intent in self.order else ()
         if labels and (speaker == STUDENT) != (intent in self.moves):
             labels = ()
-        previous_signals = self.signals_of(previous) if previous and speaker == STUDENT else ()
-        reaction = self.judge.judge(previous_signals, labels) if previous_signals else None
+        facts = self._previous_info(previous).facts if previous else frozenset()
+        reaction = self.judge.judge(previous_signals, labels, context=facts) if previous_signals else None
         return Analysis(
             text=text,
             speaker=speaker,

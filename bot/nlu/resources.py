@@ -14,7 +14,7 @@ names are checked too, so a teacher's typo is reported with file and line.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -109,13 +109,18 @@ class Questions(_Strict):
     doorvraag_verwijzers: list[str] = Field(default_factory=list)
     doorvraag_kort: int = 3
     overlap_negeer: list[str] = Field(default_factory=list)
+    # per signal (name or group.*): words with which a question takes up that signal
+    signaal_onderwerpen: dict[str, list[str]] = Field(default_factory=dict)
+    # signals after which every open question probes (a complaint: every question is about it)
+    doorvragen_na_elk: list[str] = Field(default_factory=list)
+    retorisch: list[str] = Field(default_factory=list)  # words that make a yes/no question argue, not probe
 
 
 class Exclusion(_Strict):
     id: str
     als: list[str] = Field(min_length=1)
     vervalt: list[str] = Field(min_length=1)
-    bereik: Literal["zin", "uiting"] = "zin"
+    bereik: Literal["zin", "zinsdeel", "uiting"] = "zin"
     uitleg: str | None = None
 
 
@@ -143,9 +148,15 @@ class ReactionRule(_Strict):
     alle: list[str] = Field(default_factory=list)
     geen_van: list[str] = Field(default_factory=list)
     zonder_zetten: bool = False
+    na: list[str] = Field(default_factory=list)  # the previous utterance is one of these (vorige_uiting)
+    niet_na: list[str] = Field(default_factory=list)
     oordeel: Literal["goed", "matig", "fout"]
     reden: str
     competenties: list[str] = Field(min_length=1)
+
+
+# helper moves computed in code (bot/nlu/recogniser.py), usable in reacties.yml like the others
+BUILTIN_HELPERS = ("sluit_aan_bij_vorige",)
 
 
 class HelperMove(_Strict):
@@ -156,6 +167,7 @@ class HelperMove(_Strict):
 class Reactions(_Strict):
     signaal_voorrang: list[str] = Field(min_length=1)
     hulpzetten: dict[str, HelperMove] = Field(default_factory=dict)
+    vorige_uiting: dict[str, HelperMove] = Field(default_factory=dict)
     regels: list[ReactionRule] = Field(min_length=1)
 
 
@@ -194,6 +206,7 @@ class Resources:
     lexicon: EntityLexicon
     reactions: Reactions
     helper_moves: dict[str, tuple[list[dict[str, Any]], ...]]
+    previous_context: dict[str, tuple[list[dict[str, Any]], ...]] = field(default_factory=dict)
 
 
 def _compile_all(patterns: list, where: str, data_node: Any, errors: list[ContentError]) -> tuple:
@@ -264,7 +277,7 @@ def _check_reactions(data: Any, model: Reactions, path: Path, errors: list[Conte
     contract = label_contract()
     signals = set(contract.signals)
     groups = {f"{contract.group_of(s)}.*" for s in signals} | {"*"}
-    moves = set(contract.moves) | set(model.hulpzetten)
+    moves = set(contract.moves) | set(model.hulpzetten) | set(BUILTIN_HELPERS)
     for name in model.hulpzetten:
         if name in contract.moves or name in signals:
             errors.append(ContentError(shown, line_of(data["hulpzetten"], name), f"hulpzet '{name}' heeft dezelfde naam als een label"))
@@ -279,6 +292,9 @@ def _check_reactions(data: Any, model: Reactions, path: Path, errors: list[Conte
             if label not in signals | groups:
                 errors.append(ContentError(shown, line, f"{what}: onbekend signaal '{label}' (gebruik een signaal of groep.*)"))
         errors.extend(_label_errors(rule.een_van + rule.ook_een_van + rule.alle + rule.geen_van, moves, shown, line, what))
+        for name in rule.na + rule.niet_na:
+            if name not in model.vorige_uiting:
+                errors.append(ContentError(shown, line, f"{what}: '{name}' staat niet onder vorige_uiting"))
         for name in rule.competenties:
             if name not in known_competencies:
                 errors.append(ContentError(shown, line, f"{what}: '{name}' is geen competentie uit het beroepsprofiel"))
@@ -330,11 +346,14 @@ def load_resources(root: Path | None = None) -> Resources:
     if decisions is not None:
         _check_decisions(d_data, decisions, d_path, errors)
     helper_moves: dict[str, tuple] = {}
+    previous_context: dict[str, tuple] = {}
     if reactions is not None:
         _check_reactions(r_data, reactions, r_path, errors)
         shown = display_path(r_path)
         for name, helper in reactions.hulpzetten.items():
             helper_moves[name] = _compile_all(helper.patronen, shown, r_data["hulpzetten"][name]["patronen"], errors)
+        for name, helper in reactions.vorige_uiting.items():
+            previous_context[name] = _compile_all(helper.patronen, shown, r_data["vorige_uiting"][name]["patronen"], errors)
     if errors:
         raise ContentErrors(errors)
     return Resources(
@@ -349,6 +368,7 @@ def load_resources(root: Path | None = None) -> Resources:
         lexicon=lexicon,
         reactions=reactions,
         helper_moves=helper_moves,
+        previous_context=previous_context,
     )
 
 

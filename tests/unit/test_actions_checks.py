@@ -243,11 +243,21 @@ briefing_check:
 
 
 def test_required_briefing_starts_with_the_form_active(briefing_content):
+    """The session start introduces the briefing and hands over to the form (FollowupAction);
+    Rasa, like our engine, then runs briefing_form, which asks the first question and listens."""
     chat = Chat("2.3-inbound-printer", seed=1)
-    assert [m["speaker"] for m in chat.opening] == ["coach", "coach"]
-    assert chat.opening[-1]["text"] == "Wat is je doel?"
-    assert chat.slot("requested_slot") == "briefing_doel"
-    assert any(e.get("event") == "active_loop" and e.get("name") == "briefing_form" for e in chat.events)
+    assert [m["speaker"] for m in chat.opening] == ["coach"]
+    assert [e["name"] for e in chat.events if e.get("event") == "followup"] == ["briefing_form"]
+    assert not any(e.get("event") == "active_loop" for e in chat.events)  # the form activates itself
+
+    from bot.engine.session import start
+    started = start("2.3-inbound-printer", seed=1)
+    assert [m["speaker"] for m in started.messages] == ["coach", "coach"]
+    assert started.messages[-1]["text"] == "Wat is je doel?"
+    events = started.state["events"]
+    assert [e["name"] for e in events if e.get("event") == "active_loop"] == ["briefing_form"]
+    assert [e["value"] for e in events if e.get("event") == "slot" and e["name"] == "requested_slot"] == ["briefing_doel"]
+    assert events[-1]["event"] == "action" and events[-1]["name"] == "action_listen"
 
 
 def test_briefing_form_validation_and_scoring(briefing_content):

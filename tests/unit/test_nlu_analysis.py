@@ -156,7 +156,8 @@ def test_verdicts_name_real_bcp_competencies():
     names = set(competency_names())
     cases = [
         ("Hoe snel kunnen jullie leveren?", "Morgen al. Zal ik het vastleggen?", "goed"),
-        ("Is die ook in het zwart?", "Ja. Waarvoor gaat u hem gebruiken?", "goed"),
+        ("Is die ook in het zwart?", "Ja. Waarom zoekt u hem in het zwart?", "goed"),
+        ("Is die ook in het zwart?", "Ja. Waarvoor gaat u hem gebruiken?", "matig"),  # another aspect: open_vraag
         ("Dat is te duur.", "Ik geef u tien procent korting.", "fout"),
         ("De printer is kapot.", "Dat is vervelend, sorry. Ik stuur morgen een monteur.", "goed"),
         ("De printer is kapot.", "Welk type printer is het?", "matig"),
@@ -286,3 +287,63 @@ def test_to_json_and_parse_data_equal_the_asdict_deep_copies():
     bare = Analysis(text="Hoi", speaker="student", labels=(), intent="nlu_fallback")
     assert bare.to_json()["evidence"] == [] and "reaction" not in bare.to_json()
     assert bare.to_parse_data()["reaction"] is None
+
+
+# --- previous_labels: the signals of the previous line, known from the scenario ----------
+
+
+def test_previous_labels_decide_the_verdict_instead_of_the_text():
+    # the scripted line carries a price objection the recogniser would not find in "Tja."
+    given = analyse("Wat vindt u precies te duur?", speaker="student", previous="Tja.",
+                    previous_labels=["weerstand.prijs"])
+    assert given.previous_signals == ("weerstand.prijs",)
+    assert given.reaction is not None and given.reaction.signal == "weerstand.prijs"
+    assert given.reaction.verdict == "goed"
+    assert analyse("Wat vindt u precies te duur?", speaker="student", previous="Tja.").reaction is None
+
+
+def test_empty_previous_labels_mean_no_signal_whatever_the_text_says():
+    analysis = analyse("Ik geef u tien procent korting.", speaker="student", previous="Dat is te duur.",
+                       previous_labels=[])
+    assert analysis.reaction is None and analysis.previous_signals == ()
+    assert analyse("Ik geef u tien procent korting.", speaker="student",
+                   previous="Dat is te duur.").reaction.verdict == "fout"
+
+
+def test_previous_labels_answer_the_weightiest_and_go_into_parse_data():
+    analysis = analyse("Dat begrijp ik. Wat spreekt u aan in uw huidige leverancier?", speaker="student",
+                       previous="Leuk aanbod, maar we hebben al een leverancier.",
+                       previous_labels=["koopsignaal.instemming", "weerstand.concurrent"])
+    assert analysis.reaction.signal == "weerstand.concurrent" and analysis.reaction.verdict == "goed"
+    assert analysis.to_parse_data()["previous_signals"] == ["koopsignaal.instemming", "weerstand.concurrent"]
+
+
+def test_the_previous_text_still_serves_as_context_with_given_labels():
+    # doorvragen needs a reference to the previous line's words; the order fact comes from its text
+    probe = analyse("Waarom zoekt u hem in het zwart?", speaker="student",
+                    previous="Is die ook in het zwart leverbaar?", previous_labels=["interessesignaal"])
+    assert "doorvragen" in probe.labels and probe.reaction.verdict == "goed"
+    other = analyse("Hoeveel mensen werken er bij u?", speaker="student",
+                    previous="Is die ook in het zwart leverbaar?", previous_labels=["interessesignaal"])
+    assert other.labels == ("open_vraag",)
+    confirm = analyse("Dan noteer ik vijftig stuks, levering vrijdag.", speaker="student",
+                      previous="Doe er maar vijftig.", previous_labels=["koopsignaal.instemming"])
+    assert confirm.reaction.verdict == "goed" and confirm.reaction.rule == "koop.na_akkoord_bevestigen"
+
+
+def test_previous_labels_without_previous_text_still_give_a_verdict():
+    analysis = analyse("Zal ik de bestelling voor u vastleggen?", speaker="student",
+                       previous_labels=["koopsignaal.levering"])
+    assert analysis.reaction.verdict == "goed"
+
+
+def test_previous_labels_must_be_contract_signals():
+    for wrong in (["weerstand.duur"], ["afsluitvraag"]):
+        with pytest.raises(ValueError, match="previous_labels"):
+            analyse("Prima.", speaker="student", previous="Te duur.", previous_labels=wrong)
+
+
+def test_previous_labels_only_matter_for_a_student_reply():
+    analysis = analyse("Dat is te duur.", speaker="klant", previous="Het kost 400 euro.",
+                       previous_labels=["weerstand.prijs"])
+    assert analysis.reaction is None and analysis.labels == ("weerstand.prijs",)

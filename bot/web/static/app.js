@@ -817,7 +817,7 @@
     (report.missed_signals || []).forEach(function (s) {
       var li = el("li");
       if (s.turn !== null && s.turn !== undefined) { li.appendChild(turnLink(s.turn)); li.appendChild(document.createTextNode(" ")); }
-      li.appendChild(el("span", { text: labelText(s.signal || "") + (s.quote ? ": " : "") }));
+      li.appendChild(el("span", { text: (s.name || labelText(s.signal || "")) + (s.quote ? ": " : "") }));
       if (s.quote) li.appendChild(el("q", { text: s.quote }));
       missed.appendChild(li);
     });

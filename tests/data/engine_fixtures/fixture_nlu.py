@@ -12,7 +12,7 @@ KEYWORDS = [("stop", "stoppen"), ("dag", "afscheid"), ("bestel", "bestellen"), (
 LABELS = {"begroeting": ("begroeting",), "open_vraag": ("open_vraag",), "afsluitvraag": ("afsluitvraag",)}
 
 
-def analyse(text, speaker="student", previous=None, catalogue=None):
+def analyse(text, speaker="student", previous=None, catalogue=None, previous_labels=None):
     lowered = text.lower()
     intent = next((i for k, i in KEYWORDS if k in lowered), None)
     entities = [Entity("aantal", int(m.group()), m.group(), m.start(), m.end()) for m in re.finditer(r"\d+", text)]

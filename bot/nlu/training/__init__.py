@@ -1,0 +1,1 @@
+"""Training of the recogniser's statistical helper (see textcat.py)."""
