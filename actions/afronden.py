@@ -7,38 +7,16 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import conversation, next_turn, utter
-from actions.persona.afterdeal import after_deal_goodbye, end_conversation, in_after_deal
+from actions.persona.afterdeal import after_deal_goodbye, in_after_deal
 from actions.persona.core import PersonaTurn
 from actions.persona.margin import check_concession
 from actions.persona.quotation import check_quotation
 from actions.persona.reply import Reply
 from actions.persona.message import Message
+from actions.persona.patience import end_conversation, outcome_at_end
 from actions.persona.state import Conversation
 from actions.persona.texts import LinePicker
 from bot.scenarios.models import SUCCESS_OUTCOMES
-
-MIN_TURNS_FOR_A_CONVERSATION = 3  # fewer student turns than this: the call was broken off
-
-
-def outcome_at_end(conv: Conversation) -> str:
-    current = conv.slots.get("uitkomst") or "lopend"
-    if current in SUCCESS_OUTCOMES or current == "afgebroken":
-        return current
-    close = conv.sc.close
-    if close.at_end:
-        resolved = conv.resolved_objections()
-        blocking = [o for o in conv.open_objections() if (conv.sc.objection(o) and conv.sc.objection(o).blocks_close)]
-        if (
-            len(conv.memory.get("needs") or []) >= close.min_needs
-            and all(o in resolved for o in close.requires_resolved)
-            and not blocking
-            and conv.get("irritatie") < conv.level.hangup_at
-        ):
-            return close.outcome
-    if conv.turn < MIN_TURNS_FOR_A_CONVERSATION:
-        return "afgebroken"
-    return "geen_deal"
-
 
 def goodbye(conv: Conversation, msg: Message) -> Reply:
     if conv.memory.get("ended"):

@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.persona.reply import Reply
 from actions.persona.state import Conversation
+from actions.persona.texts import remember_said
 
 
 def conversation(tracker: Tracker) -> Conversation:
@@ -16,8 +17,10 @@ def conversation(tracker: Tracker) -> Conversation:
 
 
 def utter(dispatcher: CollectingDispatcher, conv: Conversation, reply: Reply) -> None:
-    """One bot message; the engine copies `speaker` and `labels` into the bot event metadata."""
-    dispatcher.utter_message(text=reply.text(), speaker=conv.sc.role, labels=reply.signals())
+    """One bot message; the engine copies `speaker`, `labels` and `reason` into the bot
+    event metadata. Every part is remembered, so no line comes back word for word."""
+    remember_said(conv.memory, [p.text for p in reply.parts])
+    dispatcher.utter_message(text=reply.text(), speaker=conv.sc.role, labels=reply.signals(), reason=reply.reason())
 
 
 def utter_coach(dispatcher: CollectingDispatcher, text: str) -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActionExecuted, ActiveLoop, SessionStarted, SlotSet
+from rasa_sdk.events import ActionExecuted, FollowupAction, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import session_metadata, utter, utter_coach
-from actions.persona.briefing import FIELDS, SLOT_OF, question, score_briefing
+from actions.persona.briefing import FIELDS, score_briefing
 from actions.persona.core import opening
 from actions.persona.state import INITIAL_SLOTS, MEMORY_SLOT, Conversation, new_memory
 from bot.scenarios import get_scenario, load_scenarios
@@ -67,13 +67,11 @@ class ActionSessionStart(Action):
         conv = Conversation(values)
         check = conv.sc.briefing_check
         if check is not None and check.required and values["briefing"] is None:
-            # Start with the briefing form already active (as Rasa's form activation
-            # leaves it): the student's next message answers the first question.
-            first = FIELDS[0]
+            # The conversation opens with the briefing form: Rasa runs it next (activation,
+            # then its first question, action_ask_briefing_doel) and then listens. A test
+            # story therefore starts with `action: briefing_form` + `active_loop: briefing_form`.
             utter_coach(dispatcher, BRIEFING_INTRO)
-            utter_coach(dispatcher, question(conv.sc, first))
-            events += [ActiveLoop("briefing_form"), SlotSet("requested_slot", SLOT_OF[first])]
-            events.append(ActionExecuted("action_listen"))
+            events.append(FollowupAction("briefing_form"))
             return events
         reply = opening(conv)
         if not reply.empty:

@@ -1,7 +1,11 @@
-"""action_verduidelijken: the persona did not understand the student (nlu_fallback).
+"""action_verduidelijken: the recogniser found no move in the student's message (nlu_fallback).
 
-Stays in character and varies; from the second consecutive miss on, the persona gives a
-concrete hint the student can act on, chosen from the state of the conversation.
+Only a message that relates to nothing in the conversation gets the clarification line:
+no entity, no catalogue product, no word of the topic of her last question, of any topic,
+hidden need or fact of the scenario, and not part of a 2.4 quotation. Anything else is
+information, and the persona reacts to its content as on any turn (`relates`).
+The clarification stays in character and varies; from the second consecutive miss on, the
+persona gives a concrete hint the student can act on, chosen from the state of the conversation.
 """
 
 from __future__ import annotations
@@ -16,7 +20,9 @@ from actions.persona.reply import Reply
 from actions.persona.message import Message
 from actions.persona.quotation import looks_like_quotation
 from actions.persona.state import Conversation
-from actions.persona.texts import LinePicker
+from actions.persona.patience import check_patience
+from actions.persona.texts import LinePicker, was_said
+from bot.scenarios.models import SUCCESS_OUTCOMES
 
 HINT_AFTER = 2
 
@@ -40,6 +46,31 @@ def hint_text(conv: Conversation, picker: LinePicker) -> str:
     return picker.fill(conv.sc.hints["algemeen"])
 
 
+def scenario_words(sc) -> list[str]:
+    """Words that tie a message to this scenario: products, topics, needs, answers, facts."""
+    words: list[str] = []
+    for product in sc.catalogue:
+        words += [n.lower() for n in product.names]
+    for topic in sc.topics:
+        words += topic.keywords
+    for need in sc.persona.needs:
+        words += need.keywords
+    for answer in sc.answers:
+        words += answer.keywords
+    for fact in sc.facts:
+        words += fact.keywords
+    return [w for w in words if len(w) >= 3]
+
+
+def relates(conv: Conversation, msg: Message) -> bool:
+    """Something in the message belongs to this conversation (then it is no misunderstanding)."""
+    if msg.entities or msg.moves:
+        return True
+    if conv.sc.quotation is not None and looks_like_quotation(msg, conv.sc):
+        return True
+    return msg.mentions(scenario_words(conv.sc))
+
+
 def clarify(conv: Conversation) -> Reply:
     picker = LinePicker(conv.sc, conv.slots, conv.memory, conv.seed, conv.turn, conv.level_name)
     reply = Reply()
@@ -50,14 +81,18 @@ def clarify(conv: Conversation) -> Reply:
     conv.set("misverstanden", float(misses))
     conv.apply("onbegrepen")
     if misses >= HINT_AFTER:
-        reply.add(hint_text(conv, picker))
-    else:
+        hint = hint_text(conv, picker)
+        reply.add("" if was_said(conv.memory, hint) else hint, reason="question")
+    if reply.empty:
         reply.add_line(picker, "clarify")
     # Her signal is not "missed" after a misunderstanding, but she still waits for an answer.
     conv.memory["pending_signals"] = (conv.memory.get("last_signals") or []) + (conv.memory.get("pending_signals") or [])
     conv.memory["last_signals"] = []
     if in_after_deal(conv):
+        reply.after_deal = True
         maybe_end(conv, reply, picker)  # after the deal her patience for extra turns is limited
+    elif conv.slots.get("uitkomst") not in SUCCESS_OUTCOMES:
+        check_patience(conv, reply, picker)  # a call that goes nowhere ends
     return reply
 
 
@@ -69,9 +104,9 @@ class ActionVerduidelijken(Action):
         conv = conversation(tracker)
         next_turn(conv)
         msg = Message.from_parse_data(tracker.latest_message)
-        if conv.sc.quotation is not None and looks_like_quotation(msg, conv.sc) and not conv.memory.get("ended"):
-            # No move recognised, but it is part of the quotation (e.g. the terms): the
-            # customer understands that and reacts as usual.
+        if relates(conv, msg) and not conv.memory.get("ended"):
+            # No move recognised, but it is about the conversation (an answer to her question,
+            # a figure, a product, part of the quotation): she reacts to its content.
             conv.set("misverstanden", 0.0)
             utter(dispatcher, conv, persona_turn(conv, msg))
         else:

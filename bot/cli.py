@@ -19,6 +19,10 @@ COMMAND_MODULES = (
     "bot.commands.play",
     "bot.commands.chat",
     "bot.commands.serve",
+    "bot.commands.docent",
+    "bot.commands.correcties",
+    "bot.commands.opschonen",
+    "bot.commands.lti",
 )
 
 

@@ -14,9 +14,11 @@ after `hints.na_de_deal_beurten` student turns without a goodbye.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from actions.persona.margin import check_concession
+from actions.persona.patience import ENDED_SLOT, end_conversation
 from actions.persona.quotation import check_quotation
 from actions.persona.reply import Reply
 from actions.persona.state import Conversation
@@ -26,10 +28,49 @@ from bot.scenarios.models import SUCCESS_OUTCOMES
 if TYPE_CHECKING:  # pragma: no cover
     from actions.persona.core import PersonaTurn
 
-ENDED_SLOT = "gesprek_beeindigd"
 TURNS_KEY = "na_de_deal_beurten"  # hints.<key>: student turns after the deal before the persona ends
 DEFAULT_TURNS = 4  # as in _standaard.yml; used when a scenario gives no usable number
 QUESTION_MOVES = {"open_vraag", "gesloten_vraag", "doorvragen"}
+# "om 10 uur", "om half elf", "om kwart over twee", "10.30", "14:00": a time of day the student confirms.
+_HOUR = r"(\d{1,2}|een|één|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf)"
+TIME_OF_DAY = re.compile(
+    r"\bom\s+(half|kwart over|kwart voor)\s+" + _HOUR + r"\b"
+    r"|\bom\s+" + _HOUR + r"(\s*uur\b|[.:]\d{2}\b)"
+    r"|\b\d{1,2}[.:]\d{2}\b"
+)
+DAY_PART = re.compile(r"\b(maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)(ochtend|middag|avond)?\b")
+
+
+def time_of_day(text: str) -> str | None:
+    m = TIME_OF_DAY.search(text.lower())
+    return m.group(0) if m else None
+
+
+def day_of(turn: "PersonaTurn") -> str | None:
+    msg = turn.msg
+    found = (msg.values("datum") or msg.values("weekdag") or [None])[0]
+    if found:
+        return str(found)
+    m = DAY_PART.search(msg.lower)
+    return m.group(0) if m else None
+
+
+def confirms_details(turn: "PersonaTurn") -> bool:
+    """The student confirms a day, a time or a quantity of what was agreed."""
+    return bool(day_of(turn) or time_of_day(turn.msg.text))
+
+
+def confirm_details(turn: "PersonaTurn") -> None:
+    """'Zullen we dinsdag om tien uur zeggen?' after the deal: welcome, and written down."""
+    msg, conv = turn.msg, turn.conv
+    day = day_of(turn)
+    key = "datum" if turn.sc.close.outcome == "afspraak" else "levering"
+    terms = {key: day} if day else {}
+    when = time_of_day(msg.text)
+    if when:
+        terms["tijd"] = when
+    conv.agree(**terms)
+    turn.reply.add_line(turn.picker, "after_deal_confirm")
 OPEN_QUESTION_MOVES = {"open_vraag", "doorvragen"}
 
 
@@ -55,11 +96,6 @@ def turns_allowed(conv: Conversation) -> int:
 
 def turns_since_deal(conv: Conversation) -> int:
     return conv.turn - int(conv.memory.get("success_turn") or 0)
-
-
-def end_conversation(conv: Conversation) -> None:
-    conv.memory["ended"] = True
-    conv.set(ENDED_SLOT, True)
 
 
 def maybe_end(conv: Conversation, reply: Reply, picker: LinePicker) -> None:
@@ -147,6 +183,10 @@ def after_deal_moves(turn: "PersonaTurn") -> None:
         turn.reply.add_line(turn.picker, "after_deal_concession")
     if "bijverkoop" in moves:
         bijverkoop(turn)
+    elif concession is None and (not moves or moves & (QUESTION_MOVES | {"afsluitvraag"})) and confirms_details(turn):
+        # "Zullen we dinsdag om tien uur zeggen?": asking to confirm is welcome, never "already agreed".
+        confirm_details(turn)
+        return
     if "samenvatten" in moves and len(turn.reply.parts) < 2:
         turn.reply.add_line(turn.picker, "after_deal_summary")
     if "toezegging" in moves and len(turn.reply.parts) < 2:
@@ -160,6 +200,7 @@ def after_deal_moves(turn: "PersonaTurn") -> None:
 def after_deal_goodbye(turn: "PersonaTurn") -> Reply:
     """The student says goodbye after the deal: first the rest of the message, then her goodbye."""
     conv = turn.conv
+    turn.reply.after_deal = True
     if turn.msg.moves - {"afscheid", "informeel", "begroeting"}:
         after_deal_moves(turn)
     friendly = conv.get("irritatie") < 0.5
@@ -171,6 +212,7 @@ def after_deal_goodbye(turn: "PersonaTurn") -> Reply:
 def after_deal_turn(turn: "PersonaTurn") -> Reply:
     """One student turn after the deal (a goodbye, also one the NLU gave another intent)."""
     conv = turn.conv
+    turn.reply.after_deal = True
     if "afscheid" in turn.msg.moves:
         # "Ik mail u de offerte vandaag nog. Fijne middag, tot ziens!" reads as a toezegging
         # (intent) with a goodbye: after the deal that goodbye ends the call all the same.

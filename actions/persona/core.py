@@ -13,14 +13,16 @@ The reply is a few parts joined into one utterance; its labels are the signals o
 
 from __future__ import annotations
 
-from actions.persona.afterdeal import ENDED_SLOT, after_deal_turn, in_after_deal
-from actions.persona.margin import Concession, check_concession, note_exploration
+from actions.persona.afterdeal import after_deal_turn, in_after_deal
+from actions.persona.facts import check_facts
+from actions.persona.margin import EXPLORING_MOVES, Concession, check_concession, note_exploration
 from actions.persona.message import Message
+from actions.persona.patience import check_patience, end_conversation
 from actions.persona.quotation import check_quotation
 from actions.persona.reply import Reply
 from actions.persona.state import Conversation
-from actions.persona.texts import LinePicker
-from bot.scenarios.models import SUCCESS_OUTCOMES, Objection, SignalRule, When
+from actions.persona.texts import LinePicker, was_said
+from bot.scenarios.models import SUCCESS_OUTCOMES, Objection, SignalRule, Topic, When
 
 QUESTION_MOVES = {"open_vraag", "gesloten_vraag", "doorvragen"}
 OPEN_QUESTION_MOVES = {"open_vraag", "doorvragen"}
@@ -43,6 +45,7 @@ class PersonaTurn:
         self.picker = LinePicker(conv.sc, conv.slots, conv.memory, conv.seed, conv.turn, conv.level_name)
         self.reply = Reply()
         self.prefix = Reply()
+        self.topic: Topic | None = None  # the topic of her last question, when this turn answers it
 
     # ----- helpers -------------------------------------------------------------------
 
@@ -73,7 +76,7 @@ class PersonaTurn:
             return False
         if when.no_open_objections and conv.open_objections():
             return False
-        if any(o not in conv.resolved_objections() for o in when.after_resolved):
+        if any(not conv.settled(o) for o in when.after_resolved):
             return False
         if any(s not in self.memory["signal_rules"] for s in when.after_signals):
             return False
@@ -89,9 +92,38 @@ class PersonaTurn:
         for obj in self.sc.objections:
             if obj.id in self.memory["raised"] or self.conv.level_name not in obj.levels:
                 continue
+            if obj.signal == "weerstand.prijs" and not self.about_focus_product():
+                continue  # "Oei, 649 euro" when the student offers another product at 189 answers the wrong turn
+            if not obj.when.opening and self.pre_empted(obj):
+                self.memory["raised"].append(obj.id)  # the student answered it before she could raise it
+                self.memory.setdefault("preempted", []).append(obj.id)
+                continue
             if self.holds(obj.when):
                 return obj
         return None
+
+    def pre_empted(self, obj: Objection) -> bool:
+        """This very message already answers the objection: its topic (`asks`), or a
+        promise or benefit that meets its need in time."""
+        if obj.when.moves:
+            return False  # raised in answer to this very move (e.g. a benefit): that is its design
+        topic = self.sc.topic(obj.asks)
+        if topic is not None and self.addresses(topic):
+            return True
+        need = self.sc.need(obj.need) if obj.need else None
+        return bool(
+            need is not None
+            and self.msg.moves & NEED_CHECKED_MOVES
+            and self.hits_need(need.id)
+            and not need.too_late_in(self.msg.text)
+            and obj.signal != "weerstand.prijs"  # a price objection is about the figure just named
+        )
+
+    def about_focus_product(self) -> bool:
+        """The message names no product, or the one the scenario's price is about."""
+        named = [str(v) for v in self.msg.values("product")]
+        focus = self.sc.main_product()
+        return not named or focus is None or focus.id in named
 
     def signal_due(self) -> SignalRule | None:
         for rule in self.sc.signals:
@@ -104,7 +136,7 @@ class PersonaTurn:
 
     def raise_objection(self, obj: Objection) -> None:
         text, signals = self.pick(f"objection.{obj.id}", obj.texts_for(self.conv.level_name))
-        self.reply.add(text, [obj.signal, *signals])
+        self.reply.add(text, [obj.signal, *signals], reason="objection", asks=self.picker.last_asks or obj.asks)
         self.memory["raised"].append(obj.id)
         self.memory["active"] = obj.id
         self.memory["progress"][obj.id] = 0
@@ -114,12 +146,12 @@ class PersonaTurn:
 
     def give_signal(self, rule: SignalRule) -> None:
         text, signals = self.pick(f"signal.{rule.id}", rule.texts)
-        self.reply.add(text, [rule.signal, *signals])
+        self.reply.add(text, [rule.signal, *signals], reason="signal", asks=self.picker.last_asks or rule.asks)
         self.memory["signal_rules"].append(rule.id)
 
     def resolve(self, obj: Objection, key: str = "resolved", options: list | None = None) -> None:
         text, signals = self.pick(f"{key}.{obj.id}", options or obj.resolved)
-        self.reply.add(text, signals)
+        self.reply.add(text, signals, reason="objection", asks=self.picker.last_asks)
         self.conv.remove_from("open_bezwaren", obj.id)
         self.conv.add_to("opgeloste_bezwaren", obj.id)
         self.conv.apply("bezwaar_opgelost")
@@ -139,7 +171,9 @@ class PersonaTurn:
             self.reply.add_line(self.picker, "after_end")
             return self.reply
 
-        self.effects_of_moves()
+        concession = check_concession(conv, msg)
+        self.topic = self.answered_topic()
+        self.effects_of_moves(concession)
         self.reaction_to_last_signal()
         if in_after_deal(conv):
             return after_deal_turn(self)  # the deal stands; she reacts until the goodbye
@@ -147,8 +181,10 @@ class PersonaTurn:
             self.hang_up()
             return self.finish()
 
-        concession = check_concession(conv, msg)
         quotation = check_quotation(conv, msg)
+        if self.correct_facts():
+            note_exploration(conv, msg)
+            return self.finish(patience=True)
         handled = self.handle_open_objection(concession)
         closing = bool(set(self.sc.close.moves) & msg.moves)
         if closing and not handled:
@@ -157,28 +193,36 @@ class PersonaTurn:
         if not handled:
             self.respond(concession, quotation)
         note_exploration(conv, msg)
-        return self.finish()
+        return self.finish(patience=True)
 
-    def finish(self) -> Reply:
+    def finish(self, patience: bool = False) -> Reply:
+        """The reply of this turn. `patience`: a turn before the deal, where a call that
+        goes nowhere ends (actions/persona/patience.py)."""
         if any(not p.filler for p in self.reply.parts):
             self.reply.drop_fillers()  # "Ja, gaat u verder." only when there is nothing else to say
         if getattr(self, "picked_up", False):  # name first, then any remark
-            reply = Reply(self.reply.parts + self.prefix.parts)
+            reply = Reply(self.reply.parts + self.prefix.parts, after_deal=self.reply.after_deal)
         else:
-            reply = Reply(self.prefix.parts + self.reply.parts)
+            reply = Reply(self.prefix.parts + self.reply.parts, after_deal=self.reply.after_deal)
         if reply.empty:
             reply.add_line(self.picker, "neutral")
+        if patience and self.conv.slots.get("uitkomst") not in SUCCESS_OUTCOMES:
+            check_patience(self.conv, reply, self.picker)
+        asked = [p.asks for p in reply.parts if p.asks]
+        self.memory["asked"] = asked[-1] if asked else None
         self.memory["last_signals"] = reply.signals()
         self.memory["pending_signals"] = []
         for signal in reply.signals():
             self.conv.add_to("gegeven_signalen", signal)
         return reply
 
-    def effects_of_moves(self) -> None:
+    def effects_of_moves(self, concession: Concession | None = None) -> None:
         conv, msg = self.conv, self.msg
         for move in sorted(msg.moves):
             if move == "informeel" and self.sc.persona.aanspreekvorm == "je":
                 continue
+            if move == "concessie" and concession is not None and not concession.within:
+                continue  # a concession the student may not give wins no interest by itself
             conv.apply(move)
         if "informeel" in msg.moves and self.sc.persona.aanspreekvorm == "u":
             count = self.memory.get("informeel", 0)
@@ -211,6 +255,8 @@ class PersonaTurn:
             signal = koop[0]
         else:
             return
+        if missed and self.memory.get("closes") and self.topic is not None:
+            missed = False  # the student already asked for the order and now answers her question
         if missed:
             entry = {"signal": signal, "turn": self.turn}
             items = list(conv.slots.get("gemiste_signalen") or [])
@@ -223,8 +269,53 @@ class PersonaTurn:
     def hang_up(self) -> None:
         self.reply.add_line(self.picker, "hangup")
         self.conv.set("uitkomst", "afgebroken")
-        self.conv.set(ENDED_SLOT, True)
-        self.memory["ended"] = True
+        end_conversation(self.conv)
+
+    # ----- her own questions and the facts -------------------------------------------
+
+    def answered_topic(self) -> Topic | None:
+        """The topic of her last question, when this message answers it (with or without a move)."""
+        topic = self.sc.topic(self.memory.get("asked"))
+        if topic is None:
+            return None
+        return topic if self.addresses(topic) else None
+
+    def addresses(self, topic: Topic) -> bool:
+        return bool((topic.entities and self.msg.has_entity(topic.entities)) or self.msg.mentions(topic.keywords))
+
+    def take_answer(self, topic: Topic) -> None:
+        """She heard the answer to her question: it counts, and a need it touches is met."""
+        if topic.id not in self.memory["topics"]:
+            self.memory["topics"].append(topic.id)
+            self.conv.apply("vraag_beantwoord")
+        if topic.need and topic.need not in self.memory["needs_hit"]:
+            self.memory["needs_hit"].append(topic.need)
+            if topic.need not in self.memory["needs"]:
+                self.memory["needs"].append(topic.need)
+            self.conv.apply("behoefte_geraakt")
+
+    def say_answer_heard(self, topic: Topic) -> None:
+        if topic.answered:
+            text, signals = self.pick(f"topic.{topic.id}", topic.answered)
+            self.reply.add(text, signals, filler=True, reason="answer", asks=self.picker.last_asks)
+        if self.reply.empty:
+            self.reply.add_line(self.picker, "topic_answered")
+            if self.reply.parts:
+                self.reply.parts[-1].filler = True
+
+    def correct_facts(self) -> bool:
+        """A wrong price, quantity, delivery time or property: she reacts to that first."""
+        errors = check_facts(self.conv, self.msg)
+        if not errors:
+            return False
+        first = errors[0]
+        self.conv.apply("feitfout")
+        self.picker.extra = {"genoemd": first.genoemd, "juist": first.juist}
+        try:
+            self.reply.add_line(self.picker, f"feit_{first.soort}")
+        finally:
+            self.picker.extra = {}
+        return not self.reply.empty
 
     # ----- objections ----------------------------------------------------------------
 
@@ -245,11 +336,22 @@ class PersonaTurn:
             conv.apply("bezwaar_erger")
             self.add_objection_line(obj, "worse", obj.worse)
             return True
+        if concession is not None and not concession.within and obj.signal == "weerstand.prijs":
+            # A concession the student may not give: glad to hear it, but it settles nothing.
+            self.add_objection_line(obj, "concession_unauthorised", self.sc.lines["concession_unauthorised"], signal=False)
+            return True
+        steps = obj.steps_for(conv.level_name)
+        done = int(self.memory["progress"].get(obj.id, 0))
+        last = done == len(steps) - 1
+        if last and set(steps[done]) & NEED_CHECKED_MOVES and obj.need and self.hits_need(obj.need) and self.too_late(obj):
+            return True
+        if last and self.answers_with_value(obj, steps[done]):
+            return self.objection_step(obj, steps, done)
         if not (msg.moves - {"begroeting", "informeel"}):
             # Only a greeting (the persona opened with the objection): greet back, repeat it.
             if "begroeting" in msg.moves and not self.memory.get("greeted"):
                 self.memory["greeted"] = True
-                self.reply.add(*self.picker.line("greeting_after_opening"))
+                self.reply.add(*self.picker.line("greeting_after_opening"), reason="move_reaction")
             self.add_objection_line(obj, "reminder", obj.reminder or obj.texts_for(conv.level_name), signal=False)
             return True
         if concession is not None and obj.concession is not None:
@@ -260,44 +362,114 @@ class PersonaTurn:
             conv.apply("concessie_geaccepteerd")
             self.resolve(obj, "concession_taken", self.sc.lines["concession_taken"])
             return True
-        steps = obj.steps_for(conv.level_name)
-        done = int(self.memory["progress"].get(obj.id, 0))
         if done < len(steps):
             step = set(steps[done])
             matched = step & msg.moves
             last_step = done == len(steps) - 1
             if matched and obj.need and last_step and matched <= NEED_CHECKED_MOVES:
+                if self.too_late(obj):
+                    return True  # "morgen een monteur" when she needs coffee by six tomorrow
                 if not self.hits_need(obj.need):
                     matched = set()  # a benefit or a promise that misses the point
+            if not matched and "doorvragen" in step and msg.moves & {"open_vraag", "gesloten_vraag"} and self.probes(obj):
+                matched = {"doorvragen"}  # "Heeft u in een ander magazijn nog iets liggen?" probes her point
             if matched:
-                done += 1
-                self.memory["progress"][obj.id] = done
-                conv.apply("bezwaar_stap")
-                if done >= len(steps):
-                    self.resolve(obj)
-                    if set(self.sc.close.moves) & msg.moves:
-                        self.try_accept_after_resolution()
-                else:
-                    self.reply.add(*self.pick(f"progress.{obj.id}", obj.progress))
-                    if obj.reveals:
-                        self.reveal(obj.reveals, say=False)
-                # A question also gets its answer once the objection is out of the way; while
-                # it is still open, only a new question (not probing it) does.
-                resolved = obj.id not in conv.open_objections()
-                # Only a real answer: the step's own line already replies, no stock "short answer".
-                if (resolved and msg.moves & QUESTION_MOVES) or (
-                    msg.moves & {"open_vraag", "gesloten_vraag"} and "doorvragen" not in msg.moves
-                ):
-                    self.answer_question(stock=False)
-                return True
+                return self.objection_step(obj, steps, done, matched)
+        exploring = msg.moves & {"samenvatten", "begrip_tonen"}
+        if exploring and not set(self.sc.close.moves) & msg.moves and (
+            "samenvatten" in msg.moves or not msg.moves & QUESTION_MOVES
+        ):
+            # Understanding or summarising her point once more is no way around it: she
+            # confirms and waits for the next step (no irritation).
+            self.confirm_point(obj)
+            return True
         if msg.moves & QUESTION_MOVES:
             return False  # the persona answers; the objection stays open
         if set(self.sc.close.moves) & msg.moves and not obj.blocks_close:
             return False
+        due = self.objection_due()
+        if due is not None:
+            self.raise_objection(due)  # the student moved on to another point: she takes that one up
+            return True
         conv.apply("bezwaar_genegeerd")
         self.add_objection_line(obj, "reminder", obj.reminder or obj.texts_for(conv.level_name), signal=False)
         if set(self.sc.close.moves) & msg.moves:
             self.memory["closes"] = self.memory.get("closes", 0) + 1
+        return True
+
+    def answers_with_value(self, obj: Objection, step: list[str]) -> bool:
+        """The last step of an explored objection, answered with what it is about: the
+        topic of her question (`asks`) or its need, with or without a benefit move."""
+        if not set(step) & NEED_CHECKED_MOVES or set(step) & self.msg.moves:
+            return False
+        need = self.sc.need(obj.need) if obj.need else None
+        if need is not None and need.too_late_in(self.msg.text):
+            return False
+        if len(obj.steps_for(self.conv.level_name)) > 1 or self.memory.get("explored", {}).get(obj.id):
+            topic = self.sc.topic(obj.asks)
+            return bool((topic and self.addresses(topic)) or (obj.need and self.hits_need(obj.need)))
+        return False
+
+    def probes(self, obj: Objection) -> bool:
+        """A question about the objection's own subject: its topic, its need, or a fact
+        (`answers`) that tells its need."""
+        topic = self.sc.topic(obj.asks)
+        if topic is not None and self.addresses(topic):
+            return True
+        needs = {n for n in (obj.need, obj.reveals) if n}
+        if needs and any(self.hits_need(n) for n in needs):
+            return True
+        return any(a.reveals in needs and self.msg.mentions(a.keywords) for a in self.sc.answers if a.reveals)
+
+    def confirm_point(self, obj: Objection) -> None:
+        """A summary gets a confirmation, understanding gets more of her story."""
+        options = [("lines.summary_confirmed", self.sc.lines["summary_confirmed"]), (f"progress.{obj.id}", obj.progress)]
+        if "samenvatten" not in self.msg.moves:
+            options.reverse()
+        for key, texts in options:
+            text, signals = self.pick(key, texts)
+            if text:
+                self.reply.add(text, signals, reason="objection", asks=obj.asks)
+                return
+        self.add_objection_line(obj, "reminder", obj.reminder or obj.texts_for(self.conv.level_name), signal=False)
+
+    def too_late(self, obj: Objection) -> bool:
+        """A promise for the objection's need that comes too late; she says why."""
+        need = self.sc.need(obj.need) if obj.need else None
+        if need is None or not need.too_late_in(self.msg.text):
+            return False
+        text, signals = self.pick(f"too_late.{need.id}", need.too_late_reply)
+        if not text:
+            text, signals = self.pick(f"reminder.{obj.id}", obj.reminder or obj.texts_for(self.conv.level_name))
+        self.reply.add(text, signals, reason="objection", asks=obj.asks)
+        return True
+
+    def objection_step(self, obj: Objection, steps: list, done: int, matched: set[str] = frozenset()) -> bool:
+        """The student took the next step on the objection: progress, or it is resolved."""
+        conv, msg = self.conv, self.msg
+        done += 1
+        self.memory["progress"][obj.id] = done
+        conv.apply("bezwaar_stap")
+        if done >= len(steps):
+            self.resolve(obj)
+            if set(self.sc.close.moves) & msg.moves:
+                self.try_accept_after_resolution()
+        else:
+            text, signals = self.pick(f"progress.{obj.id}", obj.progress)
+            if not text:  # every progress line was said: she tells the objection's point again
+                text, signals = self.pick(f"reminder.{obj.id}", obj.reminder or obj.texts_for(conv.level_name))
+            self.reply.add(text, signals, reason="objection", asks=obj.asks)
+            if obj.reveals:
+                self.reveal(obj.reveals, say=False)
+        # A question also gets its answer once the objection is out of the way; while
+        # it is still open, only a new question (not probing it) does.
+        resolved = obj.id not in conv.open_objections()
+        # Only a real answer: the step's own line already replies, no stock "short answer".
+        # A closed question that settled it ("Kunt u ze uiterlijk donderdag leveren?") is answered by the resolution.
+        if (resolved and (msg.moves - (set(matched) & {"gesloten_vraag"})) & QUESTION_MOVES) or (
+            msg.moves & {"open_vraag", "gesloten_vraag"} and "doorvragen" not in msg.moves
+        ):
+            self.answer_question(stock=False)
         return True
 
     def add_objection_line(self, obj: Objection, key: str, options: list, signal: bool = True) -> None:
@@ -305,7 +477,9 @@ class PersonaTurn:
         (`signal=False`) does not: the student already answered the objection once, so the
         reminder is no new signal to react to (feedback would ask for excuses again)."""
         text, signals = self.pick(f"{key}.{obj.id}", options)
-        self.reply.add(text, [obj.signal, *signals] if signal else list(signals))
+        if not text and key == "reminder":
+            text, signals = self.pick("lines.reminder_fallback", self.sc.lines["reminder_fallback"])
+        self.reply.add(text, [obj.signal, *signals] if signal else list(signals), reason="objection", asks=obj.asks)
 
     def handle_concession(self, obj: Objection, concession: Concession) -> bool:
         rule = obj.concession
@@ -329,7 +503,7 @@ class PersonaTurn:
     def close_ready(self) -> bool:
         conv, close = self.conv, self.sc.close
         level = conv.level
-        if any(o not in conv.resolved_objections() for o in close.requires_resolved):
+        if any(not conv.settled(o) for o in close.requires_resolved):
             return False
         if any(self.sc.objection(o) and self.sc.objection(o).blocks_close for o in conv.open_objections()):
             return False
@@ -343,13 +517,15 @@ class PersonaTurn:
 
     def accept(self) -> None:
         text, signals = self.pick("close.accept", self.sc.close.accept)
-        self.reply.add(text, signals)
+        self.reply.add(text, signals, reason="closing")
         self.conv.set("uitkomst", self.sc.close.outcome)
         self.memory["success_turn"] = self.turn
         self.record_agreement()
 
     def record_agreement(self) -> None:
         msg, conv = self.msg, self.conv
+        if self.sc.close.outcome == "informatie":
+            return  # an interview agrees on nothing
         products = [str(v) for v in msg.values("product")]
         aantallen = [int(a) for a in msg.numbers("aantal")]
         agreed = conv.slots.get("afspraken") or {}
@@ -362,6 +538,15 @@ class PersonaTurn:
             korting=conv.get("korting_gegeven"),
             **when,
         )
+
+    def close_line(self, kind: str) -> None:
+        """Her answer to a close (stall, refuse, premature); a fresh variant, else she says
+        the first thing left of stall and refuse."""
+        for key in dict.fromkeys([kind, "stall", "refuse"]):
+            text, signals = self.pick(f"close.{key}", getattr(self.sc.close, key))
+            if text:
+                self.reply.add(text, signals, reason="closing", asks=self.picker.last_asks)
+                return
 
     def try_accept_after_resolution(self) -> None:
         if self.conv.slots.get("uitkomst") in SUCCESS_OUTCOMES:
@@ -382,7 +567,7 @@ class PersonaTurn:
             return
         if not memory["needs"] and self.sc.close.min_needs and conv.get("interesse") < conv.level.close_at.interesse:
             conv.apply("te_vroeg_afsluiten")
-            self.reply.add(*self.pick("close.premature", self.sc.close.premature))
+            self.close_line("premature")
             return
         if self.close_ready():
             self.accept()
@@ -392,11 +577,11 @@ class PersonaTurn:
             if key in self.sc.lines:
                 self.reply.add_line(self.picker, key)
             else:
-                self.reply.add(*self.pick("close.stall", self.sc.close.stall))
+                self.close_line("stall")
         elif conv.get("interesse") >= conv.level.stall_at:
-            self.reply.add(*self.pick("close.stall", self.sc.close.stall))
+            self.close_line("stall")
         else:
-            self.reply.add(*self.pick("close.refuse", self.sc.close.refuse))
+            self.close_line("refuse")
 
     # ----- everything else -----------------------------------------------------------
 
@@ -405,7 +590,9 @@ class PersonaTurn:
         question; otherwise a stock line ("no more needs", "short answer") unless `stock` is
         False (the reply already has its own line, e.g. an objection step)."""
         msg, memory = self.msg, self.memory
-        matching = [a for a in self.sc.answers if msg.mentions(a.keywords)]
+        # The answer the question is most about: most keywords hit (ties: the order in the file).
+        matching = sorted((a for a in self.sc.answers if msg.mentions(a.keywords)),
+                          key=lambda a: -sum(k in msg.lower for k in a.keywords))
         fresh = [a for a in matching if a.id not in memory["answers"]]
         untold = [n for n in self.sc.persona.needs if n.id not in memory["needs"]]
         if matching and not fresh and untold and msg.moves & OPEN_QUESTION_MOVES:
@@ -413,7 +600,9 @@ class PersonaTurn:
         for answer in fresh or matching:
             if True:
                 text, signals = self.pick(f"answer.{answer.id}", answer.texts)
-                self.reply.add(text, [*answer.signals, *signals])
+                if not text:
+                    continue  # she said all she knows about this already
+                self.reply.add(text, [*answer.signals, *signals], reason="answer", asks=self.picker.last_asks)
                 if answer.id not in memory["answers"]:
                     memory["answers"].append(answer.id)
                 if answer.reveals:
@@ -446,7 +635,8 @@ class PersonaTurn:
         product = self.sc.product(products[0])
         for key, words, known in CATALOGUE_QUESTIONS:
             if msg.mentions(words) and known(product) and key in self.sc.lines:
-                self.reply.add(*self.picker.line(key, product.id))
+                text, signals = self.picker.line(key, product.id)
+                self.reply.add(text, signals, reason="answer")
                 return True
         return False
 
@@ -458,7 +648,8 @@ class PersonaTurn:
             self.memory["needs"].append(need_id)
             self.conv.apply("behoefte_verteld")
         if say:
-            self.reply.add(*self.pick(f"need.{need_id}", need.reveal))
+            text, signals = self.pick(f"need.{need_id}", need.reveal)
+            self.reply.add(text, signals, reason="answer", asks=self.picker.last_asks)
 
     def respond(self, concession: Concession | None, quotation: dict | None) -> None:
         conv, msg = self.conv, self.msg
@@ -467,6 +658,13 @@ class PersonaTurn:
             self.memory["greeted"] = True
             key = "greeting_reply" if self.sc.initiative == "student" else "greeting_after_opening"
             self.reply.add_line(self.picker, key)
+        if self.topic is not None:
+            # The student answers her question, with or without a recognised move.
+            self.take_answer(self.topic)
+            if self.memory.get("closes") and conv.slots.get("uitkomst") not in SUCCESS_OUTCOMES and self.close_ready():
+                self.accept()  # the order was asked for already; this answer was what she waited for
+                return
+            self.say_answer_heard(self.topic)
         if quotation is not None:
             if quotation["correct"] and not self.memory.get("quote_ok_seen"):
                 self.memory["quote_ok_seen"] = True
@@ -481,7 +679,8 @@ class PersonaTurn:
                 self.reply.add_line(self.picker, key)
         if moves & QUESTION_MOVES:
             self.answer_question()
-        if "voordeel_benoemen" in moves:
+        # Information that meets one of her needs is a benefit to her, recognised as a move or not.
+        if "voordeel_benoemen" in moves or (not moves and self.hits_need() and self.topic is None):
             hits = self.hits_need()
             new_hits = [h for h in hits if h not in self.memory["needs_hit"]]
             if new_hits:
@@ -501,7 +700,7 @@ class PersonaTurn:
         if "toezegging" in moves and self.reply.empty:
             self.reply.add_line(self.picker, "toezegging_heard")
         if concession is not None and self.reply.empty:
-            self.reply.add_line(self.picker, "concession_unasked")
+            self.reply.add_line(self.picker, "concession_unasked" if concession.within else "concession_unauthorised")
         if moves & {"ja_maar", "tegenspreken"} and self.reply.empty:
             self.reply.add_line(self.picker, "contradicted")
         if "samenvatten" in moves and self.reply.empty and "summary_confirmed" in self.sc.lines:
@@ -509,7 +708,7 @@ class PersonaTurn:
 
         due = self.objection_due()
         if due is not None:
-            if due.when.opening:
+            if due.when.opening or (self.turn == 1 and self.sc.initiative == "student"):
                 self.reply.parts = []  # the persona picks up the phone with it
                 self.picked_up = True
             self.reply.drop_fillers()
@@ -518,13 +717,15 @@ class PersonaTurn:
         if conv.slots.get("uitkomst") in SUCCESS_OUTCOMES:
             return
         rule = self.signal_due() if not conv.open_objections() else None
-        if rule is not None and len(self.reply.parts) <= 1:
+        if rule is not None and len([p for p in self.reply.parts if not p.filler]) <= 1:
             self.reply.drop_fillers()
             self.give_signal(rule)
         elif all(p.filler for p in self.reply.parts) and self.ready_but_not_asked():
             # Convinced, buying signals given, but the student keeps talking: she nudges.
-            self.reply.parts = []
-            self.reply.add(self.picker.fill(self.sc.hints["afsluiten"]))
+            nudge = self.picker.fill(self.sc.hints["afsluiten"])
+            if not was_said(self.memory, nudge):
+                self.reply.parts = []
+                self.reply.add(nudge, reason="question")
         if self.reply.empty:
             self.reply.add_line(self.picker, "neutral")
 
@@ -546,13 +747,15 @@ def opening(conv: Conversation) -> Reply:
         for obj in conv.sc.objections:
             if obj.when.opening and conv.level_name in obj.levels:
                 text, signals = picker.pick(f"objection.{obj.id}", obj.texts_for(conv.level_name))
-                reply.add(text, [obj.signal, *signals])
+                reply.add(text, [obj.signal, *signals], reason="objection", asks=picker.last_asks or obj.asks)
                 conv.memory["raised"].append(obj.id)
                 conv.memory["active"] = obj.id
                 conv.memory["progress"][obj.id] = 0
                 if obj.signal == "weerstand.prijs":
                     conv.memory["price_objections"] = conv.memory.get("price_objections", 0) + 1
                 conv.add_to("open_bezwaren", obj.id)
+        asked = [p.asks for p in reply.parts if p.asks]
+        conv.memory["asked"] = asked[-1] if asked else None
         conv.memory["last_signals"] = reply.signals()
         for signal in reply.signals():
             conv.add_to("gegeven_signalen", signal)

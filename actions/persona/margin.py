@@ -1,5 +1,12 @@
-"""Margin check (werkproces 2.5): which discount did the student concede, was it within
-the scenario's margin, and was it given on the very first price objection?"""
+"""Concessions: which discount (or other concession) did the student give, was it within
+his authority (the scenario's `margin` or `bevoegdheid`), did the customer ask for it, and
+did it come too early (asked, but before the price objection was explored; or unasked,
+right after a koopsignaal or before the student knew any of her needs)?
+
+Every concession is recorded in slot `concessies` (contracts §3):
+`{"beurt", "soort": korting|kosten|betaaltermijn|extra, "waarde", "gevraagd", "te_vroeg",
+"binnen_bevoegdheid"}`; the 2.5 slots `korting_gegeven`, `korting_binnen_marge` and
+`concessie_bij_eerste_bezwaar` are kept as before."""
 
 from __future__ import annotations
 
@@ -10,13 +17,24 @@ from actions.persona.quotation import assign_kinds
 from actions.persona.state import Conversation
 
 EXPLORING_MOVES = {"begrip_tonen", "doorvragen", "samenvatten"}
+SLOT = "concessies"
+# What kind of concession a sentence makes, by its words (checked in this order).
+KIND_WORDS = (
+    ("betaaltermijn", ("betaaltermijn", "later betalen", "dagen betalen", "dagen de tijd", "termijnen", "uitstel van betaling", "op afbetaling")),
+    ("kosten", ("kosten", "voorrijkosten", "verzendkosten", "bezorgkosten", "gratis bezorg", "gratis verzend",
+                "gratis geleverd", "niet in rekening", "niets in rekening", "geen rekening")),
+    ("extra", ("gratis", "cadeau", "kado", "extra", "erbij", "er bij", "kosteloos", "voor niets", "voor niks")),
+)
 
 
 @dataclass
 class Concession:
     pct: float | None  # percent, None when the concession names no number (e.g. free shipping)
     first_objection: bool  # given on the first price objection before it was explored
-    within: bool
+    within: bool  # within the student's authority (margin / bevoegdheid)
+    soort: str = "korting"
+    gevraagd: bool = False  # the customer asked for it (an open price objection)
+    te_vroeg: bool = False
 
 
 def price_objection(conv: Conversation) -> str | None:
@@ -75,6 +93,35 @@ def conceded_pct(conv: Conversation, msg: Message) -> float | None:
     return best
 
 
+def concession_kind(msg: Message, pct: float | None) -> str:
+    if pct is not None or msg.has_entity(["percentage"]):
+        return "korting"
+    low = msg.lower
+    for kind, words in KIND_WORDS:
+        if any(w in low for w in words):
+            return kind
+    return "korting"
+
+
+def concession_value(msg: Message, kind: str, pct: float | None) -> str:
+    if pct is not None:
+        return f"{pct:g}%".replace(".", ",")
+    return msg.text.strip()[:120]
+
+
+def within_authority(conv: Conversation, kind: str, pct: float | None) -> bool:
+    sc = conv.sc
+    if kind != "korting":
+        return bool(getattr(sc.bevoegdheid, kind))
+    if pct is None:
+        return sc.max_discount() > 0
+    if pct > sc.max_discount() + 1e-9:
+        return False
+    product = sc.main_product()
+    minimum = sc.margin.min_unit_price.get(product.id) if (sc.margin and product) else None
+    return not (minimum is not None and product.price * (1 - pct / 100) < minimum - 0.005)
+
+
 def is_concession(msg: Message) -> bool:
     """Only what the recogniser reads as a concession (so a quoted staffelkorting or the
     btw percentage is not one)."""
@@ -100,23 +147,24 @@ def check_concession(conv: Conversation, msg: Message) -> Concession | None:
         and not memory.get("explored", {}).get(objection)
         and not memory.get("first_concession_seen")
     )
-    within = True
-    margin = conv.sc.margin
-    if margin is not None and pct is not None:
-        if pct > margin.max_discount + 1e-9:
-            within = False
-        product = conv.sc.main_product()
-        minimum = margin.min_unit_price.get(product.id) if product else None
-        if minimum is not None and product.price * (1 - pct / 100) < minimum - 0.005:
-            within = False
+    kind = concession_kind(msg, pct)
+    within = within_authority(conv, kind, pct)
+    last = memory.get("last_signals") or []
+    asked = bool(objection) or "weerstand.prijs" in last
+    too_early = (asked and objection is not None and not memory.get("explored", {}).get(objection)) or (
+        not asked and (any(s.startswith("koopsignaal.") for s in last) or not memory.get("needs"))
+    )
     if record:
         if pct is not None:
             conv.set("korting_gegeven", max(conv.get("korting_gegeven"), pct))
-        if not within:
+        if kind == "korting" and not within and conv.sc.margin is not None:
             conv.set("korting_binnen_marge", False)
         if first:
             conv.set("concessie_bij_eerste_bezwaar", True)
-    return Concession(pct=pct, first_objection=first, within=within)
+        entry = {"beurt": conv.turn, "soort": kind, "waarde": concession_value(msg, kind, pct),
+                 "gevraagd": asked, "te_vroeg": bool(too_early), "binnen_bevoegdheid": within}
+        conv.set(SLOT, [*(conv.slots.get(SLOT) or []), entry])
+    return Concession(pct=pct, first_objection=first, within=within, soort=kind, gevraagd=asked, te_vroeg=bool(too_early))
 
 
 def note_exploration(conv: Conversation, msg: Message) -> None:

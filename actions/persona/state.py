@@ -42,6 +42,8 @@ CONTRACT_SLOTS = (
     "beurt",
     "misverstanden",
     "gesprek_beeindigd",
+    "feitfouten",
+    "concessies",
 )
 MEMORY_SLOT = "persona_toestand"
 
@@ -59,6 +61,8 @@ INITIAL_SLOTS: dict[str, Any] = {
     "beurt": 0.0,
     "misverstanden": 0.0,
     "gesprek_beeindigd": False,
+    "feitfouten": [],
+    "concessies": [],
 }
 
 
@@ -79,6 +83,11 @@ def new_memory() -> dict[str, Any]:
         "informeel": 0,
         "ended": False,
         "quote": {},  # amounts the student stated for the quotation, by kind
+        "said": [],  # fingerprints of the lines said (actions/persona/texts.py): never twice
+        "asked": None,  # topic id of the question the persona asked last (scenario `topics`)
+        "topics": [],  # topic ids the student answered
+        "stalled": 0,  # consecutive student turns without progress
+        "progress_mark": [],  # what the conversation had reached after the previous turn
     }
 
 
@@ -167,6 +176,10 @@ class Conversation:
 
     def resolved_objections(self) -> list[str]:
         return list(self.slots.get("opgeloste_bezwaren") or [])
+
+    def settled(self, objection_id: str) -> bool:
+        """Resolved, or answered by the student before the persona could raise it."""
+        return objection_id in self.resolved_objections() or objection_id in (self.memory.get("preempted") or [])
 
     def agree(self, **terms: Any) -> None:
         agreed = dict(self.slots.get("afspraken") or {})

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import random
+import zlib
 from typing import Any
 
-from bot.scenarios.models import Scenario, signals_of, text_of
+from bot.scenarios.models import Scenario, asks_of, signals_of, text_of
 
 
 def rng_for(seed: Any, turn: int, purpose: str) -> random.Random:
@@ -60,8 +61,35 @@ def placeholders(sc: Scenario, slots: dict, level: str, product_id: str | None =
     return values
 
 
+SAID_KEY = "said"  # memory: short fingerprints of every line the persona said
+# Lines that may come back word for word (a system notice, not the customer speaking).
+REPEATABLE = {"lines.after_end"}
+
+
+def fingerprint(text: str) -> str:
+    return format(zlib.crc32(text.strip().lower().encode("utf-8")), "08x")
+
+
+def was_said(memory: dict, text: str) -> bool:
+    return fingerprint(text) in (memory.get(SAID_KEY) or ())
+
+
+def remember_said(memory: dict, texts: list[str]) -> None:
+    """Record what the persona said, so she never says the same line twice in one call."""
+    said = memory.setdefault(SAID_KEY, [])
+    for text in texts:
+        mark = fingerprint(text)
+        if mark not in said:
+            said.append(mark)
+
+
 class LinePicker:
-    """Picks a variation, preferring ones not used before in this conversation."""
+    """Picks a variation, preferring ones not used before in this conversation.
+
+    A line the persona already said word for word in this conversation is never picked
+    again: when every variation was said, `pick` returns an empty text and the caller moves
+    on (another line, or she ends a call that goes nowhere).
+    """
 
     def __init__(self, sc: Scenario, slots: dict, memory: dict, seed: Any, turn: int, level: str):
         self.sc = sc
@@ -77,21 +105,37 @@ class LinePicker:
         if not fresh:
             used.clear()
             fresh = list(range(len(options)))
-        index = rng_for(self.seed, self.turn, key).choice(fresh)
-        used.append(index)
-        line = options[index]
-        return self.fill(text_of(line)), signals_of(line)
+        first = rng_for(self.seed, self.turn, key).choice(fresh)
+        order = [first] + [i for i in fresh if i != first] + [i for i in range(len(options)) if i not in fresh]
+        for index in order:
+            line = options[index]
+            text = self.fill(text_of(line))
+            if key in REPEATABLE or not was_said(self.memory, text):
+                if index not in used:
+                    used.append(index)
+                self.last_asks = asks_of(line)
+                return text, signals_of(line)
+        self.last_asks = None
+        return "", []
 
     def line(self, key: str, product_id: str | None = None) -> tuple[str, list[str]]:
         self.product_id = product_id
         try:
-            return self.pick(f"lines.{key}", self.sc.lines[key])
+            text, signals = self.pick(f"lines.{key}", self.sc.lines[key])
+            if not text and key in self.sc.standaard_lines:
+                # Every variant of the scenario's own line was said: one of _standaard.yml's.
+                text, signals = self.pick(f"standaard.{key}", self.sc.standaard_lines[key])
+            return text, signals
         finally:
             self.product_id = None
 
     product_id: str | None = None
+    last_asks: str | None = None  # the topic the last picked line asks about (`asks:`)
+    extra: dict[str, str] = {}  # extra placeholders for the next lines ({genoemd}, {juist})
 
     def fill(self, text: str) -> str:
         if "{" not in text and "}" not in text:
             return text  # nothing to fill: format_map would return the same text
-        return text.format_map(placeholders(self.sc, self.slots, self.level, self.product_id))
+        values = placeholders(self.sc, self.slots, self.level, self.product_id)
+        values.update({"genoemd": "", "juist": ""}, **self.extra)
+        return text.format_map(values)

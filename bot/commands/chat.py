@@ -97,6 +97,6 @@ def report_text(report: dict) -> str:
         if item.get("suggestion"):
             lines.append(f"  probeer: {item['suggestion']}")
     for missed in report.get("missed_signals") or []:
-        lines.append(f"* gemist signaal ({missed.get('signal')}) in beurt {missed.get('turn')}: "
+        lines.append(f"* gemist signaal ({missed.get('name') or 'signaal'}) in beurt {missed.get('turn')}: "
                      f"\"{missed.get('quote', '')}\"")
     return "\n".join(lines) + "\n"

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import os
+import socket
 import sys
 
 
@@ -54,14 +56,70 @@ def run(args: argparse.Namespace) -> int:
 
     from bot.web.logs import log_config
 
-    print(f"Oefengesprek draait op http://{args.host}:{args.port}/ (stoppen: Ctrl+C)", file=sys.stderr)
-    uvicorn.run(
+    try:
+        sock = listening_socket(args.host, args.port)
+    except OSError as exc:
+        print(bind_error(args.host, args.port, exc), file=sys.stderr)
+        return 1
+    config = uvicorn.Config(
         "bot.web.asgi:app",
-        host=args.host,
-        port=args.port,
         workers=max(1, args.workers),
         log_config=log_config(settings.log_level),
         access_log=False,
         proxy_headers=True,
+        server_header=False,  # no "Server: uvicorn" in every answer
     )
+    url = f"http://{args.host if ':' not in args.host else f'[{args.host}]'}:{args.port}/"
+    announcement = f"Oefengesprek draait op {url} (stoppen: Ctrl+C)"
+    try:
+        if config.workers > 1:
+            from uvicorn.supervisors import Multiprocess
+
+            # the socket listens already; the workers take over the connections as they start
+            print(f"{announcement}; {config.workers} werkprocessen starten", file=sys.stderr, flush=True)
+            Multiprocess(config, target=uvicorn.Server(config).run, sockets=[sock]).run()
+        else:
+            AnnouncingServer(config, announcement).run(sockets=[sock])
+    finally:
+        sock.close()
     return 0
+
+
+def AnnouncingServer(config, announcement: str):  # noqa: ANN001, ANN201, N802 - a class, built on first use
+    """A uvicorn.Server that says "draait op" once the app has started and listens (uvicorn is
+    imported only when serving)."""
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        async def startup(self, sockets=None) -> None:  # noqa: ANN001
+            await super().startup(sockets=sockets)
+            if not self.should_exit:
+                print(announcement, file=sys.stderr, flush=True)
+
+    return Server(config)
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """Bind and listen here, before uvicorn starts, so a taken port gets a Dutch message."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(2048)
+        sock.set_inheritable(True)  # the worker processes serve from this socket
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def bind_error(host: str, port: int, exc: OSError) -> str:
+    if exc.errno == errno.EADDRINUSE:
+        return (f"Poort {port} op {host} is al in gebruik (draait Oefengesprek al, of een ander programma?). "
+                f"Stop dat programma of kies een andere poort met --port.")
+    if exc.errno == errno.EACCES:
+        return f"Geen toestemming om op poort {port} te luisteren: poorten onder 1024 vragen beheerdersrechten. Kies bijvoorbeeld --port 8000."
+    if isinstance(exc, socket.gaierror) or exc.errno == errno.EADDRNOTAVAIL:
+        return f"Het adres {host} hoort niet bij deze computer. Gebruik bijvoorbeeld --host 127.0.0.1 of --host 0.0.0.0."
+    return f"Kan niet luisteren op {host}:{port} (foutcode {exc.errno})."

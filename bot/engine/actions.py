@@ -41,7 +41,7 @@ logging.getLogger("rasa_sdk").addHandler(logging.NullHandler())
 
 ENDPOINT_ENV = "OEFENGESPREK_ACTION_ENDPOINT"
 _STANDARD_MESSAGE_KEYS = {"text", "buttons", "elements", "custom", "template", "response", "image", "attachment"}
-_METADATA_KEYS = ("speaker", "labels")
+_METADATA_KEYS = ("speaker", "labels", "reason")  # contracts §2: copied into the bot event metadata
 
 _executors: dict[str, ActionExecutor] = {}
 _executor_lock = threading.Lock()

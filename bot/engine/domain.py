@@ -180,10 +180,10 @@ class Domain:
         return None
 
     def featurised_slots(self) -> list[str]:
-        names = [n for n, s in self.slots.items() if s.featurised]
-        if REQUESTED_SLOT not in self.slots and self.forms:
-            names.append(REQUESTED_SLOT)
-        return names
+        """Slots with influence_conversation. Rasa 3.6 adds `requested_slot` with
+        influence_conversation false, so rules and stories do not see it unless the domain
+        defines it (then its own setting counts)."""
+        return [n for n, s in self.slots.items() if s.featurised]
 
     def featurised_index(self) -> tuple[tuple[str, ...], frozenset[str]]:
         """The featurised slots sorted by name, and as a set (what every tracker needs);
@@ -242,7 +242,7 @@ class Domain:
                 slots[name] = data
             for default in (REQUESTED_SLOT, SESSION_START_METADATA_SLOT):
                 slots.setdefault(default, {"type": "any" if default != REQUESTED_SLOT else "text",
-                                           "influence_conversation": default == REQUESTED_SLOT,
+                                           "influence_conversation": False,
                                            "initial_value": None, "mappings": []})
             self._as_dict = {
                 "version": "3.1",

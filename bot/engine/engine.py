@@ -109,12 +109,20 @@ class Engine:
 
     def start_session(self, tracker: Tracker, metadata: dict[str, Any] | None = None) -> list[dict]:
         """Run action_session_start (default or the custom one); metadata reaches it as the
-        slot `session_started_metadata` and, for the default action, the session_started event."""
+        slot `session_started_metadata` and, for the default action, the session_started event.
+
+        The session starts before the student's first message (as in Rasa when the chat
+        widget sends `/session_start`). When the action hands over with a FollowupAction (a
+        form that opens the conversation), the actions run on until action_listen, like
+        Rasa's prediction loop after `/session_start`; otherwise the session ends with
+        action_listen, as Rasa's session start does."""
         begin = len(tracker.events)
         tracker.update(slot_event(SESSION_START_METADATA_SLOT, metadata, self.clock))
         result = self.runner.run(ACTION_SESSION_START, tracker)
         tracker.update_many(result.events)
-        if tracker.latest_action_name != ACTION_LISTEN or tracker.events[-1].get("event") != "action":
+        if tracker.followup_action:
+            self.run_turn(tracker)
+        elif tracker.latest_action_name != ACTION_LISTEN or tracker.events[-1].get("event") != "action":
             tracker.update(action_event(ACTION_LISTEN, self.clock))
         return tracker.events[begin:]
 

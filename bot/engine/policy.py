@@ -293,7 +293,7 @@ def _describe(action: str) -> str:
 
 # --- converting flows ------------------------------------------------------------------------
 
-def _slot_feature(domain: Domain, step: Step) -> Any:
+def slot_feature(domain: Domain, step: Step) -> Any:
     if not step.explicit_value:
         slot = domain.slots.get(step.name)
         if slot is not None and slot.type in ("text", "list"):
@@ -311,7 +311,7 @@ def rule_predictions(flow: Flow, domain: Domain) -> list[RulePrediction]:
         if c.kind == "active_loop":
             cur = cur.with_(active_loop=c.name)
         elif c.kind == "slot" and c.name in featurised:
-            slots[c.name] = _slot_feature(domain, c)
+            slots[c.name] = slot_feature(domain, c)
     cur = cur.with_(slots=tuple(sorted(slots.items())))
     states: list[RuleState] = []
     out: list[RulePrediction] = []
@@ -341,7 +341,7 @@ def rule_predictions(flow: Flow, domain: Domain) -> list[RulePrediction]:
             started = True
         elif step.kind == "slot":
             if step.name in featurised:
-                slots[step.name] = _slot_feature(domain, step)
+                slots[step.name] = slot_feature(domain, step)
                 cur = cur.with_(slots=tuple(sorted(slots.items())))
         elif step.kind == "active_loop":
             cur = cur.with_(active_loop=step.name)

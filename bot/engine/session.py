@@ -73,8 +73,11 @@ def _speaker_default(scenario) -> str:
 
 def message_of(e: dict, default_speaker: str = "klant") -> dict:
     meta = e.get("metadata") or {}
-    return {"speaker": meta.get("speaker") or default_speaker, "text": e.get("text") or "",
-            "labels": list(meta.get("labels") or [])}
+    out = {"speaker": meta.get("speaker") or default_speaker, "text": e.get("text") or "",
+           "labels": list(meta.get("labels") or [])}
+    if meta.get("reason"):
+        out["reason"] = meta["reason"]  # why the customer said it (contracts §2)
+    return out
 
 
 def _messages(events: list[dict], default_speaker: str) -> list[dict]:

@@ -15,6 +15,7 @@ from typing import Any, Callable, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from bot.feedback.conversation import Conversation, StudentTurn, signal_matches
+from bot.feedback.evidence import known_names, load_evidence_patterns
 from bot.feedback.sources import competency_names
 from bot.labels import label_contract
 
@@ -24,6 +25,7 @@ KNOWN_SLOTS = (
     "open_bezwaren", "opgeloste_bezwaren", "gegeven_signalen", "gemiste_signalen", "afspraken",
     "korting_gegeven", "korting_binnen_marge", "concessie_bij_eerste_bezwaar",
     "offerte_controle", "briefing", "uitkomst", "beurt", "misverstanden",
+    "feitfouten", "concessies",
 )
 
 
@@ -38,6 +40,7 @@ class Observation:
     ok: float
     signal: str | None = None
     customer_quote: str | None = None
+    values: tuple[tuple[str, str], ...] = ()  # extra placeholders for the texts (slot_lijst)
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,16 @@ def _check_signals(patterns: list[str]) -> list[str]:
     return patterns
 
 
+def _check_evidence(names: list[str]) -> list[str]:
+    known = known_names()
+    unknown = [n for n in names if known and n not in known]
+    if unknown:
+        raise ValueError(
+            f"onbekend bewijs: {', '.join(unknown)} (zie domain/feedback/bewijs.yml: {', '.join(known)})"
+        )
+    return names
+
+
 def _check_slot_path(path: str) -> str:
     if path.split(".")[0] not in KNOWN_SLOTS:
         raise ValueError(f"onbekend slot '{path.split('.')[0]}'; bekend zijn: {', '.join(KNOWN_SLOTS)}")
@@ -89,14 +102,15 @@ class SlotCondition(BaseModel):
     minimaal: float | None = None
     maximaal: float | None = None
     leeg: bool | None = None
+    bevat: Any = None  # a list slot holds this value
 
     _check_slot = field_validator("slot")(classmethod(lambda cls, v: _check_slot_path(v)))
 
     @model_validator(mode="after")
     def _one_condition(self) -> "SlotCondition":
-        given = [n for n in ("is_", "niet", "in_", "minimaal", "maximaal", "leeg") if n in self.model_fields_set]
+        given = [n for n in ("is_", "niet", "in_", "minimaal", "maximaal", "leeg", "bevat") if n in self.model_fields_set]
         if not given:
-            raise ValueError("geef een voorwaarde: is, niet, in, minimaal, maximaal of leeg")
+            raise ValueError("geef een voorwaarde: is, niet, in, minimaal, maximaal, leeg of bevat")
         return self
 
     def value(self, conv: Conversation) -> Any:
@@ -104,6 +118,8 @@ class SlotCondition(BaseModel):
 
     def holds(self, value: Any) -> bool:
         fields = self.model_fields_set
+        if "bevat" in fields:
+            return isinstance(value, (list, tuple)) and self.bevat in value
         if "leeg" in fields and bool(value) == self.leeg:
             return False
         if value is None:
@@ -142,7 +158,7 @@ class Applicability(BaseModel):
     model_config = ConfigDict(extra="forbid")
     signaal: list[str] | None = None  # the customer gave one of these signals
     zet: list[str] | None = None  # the student made one of these moves
-    slot: SlotCondition | None = None
+    slot: SlotCondition | list[SlotCondition] | None = None  # a list: all must hold
 
     _signals = field_validator("signaal")(classmethod(lambda cls, v: v and _check_signals(v)))
     _moves = field_validator("zet")(classmethod(lambda cls, v: v and _check_moves(v)))
@@ -152,9 +168,8 @@ class Applicability(BaseModel):
             return False
         if self.zet and not conv.turns_with(self.zet):
             return False
-        if self.slot and not self.slot.holds(self.slot.value(conv)):
-            return False
-        return True
+        conditions = self.slot if isinstance(self.slot, list) else [self.slot] if self.slot else []
+        return all(c.holds(c.value(conv)) for c in conditions)
 
 
 # --- the common part of every check -----------------------------------------------------
@@ -171,6 +186,20 @@ class CheckBase(BaseModel):
     werkprocessen: list[str] = Field(default_factory=list)
     resultaat: str | None = None
     alleen_als: Applicability | None = None
+    bewijs: list[str] = Field(default_factory=list)  # a turn counts only when its text has all of these
+    bewijs_niet: list[str] = Field(default_factory=list)  # ... and none of these (domain/feedback/bewijs.yml)
+
+    _evidence = field_validator("bewijs", "bewijs_niet")(classmethod(lambda cls, v: _check_evidence(v)))
+
+    def text_ok(self, turn: StudentTurn, conv: Conversation) -> bool:
+        """The sentence itself has what the move needs (bewijs) and nothing that spoils it."""
+        if not self.bewijs and not self.bewijs_niet:
+            return True
+        patterns = load_evidence_patterns()
+        company = getattr(conv.info, "student_company", None)
+        return all(patterns.matches(n, turn.text, company) for n in self.bewijs) and not any(
+            patterns.matches(n, turn.text, company) for n in self.bewijs_niet
+        )
 
     @field_validator("competenties")
     @classmethod
@@ -277,7 +306,8 @@ def evaluate_reactie_op_signaal(spec: ReactieOpSignaal, conv: Conversation) -> O
             continue  # the conversation ended on this signal
         ok, turn = _reply_ok(spec, replies)
         signal = next(s for s in utterance.signals if signal_matches(s, spec.signalen))
-        observations.append(Observation(turn.number, ok, signal, utterance.text))
+        why = (("reden", "verboden"),) if ok < 1.0 and turn.has_any(spec.verboden) else ()
+        observations.append(Observation(turn.number, ok, signal, utterance.text, values=why))
         if spec.alleen_eerste:
             break
     if not observations:
@@ -299,8 +329,8 @@ class ZetAanwezig(CheckBase):
 
     _moves = field_validator("zetten", "pas_na", "zonder")(classmethod(lambda cls, v: _check_moves(v)))
 
-    def counts(self, turn: StudentTurn) -> bool:
-        return turn.has_any(self.zetten) and not turn.has_any(self.zonder)
+    def counts(self, turn: StudentTurn, conv: Conversation) -> bool:
+        return turn.has_any(self.zetten) and not turn.has_any(self.zonder) and self.text_ok(turn, conv)
 
 
 def evaluate_zet_aanwezig(spec: ZetAanwezig, conv: Conversation) -> Outcome:
@@ -309,11 +339,11 @@ def evaluate_zet_aanwezig(spec: ZetAanwezig, conv: Conversation) -> Outcome:
     window = conv.turns[: spec.binnen_beurten] if spec.binnen_beurten else conv.turns
     if spec.pas_na:
         first = next((t.number for t in window if t.has_any(spec.pas_na)), None)
-        premature = [t for t in window if spec.counts(t) and (first is None or t.number <= first)]
+        premature = [t for t in window if spec.counts(t, conv) and (first is None or t.number <= first)]
         window = [t for t in window if first is not None and t.number > first]
-        if not any(spec.counts(t) for t in window) and premature:
+        if not any(spec.counts(t, conv) for t in window) and premature:
             return Outcome(0.0, (Observation(premature[0].number, 0.0),))
-    found = [t for t in window if spec.counts(t)]
+    found = [t for t in window if spec.counts(t, conv)]
     if found:
         score = min(1.0, len(found) / spec.minimaal)
         return Outcome(score, tuple(Observation(t.number, 1.0) for t in found))
@@ -324,10 +354,38 @@ def evaluate_zet_aanwezig(spec: ZetAanwezig, conv: Conversation) -> Outcome:
     return Outcome(0.0, (Observation(where, 0.0),))
 
 
+class Kans(BaseModel):
+    """`kans`: when there was an opportunity to do it wrong. Without one, avoiding the move
+    proves nothing: the check is niet van toepassing (unless the move was made anyway)."""
+
+    model_config = ConfigDict(extra="forbid")
+    signaal: list[str] = Field(default_factory=list)  # the reply to one of these signals
+    zet: list[str] = Field(default_factory=list)  # a turn with one of these moves
+    bewijs: list[str] = Field(default_factory=list)  # a turn whose text has one of these (bewijs.yml)
+
+    _signals = field_validator("signaal")(classmethod(lambda cls, v: v and _check_signals(v)))
+    _moves = field_validator("zet")(classmethod(lambda cls, v: v and _check_moves(v)))
+    _evidence = field_validator("bewijs")(classmethod(lambda cls, v: _check_evidence(v)))
+
+    def turns(self, conv: Conversation) -> list[StudentTurn]:
+        """The turns that were such an opportunity, in order."""
+        patterns = load_evidence_patterns() if self.bewijs else None
+        company = getattr(conv.info, "student_company", None)
+        found = []
+        for turn in conv.turns:
+            if ((self.signaal and any(signal_matches(s, self.signaal) for s in turn.signals))
+                    or (self.zet and turn.has_any(self.zet))
+                    or (patterns and any(patterns.matches(n, turn.text, company) for n in self.bewijs))):
+                found.append(turn)
+        return found
+
+
 class ZetAfwezig(CheckBase):
-    """The student avoided all of `zetten`; each occurrence costs a third."""
+    """The student avoided all of `zetten`; each occurrence costs a third. With `kans`, the
+    check only applies when there was an opportunity (and the praise quotes that turn)."""
 
     zetten: list[str] = Field(min_length=1)
+    kans: Kans | None = None
 
     _moves = field_validator("zetten")(classmethod(lambda cls, v: _check_moves(v)))
 
@@ -337,8 +395,15 @@ def evaluate_zet_afwezig(spec: ZetAfwezig, conv: Conversation) -> Outcome:
         return NOT_APPLICABLE
     offending = [t for t in conv.turns if t.has_any(spec.zetten)]
     if not offending:
-        return Outcome(1.0, (Observation(None, 1.0),))
-    score = max(0.0, 1.0 - len(offending) / 3)
+        if spec.kans is None:
+            return Outcome(1.0, (Observation(None, 1.0),))
+        chances = spec.kans.turns(conv)
+        if not chances:
+            return NOT_APPLICABLE
+        return Outcome(1.0, (Observation(chances[0].number, 1.0, customer_quote=chances[0].customer_quote),))
+    # Each occurrence costs a third; with `kans`, a share of the opportunities (1 of 1 is all).
+    chances = len({t.number for t in (spec.kans.turns(conv) if spec.kans else ())} | {t.number for t in offending})
+    score = max(0.0, 1.0 - len(offending) / (min(3, chances) if spec.kans else 3))
     return Outcome(score, tuple(Observation(t.number, 0.0, customer_quote=t.customer_quote) for t in offending))
 
 
@@ -381,10 +446,7 @@ def evaluate_zet_voor_zet(spec: ZetVoorZet, conv: Conversation) -> Outcome:
             quote = anchor.text
         later = next((t for t in turns if t.has_any(spec.daarna)), None)
         if later is None:
-            first = next((t for t in turns if t.has_any(spec.eerst)), None)
-            if first is not None:
-                observations.append(Observation(first.number, 1.0, signal, quote))
-            continue
+            continue  # the second move never came: nothing to judge about the order
         before = [t for t in turns if t.number < later.number]
         ok = any(t.has_any(spec.eerst) for t in before) or (
             spec.zelfde_beurt_telt and later.has_any(spec.eerst)
@@ -401,6 +463,7 @@ class SlotVoorwaarde(CheckBase):
     `bewijs_zet`: point at the last student turn with one of these moves."""
 
     voorwaarde: SlotCondition | None = None
+    of: SlotCondition | None = None  # ... or this one holds (e.g. the complaint itself was resolved)
     als_fractie: str | None = None  # slot path whose 0..1 value is the score
     bewijs_zet: list[str] = Field(default_factory=list)
 
@@ -436,8 +499,75 @@ def evaluate_slot_voorwaarde(spec: SlotVoorwaarde, conv: Conversation) -> Outcom
         value = spec.voorwaarde.value(conv)
         if value is None and not spec.voorwaarde.leeg:
             return NOT_APPLICABLE
-        score = 1.0 if spec.voorwaarde.holds(value) else 0.0
+        held = spec.voorwaarde.holds(value) or (spec.of is not None and spec.of.holds(spec.of.value(conv)))
+        score = 1.0 if held else 0.0
     return Outcome(score, (Observation(_evidence_turn(spec, conv), score),))
+
+
+class SlotLijst(CheckBase):
+    """A list slot the persona fills (contracts §3: `feitfouten`, `concessies`): every entry
+    that matches one of `fout_als` (all fields of one mapping equal; without `fout_als` every
+    entry) is a fault at its turn (`beurt`); each costs a third (0-3) or fails the check (ja_nee).
+    A missing slot is an empty list (conversations from before the slot existed). Without
+    faults the check applies only when the list has entries, or (`kans_catalogusprijs`) a
+    student turn stated an amount that is one of the scenario's catalogue prices: evidence the
+    figure was right. Else niet van toepassing (nothing to praise)."""
+
+    slot: str
+    fout_als: list[dict[str, Any]] = Field(default_factory=list)
+    kans_catalogusprijs: bool = False
+    soort_namen: dict[str, str] = Field(default_factory=dict)  # Dutch name per `soort` value
+
+    _slot = field_validator("slot")(classmethod(lambda cls, v: _check_slot_path(v)))
+
+    def is_fault(self, entry: dict) -> bool:
+        if not self.fout_als:
+            return True
+        return any(all(entry.get(k) == v for k, v in cond.items()) for cond in self.fout_als)
+
+
+def _entry_turn(conv: Conversation, entry: dict) -> StudentTurn | None:
+    sentence = str(entry.get("zin") or "").strip()
+    if sentence:
+        for turn in conv.turns:
+            if sentence in turn.text or turn.text in sentence:
+                return turn
+    number = entry.get("beurt")
+    if isinstance(number, (int, float)) and not isinstance(number, bool):
+        # the persona counts conversation turns (slot `beurt`): briefing answers excluded
+        return next((t for t in conv.turns if t.position == int(number)), None)
+    return None
+
+
+def _entry_values(spec: SlotLijst, entry: dict) -> tuple[tuple[str, str], ...]:
+    values = {k: str(v) for k, v in entry.items() if isinstance(v, (str, int, float)) and not isinstance(v, bool)}
+    if len(values.get("waarde", "")) > 20:
+        values.pop("waarde")  # the persona gives the whole sentence when there is no percentage
+    if "soort" in values:
+        values["soort"] = spec.soort_namen.get(values["soort"], values["soort"])
+    return tuple(sorted(values.items()))
+
+
+def evaluate_slot_lijst(spec: SlotLijst, conv: Conversation) -> Outcome:
+    entries = [e for e in (slot_value(conv, spec.slot) or ()) if isinstance(e, dict)]
+    faults = [e for e in entries if spec.is_fault(e)]
+    if faults:
+        observations = []
+        for entry in faults:
+            turn = _entry_turn(conv, entry)
+            observations.append(Observation(turn.number if turn else None, 0.0, values=_entry_values(spec, entry)))
+        score = 0.0 if spec.schaal == "ja_nee" else max(0.0, 1.0 - len(faults) / 3)
+        return Outcome(score, tuple(observations))
+    if entries:
+        turn = _entry_turn(conv, entries[0])
+        return Outcome(1.0, (Observation(turn.number if turn else None, 1.0, values=_entry_values(spec, entries[0])),))
+    prices = getattr(conv.info, "prices", ()) if spec.kans_catalogusprijs else ()
+    for turn in conv.turns:
+        for entity in turn.entities:
+            value = entity.get("value") if isinstance(entity, dict) and entity.get("entity") == "bedrag" else None
+            if isinstance(value, (int, float)) and any(abs(float(value) - p) < 0.005 for p in prices):
+                return Outcome(1.0, (Observation(turn.number, 1.0),))
+    return NOT_APPLICABLE
 
 
 class LaatsteBeurtZet(CheckBase):
@@ -455,9 +585,12 @@ def evaluate_laatste_beurt_zet(spec: LaatsteBeurtZet, conv: Conversation) -> Out
     if not conv.turns:
         return NOT_APPLICABLE
     tail = conv.turns[-spec.laatste :]
-    found = [t for t in tail if t.has_any(spec.zetten)]
+    found = [t for t in tail if t.has_any(spec.zetten) and spec.text_ok(t, conv)]
     if found:
         return Outcome(1.0, (Observation(found[-1].number, 1.0),))
+    spoiled = [t for t in tail if t.has_any(spec.zetten)]
+    if spoiled:  # the move was there, but not complete (e.g. 'Doei!' as a goodbye)
+        return Outcome(0.0, (Observation(spoiled[-1].number, 0.0),))
     if conv.ended_by_customer:
         return NOT_APPLICABLE  # the customer ended it: the student had no last word
     return Outcome(0.0, (Observation(tail[-1].number, 0.0),))
@@ -479,6 +612,7 @@ KINDS: dict[str, CheckKind] = {
     "zet_voor_zet": CheckKind(ZetVoorZet, evaluate_zet_voor_zet),
     "slot_voorwaarde": CheckKind(SlotVoorwaarde, evaluate_slot_voorwaarde),
     "laatste_beurt_zet": CheckKind(LaatsteBeurtZet, evaluate_laatste_beurt_zet),
+    "slot_lijst": CheckKind(SlotLijst, evaluate_slot_lijst),
 }
 
 

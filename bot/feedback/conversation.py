@@ -26,6 +26,8 @@ from bot.scenarios.models import SUCCESS_OUTCOMES
 DEFAULT_MODE = "oefenen"
 CUSTOMER_SPEAKERS = SPEAKERS_WITH_SIGNALS
 EXAM_MODE = "toets"
+# metadata.reason values (contracts §2) whose line never carries a signal the student must answer
+NO_SIGNAL_REASONS = frozenset({"clarification"})
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ class Utterance:
     before_turn: int  # conversation turns before it; the reply is conv.turns[before_turn]
     annotated: bool = True  # the engine gave metadata.labels (possibly empty): authoritative
     deal: bool = False  # this line made the deal (slot `uitkomst` became a success right after it)
+    reason: str | None = None  # metadata.reason: why the customer said it (None = unknown)
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,7 @@ class Conversation:
     utterances: tuple[Utterance, ...]
     slots: dict[str, Any] = field(default_factory=dict)
     session: dict[str, Any] = field(default_factory=dict)
+    info: Any = None  # the ScenarioInfo the feedback judges against (set by report/hints)
 
     def _meta(self, key: str) -> Any:
         started = self.slots.get("session_started_metadata")
@@ -158,7 +162,7 @@ def _made_the_deal(utterance: Utterance) -> Utterance:
     closed any more (the reply is judged as an after-deal turn: summarise, promise, goodbye)."""
     signals = tuple(s for s in utterance.signals if not s.startswith("koopsignaal."))
     return Utterance(utterance.text, utterance.speaker, signals, utterance.before_turn,
-                     utterance.annotated, deal=True)
+                     utterance.annotated, deal=True, reason=utterance.reason)
 
 
 def _is_command(text: str) -> bool:
@@ -204,12 +208,16 @@ class _Reading:
             text = event.get("text") or ""
             if not text or str(meta.get("speaker") or "klant") not in CUSTOMER_SPEAKERS:
                 return  # the coach (briefing, instructions) is not the customer
+            reason = meta.get("reason")
+            reason = str(reason) if reason else None
             utterance = Utterance(
                 text=text,
                 speaker=str(meta.get("speaker") or "klant"),
-                signals=tuple(meta.get("labels") or ()),
+                # a clarification ("wat bedoelt u?") is never a signal to react to
+                signals=() if reason in NO_SIGNAL_REASONS else tuple(meta.get("labels") or ()),
                 before_turn=len(self.turns),
-                annotated="labels" in meta,
+                annotated="labels" in meta or reason in NO_SIGNAL_REASONS,
+                reason=reason,
             )
             self.pending.append(utterance)
         elif kind == "user":

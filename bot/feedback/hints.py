@@ -7,22 +7,29 @@ whether hints show automatically or only on request in practice mode; in exam mo
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
+from bot.feedback.consistency import hint_conflicts, judgements
 from bot.feedback.conversation import EXAM_MODE, StudentTurn, read_events, signal_matches
 from bot.feedback.rubric import resolve
 from bot.feedback.sources import scenario_info
 from bot.feedback.texts import HintRule, choose, fill, load_feedback_texts
+from bot.feedback.values import missing_evidence, scenario_values
 
 
-def _matches(rule: HintRule, turn: StudentTurn) -> str | None | bool:
+def _matches(rule: HintRule, turn: StudentTurn, info: Any = None) -> str | None | bool:
     """False when the rule does not apply; otherwise the matched signal (or None)."""
     cond = rule.als
+    if cond.bewijs_ontbreekt and not missing_evidence(cond.bewijs_ontbreekt, turn.text, info):
+        return False
     if cond.beurt is not None and turn.position != cond.beurt:
         return False
     if cond.na_deal is not None and turn.after_deal != cond.na_deal:
         return False
     if cond.zet and not turn.has_any(cond.zet):
+        return False
+    if cond.ook_zet and not turn.has_any(cond.ook_zet):
         return False
     if cond.geen_zet and turn.has_any(cond.geen_zet):
         return False
@@ -52,26 +59,54 @@ def _policy(info) -> str:
 def turn_hint(events: list[dict], scenario: Any = None, on_request: bool = False) -> str | None:
     """Hint about the last student turn, or None (exam mode, nothing to say, or the rubric
     wants hints only on request and `on_request` is False)."""
+    found = hint_for_last_turn(events, scenario, on_request)
+    return found[1] if found else None
+
+
+def hint_for_last_turn(events: list[dict], scenario: Any = None,
+                       on_request: bool = False) -> tuple[HintRule, str] | None:
+    """(rule, text) of the hint about the last student turn, or None. A rule whose verdict
+    the report (on the conversation so far) contradicts for this turn is skipped: the tip
+    and the report never disagree about one sentence."""
     conv = read_events(events)
     if conv.mode == EXAM_MODE or not conv.turns:
         return None
     info = scenario_info(scenario, conv.scenario_id)
     if _policy(info) == "op_verzoek" and not on_request:
         return None
+    conv = dataclasses.replace(conv, info=info)
     texts = load_feedback_texts()
     turn = conv.turns[-1]
+    extra = texts.scenario(info.id)
+    judged = None
     for rule in texts.hints:
-        signal = _matches(rule, turn)
+        signal = _matches(rule, turn, info)
         if signal is False:
+            continue
+        if judged is None:
+            judged = _report_items(events, scenario, turn.number)
+        if any(hint_conflicts(rule, item, judged[1], turn.labels) for item in judged[0]):
             continue
         quote = None
         if signal:
             quote = next((u.text for u in reversed(turn.answers) if signal in u.signals), None)
-        return fill(
-            choose(rule.teksten, rule.id, turn.number),
+        variants = (extra.hints.get(rule.id) if extra else None) or rule.teksten
+        text = fill(
+            choose(variants, rule.id, turn.number),
+            **scenario_values(conv, info, texts),
             zin=turn.text,
             klantzin=quote or turn.customer_quote,
             signaal=texts.signal_name(signal) if signal else None,
-            klant=info.persona or "de klant",
         )
+        return rule, text
     return None
+
+
+def _report_items(events: list[dict], scenario: Any, number: int) -> tuple[list[dict], dict]:
+    """The report's judgements of turn `number` (conversation so far), and its checks."""
+    from bot.feedback.report import build_report
+
+    report = build_report(events, scenario)
+    info = scenario_info(scenario, read_events(events).scenario_id)
+    checks = {c.id: c for c in resolve(info).checks}
+    return [i for i in judgements(report) if i["turn"] == number], checks

@@ -5,6 +5,7 @@ Pure and deterministic: no clock, no randomness, stable ordering.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -12,8 +13,19 @@ from typing import Any
 from bot.feedback.checks import CheckBase, Outcome, run_check
 from bot.feedback.conversation import Conversation, read_events, signal_matches
 from bot.feedback.rubric import resolve
-from bot.feedback.sources import ScenarioInfo, competency_names, scenario_info
+from bot.feedback.sources import ScenarioInfo, competency_names, normalise, scenario_info
+from bot.feedback.consistency import resolve_conflicts
 from bot.feedback.texts import REWRITES, FeedbackTexts, choose, fill, load_feedback_texts
+from bot.feedback.values import scenario_values
+from bot.scenarios.models import SUCCESS_OUTCOMES
+
+MODEL_RULE_PREFIX = "model:"
+MODEL_NOTE = "herkend door het getrainde model, niet door een regel"
+# Kinds whose observations judge one moment each (a reply to a signal, one order of moves):
+# a good moment may be praised even when the check as a whole did not pass.
+PER_MOMENT_KINDS = ("reactie_op_signaal", "zet_voor_zet")
+# Kinds that judge a slot the actions set, not a sentence: praise without a quote is allowed.
+SLOT_KINDS = ("slot_voorwaarde",)
 
 PASS_POINTS_0_3 = 2
 MAX_IMPROVEMENTS_PER_CHECK = 2
@@ -48,9 +60,11 @@ def points_of(check: CheckBase, outcome: Outcome) -> int | None:
     return int(math.floor(outcome.score * 3 + 1e-9))
 
 
-def passed_of(check: CheckBase, points: int | None) -> bool | None:
+def passed_of(check: CheckBase, points: int | None, outcome: Outcome | None = None) -> bool | None:
     if points is None:
         return None
+    if check.soort == "zet_afwezig" and outcome is not None and any(o.ok < 1.0 for o in outcome.observations):
+        return False  # 'vermeed ...' is not true after one occurrence (the points keep partial credit)
     return points == 1 if check.schaal == "ja_nee" else points >= PASS_POINTS_0_3
 
 
@@ -99,49 +113,91 @@ def overall_score(exact: dict[str, float], focus: tuple[str, ...], focus_weight:
 # --- feedback items -----------------------------------------------------------------------------
 
 
+def _suggestions(texts: FeedbackTexts, check: CheckBase, conv: Conversation, signal: str | None) -> list[str]:
+    """This scenario's own suggestions first (domain/feedback/scenarios.yml), then the check's."""
+    entry = texts.checks[check.id]
+    extra = texts.scenario(getattr(conv.info, "id", None))
+    if extra and check.id in extra.suggesties:
+        return extra.suggesties[check.id]
+    return entry.suggestie_per_signaal.get(signal or "") or entry.suggestie
+
+
+def _said_already(conv: Conversation, sentence: str) -> bool:
+    wanted = normalise(sentence)
+    return any(normalise(t.text) == wanted for t in conv.turns)
+
+
+def _model_only(turn, check: CheckBase) -> bool:
+    """Every piece of evidence for the moves this check reads came from the trained model."""
+    looked_at = set(check.moves_looked_at)
+    evidence = [e for e in (turn.evidence if turn else ()) if e.get("label") in looked_at]
+    return bool(evidence) and all(str(e.get("rule") or "").startswith(MODEL_RULE_PREFIX) for e in evidence)
+
+
 def _item(conv: Conversation, texts: FeedbackTexts, check: CheckBase, kind: str, observation,
-          competency: str, persona: str | None) -> dict[str, Any]:
+          competency: str, values: dict[str, str]) -> dict[str, Any]:
     entry = texts.checks[check.id]
     turn = conv.turn(observation.turn)
     values = {
-        "zin": turn.text if turn else None,
+        **values,
+        **dict(observation.values),
+        "zin": turn.text if turn else dict(observation.values).get("zin"),
         "klantzin": observation.customer_quote or (turn.customer_quote if turn else None),
         "signaal": texts.signal_name(observation.signal) if observation.signal else None,
-        "klant": persona or "de klant",
     }
     number = observation.turn
-    variants = entry.goed if kind == "goed" else entry.verbeterpunt
+    forbidden = kind == "verbeterpunt" and values.get("reden") == "verboden"
+    variants = entry.goed if kind == "goed" else (
+        (forbidden and entry.verbeterpunt_verboden)
+        or entry.verbeterpunt_per_uitkomst.get(conv.outcome or "")
+        or entry.verbeterpunt
+    )
     suggestion = None
     if kind == "verbeterpunt":
-        if entry.herschrijf and turn is not None:
-            rewritten = REWRITES[entry.herschrijf](turn.text)
+        if (entry.herschrijf or (forbidden and "geen_ja_maar" in texts.checks)) and turn is not None:
+            # a reply spoiled by 'ja, maar': the same rewrite as the ja-maar point
+            rewrite = entry.herschrijf or texts.checks["geen_ja_maar"].herschrijf
+            rewritten = REWRITES[rewrite](turn.text) if rewrite else turn.text
             suggestion = rewritten if rewritten != turn.text else None
         if suggestion is None:
-            options = entry.suggestie_per_signaal.get(observation.signal or "") or entry.suggestie
-            suggestion = fill(choose(options, check.id, "suggestie", number), **values)
-    return {
+            suggestion = fill(choose(_suggestions(texts, check, conv, observation.signal), check.id, "suggestie", number),
+                              **values)
+            if _said_already(conv, suggestion):
+                suggestion = None  # never suggest the student's own sentence back
+    text = fill(choose(variants, check.id, kind, number), **values)
+    if kind == "goed" and _model_only(turn, check):
+        text = f"{text} (Deze zet is {MODEL_NOTE}.)"
+    found = {
         "turn": number,
-        "quote": turn.text if turn else None,
-        "text": fill(choose(variants, check.id, kind, number), **values),
+        "quote": turn.text if turn else values.get("zin"),
+        "text": text,
         "suggestion": suggestion,
         "competency": competency,
         "kind": kind,
         "check": check.id,
         "customer_quote": values["klantzin"],
     }
+    if forbidden:
+        found["reden"] = "verboden"
+    return found
 
 
-def _feedback_for(conv, texts, check, outcome, points, competency, persona) -> list[dict[str, Any]]:
+def _feedback_for(conv, texts, check, outcome, points, competency, values) -> list[dict[str, Any]]:
     if outcome.score is None or check.id not in texts.checks:
         return []
     items = []
     good = [o for o in outcome.observations if o.ok >= 1.0]
     bad = [o for o in outcome.observations if o.ok < 1.0]
-    if good and (passed_of(check, points) or any(o.turn is not None for o in good)):
-        with_turn = [o for o in good if o.turn is not None]
-        items.append(_item(conv, texts, check, "goed", (with_turn or good)[0], competency, persona))
+    # Praise needs evidence: a student sentence that has the move (slot checks: the slot), and
+    # the check passed, or (per-moment kinds) this very moment went well.
+    quotable = [o for o in good if o.turn is not None and conv.turn(o.turn) is not None]
+    passed = passed_of(check, points, outcome)
+    if check.soort in SLOT_KINDS and passed:
+        quotable = quotable or good
+    if quotable and (passed or check.soort in PER_MOMENT_KINDS):
+        items.append(_item(conv, texts, check, "goed", quotable[0], competency, values))
     for observation in bad[:MAX_IMPROVEMENTS_PER_CHECK]:
-        items.append(_item(conv, texts, check, "verbeterpunt", observation, competency, persona))
+        items.append(_item(conv, texts, check, "verbeterpunt", observation, competency, values))
     return items
 
 
@@ -204,7 +260,8 @@ def _missed(conv: Conversation, texts: FeedbackTexts, info: ScenarioInfo) -> lis
             verdict = reaction.get("verdict") if reaction.get("signal") == signal else None
             if signal_matches(signal, ("koopsignaal.*",)):
                 # The recogniser's verdict decides; without one, the moves do.
-                lost = verdict != "goed" if verdict else not reply.has_any(_CLOSING)
+                # the same judgement as the rubric (closing moves), unless the recogniser saw it go wrong
+                lost = verdict == "fout" or not reply.has_any(_CLOSING)
                 kind = "koopsignaal_gemist"
             elif signal_matches(signal, ("weerstand.*",)):
                 lost = verdict == "fout" or (verdict != "goed" and not reply.has_any(_LSD))
@@ -240,7 +297,8 @@ def _missed(conv: Conversation, texts: FeedbackTexts, info: ScenarioInfo) -> lis
     # last time the customer raised that kind of objection.
     signal_of = dict(info.objections)
     listed = {m["signal"] for m in missed}
-    for objection_id in conv.slots.get("open_bezwaren") or ():
+    still_open = () if conv.outcome in SUCCESS_OUTCOMES else conv.slots.get("open_bezwaren") or ()
+    for objection_id in still_open:  # after the deal or the solution an objection is not open
         signal = signal_of.get(str(objection_id))
         if not signal or signal in listed:
             continue
@@ -257,15 +315,26 @@ def _missed(conv: Conversation, texts: FeedbackTexts, info: ScenarioInfo) -> lis
     return missed
 
 
+def _evidence_entry(evidence: dict, texts: FeedbackTexts) -> dict[str, Any]:
+    """The recogniser's evidence as shown to people: label, its Dutch name, rule, text, and
+    in Dutch how it was found (a rule, or the trained model without a rule)."""
+    rule = str(evidence.get("rule") or "")
+    how = MODEL_NOTE if rule.startswith(MODEL_RULE_PREFIX) else f"herkend door regel {rule}" if rule else None
+    return {"label": evidence.get("label"), "name": texts.label_name(evidence.get("label")),
+            "rule": evidence.get("rule"), "text": evidence.get("text"), "how": how}
+
+
 # --- the report ---------------------------------------------------------------------------------
 
 
 def build_report(events: list[dict], scenario: Any = None) -> dict[str, Any]:
     conv = read_events(events)
     info = scenario_info(scenario, conv.scenario_id)
+    conv = dataclasses.replace(conv, info=info)
     rubric = resolve(info)
     texts = load_feedback_texts()
     focus = _focus(info, rubric.werkprocessen)
+    values = scenario_values(conv, info, texts)
 
     rows: list[tuple[CheckBase, int | None]] = []
     checks_out: list[dict[str, Any]] = []
@@ -274,7 +343,10 @@ def build_report(events: list[dict], scenario: Any = None) -> dict[str, Any]:
         outcome = run_check(check, conv)
         points = points_of(check, outcome)
         rows.append((check, points))
-        evidence = next((o.turn for o in outcome.observations if o.ok < 1.0 and o.turn is not None), None)
+        # the deciding turn: a failed moment for a failed check, a good one for a passed check
+        passed = passed_of(check, points, outcome)
+        evidence = next((o.turn for o in outcome.observations
+                         if (o.ok >= 1.0 if passed else o.ok < 1.0) and o.turn is not None), None)
         if evidence is None:
             evidence = next((o.turn for o in outcome.observations if o.turn is not None), None)
         turn = conv.turn(evidence)
@@ -282,7 +354,7 @@ def build_report(events: list[dict], scenario: Any = None) -> dict[str, Any]:
         checks_out.append({
             "id": check.id,
             "text": check.tekst,
-            "passed": passed_of(check, points),
+            "passed": passed_of(check, points, outcome),
             "points": points,
             "max": check.max_points,
             "weight": check.gewicht,
@@ -293,20 +365,18 @@ def build_report(events: list[dict], scenario: Any = None) -> dict[str, Any]:
             "resultaat": check.resultaat,
             "kind": check.soort,
             # why the recogniser saw (or did not see) the moves this check reads, in that turn
-            "recogniser_evidence": [
-                {"label": e.get("label"), "rule": e.get("rule"), "text": e.get("text")}
-                for e in (turn.evidence if turn else ())
-                if e.get("label") in looked_at
-            ],
+            "recogniser_evidence": [_evidence_entry(e, texts) for e in (turn.evidence if turn else ())
+                                    if e.get("label") in looked_at],
         })
         competency = _main_competency(check, focus)
-        items = _feedback_for(conv, texts, check, outcome, points, competency, info.persona)
+        items = _feedback_for(conv, texts, check, outcome, points, competency, values)
         if outcome.applicable and check.__dict__.get("als_fractie") and check.als_fractie.startswith("briefing"):
             # the per-question verdicts say more than one general sentence; keep that sentence first
             items = items[:1] + _briefing_items(conv, check, competency)
         for item in items:
             feedback.append((item["turn"] if item["turn"] is not None else 10**6, order, item, check.gewicht))
 
+    feedback = resolve_conflicts(feedback, {c.id: c for c in rubric.checks}, conv)
     feedback = _focus_per_turn(feedback)
     feedback.sort(key=lambda entry: (entry[0], entry[1], entry[2]["kind"] != "goed"))
     exact = _exact_competency_scores(rows)

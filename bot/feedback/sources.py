@@ -101,6 +101,12 @@ class ScenarioInfo:
     persona: str | None
     practice_hints: bool = True  # False: hints in practice mode only on request
     objections: tuple[tuple[str, str], ...] = ()  # (objection id, signal) from the scenario
+    student_company: str | None = None  # the company the student works for
+    customer_company: str | None = None  # the persona's company
+    initiative: str | None = None  # "persona" (the customer calls/opens) or "student"
+    products: tuple[str, ...] = ()  # every catalogue name of the scenario's products
+    main_product: str | None = None  # how the scenario's main product is called
+    prices: tuple[float, ...] = ()  # the catalogue's unit prices (euros excl. btw)
 
 
 # ScenarioInfo per loaded (immutable) Scenario object: id(scenario) -> (scenario, info). The
@@ -150,10 +156,19 @@ def _scenario_info(scenario: Any) -> ScenarioInfo:
             return scenario.get(name, default)
         return getattr(scenario, name, default)
 
+    def part(obj: Any, name: str) -> Any:
+        if obj is None:
+            return None
+        return obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
+
     persona = get("persona")
-    persona_name = None
-    if persona is not None:
-        persona_name = persona.get("name") if isinstance(persona, dict) else getattr(persona, "name", None)
+    persona_name = part(persona, "name")
+    products: list[str] = []
+    prices = tuple(float(p) for p in (part(x, "price") for x in get("catalogue") or ()) if isinstance(p, (int, float)))
+    for product in get("catalogue") or ():
+        for name in part(product, "names") or ():
+            if name and str(name) not in products:
+                products.append(str(name))
     return ScenarioInfo(
         id=get("id"),
         werkprocessen=tuple(str(w) for w in (get("werkprocessen") or ())),
@@ -162,7 +177,22 @@ def _scenario_info(scenario: Any) -> ScenarioInfo:
         persona=persona_name,
         practice_hints=get("practice_hints", True) is not False,
         objections=tuple(_objections(get("objections") or ())),
+        student_company=part(get("student_company"), "name"),
+        customer_company=part(persona, "company"),
+        initiative=get("initiative"),
+        products=tuple(products),
+        main_product=_main_product(scenario),
+        prices=prices,
     )
+
+
+def _main_product(scenario: Any) -> str | None:
+    try:
+        product = scenario.main_product()
+    except Exception:  # noqa: BLE001 - a dict or an older object without it
+        return None
+    names = getattr(product, "names", None)
+    return str(names[0]) if names else None
 
 
 def _objections(items: Any) -> list[tuple[str, str]]:

@@ -15,10 +15,10 @@ from __future__ import annotations
 import hashlib
 import re
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -28,7 +28,13 @@ from bot.paths import PerContentSetting
 from bot.labels import VERDICTS, label_contract
 from bot.paths import display_path, domain_dir
 
-PLACEHOLDERS = ("zin", "klantzin", "signaal", "klant")
+PLACEHOLDERS = (
+    "zin", "klantzin", "signaal", "klant",
+    # from the scenario (domain/feedback/scenarios.yml and the scenario itself)
+    "aanhef", "hij", "zijn", "hem", "bedrijf", "klantbedrijf", "product", "mijn_naam",
+    # from a slot entry (slot_lijst checks: feitfouten, concessies)
+    "soort", "genoemd", "juist", "waarde",
+)
 
 
 def _check_placeholders(texts: list[str]) -> list[str]:
@@ -79,58 +85,101 @@ def _match_case(source: str, target: str) -> str:
 
 _SUBJECT_BEFORE = {"ik", "we", "wij", "hij", "zij", "ze", "dat", "die", "wat", "als", "of", "dan", "dus", "en", "maar"}
 _OBJECT_NEXT = {"de", "het", "een", "die", "dat", "deze", "dit", "graag", "even", "nog", "al", "ook", "wel",
-                "niet", "meteen", "straks", "morgen", "vandaag", "terug", "zo"}
+                "niet", "meteen", "straks", "morgen", "vandaag", "terug", "zo", "precies", "eigenlijk", "dan",
+                "nu", "vaak", "zelf", "er", "daar", "hier", "ervan", "erover", "daarvan", "daarover", "daarmee",
+                "me", "mij", "ons", "hem", "haar", "ze", "iets", "iemand", "wat", "alles", "misschien",
+                "toch", "soms", "altijd", "nooit", "echt", "wellicht", "volgende", "vanmiddag", "vanochtend",
+                "direct", "zeker", "gisteren", "net", "eerder", "laatst", "bij", "mee", "voor", "in", "op", "aan", "uit", "over", "erbij", "ermee"}
 _TOKEN = re.compile(r"[A-Za-zÀ-ÿ]+|[^A-Za-zÀ-ÿ]+")
+
+
+_PREPOSITIONS = {"voor", "aan", "met", "bij", "naar", "van", "op", "om", "tegen", "over", "door", "zonder", "uit", "in"}
+# words after which the next word (before 'je') is the finite verb of a question/inversion
+_FRONT = {"wat", "hoe", "waar", "wanneer", "waarom", "welke", "welk", "wie", "hoeveel", "dan", "nu", "ook",
+          "toch", "misschien", "daar", "hier", "zo", "nog", "al", "wel", "waarmee", "waarvoor", "graag", "straks",
+          "morgen", "vandaag", "eigenlijk"}
+
+
+def _finite_for_u(verb: str) -> str:
+    """'mis' -> 'mist', 'vind' -> 'vindt', 'heb' -> 'heeft': the verb form that goes with 'u'."""
+    if verb in _INVERSIONS:
+        return _INVERSIONS[verb]
+    return verb if verb.endswith("t") else verb + "t"
+
+
+def _verb_like_end(word: str | None, clause_ends: bool) -> bool:
+    """An infinitive or participle closing the clause ('voor je doen', 'heb je gebeld')."""
+    if word is None:
+        return False
+    if word.startswith("ge") and len(word) > 4 and word[-1] in "dt":
+        return True
+    return clause_ends and (word.endswith("en") or word in ("doen", "zien", "gaan", "staan", "slaan"))
 
 
 def rewrite_je_naar_u(sentence: str) -> str:
     """'Wat zoek je precies?' -> 'Wat zoekt u precies?'; 'Heb jij je ordernummer?' -> 'Heeft u uw
-    ordernummer?'; 'jouw' -> 'uw'; 'dank je wel' -> 'dank u wel'. A heuristic: a suggestion, not
-    a grammar engine; unknown verbs keep their form."""
+    ordernummer?'; 'Mis je nog iets?' -> 'Mist u nog iets?'; 'Wat kan ik voor je doen?' -> 'Wat kan
+    ik voor u doen?'; 'ik heb je offerte' -> 'ik heb uw offerte'; 'jouw' -> 'uw'. A heuristic for
+    a suggestion, not a grammar engine."""
     tokens = _TOKEN.findall(sentence)
     words = [i for i, t in enumerate(tokens) if t[0].isalpha()]
     out = list(tokens)
+
+    def gap_has_stop(a: int, b: int) -> bool:
+        return any(c in ".?!,;:" for c in "".join(tokens[a + 1 : b]))
+
     for position, index in enumerate(words):
         word = tokens[index].lower()
         prev_i = words[position - 1] if position > 0 else None
         next_i = words[position + 1] if position + 1 < len(words) else None
         prev = tokens[prev_i].lower() if prev_i is not None else None
         nxt = tokens[next_i].lower() if next_i is not None else None
-        clause_start = prev_i is None or any(c in ".?!,;:" for c in "".join(tokens[prev_i + 1 : index]))
-        if word in ("jouw",):
+        clause_start = prev_i is None or gap_has_stop(prev_i, index)
+        next_ends_clause = next_i is None or next_i == words[-1] or gap_has_stop(next_i, words[position + 2])
+        next_after_stop = next_i is None or gap_has_stop(index, next_i)
+        if word == "jouw":
             out[index] = _match_case(tokens[index], "uw")
-        elif word in ("jou", "jij"):
-            out[index] = _match_case(tokens[index], "u")
-        elif word == "je":
-            possessive = (
-                nxt is not None and not clause_start and prev not in _SUBJECT_BEFORE
-                and prev not in _INVERSIONS and prev != "dank"
-                and nxt not in _OBJECT_NEXT and not (nxt.endswith("en") and len(nxt) > 4)
-                and not any(c in ".?!,;:" for c in "".join(tokens[index + 1 : next_i]))
-            )
-            out[index] = _match_case(tokens[index], "uw" if possessive else "u")
-        else:
             continue
-        before_verb = tokens[words[position - 2]].lower() if position > 1 else None
-        subject_before_verb = before_verb in ("ik", "we", "wij", "hij", "zij", "ze")
-        if (word in ("je", "jij") and out[index].lower() == "u" and prev in _INVERSIONS
-                and not clause_start and not subject_before_verb):
-            out[prev_i] = _match_case(tokens[prev_i], _INVERSIONS[prev])
+        if word not in ("je", "jij", "jou"):
+            continue
+        before_prev = tokens[words[position - 2]].lower() if position > 1 else None
+        prev_at_start = prev_i is not None and (position == 1 or gap_has_stop(words[position - 2], prev_i))
+        subject_before_verb = before_prev in ("ik", "we", "wij", "hij", "zij", "ze", "men")
+        if word == "je" and not clause_start and not next_after_stop and nxt is not None:
+            noun_next = (nxt not in _OBJECT_NEXT and not _verb_like_end(nxt, next_ends_clause)
+                         and nxt not in _PREPOSITIONS)
+            if prev in _PREPOSITIONS:
+                possessive = noun_next
+            elif prev in _SUBJECT_BEFORE or prev == "dank":
+                possessive = False
+            elif prev in _INVERSIONS or subject_before_verb:
+                # 'heb je je ...' (inversion: subject) or 'ik heb je offerte' (object/possessive)
+                possessive = subject_before_verb and noun_next
+            else:  # 'Hoe heet je bedrijf?' (possessive) but 'Wat zoek je precies?' (subject)
+                possessive = noun_next
+            if possessive:
+                out[index] = _match_case(tokens[index], "uw")
+                continue
+        out[index] = _match_case(tokens[index], "u")
+        # 'Mis je ...?' / 'Wat zoek je?': the verb before the subject takes the u-form
+        if (word in ("je", "jij") and prev is not None and not clause_start and not subject_before_verb
+                and prev not in _SUBJECT_BEFORE and prev not in _PREPOSITIONS and prev != "dank"
+                and (prev in _INVERSIONS or prev_at_start or before_prev in _FRONT)):
+            out[prev_i] = _match_case(tokens[prev_i], _finite_for_u(prev))
     return "".join(out)
 
 
+LSD_SUGGESTION = "Ik begrijp uw punt. Mag ik vragen wat voor u het zwaarst weegt?"
+
+
 def rewrite_ja_maar(sentence: str) -> str:
-    """'Ja, maar onze kwaliteit is beter.' -> LSD first, then 'en daarbij' instead of 'maar':
-    'Ik begrijp uw punt. Wat weegt voor u het zwaarst? … En daarbij: onze kwaliteit is beter.'"""
-    rest = _JA_MAAR.sub("", sentence, count=1).strip()
-    if not rest or rest == sentence.strip():
-        return "Ik begrijp uw punt. Mag ik vragen wat voor u het zwaarst weegt?"
-    rest = rewrite_je_naar_u(rest[0].lower() + rest[1:])
-    return f"Ik begrijp uw punt. Wat weegt voor u het zwaarst? … En daarbij: {rest.rstrip('.!')}."
+    """'Ja, maar onze kwaliteit is beter.' -> LSD instead: acknowledge and ask. The
+    counter-argument after 'maar' is dropped: it is the contradiction the customer heard."""
+    return LSD_SUGGESTION
 
 
 def rewrite_u_vorm(sentence: str) -> str:
-    """The u-vorm rewrite; a sentence that also starts with 'ja, maar' gets both fixes."""
+    """The u-vorm rewrite; a sentence that also starts with 'ja, maar' gets the LSD sentence."""
     if _JA_MAAR.match(sentence):
         return rewrite_ja_maar(sentence)
     return rewrite_je_naar_u(sentence)
@@ -149,13 +198,29 @@ class CheckTexts(BaseModel):
     model_config = ConfigDict(extra="forbid")
     goed: Variants = _variants()
     verbeterpunt: Variants = _variants()
+    # when the reply failed on a forbidden move ('ja, maar', tegenspreken), not on a missing one
+    verbeterpunt_verboden: Variants = Field(default_factory=list)
+    # per value of slot `uitkomst` at the end (e.g. `lopend`: the call had not come to a result)
+    verbeterpunt_per_uitkomst: dict[str, Variants] = Field(default_factory=dict)
     suggestie: Variants = _variants()
     suggestie_per_signaal: dict[str, Variants] = Field(default_factory=dict)
     herschrijf: str | None = None
 
-    _placeholders = field_validator("goed", "verbeterpunt", "suggestie")(
+    _placeholders = field_validator("goed", "verbeterpunt", "verbeterpunt_verboden", "suggestie")(
         classmethod(lambda cls, v: _check_placeholders(v))
     )
+
+    @field_validator("verbeterpunt_per_uitkomst")
+    @classmethod
+    def _per_outcome(cls, value: dict[str, Variants]) -> dict[str, Variants]:
+        from bot.scenarios.models import OUTCOMES
+
+        unknown = [o for o in value if o not in OUTCOMES]
+        if unknown:
+            raise ValueError(f"onbekende uitkomst: {', '.join(unknown)}; bekend zijn: {', '.join(OUTCOMES)}")
+        for texts in value.values():
+            _check_placeholders(texts)
+        return value
 
     @field_validator("suggestie_per_signaal")
     @classmethod
@@ -184,13 +249,15 @@ class HintCondition(BaseModel):
     model_config = ConfigDict(extra="forbid")
     signaal: list[str] | None = None  # the turn answered one of these signals
     zet: list[str] | None = None  # the turn has one of these moves
+    ook_zet: list[str] | None = None  # ... and also one of these
     geen_zet: list[str] | None = None  # the turn has none of these moves
     oordeel: list[str] | None = None  # the reaction verdict is one of these
     beurt: int | None = Field(default=None, ge=1)  # only the n-th turn of the conversation itself
     na_deal: bool | None = None  # the turn answers (True) or not (False) the line that made the deal
+    bewijs_ontbreekt: list[str] | None = None  # the turn's text misses one of these (bewijs.yml)
 
     _signals = field_validator("signaal")(classmethod(lambda cls, v: v and _check_signals(v)))
-    _moves = field_validator("zet", "geen_zet")(classmethod(lambda cls, v: v and _check_moves(v)))
+    _moves = field_validator("zet", "ook_zet", "geen_zet")(classmethod(lambda cls, v: v and _check_moves(v)))
 
     @field_validator("oordeel")
     @classmethod
@@ -205,6 +272,7 @@ class HintRule(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     als: HintCondition
+    soort: Literal["goed", "verbeterpunt"] = "verbeterpunt"  # a compliment or a tip
     teksten: Variants = _variants()
 
     _placeholders = field_validator("teksten")(classmethod(lambda cls, v: _check_placeholders(v)))
@@ -215,21 +283,57 @@ class HintsFile(BaseModel):
     hints: list[HintRule] = Field(min_length=1)
 
 
+class ScenarioFeedback(BaseModel):
+    """Per scenario (domain/feedback/scenarios.yml): who the customer is for the texts, which
+    way the call goes, and suggestions in this scenario's own products and facts."""
+
+    model_config = ConfigDict(extra="forbid")
+    geslacht: Literal["m", "v"]  # of the persona: hij/zij, meneer/mevrouw in the texts
+    richting: Literal["inkomend", "uitgaand"]  # the customer calls us, or we call the customer
+    suggesties: dict[str, Variants] = Field(default_factory=dict)  # check id -> suggestions
+    hints: dict[str, Variants] = Field(default_factory=dict)  # hint id -> texts
+
+    @field_validator("suggesties", "hints")
+    @classmethod
+    def _texts(cls, value: dict[str, Variants]) -> dict[str, Variants]:
+        for texts in value.values():
+            if not texts:
+                raise ValueError("geef minstens één tekst")
+            _check_placeholders(texts)
+        return value
+
+
+class ScenariosFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    algemeen: ScenarioFeedback | None = None
+    scenarios: dict[str, ScenarioFeedback]
+
+
 class SignalNamesFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
     signalen: dict[str, str]
+    zetten: dict[str, str] = Field(default_factory=dict)  # Dutch name of each move
 
     @field_validator("signalen")
     @classmethod
     def _all_signals(cls, value: dict[str, str]) -> dict[str, str]:
-        known = label_contract().signals
-        unknown = [s for s in value if s not in known]
-        if unknown:
-            raise ValueError(f"onbekend signaal: {', '.join(unknown)}")
-        missing = [s for s in known if s not in value]
-        if missing:
-            raise ValueError(f"naam ontbreekt voor signaal: {', '.join(missing)}")
-        return value
+        return _names_for(value, label_contract().signals, "signaal", "onbekend signaal", required=True)
+
+    @field_validator("zetten")
+    @classmethod
+    def _all_moves(cls, value: dict[str, str]) -> dict[str, str]:
+        return _names_for(value, label_contract().moves, "zet", "onbekende zet", required=bool(value))
+
+
+def _names_for(value: dict[str, str], known, what: str, unknown_text: str, required: bool) -> dict[str, str]:
+    """Every name is a known label; when required, every known label has a name."""
+    unknown = [s for s in value if s not in known]
+    if unknown:
+        raise ValueError(f"{unknown_text}: {', '.join(unknown)}")
+    missing = [s for s in known if s not in value]
+    if required and missing:
+        raise ValueError(f"naam ontbreekt voor {what}: {', '.join(missing)}")
+    return value
 
 
 @dataclass(frozen=True)
@@ -238,9 +342,21 @@ class FeedbackTexts:
     checks_lines: dict[str, tuple[str, int | None]]
     hints: tuple[HintRule, ...]
     signal_names: dict[str, str]
+    move_names: dict[str, str] = field(default_factory=dict)
+    scenarios: dict[str, ScenarioFeedback] = field(default_factory=dict)
 
     def signal_name(self, signal: str | None) -> str:
-        return self.signal_names.get(signal or "", signal or "signaal")
+        """The Dutch name; never the raw label (an unknown one reads as 'een signaal')."""
+        return self.signal_names.get(signal or "", "een signaal")
+
+    def label_name(self, label: str | None) -> str:
+        """Dutch name of a signal or a move, for anything a student reads."""
+        if label in self.signal_names:
+            return self.signal_names[label]
+        return self.move_names.get(label or "", "een gesprekstechniek")
+
+    def scenario(self, scenario_id: str | None) -> ScenarioFeedback | None:
+        return self.scenarios.get(scenario_id or "")
 
 
 def feedback_dir() -> Path:
@@ -257,7 +373,8 @@ def _load(model, name: str, directory: Path):
 def _load_texts(directory: str) -> FeedbackTexts:
     folder = Path(directory)
     errors: list[ContentError] = []
-    special = {"hints.yml": HintsFile, "signalen.yml": SignalNamesFile}
+    special = {"hints.yml": HintsFile, "signalen.yml": SignalNamesFile, "scenarios.yml": ScenariosFile}
+    skipped = {"bewijs.yml"}  # bot.feedback.evidence loads it
     loaded: dict[str, Any] = {}
     for name, model in special.items():
         try:
@@ -267,7 +384,7 @@ def _load_texts(directory: str) -> FeedbackTexts:
     checks: dict[str, CheckTexts] = {}
     checks_lines: dict[str, tuple[str, int | None]] = {}
     for path in sorted(folder.glob("*.yml")):
-        if path.name in special:
+        if path.name in special or path.name in skipped:
             continue
         try:
             model, data, _ = _load(ChecksFile, path.name, folder)
@@ -293,11 +410,14 @@ def _load_texts(directory: str) -> FeedbackTexts:
                                        f"hint-id '{rule_id}' komt twee keer voor"))
     if errors:
         raise ContentErrors(errors)
+    names = loaded["signalen.yml"][0]
     return FeedbackTexts(
         checks=checks,
         checks_lines=checks_lines,
         hints=tuple(hints.hints),
-        signal_names=dict(loaded["signalen.yml"][0].signalen),
+        signal_names=dict(names.signalen),
+        move_names=dict(names.zetten),
+        scenarios=dict(loaded["scenarios.yml"][0].scenarios),
     )
 
 

@@ -12,6 +12,7 @@ file:line; `oefengesprek validate` calls it.
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -64,9 +65,20 @@ def analyse(
 ) -> Analysis:
     """Analyse one utterance. See docs/contracts.md §1. `previous_labels`: the signals of the
     previous customer line as the scenario annotates them; when given, the verdict answers
-    these instead of re-recognising `previous` (whose text still serves as context)."""
-    return get_recogniser().analyse(text, speaker=speaker, previous=previous, catalogue=catalogue,
-                                    reference_date=reference_date, previous_labels=previous_labels)
+    these instead of re-recognising `previous` (whose text still serves as context).
+
+    Bounded in time and memory for any input (bot.nlu.guard): runs without spaces that would
+    make the tokenizer slow are split first (normal text is passed on unchanged), and the
+    analysis runs in a spaCy memory zone so new words do not stay in the vocabulary."""
+    from bot.nlu.guard import bounded, guarded
+
+    recogniser = get_recogniser()
+    safe = bounded(text) if isinstance(text, str) else text
+    before = bounded(previous) if isinstance(previous, str) else previous
+    result = guarded(recogniser.nlp, lambda: recogniser.analyse(
+        safe, speaker=speaker, previous=before, catalogue=catalogue, reference_date=reference_date,
+        previous_labels=previous_labels))
+    return result if safe is text else replace(result, text=text)
 
 
 def validate_patterns(root=None) -> None:

@@ -15,7 +15,9 @@ from typing import Any
 from bot.content import ContentError, ContentErrors, load_yaml, validate
 from bot.content.validation import locate
 from bot.paths import PerContentSetting, display_path, domain_dir
-from bot.scenarios.models import LEVELS, Defaults, Scenario
+from pydantic import BaseModel
+
+from bot.scenarios.models import LEVELS, AnnotatedLine, Defaults, Scenario
 
 DEFAULTS_FILE = "_standaard.yml"
 
@@ -40,7 +42,22 @@ REQUIRED_LINES = (
     "concession_unasked",
     "toezegging_heard",
     "summary_confirmed",
+    "concession_unauthorised",
+    "reminder_fallback",
+    "topic_answered",
+    "feit_prijs",
+    "feit_aantal",
+    "feit_levertijd",
+    "feit_eigenschap",
+    "no_progress_warning",
+    "no_progress_end",
+    "too_long_end",
+    "after_deal_confirm",
 )
+# Generic lines whose _standaard.yml variants a scenario that replaced them may still use
+# once its own variants were all said (see Scenario.standaard_lines).
+FALLBACK_LINES = ("neutral", "clarify", "short_answer", "summary_confirmed", "toezegging_heard", "contradicted",
+                  "benefit_heard", "topic_answered")
 REQUIRED_HINTS = ("vragen", "afsluiten", "algemeen", "signaal")
 
 
@@ -78,6 +95,11 @@ def _merge_defaults(data: Any, defaults: Defaults) -> Any:
     """Fill lines/hints/effects that the scenario does not set from the defaults (in place)."""
     if not isinstance(data, dict):
         return data
+    own_lines = data.get("lines")
+    if isinstance(own_lines, dict) and "standaard_lines" not in data:
+        # The defaults a scenario replaced stay available: when every variant of its own
+        # line was said, the persona can still say something new (no line twice).
+        data["standaard_lines"] = {k: list(v) for k, v in defaults.lines.items() if k in own_lines and k in FALLBACK_LINES}
     for key in ("lines", "hints"):
         own = data.get(key)
         if own is None or isinstance(own, dict):
@@ -88,6 +110,14 @@ def _merge_defaults(data: Any, defaults: Defaults) -> Any:
             else:
                 for k, v in merged.items():
                     own.setdefault(k, v)
+    own_topics = data.get("topics")
+    if own_topics is None or isinstance(own_topics, list):
+        own_ids = {t.get("id") for t in (own_topics or []) if isinstance(t, dict)}
+        inherited = [t.model_dump(exclude_defaults=True) for t in defaults.topics if t.id not in own_ids]
+        if own_topics is None:
+            data["topics"] = inherited
+        else:
+            own_topics.extend(inherited)
     own_effects = data.get("effects")
     if own_effects is None or isinstance(own_effects, dict):
         effects = {k: dict(v) for k, v in defaults.effects.items()}
@@ -158,6 +188,17 @@ def cross_check(sc: Scenario, data: Any, path: Path) -> list[ContentError]:
     for i, ans in enumerate(sc.answers):
         if ans.reveals and ans.reveals not in need_ids:
             errors.append(_err(data, ("answers", i, "reveals"), path, f"behoefte '{ans.reveals}' staat niet onder persona.needs"))
+    topic_ids = [t.id for t in sc.topics]
+    for i, tid in enumerate(topic_ids):
+        if topic_ids.index(tid) != i:
+            errors.append(_err(data, ("topics", i, "id"), path, f"onderwerp-id '{tid}' komt twee keer voor"))
+    for i, topic in enumerate(sc.topics):
+        if topic.need and topic.need not in need_ids:
+            errors.append(_err(data, ("topics", i, "need"), path, f"behoefte '{topic.need}' staat niet onder persona.needs"))
+    for loc, tid in _asks(sc, data):
+        if tid not in topic_ids:
+            known = ", ".join(topic_ids) or "(geen topics)"
+            errors.append(_err(data, loc, path, f"onderwerp '{tid}' staat niet onder topics; kies uit: {known}"))
     for oid in sc.close.requires_resolved:
         if oid not in objection_ids:
             errors.append(_err(data, ("close", "requires_resolved"), path, f"bezwaar '{oid}' bestaat niet"))
@@ -180,6 +221,32 @@ def cross_check(sc: Scenario, data: Any, path: Path) -> list[ContentError]:
                 if lvl not in obj.concession.accept_from:
                     errors.append(_err(data, ("objections", i, "concession", "accept_from"), path, f"niveau '{lvl}' ontbreekt"))
     return errors
+
+
+def _asks(sc: Scenario, data: Any) -> list[tuple[tuple, str]]:
+    """(location, topic id) of every `asks:` in the scenario: rules, objections and lines."""
+    found: list[tuple[tuple, str]] = []
+    for kind, items in (("objections", sc.objections), ("signals", sc.signals)):
+        for i, item in enumerate(items):
+            if item.asks:
+                found.append(((kind, i, "asks"), item.asks))
+
+    def walk(node: Any, loc: tuple) -> None:
+        if isinstance(node, AnnotatedLine):
+            if node.asks:
+                found.append((loc + ("asks",), node.asks))
+        elif isinstance(node, BaseModel):
+            for name in type(node).model_fields:
+                walk(getattr(node, name), loc + (name,))
+        elif isinstance(node, dict):
+            for k, v in node.items():
+                walk(v, loc + (k,))
+        elif isinstance(node, (list, tuple)):
+            for i, v in enumerate(node):
+                walk(v, loc + (i,))
+
+    walk(sc, ())
+    return found
 
 
 def load_scenario_file(path: Path, defaults: Defaults) -> Scenario:

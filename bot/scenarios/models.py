@@ -18,8 +18,10 @@ from bot.labels import label_contract
 
 LEVELS = ("makkelijk", "gemiddeld", "moeilijk")
 ROLES = ("klant", "leverancier")
-OUTCOMES = ("lopend", "order", "afspraak", "offerte", "opgelost", "geen_deal", "afgebroken")
-SUCCESS_OUTCOMES = ("order", "afspraak", "offerte", "opgelost")
+OUTCOMES = ("lopend", "order", "afspraak", "offerte", "opgelost", "informatie", "geen_deal", "afgebroken")
+# `informatie`: a market interview (1.1) that gathered what it set out to learn.
+SUCCESS_OUTCOMES = ("order", "afspraak", "offerte", "opgelost", "informatie")
+FACT_KINDS = ("prijs", "aantal", "levertijd", "eigenschap")
 STATE_VARS = ("interesse", "irritatie", "vertrouwen")
 ENTITIES = ("bedrag", "percentage", "aantal", "datum", "weekdag", "product")
 MOODS = ("vriendelijk", "neutraal", "zakelijk", "gehaast", "sceptisch", "boos")
@@ -39,6 +41,8 @@ PLACEHOLDERS = {
     "aantal",  # quantity under discussion
     "korting",  # discount under discussion (percent)
     "vraag_korting",  # the discount the persona asks for
+    "genoemd",  # a fact correction: what the student said
+    "juist",  # a fact correction: what is right
 }
 
 _WP = re.compile(r"^\d\.\d$")
@@ -95,6 +99,7 @@ class AnnotatedLine(_Strict):
 
     text: str
     signals: list[str] = []
+    asks: str | None = None  # the topic (scenario `topics`) this line asks the student about
 
     @field_validator("signals")
     @classmethod
@@ -123,6 +128,90 @@ def signals_of(line: Line) -> list[str]:
     return list(line.signals) if isinstance(line, AnnotatedLine) else []
 
 
+def asks_of(line: Line) -> str | None:
+    return line.asks if isinstance(line, AnnotatedLine) else None
+
+
+def _check_entities(value: list[str]) -> list[str]:
+    for e in value:
+        if e not in ENTITIES:
+            raise ValueError(f"onbekende entiteit '{e}'; kies uit: {', '.join(ENTITIES)}")
+    return value
+
+
+def _lower_all(value: list[str]) -> list[str]:
+    return [k.lower() for k in value]
+
+
+class Topic(_Strict):
+    """What one of the persona's own questions is about, and how she hears it answered.
+
+    A line, signal or objection that asks something names its topic (`asks:`); a student
+    reply with one of the topic's keywords or entities answers it, with or without a move.
+    """
+
+    id: str
+    keywords: list[str] = []  # words in a reply that answer the question (lower case, parts of words)
+    entities: list[str] = []  # entities that answer it (bedrag, aantal, datum, weekdag, product, percentage)
+    answered: Texts = []  # her reaction to an answer (else lines.topic_answered)
+    need: str | None = None  # an answer to this question also touches this hidden need
+
+    _k = field_validator("keywords")(classmethod(lambda cls, v: _lower_all(v)))
+    _e = field_validator("entities")(classmethod(lambda cls, v: _check_entities(v)))
+    _p = field_validator("answered")(classmethod(lambda cls, v: check_placeholders(v)))
+
+    @model_validator(mode="after")
+    def _something(self) -> "Topic":
+        if not self.keywords and not self.entities:
+            raise ValueError(f"onderwerp '{self.id}': geef keywords of entities waaraan je een antwoord herkent")
+        return self
+
+
+class Fact(_Strict):
+    """A fact the student may state; a wrong figure gets a correction and a `feitfouten` entry.
+
+    prijs: euros excl. btw; aantal: a number right before one of the keywords ("25 stoelen");
+    levertijd: working days (promising it faster is wrong); eigenschap: `has` true/false.
+    """
+
+    id: str
+    soort: Literal[FACT_KINDS]  # type: ignore[valid-type]
+    keywords: list[str] = Field(min_length=1)  # words that tie a stated figure to this fact
+    value: float | None = None
+    also: list[float] = []  # other figures that are right too (e.g. incl. btw)
+    has: bool | None = None  # eigenschap: true = it is so, false = it is not
+    juist: str  # the right fact in Dutch, for her reaction and the report ("25 stoelen")
+
+    _k = field_validator("keywords")(classmethod(lambda cls, v: _lower_all(v)))
+
+    @model_validator(mode="after")
+    def _value(self) -> "Fact":
+        if self.soort == "eigenschap" and self.has is None:
+            raise ValueError(f"feit '{self.id}': een eigenschap heeft 'has: true' of 'has: false'")
+        if self.soort != "eigenschap" and self.value is None:
+            raise ValueError(f"feit '{self.id}': geef 'value' (het juiste getal)")
+        return self
+
+
+class Feature(_Strict):
+    """A product property: `has: false` for what it cannot do ("de L 200 scant niet")."""
+
+    keywords: list[str] = Field(min_length=1)
+    has: bool
+    juist: str  # "de Printa L 200 kan alleen printen, niet scannen"
+
+    _k = field_validator("keywords")(classmethod(lambda cls, v: _lower_all(v)))
+
+
+class Authority(_Strict):
+    """What the student may concede on his own (without asking his manager)."""
+
+    korting: float = Field(0.0, ge=0, lt=100)  # percent; a scenario `margin` overrides it
+    kosten: bool = False  # waive costs (bezorgkosten, voorrijkosten)
+    betaaltermijn: bool = False  # a longer payment term
+    extra: bool = False  # something extra for free
+
+
 class Company(_Strict):
     name: str
     sells: str
@@ -135,13 +224,28 @@ class Need(_Strict):
     description: str  # for the teacher: what the persona really needs
     keywords: list[str] = Field(min_length=1)  # words that show the student addresses this need
     reveal: Texts = Field(min_length=1)  # what the persona says when asked
+    # Times matter: a promise with a `too_late` word ("morgen") and no `in_time` word
+    # ("vandaag", "voor zes uur") misses this need; she says `too_late_reply`.
+    too_late: list[str] = []
+    in_time: list[str] = []
+    too_late_reply: Texts = []
 
-    _p = field_validator("reveal")(classmethod(lambda cls, v: check_placeholders(v)))
+    _p = field_validator("reveal", "too_late_reply")(classmethod(lambda cls, v: check_placeholders(v)))
 
-    @field_validator("keywords")
+    @field_validator("keywords", "too_late", "in_time")
     @classmethod
     def _lower(cls, value: list[str]) -> list[str]:
         return [k.lower() for k in value]
+
+    @model_validator(mode="after")
+    def _reply(self) -> "Need":
+        if self.too_late and not self.too_late_reply:
+            raise ValueError(f"behoefte '{self.id}': too_late vraagt ook too_late_reply (wat de persona dan zegt)")
+        return self
+
+    def too_late_in(self, text: str) -> bool:
+        low = text.lower()
+        return any(w in low for w in self.too_late) and not any(w in low for w in self.in_time)
 
 
 class Persona(_Strict):
@@ -169,6 +273,7 @@ class Product(_Strict):
     delivery_days: int | None = None  # working days
     staffel: list[Staffel] = []
     description: str = ""
+    features: list[Feature] = []  # properties a student may get wrong
 
     @field_validator("staffel")
     @classmethod
@@ -249,6 +354,7 @@ class Objection(_Strict):
     concession: Concession | None = None
     hint: str  # in-character hint after two misunderstandings
     blocks_close: bool = True
+    asks: str | None = None  # topic its texts ask about: an answer with that topic's words counts as a value step
 
     _p = field_validator("texts", "progress", "resolved", "worse", "reminder")(
         classmethod(lambda cls, v: check_placeholders(v))
@@ -291,6 +397,7 @@ class SignalRule(_Strict):
     when: When = When()
     texts: Texts = Field(min_length=1)
     once: bool = True
+    asks: str | None = None  # topic its texts ask about (scenario `topics`)
 
     _p = field_validator("texts")(classmethod(lambda cls, v: check_placeholders(v)))
 
@@ -409,6 +516,7 @@ class Scenario(_Strict):
     signals: list[SignalRule] = []
     answers: list[Answer] = []
     lines: dict[str, Texts] = {}
+    standaard_lines: dict[str, Texts] = {}  # filled by the loader: _standaard.yml's lines this scenario replaced
     hints: dict[str, str] = {}
     effects: dict[str, dict[str, float]] = {}
     levels: dict[Literal[LEVELS], Level]  # type: ignore[valid-type]
@@ -416,6 +524,9 @@ class Scenario(_Strict):
     quotation: Quotation | None = None
     briefing_check: BriefingCheck | None = None
     practice_hints: bool = True
+    topics: list[Topic] = []  # what the persona's own questions are about
+    facts: list[Fact] = []  # facts the student may state, checked in free text
+    bevoegdheid: Authority = Authority()  # what the student may concede on his own
 
     @field_validator("id")
     @classmethod
@@ -481,6 +592,13 @@ class Scenario(_Strict):
     def need(self, need_id: str) -> Need | None:
         return next((n for n in self.persona.needs if n.id == need_id), None)
 
+    def topic(self, topic_id: str | None) -> Topic | None:
+        return next((t for t in self.topics if t.id == topic_id), None)
+
+    def max_discount(self) -> float:
+        """The discount (percent) the student may give on his own."""
+        return self.margin.max_discount if self.margin is not None else self.bevoegdheid.korting
+
     def level(self, name: str | None) -> Level:
         return self.levels.get(name or self.default_level) or self.levels[self.default_level]
 
@@ -516,6 +634,7 @@ class Defaults(_Strict):
     effects: dict[str, dict[str, float]]
     lines: dict[str, Texts]
     hints: dict[str, str]
+    topics: list[Topic] = []  # inherited by every scenario (a scenario topic with the same id wins)
 
     _e = field_validator("effects")(classmethod(lambda cls, v: Scenario._effects(v)))
     _l = field_validator("lines")(classmethod(lambda cls, v: Scenario._lines(v)))

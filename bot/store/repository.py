@@ -11,22 +11,26 @@ write transaction already holds the database write lock (BEGIN IMMEDIATE).
 
 from __future__ import annotations
 
+import hashlib
+import json
+import random
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, selectinload
 
-from bot.store.models import Conversation, ConversationEvents, Message, Student, utcnow
+from bot.store.models import Conversation, ConversationEvents, IdempotencyKey, Message, Student, utcnow
 
 STUDENTS = Student.__table__
 CONVERSATIONS = Conversation.__table__
 EVENTS = ConversationEvents.__table__
 MESSAGES = Message.__table__
+IDEMPOTENCY = IdempotencyKey.__table__
 
 Executor = Connection | Session  # both have .execute(statement, params)
 
@@ -75,9 +79,14 @@ def student_by_external_id(db: Executor, external_id: str, *, for_update: bool =
     return StudentRow(*row) if row is not None else None
 
 
-def lock_student(db: Executor, student_id: str) -> None:
-    """Serialise on the student row (PostgreSQL; SQLite's write transaction is already exclusive)."""
-    db.execute(select(STUDENTS.c.id).where(STUDENTS.c.id == student_id).with_for_update()).first()
+_STUDENT_ID = select(STUDENTS.c.id).where(STUDENTS.c.id == bindparam("student_id"))
+_LOCK_STUDENT = _STUDENT_ID.with_for_update()
+
+
+def lock_student(db: Executor, student_id: str) -> bool:
+    """Serialise on the student row (PostgreSQL; SQLite's write transaction is already exclusive).
+    False when the student does not exist (any more)."""
+    return db.execute(_LOCK_STUDENT, {"student_id": student_id}).first() is not None
 
 
 def get_or_create_external_student(db: Executor, external_id: str, display_name: str, kind: str) -> StudentRow:
@@ -283,9 +292,22 @@ def save_state(db: Executor, conv: ConversationRow, state: dict[str, Any], previ
     conv.set(updated_at=utcnow())
 
 
+def report_summary(report: dict[str, Any]) -> dict[str, Any]:
+    """What the teacher's lists and overviews need of a report (kept beside it, small)."""
+    missed = [[m["signal"], m.get("turn")] for m in report.get("missed_signals") or []
+              if isinstance(m, dict) and m.get("signal")]
+    return {
+        "competencies": dict(report.get("competencies") or {}),
+        "missed": missed,
+        "outcome": report.get("outcome"),
+    }
+
+
 def finish_conversation(conv: ConversationRow, report: dict[str, Any]) -> None:
     now = utcnow()
-    conv.set(report=report, status="afgerond", finished_at=now, updated_at=now)
+    score = report.get("score")
+    conv.set(report=report, status="afgerond", finished_at=now, updated_at=now,
+             score=score if isinstance(score, int) else None, summary=report_summary(report))
 
 
 _UPDATE_CONVERSATION = update(CONVERSATIONS).where(CONVERSATIONS.c.id == bindparam("row_id"))
@@ -296,6 +318,52 @@ def update_conversation(db: Executor, conv: ConversationRow) -> None:
     if conv.changes:
         db.execute(_UPDATE_CONVERSATION, {**conv.changes, "row_id": conv.id})
         conv.changes = {}
+
+
+# --- idempotency keys ---------------------------------------------------------------------
+
+IDEMPOTENCY_TTL = timedelta(hours=24)  # a retry comes within seconds; a day covers a laptop lid closed overnight
+
+
+@dataclass(frozen=True)
+class StoredReply:
+    fingerprint: str
+    status: int
+    response: Any
+
+
+def request_fingerprint(*parts: Any) -> str:
+    """A hash of what a request asked (endpoint, conversation, text): same key + other request = misuse."""
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, separators=(",", ":"), default=str).encode()).hexdigest()
+
+
+_STORED_REPLY = select(IDEMPOTENCY.c.fingerprint, IDEMPOTENCY.c.status, IDEMPOTENCY.c.response).where(
+    IDEMPOTENCY.c.student_id == bindparam("student_id"), IDEMPOTENCY.c.key == bindparam("key"),
+    IDEMPOTENCY.c.created_at >= bindparam("since"),
+)
+_INSERT_REPLY = insert(IDEMPOTENCY)
+_DELETE_OLD_REPLIES = delete(IDEMPOTENCY).where(IDEMPOTENCY.c.created_at < bindparam("before"))
+_DELETE_REPLY = delete(IDEMPOTENCY).where(
+    IDEMPOTENCY.c.student_id == bindparam("student_id"), IDEMPOTENCY.c.key == bindparam("key")
+)
+
+
+def stored_reply(db: Executor, student_id: str, key: str) -> StoredReply | None:
+    """The reply stored under this student's key (within the last IDEMPOTENCY_TTL), if any.
+    Call after taking the lock the request itself needs (conversation or student row), so a
+    retry that races the original waits for it and then finds its reply."""
+    row = db.execute(_STORED_REPLY, {"student_id": student_id, "key": key, "since": utcnow() - IDEMPOTENCY_TTL}).first()
+    return StoredReply(*row) if row is not None else None
+
+
+def store_reply(db: Executor, student_id: str, key: str, fingerprint: str, status: int, response: Any) -> None:
+    """Remember the reply in the request's own transaction: committed together with the turn, or not at all."""
+    now = utcnow()
+    db.execute(_DELETE_REPLY, {"student_id": student_id, "key": key})  # an expired entry under the same key
+    db.execute(_INSERT_REPLY, {"student_id": student_id, "key": key, "fingerprint": fingerprint, "status": status,
+                               "response": response, "created_at": now})
+    if random.random() < 0.01:  # occasional clean-up, as for the rate counters
+        db.execute(_DELETE_OLD_REPLIES, {"before": now - IDEMPOTENCY_TTL})
 
 
 # --- conversations: reads (ORM) ---------------------------------------------------------

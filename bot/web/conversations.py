@@ -8,6 +8,7 @@ together before the response is built. If anything fails, nothing is changed.
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -15,19 +16,29 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
 
+from bot.lti import grades, xapi
 from bot.store import repository as repo
 from bot.store.db import Database
 from bot.store.models import Conversation, Message
 from bot.store.ratelimit import RateLimited, hit
 from bot.store.statecache import StateCache
 from bot.web.engine import ConversationEngine, EngineRejected, Turn
-from bot.web.errors import ApiError
+from bot.web.errors import ApiError, account_gone
+from bot.web.logs import failure_fields
 from bot.web.settings import Settings
-from bot.web.validation import clean_text
+from bot.teaching.review import teacher_feedback_for_student
+from bot.web.validation import check_identifier, clean_text
 
 log = logging.getLogger("oefengesprek.web")
 
 NOT_FOUND = "Dit gesprek bestaat niet (of is niet van jou)."
+ENGINE_LOAD_TIMEOUT = 120  # seconds a turn waits for the engine to finish loading at start-up
+
+
+def _set_event() -> threading.Event:
+    event = threading.Event()
+    event.set()
+    return event
 
 
 @dataclass(frozen=True)
@@ -49,7 +60,18 @@ def iso(dt: datetime | None) -> str | None:
 def bot_message(m: dict[str, Any]) -> repo.NewMessage:
     """A customer/supplier/coach line; its signal labels are stored (for teachers), not shown to students."""
     labels = m.get("labels")
-    return repo.NewMessage(m["speaker"], m["text"], {"labels": list(labels)} if labels else None)
+    meta = {"labels": list(labels)} if labels else {}
+    if m.get("reason"):
+        meta["reason"] = m["reason"]
+    return repo.NewMessage(m["speaker"], m["text"], meta or None)
+
+
+class Replayed(dict):
+    """A stored reply given again to a retried request (the route adds `Idempotent-Replayed: true`)."""
+
+
+class ReplayedList(list):
+    """A stored REST-channel reply given again to a retried message."""
 
 
 def rate_limited(exc: RateLimited) -> ApiError:
@@ -62,7 +84,10 @@ def rate_limited(exc: RateLimited) -> ApiError:
 
 
 class Conversations:
-    def __init__(self, db: Database, engine: ConversationEngine, settings: Settings, *, inline: bool = False) -> None:
+    def __init__(
+        self, db: Database, engine: ConversationEngine, settings: Settings, *, inline: bool = False,
+        ready: threading.Event | None = None,
+    ) -> None:
         self.db = db
         self.engine = engine
         self.settings = settings
@@ -70,12 +95,24 @@ class Conversations:
         # Run start/send/end on the event loop instead of in the thread pool (see bot.web.app:
         # SQLite without an action server, where every write already queues on one lock).
         self.inline = inline
+        # Set once the engine has warmed up (bot.web.app); until then turns wait in the pool.
+        self.ready = ready or _set_event()
 
     async def run(self, fn, *args):  # noqa: ANN001, ANN201
-        """Call a blocking use case: directly when `inline`, else in the thread pool."""
-        if self.inline:
-            return fn(*args)
-        return await run_in_threadpool(fn, *args)
+        """Call a blocking use case: directly when `inline` (and the engine is loaded), else in the
+        thread pool. Never on the event loop while the engine is still loading: that would stop
+        every other request (health checks included) for seconds."""
+        if self.ready.is_set():
+            if self.inline:
+                return fn(*args)
+            return await run_in_threadpool(fn, *args)
+        return await run_in_threadpool(self._when_ready, fn, *args)
+
+    def _when_ready(self, fn, *args):  # noqa: ANN001, ANN202
+        if not self.ready.wait(ENGINE_LOAD_TIMEOUT):
+            raise ApiError(503, "engine_loading", "De gesprekspartner wordt nog geladen. Probeer het over een minuut opnieuw.",
+                           headers={"Retry-After": "10"})
+        return fn(*args)
 
     # --- views ------------------------------------------------------------------------
 
@@ -95,6 +132,8 @@ class Conversations:
             "text": m.text,
             "created_at": iso(m.created_at),
         }
+        if m.speaker != "student":
+            out["reason"] = (m.analysis or {}).get("reason")  # why the customer said it (contracts §2)
         if show_analysis and m.speaker == "student":
             out["analysis"] = m.analysis
             out["hint"] = m.hint
@@ -128,6 +167,9 @@ class Conversations:
             raise rate_limited(exc) from None
 
     def _check_start_args(self, scenario: str, difficulty: str | None, mode: str) -> dict[str, Any]:
+        check_identifier(scenario, "Het scenario")
+        if difficulty is not None:
+            check_identifier(difficulty, "De moeilijkheid")
         info = self.engine.scenario(scenario)
         if info is None:
             known = ", ".join(s["id"] for s in self.engine.scenarios()[:20])
@@ -146,8 +188,8 @@ class Conversations:
             raise
         except EngineRejected as exc:
             raise ApiError(exc.status, exc.code, exc.message) from None
-        except Exception:  # noqa: BLE001 - rolled back; the student gets a Dutch message
-            log.exception("engine failed", extra={"engine_call": what})
+        except Exception as exc:  # noqa: BLE001 - rolled back; the student gets a Dutch message
+            log.error("engine failed", extra={"engine_call": what, **failure_fields(exc)})
             raise ApiError(
                 500,
                 "engine_error",
@@ -177,18 +219,53 @@ class Conversations:
 
     def _finish(self, conn, conv: repo.ConversationRow, state: dict[str, Any]) -> None:  # noqa: ANN001
         """Write the report and close the conversation (one UPDATE of its row)."""
-        repo.finish_conversation(conv, self._engine_call("finish", self.engine.finish, state))
+        self._close(conn, conv, state)
         repo.update_conversation(conn, conv)
 
-    def start(self, identity: Identity, scenario: str, difficulty: str | None, mode: str) -> dict[str, Any]:
+    def _close(self, conn, conv: repo.ConversationRow, state: dict[str, Any]) -> None:  # noqa: ANN001
+        """The report onto the row; a grade for the LMS is queued in the same transaction."""
+        repo.finish_conversation(conv, self._engine_call("finish", self.engine.finish, state))
+        grades.enqueue_for_conversation(conn, conv.id, conv.report.get("score"))
+        if self.settings.xapi_endpoint:
+            repo.update_conversation(conn, conv)  # the statement reads the finished row
+            xapi.enqueue(conn, self.settings, conv.id)
+
+    def start(
+        self, identity: Identity, scenario: str, difficulty: str | None, mode: str, idempotency_key: str | None = None
+    ) -> dict[str, Any]:
         self._check_start_args(scenario, difficulty, mode)
         with self.db.transaction() as conn:
             self._limit(conn, identity)
+            if not repo.lock_student(conn, identity.student_id):
+                raise account_gone()
+            asked = repo.request_fingerprint("start", scenario, difficulty, mode)
+            replay = self._replay(conn, identity, idempotency_key, asked)
+            if replay is not None:
+                return Replayed(replay)
             conv, rows, turn = self._new_conversation(conn, identity, scenario, difficulty, mode)
             view = self.conversation_view(conv, rows)
+            if idempotency_key:
+                repo.store_reply(conn, identity.student_id, idempotency_key, asked, 201, view)
             version = conv.message_count
         self.states.put(conv.id, version, turn.state)
         return view
+
+    @staticmethod
+    def _replay(conn, identity: Identity, key: str | None, asked: str) -> Any:  # noqa: ANN001
+        """The stored reply when this is a retry of a request that was already carried out (same
+        Idempotency-Key, same request); 422 when the key was used for a different request."""
+        if not key:
+            return None
+        stored = repo.stored_reply(conn, identity.student_id, key)
+        if stored is None:
+            return None
+        if stored.fingerprint != asked:
+            raise ApiError(
+                422, "idempotency_key_reused",
+                "Deze Idempotency-Key hoort bij een ander verzoek (bijvoorbeeld een ander bericht). "
+                "Gebruik voor elk nieuw bericht een nieuwe sleutel.",
+            )
+        return stored.response
 
     def _state(self, conn, conv: repo.ConversationRow) -> dict[str, Any]:  # noqa: ANN001
         cached = self.states.get(conv.id, conv.message_count)
@@ -206,17 +283,24 @@ class Conversations:
         )
         repo.save_state(conn, conv, turn.state, previous)
         if turn.finished:
-            repo.finish_conversation(conv, self._engine_call("finish", self.engine.finish, turn.state))
+            self._close(conn, conv, turn.state)
         repo.update_conversation(conn, conv)
         return rows[:1], rows[1:], turn
 
-    def send(self, identity: Identity, conversation_id: str, text: str) -> dict[str, Any]:
+    def send(
+        self, identity: Identity, conversation_id: str, text: str, idempotency_key: str | None = None
+    ) -> dict[str, Any]:
         text = clean_text(text, self.settings.max_message_length)
         with self.db.transaction() as conn:
             self._limit(conn, identity)
             conv = repo.lock_conversation(conn, conversation_id, identity.student_id)
             if conv is None:
                 raise ApiError(404, "conversation_not_found", NOT_FOUND)
+            # before the status check: a retried goodbye gets its reply, not "al afgerond"
+            asked = repo.request_fingerprint("send", conversation_id, text)
+            replay = self._replay(conn, identity, idempotency_key, asked)
+            if replay is not None:
+                return Replayed(replay)
             if conv.status != "lopend":
                 raise ApiError(
                     409, "conversation_finished", "Dit gesprek is al afgerond. Start een nieuw gesprek om verder te oefenen."
@@ -235,6 +319,8 @@ class Conversations:
                 out["hint"] = turn.hint
             if conv.status == "afgerond":
                 out["report"] = conv.report
+            if idempotency_key:
+                repo.store_reply(conn, identity.student_id, idempotency_key, asked, 200, out)
             version = conv.message_count
         self.states.put(conv.id, version, turn.state)
         return out
@@ -254,7 +340,10 @@ class Conversations:
             conv = repo.get_conversation(session, conversation_id, identity.student_id)
             if conv is None:
                 raise ApiError(404, "conversation_not_found", NOT_FOUND)
-            return self.conversation_view(conv)
+            view = self.conversation_view(conv)
+            # The teachers' comments and adjusted score, as the student sees them in their report.
+            view["teacher_feedback"] = teacher_feedback_for_student(session, conv.id)
+            return view
 
     def list(self, identity: Identity) -> list[dict[str, Any]]:
         with self.db.read() as session:
@@ -288,11 +377,12 @@ class Conversations:
     # --- Rasa REST channel ------------------------------------------------------------
 
     def rest_message(
-        self, identity: Identity | None, sender: str, message: str, metadata: dict[str, Any], client: str
+        self, identity: Identity | None, sender: str, message: str, metadata: dict[str, Any], client: str,
+        idempotency_key: str | None = None,
     ) -> list[dict[str, str]]:
         for attempt in range(3):
             try:
-                return self._rest_message(identity, sender, message, metadata, client)
+                return self._rest_message(identity, sender, message, metadata, client, idempotency_key)
             except IntegrityError:
                 if attempt == 2:
                     raise
@@ -300,8 +390,10 @@ class Conversations:
         raise AssertionError("unreachable")
 
     def _rest_message(
-        self, identity: Identity | None, sender: str, message: str, metadata: dict[str, Any], client: str
+        self, identity: Identity | None, sender: str, message: str, metadata: dict[str, Any], client: str,
+        idempotency_key: str | None,
     ) -> list[dict[str, str]]:
+        check_identifier(sender, "De sender")
         command = message.strip()
         if command not in ("/restart", "/start"):
             message = clean_text(message, self.settings.max_message_length)
@@ -327,28 +419,41 @@ class Conversations:
                         raise rate_limited(exc) from None
                     student = repo.create_student(conn, sender[:80], kind="rest", external_id=f"rest:{sender}")
                 identity = Identity(student.id, student.display_name, "rest", "anonymous")
-            else:
-                repo.lock_student(conn, identity.student_id)
+            elif not repo.lock_student(conn, identity.student_id):
+                raise account_gone()
             self._limit(conn, identity)
-
-            out: list[dict[str, str]] = []
-            conv = repo.active_rest_conversation(conn, identity.student_id, sender)
-            if conv is not None and (command == "/restart" or (wanted and wanted != conv.scenario)):
-                self._finish(conn, conv, self._state(conn, conv))
-                conv = None
-            if conv is None:
-                scenario = wanted or self._default_scenario()
-                conv, rows, _ = self._new_conversation(
-                    conn, identity, scenario, difficulty, mode, channel="rest", sender=sender
-                )
-                out += [{"recipient_id": sender, "text": r.text} for r in rows]
-            if command in ("/restart", "/start") or conv.status != "lopend":
-                return out
-            _, replies, turn = self._step(conn, conv, message)
-            out += [{"recipient_id": sender, "text": r.text} for r in replies]
-            if conv.mode == "oefenen" and turn.hint:
-                out.append({"recipient_id": sender, "text": f"Tip: {turn.hint}"})
+            # the student row is locked (the sender's conversations with it): a racing retry waits here
+            asked = repo.request_fingerprint("rest", sender, message, metadata)
+            replay = self._replay(conn, identity, idempotency_key, asked)
+            if replay is not None:
+                return ReplayedList(replay)
+            out = self._rest_turn(conn, identity, sender, message, command, wanted, difficulty, mode)
+            if idempotency_key:
+                repo.store_reply(conn, identity.student_id, idempotency_key, asked, 200, out)
             return out
+
+    def _rest_turn(
+        self, conn, identity: Identity, sender: str, message: str, command: str,  # noqa: ANN001
+        wanted: str | None, difficulty: str | None, mode: str,
+    ) -> list[dict[str, str]]:
+        out: list[dict[str, str]] = []
+        conv = repo.active_rest_conversation(conn, identity.student_id, sender)
+        if conv is not None and (command == "/restart" or (wanted and wanted != conv.scenario)):
+            self._finish(conn, conv, self._state(conn, conv))
+            conv = None
+        if conv is None:
+            scenario = wanted or self._default_scenario()
+            conv, rows, _ = self._new_conversation(
+                conn, identity, scenario, difficulty, mode, channel="rest", sender=sender
+            )
+            out += [{"recipient_id": sender, "text": r.text} for r in rows]
+        if command in ("/restart", "/start") or conv.status != "lopend":
+            return out
+        _, replies, turn = self._step(conn, conv, message)
+        out += [{"recipient_id": sender, "text": r.text} for r in replies]
+        if conv.mode == "oefenen" and turn.hint:
+            out.append({"recipient_id": sender, "text": f"Tip: {turn.hint}"})
+        return out
 
     def _default_scenario(self) -> str:
         if self.settings.default_scenario:

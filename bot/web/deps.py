@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
 from starlette.concurrency import run_in_threadpool
 
 from bot.store import repository as repo
@@ -68,10 +68,10 @@ def optional_identity(request: Request) -> Identity | None:
     ident = _header_identity(request, settings, request.app.state.db)
     if ident is not None:
         return ident
-    return _token_identity(request, settings)
+    return token_identity(request, settings)
 
 
-def _token_identity(request: Request, settings: Settings) -> Identity | None:
+def token_identity(request: Request, settings: Settings) -> Identity | None:
     """Identity from the bearer token or session cookie (HMAC only, no I/O)."""
     key = settings.resolved_secret_key
     auth = request.headers.get("authorization", "")
@@ -82,7 +82,7 @@ def _token_identity(request: Request, settings: Settings) -> Identity | None:
         token, via = request.cookies[SESSION_COOKIE], "cookie"
     if token is None:
         return None
-    parsed = read_session_token(key, token)
+    parsed = read_session_token(key, token, max_age=settings.guest_session_seconds)
     if parsed is None:
         raise ApiError(401, "invalid_session", "Je sessie is verlopen of ongeldig. Meld je opnieuw aan.")
     student_id, kind = parsed
@@ -91,22 +91,46 @@ def _token_identity(request: Request, settings: Settings) -> Identity | None:
     return Identity(student_id, "", kind, via)
 
 
+def csrf_failed() -> ApiError:
+    return ApiError(
+        403, "csrf_failed", "Beveiligingscontrole mislukt (CSRF-token ontbreekt of klopt niet). Herlaad de pagina."
+    )
+
+
 async def current_identity(request: Request) -> Identity:
     settings: Settings = request.app.state.settings
     if settings.trusted_user_header:
         ident = await run_in_threadpool(optional_identity, request)
     else:
-        ident = _token_identity(request, settings)
+        ident = token_identity(request, settings)
     if ident is None:
         if settings.guest_access:
             raise ApiError(401, "not_authenticated", "Je bent niet aangemeld. Vul eerst je naam in om te beginnen.")
         raise ApiError(401, "not_authenticated", "Je bent niet aangemeld. Meld je aan via de omgeving van je school.")
     if request.method not in SAFE_METHODS and ident.via in ("cookie", "header"):
         if not csrf_valid(settings.resolved_secret_key, ident.student_id, request.headers.get(CSRF_HEADER)):
-            raise ApiError(
-                403, "csrf_failed", "Beveiligingscontrole mislukt (CSRF-token ontbreekt of klopt niet). Herlaad de pagina."
-            )
+            raise csrf_failed()
     return ident
+
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+_KEY_CHARS = frozenset(map(chr, range(0x21, 0x7F)))
+
+
+def check_idempotency_key(value: object) -> str | None:
+    """The client's idempotency key (IETF draft `Idempotency-Key`, a string; the quotes of the
+    structured-field form are optional): 1-255 visible ASCII characters, else a Dutch 400."""
+    if value is None:
+        return None
+    key = str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+    if key is not None and len(key) >= 2 and key[0] == key[-1] == '"':
+        key = key[1:-1]
+    if not key or len(key) > 255 or not _KEY_CHARS.issuperset(key):
+        raise ApiError(
+            400, "invalid_idempotency_key",
+            "De Idempotency-Key is ongeldig: gebruik 1 tot 255 zichtbare tekens (bijvoorbeeld een UUID).",
+        )
+    return key
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
@@ -114,3 +138,11 @@ DbDep = Annotated[Database, Depends(get_db)]
 EngineDep = Annotated[ConversationEngine, Depends(get_engine)]
 ConversationsDep = Annotated[Conversations, Depends(get_conversations)]
 IdentityDep = Annotated[Identity, Depends(current_identity)]
+IdempotencyKeyHeader = Annotated[
+    str | None,
+    Header(
+        alias=IDEMPOTENCY_HEADER,
+        description="Eén sleutel per bericht (bijv. een UUID). Opnieuw versturen met dezelfde sleutel geeft het "
+        "opgeslagen antwoord in plaats van een tweede beurt; dezelfde sleutel met een andere tekst geeft 422.",
+    ),
+]

@@ -10,6 +10,8 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from bot.web.logs import failure_fields
+
 log = logging.getLogger("oefengesprek.web")
 
 MODES = ("oefenen", "toets")
@@ -56,7 +58,8 @@ def _turn(result: Any) -> Turn:
     return Turn(
         state=result.state,
         messages=[
-            {"speaker": str(m["speaker"]), "text": str(m["text"]), "labels": list(m.get("labels") or [])}
+            {"speaker": str(m["speaker"]), "text": str(m["text"]), "labels": list(m.get("labels") or []),
+             **({"reason": str(m["reason"])} if m.get("reason") else {})}  # why the customer said it (contracts §2)
             for m in result.messages
         ],
         analysis=result.analysis,
@@ -143,7 +146,7 @@ class RealEngine:
             raise EngineRejected(422, "invalid_input", _sentence(str(exc))) from exc
         except e.InvalidState as exc:
             # The stored conversation cannot be continued (it was not made by start()); retrying will not help.
-            log.error("invalid conversation state: %s", exc)
+            log.error("invalid conversation state", extra=failure_fields(exc))
             raise EngineRejected(
                 409, "invalid_state",
                 "Dit gesprek kan niet verder: de opgeslagen gesprekstoestand is onleesbaar. "
@@ -152,7 +155,7 @@ class RealEngine:
         except e.ActionFailed as exc:
             # A custom action crashed or the action server failed; the state is unchanged, so a retry may work.
             # The technical detail goes to the log, not to the student.
-            log.error("action %s failed: %s", exc.action, exc)
+            log.error("action failed", extra={"action": exc.action, **failure_fields(exc)})
             raise EngineRejected(
                 502, "action_failed",
                 "De klant kon even niet reageren (er ging iets mis in de gesprekspartner). "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -32,7 +33,29 @@ STATUS_MESSAGES = {
     415: ("unsupported_media_type", "Stuur de aanvraag als JSON (Content-Type: application/json)."),
     429: ("rate_limited", "Je stuurt te veel verzoeken. Wacht even en probeer het opnieuw."),
     500: ("internal_error", "Er ging iets mis op de server. Je gesprek is niet veranderd; probeer het opnieuw."),
+    503: (
+        "database_unavailable",
+        "De database is even niet bereikbaar. Er is niets opgeslagen; probeer het over een paar seconden opnieuw.",
+    ),
 }
+
+DATABASE_RETRY_AFTER = 5  # seconds; a restarted or failed-over database is usually back by then
+
+
+def is_database_outage(exc: BaseException) -> bool:
+    """The database cannot be reached or is busy (connection refused or lost, pool exhausted, locked)."""
+    from sqlalchemy import exc as sa
+
+    return isinstance(exc, (sa.OperationalError, sa.InterfaceError, sa.DisconnectionError, sa.TimeoutError))
+
+
+def failure_reply(exc: BaseException) -> tuple[int, str, str, dict[str, str]]:
+    """(status, code, Dutch detail, headers) for an exception no route handled."""
+    if is_database_outage(exc):
+        code, detail = STATUS_MESSAGES[503]
+        return 503, code, detail, {"Retry-After": str(DATABASE_RETRY_AFTER)}
+    code, detail = STATUS_MESSAGES[500]
+    return 500, code, detail, {}
 
 FIELD_NAMES = {
     "text": "tekst",
@@ -44,6 +67,11 @@ FIELD_NAMES = {
     "message": "message",
     "metadata": "metadata",
 }
+
+
+def account_gone() -> ApiError:
+    """A valid token for a student who no longer exists (deleted, or the database was recreated)."""
+    return ApiError(401, "invalid_session", "Je account bestaat niet meer. Meld je opnieuw aan.")
 
 
 def error_body(code: str, detail: str, **extra: Any) -> dict[str, Any]:
@@ -63,7 +91,9 @@ def dutch_validation_message(err: dict[str, Any]) -> str:
     named = f"'{field}'" if field else "De aanvraag"
     if kind == "missing":
         return f"Het veld {named} ontbreekt." if field else "De aanvraag is leeg; stuur een JSON-object."
-    if kind in ("string_type", "string_unicode"):
+    if kind == "string_unicode":  # a lone surrogate: the value is not quoted back
+        return f"Het veld {named} bevat ongeldige tekens."
+    if kind == "string_type":
         return f"Het veld {named} moet tekst zijn."
     if kind in ("dict_type", "model_attributes_type", "model_type"):
         return f"{'Het veld ' + named if field else 'De aanvraag'} moet een JSON-object zijn."
@@ -83,7 +113,7 @@ def dutch_validation_message(err: dict[str, Any]) -> str:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
-        return JSONResponse(error_body(exc.code, exc.detail), status_code=exc.status, headers=exc.headers)
+        return JSONResponse(error_body(exc.code, printable(exc.detail)), status_code=exc.status, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -105,11 +135,16 @@ def install_error_handlers(app: FastAPI) -> None:
         detail = exc.detail if isinstance(exc.detail, str) and _looks_dutch(exc.detail) else message
         return JSONResponse(error_body(code, detail), status_code=exc.status_code, headers=getattr(exc, "headers", None))
 
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error", extra={"path": request.url.path})
-        code, message = STATUS_MESSAGES[500]
-        return JSONResponse(error_body(code, message), status_code=500)
+    # Exceptions no route handled are answered by bot.web.middleware (500, or 503 when the
+    # database is down) before they reach Starlette's ServerErrorMiddleware.
+
+
+def printable(text: str) -> str:
+    """`text` as it can be sent as UTF-8 JSON: lone surrogates (from a bad value quoted back) become '?'."""
+    return text.encode("utf-8", "replace").decode("utf-8") if _SURROGATE.search(text) else text
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _looks_dutch(text: str) -> bool:

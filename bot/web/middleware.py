@@ -7,7 +7,8 @@ import logging
 import os
 import time
 
-from bot.web.errors import STATUS_MESSAGES, error_body
+from bot.web.errors import STATUS_MESSAGES, error_body, failure_reply
+from bot.web.logs import failure_fields
 
 log = logging.getLogger("oefengesprek.access")
 
@@ -45,14 +46,19 @@ class WebMiddleware:
             self._headers[(https, "widget")] = base + [(b"cross-origin-resource-policy", b"cross-origin")]
             self._headers[(https, "other")] = base
 
-    async def _reply(self, send, status: int, code: str | None = None, detail: str | None = None) -> None:  # noqa: ANN001
+    async def _reply(self, send, status: int, code: str | None = None, detail: str | None = None,  # noqa: ANN001
+                     headers: dict[str, str] | None = None) -> None:
         default_code, default_detail = STATUS_MESSAGES[status]
         body = json.dumps(error_body(code or default_code, detail or default_detail), ensure_ascii=False).encode()
         await send(
             {
                 "type": "http.response.start",
                 "status": status,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                    *((k.lower().encode(), v.encode()) for k, v in (headers or {}).items()),
+                ],
             }
         )
         await send({"type": "http.response.body", "body": body})
@@ -72,7 +78,12 @@ class WebMiddleware:
         async def send_wrapper(message) -> None:  # noqa: ANN001
             if message["type"] == "http.response.start":
                 status_holder["status"] = message["status"]
-                message = {**message, "headers": [*message.get("headers", ()), *extra]}
+                headers = message.get("headers", ())
+                added = extra
+                if kind == "other" and any(k == b"content-security-policy" for k, _ in headers):
+                    # the route set its own policy (LTI pages: the platform may frame them or receive a form)
+                    added = [h for h in extra if h[0] not in (b"content-security-policy", b"x-frame-options")]
+                message = {**message, "headers": [*headers, *added]}
             await send(message)
 
         try:
@@ -109,6 +120,16 @@ class WebMiddleware:
                 await self.app(scope, replay, send_wrapper)
             else:
                 await self.app(scope, receive, send_wrapper)
+        except Exception as exc:  # noqa: BLE001 - answered here, so the connection stays open
+            # Caught before Starlette's ServerErrorMiddleware, which would re-raise it to uvicorn:
+            # uvicorn then logs the traceback (a database error's text holds the SQL parameters, i.e.
+            # the student's message) and closes the keep-alive connection. Logged without message.
+            status, code, detail, headers = failure_reply(exc)
+            log.error("request failed", extra={"path": path, "status": status, "request_id": request_id,
+                                               **failure_fields(exc)})
+            if status_holder["status"]:
+                raise  # the response had started: nothing sensible can be sent any more
+            await self._reply(send_wrapper, status, code, detail, headers)
         finally:
             log.info(
                 "request",

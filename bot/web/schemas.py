@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class GuestLogin(BaseModel):
@@ -21,7 +21,20 @@ class SendMessage(BaseModel):
     text: str = Field(description="Wat de student zegt (maximaal 2000 tekens).", examples=["Goedemorgen, met Sanne."])
 
 
+class RasaMetadata(BaseModel):
+    """What the REST channel reads from `metadata` (other keys are allowed and ignored)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    scenario: str | None = Field(default=None, max_length=120, description="Scenario voor een nieuw gesprek.")
+    difficulty: str | None = Field(default=None, max_length=20)
+    mode: str | None = Field(default=None, max_length=10, description="'oefenen' of 'toets'.")
+    message_id: str | int | None = Field(
+        default=None, description="Id van dit bericht: opnieuw versturen met hetzelfde id geeft het opgeslagen antwoord."
+    )
+
+
 class RasaMessage(BaseModel):
     sender: str = Field(min_length=1, max_length=200)
     message: str
-    metadata: dict[str, Any] | None = None
+    metadata: RasaMetadata | None = None

@@ -15,7 +15,8 @@ import time
 SESSION_COOKIE = "oefengesprek_sessie"
 CSRF_COOKIE = "oefengesprek_csrf"
 CSRF_HEADER = "x-csrf-token"
-TOKEN_MAX_AGE = 180 * 24 * 3600  # a school year and a bit
+# Default lifetime of a guest session (cookie and bearer token): see Settings.guest_session_hours.
+TOKEN_MAX_AGE = 12 * 3600
 
 
 def _sign(key: bytes, purpose: str, payload: str) -> str:
@@ -29,8 +30,10 @@ def make_session_token(key: bytes, student_id: str, kind: str, now: float | None
     return f"{payload}.{_sign(key, 'session', payload)}"
 
 
-def read_session_token(key: bytes, token: str, now: float | None = None) -> tuple[str, str] | None:
-    """(student id, kind) for a valid, unexpired token; None otherwise."""
+def read_session_token(
+    key: bytes, token: str, now: float | None = None, max_age: int = TOKEN_MAX_AGE
+) -> tuple[str, str] | None:
+    """(student id, kind) for a valid token issued at most `max_age` seconds ago; None otherwise."""
     if not token or len(token) > 300:
         return None
     parts = token.split(".")
@@ -44,7 +47,7 @@ def read_session_token(key: bytes, token: str, now: float | None = None) -> tupl
         age = (time.time() if now is None else now) - int(issued)
     except ValueError:
         return None
-    if age > TOKEN_MAX_AGE or age < -300:
+    if age > max_age or age < -300:
         return None
     return student_id, kind
 

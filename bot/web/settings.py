@@ -18,11 +18,28 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     database_url: str | None = None  # default: SQLite in data_dir
     guest_access: bool = True
+    # How long a guest stays signed in (cookie and token). Short, for shared classroom computers:
+    # the next student at the same computer must not continue as the previous one the next day.
+    guest_session_hours: float = Field(12, gt=0, le=24 * 366)
     secret_key: str | None = None  # default: generated once, stored in data_dir/secret_key
     # Trusted header set by a school's authenticating reverse proxy (e.g. "X-Remote-User").
     # Only enable behind a proxy that strips this header from client requests.
     trusted_user_header: str | None = None
     trusted_name_header: str | None = None
+    # With the trusted user header: a header holding the person's role ("docent", "teacher",
+    # "instructor", "staff" sign in as a teacher; anything else as a student).
+    trusted_role_header: str | None = None
+    # Conversations older than this many months are removed by `oefengesprek opschonen`; 0 = keep.
+    retention_months: int = Field(0, ge=0)
+    # Where people reach the app (for links the CLI prints, e.g. a teacher's set-password link).
+    public_url: str = "http://127.0.0.1:8000"
+    # Seconds between rounds of the worker that sends queued grades to LMS gradebooks; 0 = off
+    # (then run `oefengesprek lti verstuur` from cron).
+    lti_grade_interval: float = Field(10.0, ge=0)
+    # xAPI (optional, off by default): the LRS's xAPI endpoint (…/xAPI/) with Basic-auth key and secret.
+    xapi_endpoint: str | None = None
+    xapi_key: str | None = None
+    xapi_secret: str | None = None
     rate_limit_per_minute: int = Field(60, ge=0)  # state-changing requests per client per minute; 0 = off
     rate_limit_guests_per_hour: int = Field(300, ge=0)  # new guest accounts per IP per hour; 0 = off
     max_message_length: int = Field(2000, ge=1)
@@ -35,6 +52,10 @@ class Settings(BaseSettings):
     pool_size: int = Field(10, ge=1)
     # start/send/end on the event loop (auto: SQLite without an action server; see bot.web.app.turns_inline)
     turns_inline: Literal["auto", "on", "off"] = "auto"
+
+    @property
+    def guest_session_seconds(self) -> int:
+        return max(1, int(self.guest_session_hours * 3600))
 
     @cached_property
     def resolved_database_url(self) -> str:

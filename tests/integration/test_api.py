@@ -472,6 +472,7 @@ def test_readiness_fails_when_the_engine_cannot_load(make_client, real_engine):
             raise RuntimeError("domain/scenarios/x.yml:3: kapot")
 
     c = make_client(engine=Broken(), warm_up=True)
+    c.app.state.engine_ready.wait(10)  # the warm-up runs in the background
     r = c.get("/readyz")
     assert r.status_code == 503 and "kapot" in r.json()["checks"]["engine"]
     assert c.get("/healthz").status_code == 200

@@ -48,7 +48,10 @@ def test_play_json_has_transcript_outcome_and_report(played):
     student = [t["text"] for t in played["transcript"] if t["speaker"] == "student"]
     assert student == TURNS[:len(student)] and student
     assert played["transcript"][0]["speaker"] in ("klant", "leverancier")  # the customer opens
-    assert all(set(t) == {"speaker", "text", "labels"} for t in played["transcript"])
+    assert all(set(t) == {"speaker", "text", "labels"} for t in played["transcript"] if t["speaker"] == "student")
+    customer = [t for t in played["transcript"] if t["speaker"] != "student"]
+    assert all(set(t) == {"speaker", "text", "labels", "reason"} for t in customer)
+    assert customer[0]["reason"] == "opening"
     assert "begroeting" in played["transcript"][1]["labels"]
     assert played["outcome"] in ("lopend", "order", "afspraak", "offerte", "opgelost", "geen_deal", "afgebroken")
     assert isinstance(played["report"], dict)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.content import ContentErrors
 from bot.engine.replay import load_test_stories, replay, replay_scenario_story
 
 FIXTURES = Path(__file__).resolve().parents[1] / "data" / "engine_fixtures"
@@ -58,3 +59,62 @@ def test_replayer_reports_a_clear_diff():
         f"na 'Goedemorgen': {where}:11: verwacht begroet = False, kreeg True",
     ]
     assert "teststory 'verkeerde verwachtingen'" in result.report()
+
+
+def test_a_test_story_opens_with_one_action(tmp_path):
+    """Rasa's `rasa test core` takes only the first step as given: a second action before the
+    student's first message would be predicted from nothing."""
+    story = tmp_path / "start.yml"
+    story.write_text('version: "3.1"\nstories:\n  - story: s\n    metadata: {scenario: fixture}\n    steps:\n'
+                     '      - action: action_session_start\n      - action: utter_groet\n'
+                     '      - user: Goedemorgen\n        intent: begroeting\n', encoding="utf-8")
+    with pytest.raises(ContentErrors) as exc:
+        load_test_stories(story)
+    [error] = exc.value.errors
+    assert error.line == 7 and "noemt een teststory één actie" in str(error)
+
+
+def _fixture_story_without(tmp_path, line: str):
+    text = (FIXTURES / "test_stories" / "goed.yml").read_text(encoding="utf-8")
+    assert line in text
+    story = tmp_path / "zonder.yml"
+    story.write_text(text.replace(line, ""), encoding="utf-8")
+    [flow] = load_test_stories(story)
+    return flow
+
+
+def test_the_replayer_wants_every_loop_change_in_the_story(tmp_path):
+    """Rasa runs no actions in its test: a form's active_loop must stand in the story."""
+    flow = _fixture_story_without(tmp_path, "      - active_loop: bestelformulier\n")
+    result = replay(flow, _fixture_engine(), flow.metadata)
+    assert result.diffs == ["na 'ik wil bestellen': active_loop werd 'bestelformulier', maar de teststory noemt "
+                            "dat niet: zet '- active_loop: bestelformulier' na de actie die het deed (Rasa voert "
+                            "in zijn test geen acties uit)"]
+
+
+def test_the_replayer_wants_every_steering_slot_in_the_story(tmp_path):
+    """A slot with influence_conversation steers Rasa's rules: set by an action, it must stand
+    in the story, or `rasa test core` predicts from another state."""
+    flow = _fixture_story_without(tmp_path, "          - begroet: true\n")
+    result = replay(flow, _fixture_engine(), flow.metadata)
+    assert result.diffs == ["na 'Goedemorgen': slot 'begroet' stuurt het gesprek en werd true, maar de teststory "
+                            "zegt dat niet: zet '- slot_was_set: [begroet: true]' na de actie die het deed (Rasa "
+                            "voert in zijn test geen acties uit)"]
+
+
+def test_a_form_that_opens_the_conversation_must_stand_at_the_top(tmp_path):
+    """2.1 without a briefing: the session start hands over to briefing_form (FollowupAction);
+    a story that starts with the session start instead says so at the session start."""
+    text = (Path(__file__).resolve().parents[1] / "stories" / "2.1-voorbereiding-dispensers.yml").read_text(
+        encoding="utf-8")
+    opening = "  - action: briefing_form\n  - active_loop: briefing_form\n  - user: Ik wil"
+    assert opening in text
+    story = tmp_path / "2.1.yml"
+    story.write_text(text.replace(opening, "  - action: action_session_start\n  - user: Ik wil"), encoding="utf-8")
+    flow = next(f for f in load_test_stories(story) if "formulier" in f.name)
+    result = replay_scenario_story(flow)
+    assert result.diffs[:2] == [
+        "bij de sessiestart: extra actie 'briefing_form' (niet in de teststory)",
+        "bij de sessiestart: active_loop werd 'briefing_form', maar de teststory noemt dat niet: zet "
+        "'- active_loop: briefing_form' na de actie die het deed (Rasa voert in zijn test geen acties uit)",
+    ]

@@ -176,14 +176,18 @@ def test_concession_on_the_very_first_price_objection_is_caught():
     assert "12 procent" in reply["text"]  # the ask of level gemiddeld
 
 
-def test_concession_beyond_the_margin_is_caught_even_if_the_customer_is_happy():
+def test_concession_beyond_the_margin_is_caught_and_does_not_win_the_deal_by_itself():
     chat = Chat(MARGE, seed=3)
     chat.say("Dat begrijp ik. Waar vergelijkt u ons precies mee?", ["begrip_tonen", "doorvragen"])
-    pct(chat, "Goed, dan geef ik u 10% korting.", 10)
+    reply = pct(chat, "Goed, dan geef ik u 10% korting.", 10)
     assert chat.slot("korting_gegeven") == 10
     assert chat.slot("korting_binnen_marge") is False
     assert chat.slot("concessie_bij_eerste_bezwaar") is False
-    assert chat.slot("opgeloste_bezwaren") == ["prijs"]
+    assert chat.slot("opgeloste_bezwaren") == [] and chat.slot("open_bezwaren") == ["prijs"]
+    assert reply["reason"] == "objection"
+    [entry] = chat.slot("concessies")
+    assert entry["soort"] == "korting" and entry["waarde"] == "10%" and entry["gevraagd"] is True
+    assert entry["binnen_bevoegdheid"] is False and entry["te_vroeg"] is False  # explored first
 
 
 def test_a_net_price_below_the_minimum_unit_price_is_outside_the_margin():
@@ -239,11 +243,21 @@ briefing_check:
 
 
 def test_required_briefing_starts_with_the_form_active(briefing_content):
+    """The session start introduces the briefing and hands over to the form (FollowupAction);
+    Rasa, like our engine, then runs briefing_form, which asks the first question and listens."""
     chat = Chat("2.3-inbound-printer", seed=1)
-    assert [m["speaker"] for m in chat.opening] == ["coach", "coach"]
-    assert chat.opening[-1]["text"] == "Wat is je doel?"
-    assert chat.slot("requested_slot") == "briefing_doel"
-    assert any(e.get("event") == "active_loop" and e.get("name") == "briefing_form" for e in chat.events)
+    assert [m["speaker"] for m in chat.opening] == ["coach"]
+    assert [e["name"] for e in chat.events if e.get("event") == "followup"] == ["briefing_form"]
+    assert not any(e.get("event") == "active_loop" for e in chat.events)  # the form activates itself
+
+    from bot.engine.session import start
+    started = start("2.3-inbound-printer", seed=1)
+    assert [m["speaker"] for m in started.messages] == ["coach", "coach"]
+    assert started.messages[-1]["text"] == "Wat is je doel?"
+    events = started.state["events"]
+    assert [e["name"] for e in events if e.get("event") == "active_loop"] == ["briefing_form"]
+    assert [e["value"] for e in events if e.get("event") == "slot" and e["name"] == "requested_slot"] == ["briefing_doel"]
+    assert events[-1]["event"] == "action" and events[-1]["name"] == "action_listen"
 
 
 def test_briefing_form_validation_and_scoring(briefing_content):

@@ -33,7 +33,7 @@ def test_a_final_promise_that_misses_the_need_does_not_resolve_the_complaint():
 def test_a_reminder_does_not_repeat_the_objections_signal():
     chat = Chat(KLACHT, "makkelijk", seed=1)
     assert "klacht" in chat.opening[0]["labels"]
-    reply = chat.say("Als ik u goed begrijp, staat de automaat weer stil.", ["samenvatten"])  # not this step
+    reply = chat.say("Onze automaten zijn heel betrouwbaar.", ["voordeel_benoemen"])  # not this step
     assert "klacht-monteur" in chat.slot("open_bezwaren")
     reminders = [text_of(t) for t in get_scenario(KLACHT).objection("klacht-monteur").reminder]
     assert any(r in reply["text"] for r in reminders), reply
@@ -48,3 +48,23 @@ def test_a_closed_question_that_completes_a_step_gets_no_stock_short_answer():
     assert "geen-tijd" in chat.slot("opgeloste_bezwaren")
     assert not any(reply["text"].endswith(t) for t in texts(INTERVIEW, "short_answer")), reply
     assert reply["text"] in [text_of(t) for t in get_scenario(INTERVIEW).objection("geen-tijd").resolved]
+
+
+def test_a_summary_of_her_point_is_confirmed_not_treated_as_talking_around_it():
+    chat = Chat(KLACHT, "makkelijk", seed=1)
+    before = chat.slot("irritatie")
+    reply = chat.say("Als ik u goed begrijp, staat de automaat weer stil.", ["samenvatten"])  # not this step
+    assert "klacht-monteur" in chat.slot("open_bezwaren")
+    assert reply["reason"] == "objection" and "klacht" not in reply["labels"]
+    assert chat.slot("irritatie") <= before  # no penalty for listening
+
+
+def test_a_promise_that_comes_too_late_for_her_need_gets_told_so_and_resolves_nothing():
+    chat = Chat(KLACHT, "makkelijk", seed=1)
+    chat.say("Wat vervelend, mijn excuses daarvoor.", ["excuses"])
+    reply = chat.say("Morgen komt er een monteur bij u langs.", ["toezegging"])
+    need = get_scenario(KLACHT).need("snel_koffie")
+    assert reply["text"] in [text_of(t) for t in need.too_late_reply]
+    assert "klacht-monteur" in chat.slot("open_bezwaren")
+    reply = chat.say("Dan zorg ik dat er vandaag voor vijf uur een leenmachine staat.", [])  # no move recognised
+    assert "klacht-monteur" in chat.slot("opgeloste_bezwaren")

@@ -364,15 +364,17 @@ def test_the_same_conversation_is_harder_on_a_harder_level():
         assert results[easy].slot("vertrouwen") > results[hard].slot("vertrouwen")
 
 
-def test_a_discount_on_a_price_objection_without_negotiation_rules_is_simply_taken():
+def test_a_discount_without_authority_is_recorded_but_does_not_settle_the_price_objection():
     chat = Chat(PRINTER, seed=3)
     good_discovery(chat)
     chat.say("De MF 450 kost 649 euro.", ["inform"], entities=[entity("bedrag", 649.0, "649 euro")])
     text = "Ik geef u 10% korting."
     reply = chat.say(text, ["concessie"], entities=[entity("percentage", 10.0, "10%", text.index("10%"))])
-    assert chat.slot("opgeloste_bezwaren") == ["prijs"] and chat.slot("korting_gegeven") == 10
+    assert chat.slot("open_bezwaren") == ["prijs"] and chat.slot("korting_gegeven") == 10
     assert chat.slot("concessie_bij_eerste_bezwaar") is True  # conceded before exploring
-    assert reply["labels"] == ["koopsignaal.instemming"]
+    assert reply["labels"] == [] and reply["reason"] == "objection"
+    assert chat.slot("concessies") == [{"beurt": 6, "soort": "korting", "waarde": "10%", "gevraagd": True,
+                                        "te_vroeg": True, "binnen_bevoegdheid": False}]
 
 
 def test_hint_after_two_misses_points_at_a_pending_buying_signal():

@@ -28,6 +28,7 @@ GREETING = ("student", "Goedemiddag mevrouw De Vries, u spreekt met Sanne van Ka
 def test_every_kind_is_covered_here():
     assert set(KINDS) == {
         "reactie_op_signaal", "zet_aanwezig", "zet_afwezig", "zet_voor_zet", "slot_voorwaarde", "laatste_beurt_zet",
+        "slot_lijst",
     }
 
 
@@ -185,7 +186,8 @@ def test_move_before_move_passes_when_the_student_probes_first():
          ["begrip_tonen", "voordeel_benoemen"]),
     ]))
     assert outcome.score == 1.0
-    assert [o.turn for o in outcome.observations] == [2, 3]
+    # the first objection was only probed (no argument followed): nothing to judge about the order
+    assert [o.turn for o in outcome.observations] == [3]
 
 
 def test_move_before_move_counts_from_the_first_signal_by_default():
@@ -195,7 +197,8 @@ def test_move_before_move_counts_from_the_first_signal_by_default():
     outcome = run_check(PROBE_FIRST, conv(lines))
     assert outcome.score == 1.0 and [o.turn for o in outcome.observations] == [3]
     each = PROBE_FIRST.model_copy(update={"elk_signaal": True})
-    assert run_check(each, conv(lines)).score == 0.5
+    # per signal: the first was only probed (not judged), the second got a concession unprobed
+    assert run_check(each, conv(lines)).score == 0.0
 
 
 def test_move_before_move_fails_on_an_immediate_discount():

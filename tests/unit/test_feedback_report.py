@@ -397,7 +397,8 @@ def test_feedback_quotes_the_student_and_suggests_a_better_sentence():
     assert u["kind"] == "verbeterpunt" and u["quote"] == "hoi wat wil je" and u["suggestion"] == "hoi wat wilt u"
     assert items[("u_vorm", 2)]["suggestion"] == "Deze printer heeft wifi en een scanner. Wilt u hem bestellen?"
     ja_maar = items[("geen_ja_maar", 3)]
-    assert "maar" not in ja_maar["suggestion"] and "onze kwaliteit is veel beter" in ja_maar["suggestion"]
+    # the rewrite drops the contradiction: acknowledge and ask, no counter-argument
+    assert "maar" not in ja_maar["suggestion"] and "onze kwaliteit is veel beter" not in ja_maar["suggestion"]
     missed = items[("koopsignaal_afsluitvraag", 4)]
     assert "Hoe snel kunnen jullie leveren?" in missed["text"] and "Binnen een week meestal" in missed["text"]
     assert missed["suggestion"].endswith("?") and missed["competency"] == COMMERCIEEL
@@ -580,7 +581,8 @@ def test_checks_carry_the_recognisers_evidence_for_the_deciding_turn():
     report = build_report(events, scenario("2.3"))
     u = next(c for c in report["checks"] if c["id"] == "u_vorm")
     assert u["evidence_turn"] == 1
-    assert u["recogniser_evidence"] == [{"label": "informeel", "rule": "informeel.je", "text": "je"}]
+    assert u["recogniser_evidence"] == [{"label": "informeel", "name": "je-vorm (informeel)", "rule": "informeel.je",
+                                         "text": "je", "how": "herkend door regel informeel.je"}]
 
 
 def test_sparse_or_odd_events_do_not_break_the_report():

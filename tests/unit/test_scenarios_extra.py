@@ -20,7 +20,7 @@ BRIEFINGS = ROOT / "tests" / "data" / "briefings"
 
 # id -> (werkprocessen, role, initiative, success outcome)
 EXTRA = {
-    "1.1-klantinterview-horeca": (["1.1"], "klant", "student", "opgelost"),
+    "1.1-klantinterview-horeca": (["1.1"], "klant", "student", "informatie"),
     "2.1-voorbereiding-dispensers": (["2.1", "2.3"], "klant", "student", "afspraak"),
     "2.6-orderprobleem-bureaus": (["2.6"], "klant", "persona", "opgelost"),
     "2.7-leverancier-toners": (["2.7"], "leverancier", "student", "opgelost"),

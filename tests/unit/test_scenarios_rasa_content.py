@@ -49,7 +49,8 @@ def test_every_contract_slot_exists_with_a_rasa_type_and_mapping():
         assert slot.get("mappings"), name  # Rasa 3 requires explicit mappings
         for mapping in slot["mappings"]:
             assert mapping["type"] in {"custom", "from_text"}, name
-    assert slots["uitkomst"]["values"] == ["lopend", "order", "afspraak", "offerte", "opgelost", "geen_deal", "afgebroken"]
+    assert slots["uitkomst"]["values"] == ["lopend", "order", "afspraak", "offerte", "opgelost", "informatie", "geen_deal",
+                                           "afgebroken"]
     assert slots["difficulty"]["values"] == ["makkelijk", "gemiddeld", "moeilijk"]
 
 

@@ -7,10 +7,10 @@ from fastapi import APIRouter, Request, Response
 from bot.store import repository as repo
 from bot.store.ratelimit import RateLimited, hit
 from bot.web.conversations import rate_limited
-from bot.web.deps import DbDep, IdentityDep, SettingsDep, client_address
-from bot.web.errors import ApiError
+from bot.web.deps import DbDep, IdentityDep, SettingsDep, client_address, csrf_failed, token_identity
+from bot.web.errors import ApiError, account_gone
 from bot.web.schemas import GuestLogin
-from bot.web.security import CSRF_COOKIE, SESSION_COOKIE, TOKEN_MAX_AGE, csrf_token, make_session_token
+from bot.web.security import CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE, csrf_token, csrf_valid, make_session_token
 from bot.web.settings import Settings
 from bot.web.validation import clean_name
 
@@ -25,10 +25,13 @@ def cookie_policy(request: Request, settings: Settings) -> dict:
     return {"secure": secure, "samesite": "none" if embedding else "lax", "partitioned": embedding}
 
 
-def set_cookie(response: Response, name: str, value: str, *, httponly: bool, secure: bool, samesite: str,
-               partitioned: bool) -> None:
-    """Set a cookie; add `Partitioned` (CHIPS) by hand, as Starlette supports it only on Python >= 3.14."""
-    response.set_cookie(name, value, max_age=TOKEN_MAX_AGE, path="/", httponly=httponly, secure=secure, samesite=samesite)
+def set_cookie(response: Response, name: str, value: str, *, max_age: int, httponly: bool, secure: bool,
+               samesite: str, partitioned: bool) -> None:
+    """Set a cookie (max_age 0 deletes it); add `Partitioned` (CHIPS) by hand, as Starlette supports
+    it only on Python >= 3.14. A browser deletes a cookie only when the deletion carries the same
+    attributes: a partitioned cookie in an LMS iframe needs `Secure; SameSite=None; Partitioned`."""
+    response.set_cookie(name, value, max_age=max_age, path="/", httponly=httponly, secure=secure, samesite=samesite,
+                        expires=0 if max_age == 0 else None)
     if partitioned:
         key, header = response.raw_headers[-1]
         response.raw_headers[-1] = (key, header + b"; Partitioned")
@@ -50,8 +53,9 @@ def guest_login(body: GuestLogin, request: Request, response: Response, settings
     token = make_session_token(key, student_id, "guest")
     csrf = csrf_token(key, student_id)
     policy = cookie_policy(request, settings)
-    set_cookie(response, SESSION_COOKIE, token, httponly=True, **policy)
-    set_cookie(response, CSRF_COOKIE, csrf, httponly=False, **policy)
+    lifetime = settings.guest_session_seconds
+    set_cookie(response, SESSION_COOKIE, token, max_age=lifetime, httponly=True, **policy)
+    set_cookie(response, CSRF_COOKIE, csrf, max_age=lifetime, httponly=False, **policy)
     return {
         "student": {"id": student_id, "display_name": display_name, "kind": "guest"},
         "csrf_token": csrf,
@@ -64,7 +68,7 @@ def me(identity: IdentityDep, settings: SettingsDep, db: DbDep) -> dict:
     with db.read() as session:
         student = repo.get_student(session, identity.student_id)
         if student is None:
-            raise ApiError(401, "invalid_session", "Je account bestaat niet meer. Meld je opnieuw aan.")
+            raise account_gone()
         return {
             "student": {"id": student.id, "display_name": student.display_name, "kind": student.kind},
             "csrf_token": csrf_token(settings.resolved_secret_key, student.id),
@@ -72,8 +76,19 @@ def me(identity: IdentityDep, settings: SettingsDep, db: DbDep) -> dict:
         }
 
 
-@router.post("/logout", summary="Afmelden (cookie wissen)")
-def logout(response: Response, _identity: IdentityDep) -> dict:
-    response.delete_cookie(SESSION_COOKIE, path="/")
-    response.delete_cookie(CSRF_COOKIE, path="/")
+@router.post("/logout", summary="Afmelden (cookie wissen, ook in een LMS-iframe)")
+def logout(request: Request, response: Response, settings: SettingsDep) -> dict:
+    """Clears the session and CSRF cookies with the attributes they were set with. Works with an
+    expired or unknown session too (there is nothing left to protect then); a valid cookie session
+    needs its CSRF token, so another site cannot sign a student out."""
+    try:
+        identity = token_identity(request, settings)
+    except ApiError:
+        identity = None
+    if identity is not None and identity.via == "cookie":
+        if not csrf_valid(settings.resolved_secret_key, identity.student_id, request.headers.get(CSRF_HEADER)):
+            raise csrf_failed()
+    policy = cookie_policy(request, settings)
+    set_cookie(response, SESSION_COOKIE, "", max_age=0, httponly=True, **policy)
+    set_cookie(response, CSRF_COOKIE, "", max_age=0, httponly=False, **policy)
     return {"status": "afgemeld"}

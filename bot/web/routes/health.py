@@ -32,6 +32,8 @@ def readyz(request: Request) -> JSONResponse:
         checks["scenarios"] = "laden mislukt"
         ok = False
     engine_error = getattr(request.app.state, "engine_error", None)
-    checks["engine"] = "ok" if not engine_error else f"laden mislukt: {engine_error}"
-    ok = ok and not engine_error
+    ready = getattr(request.app.state, "engine_ready", None)
+    loading = ready is not None and not ready.is_set()
+    checks["engine"] = f"laden mislukt: {engine_error}" if engine_error else "wordt geladen" if loading else "ok"
+    ok = ok and not engine_error and not loading
     return JSONResponse({"status": "ok" if ok else "niet klaar", "checks": checks}, status_code=200 if ok else 503)

@@ -14,25 +14,36 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from bot.web.conversations import Conversations
-from bot.web.deps import ConversationsDep, IdentityDep
+from bot.web.conversations import Conversations, Replayed
+from bot.web.deps import ConversationsDep, IdempotencyKeyHeader, IdentityDep, check_idempotency_key
 from bot.web.schemas import SendMessage, StartSession
 
 router = APIRouter(prefix="/api/v1", tags=["gesprekken"])
 
+REPLAYED = {"Idempotent-Replayed": "true"}
+
+
+def reply(body: dict, status: int = 200) -> JSONResponse:
+    """The use case's answer; a stored one given again to a retry says so in a header."""
+    return JSONResponse(body, status_code=status, headers=REPLAYED if isinstance(body, Replayed) else None)
+
 
 @router.post("/sessions/{session_id}/messages", response_model=dict,
              summary="Stuur een bericht; krijg de reactie van de klant")
-async def send_message(session_id: str, body: SendMessage, identity: IdentityDep, request: Request) -> JSONResponse:
+async def send_message(session_id: str, body: SendMessage, identity: IdentityDep, request: Request,
+                       idempotency_key: IdempotencyKeyHeader = None) -> JSONResponse:
     conversations: Conversations = request.app.state.conversations
-    return JSONResponse(await conversations.run(conversations.send, identity, session_id, body.text))
+    key = check_idempotency_key(idempotency_key)
+    return reply(await conversations.run(conversations.send, identity, session_id, body.text, key))
 
 
 @router.post("/sessions", status_code=201, response_model=dict, summary="Start een gesprek")
-async def start_session(body: StartSession, identity: IdentityDep, request: Request) -> JSONResponse:
+async def start_session(body: StartSession, identity: IdentityDep, request: Request,
+                        idempotency_key: IdempotencyKeyHeader = None) -> JSONResponse:
     conversations: Conversations = request.app.state.conversations
-    view = await conversations.run(conversations.start, identity, body.scenario, body.difficulty, body.mode)
-    return JSONResponse(view, status_code=201)
+    key = check_idempotency_key(idempotency_key)
+    view = await conversations.run(conversations.start, identity, body.scenario, body.difficulty, body.mode, key)
+    return reply(view, 201)
 
 
 @router.get("/sessions", response_model=dict, summary="Mijn gesprekken (nieuwste eerst)")

@@ -6,17 +6,38 @@
 
   var API = "/api/v1";
   var STORE_KEY = "oefengesprek.gesprek";
-  var MAX_LEN = 2000;
+  var MAX_LEN = maxLength();
+  var RETRY_DELAYS = [1000, 2500]; // automatic retries of a send after a network or 502/503/504 error
+  var VIEWS = ["loading", "offline", "login", "pick", "chat", "report"];
+  var ERROR_SLOT = { login: "login-error", pick: "pick-error", chat: "chat-error", report: "report-error" };
+
+  var params = new URLSearchParams(location.search);
+  var WANTED = params.get("scenario");
+  var LOCKED = WANTED && /^(1|true|ja)$/i.test(params.get("vast") || "") ? WANTED : null;
 
   var state = {
     csrf: null,
     student: null,
     scenarios: [],
     conversation: null, // the current conversation view from the server
-    busy: false
+    view: "loading",
+    busy: false,
+    pending: null,      // {text, key}: the message being sent, kept for a retry with the same key
+    endKey: null,       // the Idempotency-Key of the end call, kept until it succeeds
+    start: null,        // {body, key}: the start request, kept for a retry with the same key
+    assignments: [],    // scenarios the student's teachers set (GET /klassen), shown first
+    counterLevel: "ok",
+    atEnd: true         // the message list is scrolled to its newest message
   };
 
   function $(id) { return document.getElementById(id); }
+
+  /* The limit the server enforces, written into the page by the server (meta tag). */
+  function maxLength() {
+    var meta = document.querySelector('meta[name="oefengesprek-max-message-length"]');
+    var n = meta ? parseInt(meta.getAttribute("content"), 10) : NaN;
+    return n > 0 ? n : 2000;
+  }
 
   /* Build an element: el("p", {className: "x"}, "text", childNode, ...) */
   function el(tag, props) {
@@ -47,23 +68,71 @@
 
   function say(text) { $("status").textContent = text; }
 
+  function working(text) { $("working").textContent = text || ""; }
+
+  /* Errors appear in the current view, next to what the student was doing (for the chat:
+   * right above the composer), in a role="alert" element so screen readers announce them. */
+  function errorSlot() {
+    if (state.view === "chat" && !$("finished").hidden) return $("finished-error");
+    return $(ERROR_SLOT[state.view] || "pick-error");
+  }
+
   function showError(text) {
-    var box = $("error");
-    box.textContent = text;
-    box.hidden = !text;
+    var slot = errorSlot();
+    Object.keys(ERROR_SLOT).forEach(function (v) { if ($(ERROR_SLOT[v]) !== slot) $(ERROR_SLOT[v]).textContent = ""; });
+    if (slot !== $("finished-error")) $("finished-error").textContent = "";
+    slot.textContent = text || "";
   }
 
   function show(view) {
-    ["login", "pick", "chat", "report"].forEach(function (v) { $("view-" + v).hidden = v !== view; });
-    $("who").hidden = !state.student || view === "login";
+    state.view = view;
+    VIEWS.forEach(function (v) { $("view-" + v).hidden = v !== view; });
+    $("who").hidden = !state.student || view === "login" || view === "offline" || view === "loading";
+    document.body.classList.toggle("chat-open", view === "chat");
+    if (view === "chat") fitViewport();
+  }
+
+  /* --- the visible viewport: keep the composer above the on-screen keyboard ----------- */
+
+  function fitViewport() {
+    var vv = window.visualViewport;
+    var root = document.documentElement.style;
+    if (!vv) return;
+    root.setProperty("--app-height", Math.round(vv.height) + "px");
+    root.setProperty("--app-top", Math.round(vv.offsetTop) + "px");
+    if (state.view === "chat" && (state.atEnd || document.activeElement === $("message"))) scrollToEnd();
+  }
+
+  /* The newest message stays in view when the message area shrinks (keyboard, briefing). */
+  function followLog() {
+    var log = $("log");
+    log.addEventListener("scroll", function () {
+      state.atEnd = log.scrollTop + log.clientHeight >= log.scrollHeight - 8;
+    }, { passive: true });
+    if (window.ResizeObserver) {
+      new ResizeObserver(function () { if (state.atEnd && state.view === "chat") scrollToEnd(); }).observe(log);
+    }
   }
 
   /* --- talking to the server ------------------------------------------------------ */
 
-  function api(method, path, body) {
+  function newKey() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    var bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
+  }
+
+  function transient(err) { return err.status === 0 || err.status === 502 || err.status === 503 || err.status === 504; }
+
+  var OFFLINE = "Geen verbinding met de server.";
+  var UNAVAILABLE = "De server is tijdelijk niet beschikbaar.";
+
+  function api(method, path, body, idempotencyKey) {
     var headers = { "Accept": "application/json" };
     if (body !== undefined) headers["Content-Type"] = "application/json";
     if (method !== "GET" && state.csrf) headers["X-CSRF-Token"] = state.csrf;
+    if (idempotencyKey) headers["Idempotency-Key"] = idempotencyKey;
     return fetch(API + path, {
       method: method,
       headers: headers,
@@ -74,40 +143,84 @@
         var data = null;
         try { data = raw ? JSON.parse(raw) : null; } catch (e) { data = null; }
         if (!res.ok) {
-          var err = new Error((data && data.detail) || "Er ging iets mis (" + res.status + "). Probeer het opnieuw.");
+          var fallback = res.status >= 500 ? UNAVAILABLE : "Er ging iets mis (" + res.status + ").";
+          var err = new Error((data && typeof data.detail === "string" && data.detail) || fallback);
           err.status = res.status;
           err.code = data && data.code;
+          err.retryAfter = parseInt(res.headers.get("Retry-After") || "", 10) || 0;
           throw err;
         }
         return data;
       });
     }, function () {
-      var err = new Error("Geen verbinding met de server. Controleer je internet en probeer het opnieuw.");
+      var err = new Error(OFFLINE);
       err.status = 0;
       throw err;
     });
   }
 
-  /* --- sign in -------------------------------------------------------------------- */
+  /* A write that may be retried: the same Idempotency-Key on every attempt, so the server
+   * stores it once. Retries only after errors where the request may not have arrived. */
+  function apiWithRetry(path, body, key, attempt) {
+    attempt = attempt || 0;
+    return api("POST", path, body, key).catch(function (err) {
+      if (!transient(err) || attempt >= RETRY_DELAYS.length) throw err;
+      var wait = Math.min(Math.max(RETRY_DELAYS[attempt], err.retryAfter * 1000), 5000);
+      working("Geen antwoord van de server, opnieuw proberen…");
+      say("Geen antwoord van de server, opnieuw proberen…");
+      return new Promise(function (resolve) { setTimeout(resolve, wait); }).then(function () {
+        return apiWithRetry(path, body, key, attempt + 1);
+      });
+    });
+  }
+
+  /* What to do after an error, in words: the server's message, then when to try again
+   * (only for errors where trying again can help), then what is kept. */
+  function withAdvice(err, kept) {
+    var text = err.message;
+    if (transient(err)) {
+      text += err.retryAfter > 1 ? " Probeer het over " + err.retryAfter + " seconden opnieuw." : " Probeer het zo opnieuw.";
+    }
+    return kept ? text + " " + kept : text;
+  }
+
+  /* --- start-up, sign in and out -------------------------------------------------- */
 
   function startUp() {
+    show("loading");
     api("GET", "/me").then(function (me) {
-      state.student = me.student;
-      state.csrf = me.csrf_token;
-      $("who-name").textContent = me.student.display_name;
-      return loadScenarios().then(resume);
-    }, function (err) {
+      signedIn(me.student, me.csrf_token);
+      return loadScenarios().then(loadGroups).then(resume);
+    }).catch(function (err) {
       if (err.status === 401 || err.status === 403) {
-        show("login");
-        if (err.code === "guest_access_disabled" || /school/.test(err.message)) {
-          $("login-form").hidden = true;
-          $("login-disabled").hidden = false;
-        }
-        $("login-name").focus();
+        showLogin(err.code === "guest_access_disabled" || /school/.test(err.message));
       } else {
-        showError(err.message);
+        showOffline(err);
       }
     });
+  }
+
+  function showOffline(err) {
+    $("offline-text").textContent = err.status === 0
+      ? "Oefengesprek kan de server nu niet bereiken. Je eerdere gesprekken zijn bewaard."
+      : err.message + " Je eerdere gesprekken zijn bewaard.";
+    show("offline");
+    $("offline-title").focus();
+  }
+
+  function showLogin(disabled) {
+    state.student = null;
+    state.csrf = null;
+    show("login");
+    $("login-form").hidden = !!disabled;
+    $("login-disabled").hidden = !disabled;
+    if (!disabled) { $("login-name").value = ""; $("login-name").focus(); }
+  }
+
+  function signedIn(student, csrf) {
+    state.student = student;
+    state.csrf = csrf;
+    $("who-name").textContent = student.display_name;
   }
 
   function onLogin(ev) {
@@ -116,17 +229,40 @@
     if (!name) { showError("Vul je naam in."); $("login-name").focus(); return; }
     showError("");
     api("POST", "/guest", { display_name: name }).then(function (res) {
-      state.student = res.student;
-      state.csrf = res.csrf_token;
-      $("who-name").textContent = res.student.display_name;
-      return loadScenarios().then(showPicker);
+      signedIn(res.student, res.csrf_token);
+      return loadScenarios().then(loadGroups).then(showPicker);
     }).catch(function (err) {
-      if (err.code === "guest_access_disabled") {
-        $("login-form").hidden = true;
-        $("login-disabled").hidden = false;
-      }
-      showError(err.message);
+      if (err.code === "guest_access_disabled") { showLogin(true); return; }
+      showError(withAdvice(err));
     });
+  }
+
+  /* Sign out: the server clears the cookie, the widget forgets the conversation, and the
+   * next student at this computer starts at the name field. */
+  function logout() {
+    $("logout").disabled = true;
+    api("POST", "/auth/logout", {}).catch(function (err) {
+      if (err.status === 404 || err.status === 405) return api("POST", "/logout", {});
+      throw err;
+    }).then(signedOut, function (err) {
+      if (err.status === 401) { signedOut(); return; } // already signed out
+      showError("Afmelden is niet gelukt. " + withAdvice(err, "Lukt het niet, sluit dan de browser helemaal af."));
+    }).then(function () { $("logout").disabled = false; });
+  }
+
+  function signedOut() {
+    try { localStorage.removeItem(STORE_KEY); } catch (e) { /* private mode */ }
+    state.conversation = null;
+    state.pending = null;
+    state.endKey = null;
+    state.start = null;
+    state.assignments = [];
+    showGroups([]);
+    $("message").value = "";
+    updateCounter();
+    $("who-name").textContent = "";
+    showLogin(false);
+    say("Je bent afgemeld.");
   }
 
   /* --- scenario picker ------------------------------------------------------------ */
@@ -140,6 +276,8 @@
     return null;
   }
 
+  function lockedScenario() { return LOCKED ? scenarioById(LOCKED) : null; }
+
   function werkprocesText(sc) {
     var titles = sc.werkproces_titles || {};
     return (sc.werkprocessen || []).map(function (code) {
@@ -147,37 +285,119 @@
     }).join("; ");
   }
 
+  function roleText(sc) { return sc.role === "leverancier" ? "Leveranciersgesprek" : "Klantgesprek"; }
+
+  function defaultDifficulty(sc) { return (sc.summary && sc.summary.default_difficulty) || "gemiddeld"; }
+
+  function assignmentFor(sc) {
+    for (var i = 0; i < state.assignments.length; i++) if (state.assignments[i].scenario === sc.id) return state.assignments[i];
+    return sc.assigned ? {} : null;
+  }
+
+  function isAssigned(sc) { return !!assignmentFor(sc); }
+
+  function assignmentText(a) {
+    var text = "Opdracht van je docent";
+    if (a.deadline) {
+      try {
+        text += ", vóór " + new Intl.DateTimeFormat("nl-NL", { day: "numeric", month: "long" }).format(new Date(a.deadline));
+      } catch (e) { /* no date */ }
+    }
+    return text;
+  }
+
+  /* The student's klassen and their assignments. Servers without klassen (404) hide the form. */
+  function loadGroups() {
+    return api("GET", "/klassen").then(function (data) {
+      state.assignments = data.assignments || [];
+      $("join").hidden = false;
+      showGroups(data.groups || []);
+    }, function () {
+      state.assignments = [];
+      $("join").hidden = true;
+    });
+  }
+
+  function showGroups(groups) {
+    var names = groups.map(function (g) { return g.name; });
+    $("join-groups").textContent = names.length ? "Je zit in: " + names.join(", ") + "." : "";
+    $("join-summary").textContent = names.length ? "Nog een klascode invoeren" : "Klascode van je docent invoeren";
+  }
+
+  function onJoin(ev) {
+    ev.preventDefault();
+    var code = $("join-code").value.trim().toUpperCase();
+    $("join-error").textContent = "";
+    if (!code) { $("join-error").textContent = "Vul de klascode in die je van je docent hebt gekregen."; $("join-code").focus(); return; }
+    $("join-button").disabled = true;
+    api("POST", "/klassen", { code: code }).then(function (data) {
+      state.assignments = data.assignments || [];
+      $("join-code").value = "";
+      $("join").open = false;
+      showGroups(data.groups || []);
+      renderPicker();
+      say("Je bent lid van de klas. Opdrachten van je docent staan bovenaan.");
+    }).catch(function (err) {
+      $("join-error").textContent = withAdvice(err);
+    }).then(function () { $("join-button").disabled = false; });
+  }
+
+  /* Preselected first, then the ones the teacher assigned, then the rest in server order. */
+  function orderedScenarios() {
+    var rank = function (sc) { return sc.id === WANTED ? 0 : isAssigned(sc) ? 1 : 2; };
+    return state.scenarios.map(function (sc, i) { return { sc: sc, i: i }; })
+      .sort(function (a, b) { return rank(a.sc) - rank(b.sc) || a.i - b.i; })
+      .map(function (x) { return x.sc; });
+  }
+
+  function scenarioCard(sc, i, checked, expanded) {
+    var id = "scenario-" + i;
+    var persona = sc.persona || {};
+    var summary = sc.summary || {};
+    var who = [persona.name, (summary.persona && summary.persona.function) || null, persona.company].filter(Boolean).join(", ");
+    var input = el("input", { type: "radio", name: "scenario", value: sc.id, id: id, checked: checked });
+    input.setAttribute("aria-describedby", id + "-meta");
+    var codes = (sc.werkprocessen || []).join(", ");
+    var more = el("details", { className: "scenario-more", open: expanded },
+      el("summary", null, "Meer over dit gesprek", el("span", { className: "visually-hidden", text: ": " + (sc.title || sc.id) })),
+      el("p", { className: "muted", text: werkprocesText(sc) }),
+      el("p", { text: (sc.role === "leverancier" ? "Gesprek met leverancier: " : "Gesprek met klant: ") + who }),
+      el("p", { text: sc.briefing || "" }),
+      summary.goal ? el("p", { className: "goal" }, el("strong", { text: "Doel: " }), summary.goal) : null
+    );
+    // locked to one scenario: nothing to choose, so a heading instead of a radio button
+    return el("div", { className: "scenario" },
+      expanded ? null : input,
+      expanded ? el("h2", { className: "scenario-title", text: sc.title || sc.id })
+        : el("label", { htmlFor: id, className: "scenario-title", text: sc.title || sc.id }),
+      el("p", { className: "scenario-meta", id: id + "-meta" },
+        isAssigned(sc) ? el("span", { className: "tag", text: assignmentText(assignmentFor(sc)) }) : null,
+        (codes ? "Werkproces " + codes + " · " : "") + roleText(sc) + " · niveau " +
+          ((assignmentFor(sc) || {}).difficulty || defaultDifficulty(sc))),
+      more
+    );
+  }
+
   function renderPicker() {
     var list = $("scenario-list");
     clear(list);
-    var wanted = new URLSearchParams(location.search).get("scenario");
-    state.scenarios.forEach(function (sc, i) {
-      var id = "scenario-" + i;
-      var persona = sc.persona || {};
-      var summary = sc.summary || {};
-      var who = [persona.name, (summary.persona && summary.persona.function) || null, persona.company].filter(Boolean).join(", ");
-      var input = el("input", { type: "radio", name: "scenario", value: sc.id, id: id });
-      input.setAttribute("aria-describedby", id + "-desc");
-      if ((wanted && wanted === sc.id) || (!wanted && i === 0)) input.checked = true;
-      var card = el("div", { className: "scenario" },
-        input,
-        el("label", { htmlFor: id, className: "scenario-title", text: sc.title || sc.id }),
-        el("div", { id: id + "-desc", className: "scenario-desc" },
-          el("p", { className: "muted", text: werkprocesText(sc) }),
-          el("p", { text: (sc.role === "leverancier" ? "Gesprek met leverancier: " : "Gesprek met klant: ") + who }),
-          el("div", { className: "scenario-brief" },
-            el("p", { text: sc.briefing || "" }),
-            summary.goal ? el("p", { className: "goal" }, el("strong", { text: "Doel: " }), summary.goal) : null
-          )
-        )
-      );
-      list.appendChild(card);
+    var locked = lockedScenario();
+    var shown = locked ? [locked] : orderedScenarios();
+    var wanted = scenarioById(WANTED);
+    shown.forEach(function (sc, i) {
+      var checked = locked ? true : wanted ? sc.id === wanted.id : i === 0;
+      list.appendChild(scenarioCard(sc, i, checked, !!locked));
     });
     if (!state.scenarios.length) list.appendChild(el("p", { text: "Er zijn nog geen scenario's beschikbaar." }));
+    $("pick-title").textContent = locked ? "Je opdracht" : "Kies een oefengesprek";
+    $("pick-legend").textContent = "Scenario";
+    $("pick-legend").className = locked ? "visually-hidden" : "";
+    $("view-pick").classList.toggle("locked", !!locked);
     updateDifficulties();
   }
 
   function selectedScenario() {
+    if (lockedScenario()) return lockedScenario();
     var checked = document.querySelector("input[name=scenario]:checked");
     return checked ? scenarioById(checked.value) : null;
   }
@@ -188,26 +408,39 @@
     var keep = select.value;
     clear(select);
     var levels = (sc && sc.difficulties && sc.difficulties.length) ? sc.difficulties : ["makkelijk", "gemiddeld", "moeilijk"];
-    var def = (sc && sc.summary && sc.summary.default_difficulty) || "gemiddeld";
+    var def = sc ? defaultDifficulty(sc) : "gemiddeld";
+    var assignment = sc && assignmentFor(sc);
+    if (assignment && assignment.difficulty && levels.indexOf(assignment.difficulty) >= 0) keep = def = assignment.difficulty;
     levels.forEach(function (level) {
       var opt = el("option", { value: level, text: level.charAt(0).toUpperCase() + level.slice(1) });
       if (level === (keep && levels.indexOf(keep) >= 0 ? keep : def)) opt.selected = true;
       select.appendChild(opt);
     });
+    // an assignment also sets the mode the teacher chose
+    var mode = assignment && assignment.mode && document.querySelector("input[name=mode][value=" + assignment.mode + "]");
+    if (mode) { mode.checked = true; updateModeHelp(); }
+  }
+
+  function updateModeHelp() {
+    var toets = document.querySelector("input[name=mode]:checked").value === "toets";
+    $("mode-help").textContent = toets ? "Toets: geen tips, beoordeling aan het eind." : "Oefenen: met tips tijdens het gesprek.";
   }
 
   function showPicker() {
     renderPicker();
     show("pick");
+    if (LOCKED && !lockedScenario()) {
+      showError("Het oefengesprek uit deze link bestaat niet (meer). Kies hieronder zelf een gesprek, of vraag je docent om de link te controleren.");
+    }
     loadHistory();
     loadProgress();
-    $("pick-title").focus && $("pick-title").setAttribute("tabindex", "-1");
     $("pick-title").focus();
   }
 
   function loadHistory() {
+    var locked = lockedScenario();
     api("GET", "/sessions").then(function (data) {
-      var items = (data.sessions || []).slice(0, 10);
+      var items = (data.sessions || []).filter(function (s) { return !locked || s.scenario === locked.id; }).slice(0, 10);
       var list = $("history-list");
       clear(list);
       items.forEach(function (s) {
@@ -225,7 +458,18 @@
 
   var TREND = { stijgend: "stijgend ↑", dalend: "dalend ↓", stabiel: "stabiel →", onbekend: "nog geen trend" };
 
+  function barRow(name, value, valueText) {
+    var bar = el("div", { className: "bar" });
+    bar.style.width = Math.max(0, Math.min(100, value)) + "%";
+    return el("li", { className: "row" },
+      el("span", { className: "name", text: name }),
+      el("span", { className: "track", attrs: { "aria-hidden": "true" } }, bar),
+      el("span", { className: "value", text: valueText })
+    );
+  }
+
   function loadProgress() {
+    if (lockedScenario()) { $("progress").hidden = true; return; }
     api("GET", "/me/progress").then(function (data) {
       var p = data.progress || {};
       var comps = p.competencies || {};
@@ -235,13 +479,7 @@
       names.forEach(function (name) {
         var pts = comps[name].points;
         var last = pts[pts.length - 1].score;
-        var bar = el("div", { className: "bar" });
-        bar.style.width = Math.max(0, Math.min(100, last)) + "%";
-        chart.appendChild(el("div", { className: "row", attrs: { role: "listitem" } },
-          el("span", { className: "name", text: name }),
-          el("span", { className: "track", attrs: { "aria-hidden": "true" } }, bar),
-          el("span", { className: "value", text: "laatst " + Math.round(last) + ", " + (TREND[comps[name].trend] || comps[name].trend) })
-        ));
+        chart.appendChild(barRow(name, last, "laatst " + Math.round(last) + ", " + (TREND[comps[name].trend] || comps[name].trend)));
       });
       var n = (data.attempts || []).length;
       $("progress-summary").textContent = n + (n === 1 ? " afgerond gesprek" : " afgeronde gesprekken") +
@@ -258,10 +496,19 @@
     showError("");
     $("start-button").disabled = true;
     say("Het gesprek wordt gestart…");
-    api("POST", "/sessions", { scenario: sc.id, difficulty: $("difficulty").value, mode: mode }).then(function (conv) {
-      localStorage.setItem(STORE_KEY, conv.id);
+    var body = { scenario: sc.id, difficulty: $("difficulty").value, mode: mode };
+    var same = state.start && JSON.stringify(state.start.body) === JSON.stringify(body);
+    if (!same) state.start = { body: body, key: newKey() };
+    apiWithRetry("/sessions", body, state.start.key).then(function (conv) {
+      state.start = null;
+      try { localStorage.setItem(STORE_KEY, conv.id); } catch (e) { /* private mode */ }
       openChat(conv);
-    }).catch(function (err) { showError(err.message); }).then(function () { $("start-button").disabled = false; });
+    }).catch(function (err) {
+      if (!transient(err)) state.start = null;
+      working("");
+      say("");
+      showError("Het gesprek is niet gestart. " + withAdvice(err));
+    }).then(function () { $("start-button").disabled = false; });
   }
 
   /* --- the chat ------------------------------------------------------------------- */
@@ -270,16 +517,24 @@
     var id = null;
     try { id = localStorage.getItem(STORE_KEY); } catch (e) { id = null; }
     if (!id) { showPicker(); return; }
-    openConversation(id);
+    return openConversation(id, true);
   }
 
-  function openConversation(id) {
+  function openConversation(id, resuming) {
     return api("GET", "/sessions/" + encodeURIComponent(id)).then(function (conv) {
+      var locked = lockedScenario();
+      if (resuming && locked && conv.scenario !== locked.id) { showPicker(); return; }
       try { localStorage.setItem(STORE_KEY, conv.id); } catch (e) { /* private mode */ }
       if (conv.finished) showReport(conv); else openChat(conv);
     }, function (err) {
-      if (err.status === 404) { try { localStorage.removeItem(STORE_KEY); } catch (e) { /* ignore */ } showPicker(); }
-      else showError(err.message);
+      if (err.status === 404) {
+        try { localStorage.removeItem(STORE_KEY); } catch (e) { /* ignore */ }
+        showPicker();
+      } else if (state.view === "loading") {
+        showOffline(err);
+      } else {
+        showError(withAdvice(err, "Je gesprek is bewaard."));
+      }
     });
   }
 
@@ -309,42 +564,69 @@
     return item;
   }
 
+  /* The tip sits right under (phone) or beside (desktop) the student's own turn, inside the
+   * message list, so it never pushes the conversation out of view. */
   function addHint(item, analysis, hint) {
     var labels = (analysis && analysis.labels) || [];
     var reaction = analysis && analysis.reaction;
     if (!hint && !labels.length && !reaction) return;
-    var aside = el("aside", { className: "hint", attrs: { "aria-label": "Tip bij deze beurt" } });
-    if (labels.length) aside.appendChild(el("p", { className: "labels", text: "Herkend: " + labels.map(labelText).join(", ") }));
-    if (reaction && reaction.reason) aside.appendChild(el("p", { className: "verdict-" + reaction.verdict, text: "Jouw reactie: " + reaction.reason }));
-    if (hint) aside.appendChild(el("p", null, el("strong", { text: "Tip: " }), hint));
-    item.appendChild(aside);
+    var box = el("div", { className: "hint" });
+    if (labels.length) box.appendChild(el("p", { className: "labels", text: "Herkend: " + labels.map(labelText).join(", ") }));
+    if (reaction && reaction.reason) box.appendChild(el("p", { className: "verdict-" + reaction.verdict, text: "Jouw reactie: " + reaction.reason }));
+    if (hint) box.appendChild(el("p", null, el("strong", { text: "Tip: " }), hint));
+    item.appendChild(box);
   }
 
   function openChat(conv) {
     state.conversation = conv;
+    state.pending = null;
+    state.endKey = null;
     var info = conv.scenario_info || {};
     var persona = info.persona || {};
+    var sc = scenarioById(conv.scenario) || {};
     $("chat-persona").textContent = persona.name || "Gesprekspartner";
     $("chat-company").textContent = persona.company ? "– " + persona.company : "";
-    $("chat-scenario").textContent = (info.title || conv.scenario) + (conv.difficulty ? " · " + conv.difficulty : "");
-    $("chat-mode").textContent = conv.mode === "toets" ? "Toets: geen tips tijdens het gesprek" : "Oefenen: met tips";
+    $("chat-scenario").textContent = (info.title || conv.scenario) + (conv.difficulty ? " · niveau " + conv.difficulty : "");
+    $("chat-mode").textContent = conv.mode === "toets" ? "Toets: zonder tips" : "Oefenen: met tips";
     $("chat-briefing").textContent = info.briefing || "";
-    var log = $("log");
+    var goal = sc.summary && sc.summary.goal;
+    $("chat-goal").textContent = goal ? "Doel: " + goal : "";
+    var log = $("messages");
     clear(log);
     (conv.messages || []).forEach(function (m) { log.appendChild(messageItem(conv, m, conv.mode === "oefenen")); });
-    if (!(conv.messages || []).length) {
+    var fresh = !(conv.messages || []).length;
+    if (fresh) {
       log.appendChild(el("li", { className: "msg start-note", text: "Jij begint het gesprek: begroet " +
         (persona.name || "je gesprekspartner") + " en stel je voor." }));
     }
+    // the briefing is open until the student's first line (also when the customer opened the call)
+    $("briefing").open = !(conv.messages || []).some(function (m) { return m.speaker === "student"; });
     $("end-confirm").hidden = true;
+    $("composer").hidden = false;
+    $("finished").hidden = true;
+    working("");
     show("chat");
+    showError("");
     scrollToEnd();
     $("message").focus();
+  }
+
+  /* A natural end (the customer said goodbye): the last line stays readable, and one clear
+   * step leads to the report. */
+  function showFinished(text) {
+    $("composer").hidden = true;
+    $("end-confirm").hidden = true;
+    $("finished-text").textContent = text;
+    $("finished").hidden = false;
+    $("finished-error").textContent = "";
+    scrollToEnd();
+    $("to-report").focus({ preventScroll: true });
   }
 
   function scrollToEnd() {
     var log = $("log");
     log.scrollTop = log.scrollHeight;
+    state.atEnd = true;
   }
 
   function setTyping(on) {
@@ -354,22 +636,39 @@
     $("typing").hidden = !on;
   }
 
+  /* Characters as the server counts them: line ends normalised, NFC, spaces trimmed, code points. */
+  function countChars(text) {
+    text = text.replace(/\r\n/g, "\n");
+    if (text.normalize) text = text.normalize("NFC");
+    return Array.from(text.trim()).length;
+  }
+
   function onSend(ev) {
     if (ev) ev.preventDefault();
     if (state.busy || !state.conversation) return;
     var box = $("message");
     var text = box.value.trim();
     if (!text) { showError("Je bericht is leeg. Typ eerst iets."); box.focus(); return; }
-    if (text.length > MAX_LEN) { showError("Je bericht is te lang (maximaal " + MAX_LEN + " tekens)."); return; }
+    var n = countChars(text);
+    if (n > MAX_LEN) {
+      showError("Je bericht is te lang: " + n + " tekens, maximaal " + MAX_LEN + ". Maak het " + (n - MAX_LEN) +
+        " tekens korter; er is nog niets verstuurd.");
+      box.focus();
+      return;
+    }
     showError("");
+    $("briefing").open = false;
+    if (!state.pending || state.pending.text !== text) state.pending = { text: text, key: newKey() };
+    var key = state.pending.key;
     state.busy = true;
     $("send").disabled = true;
     setTyping(true);
     var conv = state.conversation;
-    api("POST", "/sessions/" + encodeURIComponent(conv.id) + "/messages", { text: text }).then(function (res) {
-      box.value = "";
+    apiWithRetry("/sessions/" + encodeURIComponent(conv.id) + "/messages", { text: text }, key).then(function (res) {
+      state.pending = null;
+      if (box.value.trim() === text) box.value = "";
       updateCounter();
-      var log = $("log");
+      var log = $("messages");
       var note = log.querySelector(".start-note");
       if (note) log.removeChild(note);
       var mine = messageItem(conv, res.student_message, false);
@@ -379,23 +678,39 @@
       scrollToEnd();
       if (res.finished) {
         say("Het gesprek is afgelopen.");
-        return openConversation(conv.id);
+        showFinished("Het gesprek is afgelopen.");
       }
     }).catch(function (err) {
-      showError(err.message);
-      if (err.code === "conversation_finished") openConversation(conv.id);
+      if (!transient(err)) state.pending = null;
+      if (err.code === "conversation_finished") {
+        showFinished("Dit gesprek was al afgelopen.");
+        return;
+      }
+      showError("Je bericht is niet verstuurd. " + withAdvice(err, transient(err) ? "Je tekst staat nog in het vak." : ""));
     }).then(function () {
       state.busy = false;
+      working("");
       $("send").disabled = false;
       setTyping(false);
-      box.focus();
+      if (!$("composer").hidden) box.focus();
     });
   }
 
   function updateCounter() {
-    var n = $("message").value.length;
-    $("counter").textContent = n + " / " + MAX_LEN;
-    $("counter").className = n > MAX_LEN ? "over" : "muted";
+    var n = countChars($("message").value);
+    var counter = $("counter");
+    var level = n > MAX_LEN ? "over" : n >= MAX_LEN * 0.9 ? "near" : "ok";
+    counter.textContent = level === "over"
+      ? n + " / " + MAX_LEN + " tekens: " + (n - MAX_LEN) + " te veel"
+      : n + " / " + MAX_LEN + " tekens";
+    counter.className = "counter " + (level === "ok" ? "muted" : level);
+    $("message").setAttribute("aria-invalid", level === "over" ? "true" : "false");
+    if (level !== state.counterLevel) {
+      // announce only when the state changes, not on every key
+      if (level === "over") say("Je bericht is te lang: maximaal " + MAX_LEN + " tekens.");
+      else if (level === "near") say("Bijna het maximum van " + MAX_LEN + " tekens.");
+      state.counterLevel = level;
+    }
   }
 
   function onEnd() {
@@ -405,17 +720,79 @@
 
   function confirmEnd() {
     var conv = state.conversation;
-    if (!conv) return;
+    if (!conv || state.busy) return;
+    state.busy = true;
+    state.endKey = state.endKey || newKey();
     $("end-yes").disabled = true;
-    say("Het gesprek wordt beoordeeld…");
-    api("POST", "/sessions/" + encodeURIComponent(conv.id) + "/end").then(function () {
+    $("send").disabled = true;
+    showError("");
+    working("Je gesprek wordt beoordeeld…");
+    apiWithRetry("/sessions/" + encodeURIComponent(conv.id) + "/end", {}, state.endKey).then(function () {
+      state.endKey = null;
       return openConversation(conv.id);
-    }).catch(function (err) { showError(err.message); }).then(function () { $("end-yes").disabled = false; });
+    }, function (err) {
+      if (err.code === "conversation_finished") { state.endKey = null; return openConversation(conv.id); }
+      if (!transient(err)) state.endKey = null;
+      working("");
+      showError("Het gesprek is nog niet beëindigd. " + withAdvice(err, "Je gesprek is bewaard."));
+    }).then(function () {
+      state.busy = false;
+      working("");
+      $("end-yes").disabled = false;
+      $("send").disabled = false;
+    });
+  }
+
+  function toReport() {
+    var conv = state.conversation;
+    if (!conv) return;
+    $("to-report").disabled = true;
+    openConversation(conv.id).then(function () { $("to-report").disabled = false; });
   }
 
   /* --- the report ----------------------------------------------------------------- */
 
   function scoreText(v) { return v === null || v === undefined ? "geen score" : Math.round(v) + " van 100"; }
+
+  function feedbackItem(f) {
+    var li = el("li", { className: f.kind === "goed" ? "good" : "improve" });
+    li.appendChild(el("strong", { text: f.kind === "goed" ? "Goed: " : "Verbeterpunt: " }));
+    if (f.turn !== null && f.turn !== undefined) {
+      li.appendChild(turnLink(f.turn));
+      li.appendChild(document.createTextNode(" "));
+    }
+    if (f.quote) li.appendChild(el("q", { text: f.quote }));
+    li.appendChild(el("span", { text: " " + (f.text || "") }));
+    if (f.suggestion) li.appendChild(el("span", { className: "suggestion", text: " Tip: " + f.suggestion }));
+    return li;
+  }
+
+  /* Feedback grouped per competency, each group collapsible (closed on a phone). */
+  function renderFeedback(items) {
+    var box = $("feedback");
+    clear(box);
+    if (!items.length) { box.appendChild(el("p", { text: "Geen feedbackpunten." })); return; }
+    var groups = {};
+    var order = [];
+    items.forEach(function (f) {
+      var name = f.competency || "Algemeen";
+      if (!groups[name]) { groups[name] = []; order.push(name); }
+      groups[name].push(f);
+    });
+    var wide = window.matchMedia && window.matchMedia("(min-width: 48rem)").matches;
+    order.forEach(function (name) {
+      var list = groups[name];
+      var good = list.filter(function (f) { return f.kind === "goed"; }).length;
+      var counts = [];
+      if (good) counts.push(good + " goed");
+      if (list.length - good) counts.push((list.length - good) + (list.length - good === 1 ? " verbeterpunt" : " verbeterpunten"));
+      var ul = el("ul", { className: "feedback" });
+      list.forEach(function (f) { ul.appendChild(feedbackItem(f)); });
+      box.appendChild(el("details", { className: "fb-group", open: wide },
+        el("summary", null, name + " ", el("span", { className: "fb-count", text: "(" + counts.join(", ") + ")" })),
+        ul));
+    });
+  }
 
   function showReport(conv) {
     state.conversation = conv;
@@ -429,42 +806,18 @@
     var comps = report.competencies || {};
     var scored = Object.keys(comps).filter(function (n) { return comps[n] !== null && comps[n] !== undefined; });
     var unscored = Object.keys(comps).filter(function (n) { return comps[n] === null || comps[n] === undefined; });
-    scored.forEach(function (name) {
-      var v = comps[name];
-      var bar = el("div", { className: "bar" });
-      bar.style.width = Math.max(0, Math.min(100, v)) + "%";
-      chart.appendChild(el("div", { className: "row", attrs: { role: "listitem" } },
-        el("span", { className: "name", text: name }),
-        el("span", { className: "track", attrs: { "aria-hidden": "true" } }, bar),
-        el("span", { className: "value", text: scoreText(v) })
-      ));
-    });
-    if (!scored.length) chart.appendChild(el("p", { text: "Geen competentiescores in dit gesprek." }));
+    scored.forEach(function (name) { chart.appendChild(barRow(name, comps[name], scoreText(comps[name]))); });
+    if (!scored.length) chart.appendChild(el("li", { text: "Geen competentiescores in dit gesprek." }));
     $("unscored").textContent = unscored.length ? "Niet beoordeeld in dit gesprek: " + unscored.join(", ") + "." : "";
 
-    var fb = $("feedback");
-    clear(fb);
-    (report.feedback || []).forEach(function (f) {
-      var li = el("li", { className: f.kind === "goed" ? "good" : "improve" });
-      li.appendChild(el("strong", { text: f.kind === "goed" ? "Goed: " : "Verbeterpunt: " }));
-      if (f.turn !== null && f.turn !== undefined) {
-        li.appendChild(turnLink(f.turn));
-        li.appendChild(document.createTextNode(" "));
-      }
-      if (f.quote) li.appendChild(el("q", { text: f.quote }));
-      li.appendChild(el("span", { text: " " + (f.text || "") }));
-      if (f.suggestion) li.appendChild(el("span", { className: "suggestion", text: " Tip: " + f.suggestion }));
-      if (f.competency) li.appendChild(el("span", { className: "muted", text: " (" + f.competency + ")" }));
-      fb.appendChild(li);
-    });
-    if (!(report.feedback || []).length) fb.appendChild(el("li", { text: "Geen feedbackpunten." }));
+    renderFeedback(report.feedback || []);
 
     var missed = $("missed");
     clear(missed);
     (report.missed_signals || []).forEach(function (s) {
       var li = el("li");
       if (s.turn !== null && s.turn !== undefined) { li.appendChild(turnLink(s.turn)); li.appendChild(document.createTextNode(" ")); }
-      li.appendChild(el("span", { text: labelText(s.signal || "") + (s.quote ? ": " : "") }));
+      li.appendChild(el("span", { text: (s.name || labelText(s.signal || "")) + (s.quote ? ": " : "") }));
       if (s.quote) li.appendChild(el("q", { text: s.quote }));
       missed.appendChild(li);
     });
@@ -488,12 +841,14 @@
       tr.appendChild(item);
     });
     show("report");
+    showError("");
+    window.scrollTo(0, 0);
     $("report-title").focus();
   }
 
+  /* A link to the student's turn in the transcript below. */
   function turnLink(turn) {
-    var a = el("a", { href: "#beurt-" + turn, text: "beurt " + turn });
-    return a;
+    return el("a", { href: "#beurt-" + turn, text: "beurt " + turn });
   }
 
   function newConversation() {
@@ -503,22 +858,48 @@
     showPicker();
   }
 
+  /* A reload while the server is down: the service worker serves this page from its cache,
+   * so the widget can say what happened instead of the browser's error page. */
+  function registerServiceWorker() {
+    if (!("serviceWorker" in navigator)) return;
+    try {
+      navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () { /* not allowed here */ });
+    } catch (e) { /* not allowed here */ }
+  }
+
   /* --- wiring --------------------------------------------------------------------- */
 
   document.addEventListener("DOMContentLoaded", function () {
     $("login-form").addEventListener("submit", onLogin);
     $("pick-form").addEventListener("submit", onStart);
+    $("join-form").addEventListener("submit", onJoin);
     $("scenario-list").addEventListener("change", updateDifficulties);
+    $("pick-form").addEventListener("change", function (ev) { if (ev.target.name === "mode") updateModeHelp(); });
     $("composer").addEventListener("submit", onSend);
     $("message").addEventListener("input", updateCounter);
+    $("message").addEventListener("focus", function () { setTimeout(fitViewport, 300); });
     $("message").addEventListener("keydown", function (ev) {
       if (ev.key === "Enter" && !ev.shiftKey && !ev.isComposing) { ev.preventDefault(); onSend(); }
+    });
+    $("briefing-close").addEventListener("click", function () { $("briefing").open = false; $("message").focus(); });
+    $("briefing").addEventListener("keydown", function (ev) {
+      if (ev.key === "Escape") { $("briefing").open = false; $("briefing").querySelector("summary").focus(); }
     });
     $("end").addEventListener("click", onEnd);
     $("end-yes").addEventListener("click", confirmEnd);
     $("end-no").addEventListener("click", function () { $("end-confirm").hidden = true; $("message").focus(); });
+    $("to-report").addEventListener("click", toReport);
     $("again").addEventListener("click", newConversation);
     $("new-conversation").addEventListener("click", newConversation);
+    $("logout").addEventListener("click", logout);
+    $("offline-retry").addEventListener("click", startUp);
+    if (window.visualViewport) {
+      window.visualViewport.addEventListener("resize", fitViewport);
+      window.visualViewport.addEventListener("scroll", fitViewport);
+    }
+    updateCounter();
+    followLog();
+    registerServiceWorker();
     startUp();
   });
 })();

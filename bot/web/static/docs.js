@@ -18,7 +18,7 @@
       Object.keys(ops).forEach(function (method) {
         var op = ops[method];
         var card = el("section", null, "endpoint");
-        var h = el("h3");
+        var h = el("h2");
         h.appendChild(el("span", method.toUpperCase(), "method"));
         h.appendChild(document.createTextNode(" " + path));
         card.appendChild(h);

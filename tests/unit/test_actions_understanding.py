@@ -1,0 +1,183 @@
+"""The customer understands and answers (issue 9) and ends a call that goes nowhere (issue 13).
+
+Action-level tests give the student's turns as parse_data (labels and entities by hand), so
+they test the persona, not the recogniser; the session tests at the end go through the
+real NLU and engine.
+"""
+
+from __future__ import annotations
+
+from bot.scenarios import get_scenario
+from bot.scenarios.models import text_of
+from test_actions_support import PRINTER_DISCOVERY, Chat, entity
+
+from actions.persona.reply import REASONS
+
+PRINTER = "2.3-inbound-printer"
+KOFFIE = "2.2-acquisitie-koffie"
+INTERVIEW = "1.1-klantinterview-horeca"
+
+
+def texts(sc_id: str, key: str) -> list[str]:
+    return [text_of(t) for t in get_scenario(sc_id).lines[key]]
+
+
+def ents(text: str, *items) -> list[dict]:
+    return [entity(name, value, said, text.index(said)) for name, value, said in items]
+
+
+def to_levering_signal(chat: Chat) -> dict:
+    for text, labels in PRINTER_DISCOVERY:
+        reply = chat.say(text, labels)
+        if "koopsignaal.levering" in reply["labels"]:
+            return reply
+    raise AssertionError("no levering signal")
+
+
+# ----- her own questions -----------------------------------------------------------------
+
+
+def test_an_answer_to_her_question_without_any_move_is_understood_and_she_moves_on():
+    chat = Chat(PRINTER, "makkelijk", seed=3)
+    to_levering_signal(chat)
+    misses = chat.slot("misverstanden")
+    reply = chat.say("Binnen twee werkdagen staat hij bij u.", [])  # the recogniser found no move
+    assert reply["text"] not in texts(PRINTER, "clarify")
+    assert reply["reason"] != "clarification"
+    assert chat.slot("misverstanden") == misses == 0
+    assert "levertijd" in chat.slot("persona_toestand")["topics"]
+
+
+def test_the_clarification_line_only_when_nothing_relates_to_the_conversation():
+    chat = Chat(PRINTER, seed=3)
+    reply = chat.say("Ik hou eigenlijk meer van voetbal.", [])
+    assert reply["reason"] == "clarification" and reply["text"] in texts(PRINTER, "clarify")
+    related = Chat(PRINTER, seed=3)
+    reply = related.say("Scannen naar de boekhouder gaat met één knop.", [])  # a need's words
+    assert reply["reason"] != "clarification"
+
+
+def test_every_customer_message_carries_a_reason_from_the_contract():
+    chat = Chat(PRINTER, seed=3)
+    assert chat.opening[0]["reason"] == "opening"
+    for text, labels in PRINTER_DISCOVERY:
+        assert chat.say(text, labels)["reason"] in REASONS
+
+
+# ----- facts -----------------------------------------------------------------------------
+
+
+def test_a_wrong_price_gets_a_correction_in_character_and_a_feitfouten_entry():
+    chat = Chat(PRINTER, seed=3)
+    text = "De MF 450 kost 599 euro."
+    reply = chat.say(text, [], entities=ents(text, ("product", "printa-mf450", "MF 450"), ("bedrag", 599.0, "599 euro")))
+    assert reply["reason"] == "fact_correction" and "599 euro" in reply["text"] and "649" in reply["text"]
+    assert chat.slot("feitfouten") == [{"beurt": 1, "soort": "prijs", "genoemd": "599 euro",
+                                        "juist": "€ 649,00 per stuk", "zin": text}]
+
+
+def test_right_figures_questions_and_totals_are_no_fact_errors():
+    chat = Chat(PRINTER, seed=3)
+    for text, items in (
+        ("De MF 450 kost 649 euro.", (("product", "printa-mf450", "MF 450"), ("bedrag", 649.0, "649 euro"))),
+        ("Kost de MF 450 niet 599 euro?", (("product", "printa-mf450", "MF 450"), ("bedrag", 599.0, "599 euro"))),
+        ("Drie MF 450 kosten samen 1.849,65 euro.", (("aantal", 3, "Drie"), ("product", "printa-mf450", "MF 450"),
+                                                    ("bedrag", 1849.65, "1.849,65 euro"))),
+        ("De L 200 kost 189 euro, maar die kan niet scannen.", (("product", "printa-l200", "L 200"), ("bedrag", 189.0, "189 euro"))),
+    ):
+        chat.say(text, [], entities=ents(text, *items))
+    assert chat.slot("feitfouten") == []
+
+
+def test_a_wrong_delivery_time_stock_and_property_are_each_recorded():
+    chat = Chat(PRINTER, seed=3)
+    chat.say("De MF 450 leveren we binnen één werkdag.", [], entities=ents("De MF 450 leveren we binnen één werkdag.", ("product", "printa-mf450", "MF 450")))
+    chat.say("We hebben er nog 50 op voorraad.", [])
+    text = "De L 200 kan ook scannen."
+    reply = chat.say(text, [], entities=ents(text, ("product", "printa-l200", "L 200")))
+    kinds = [(e["soort"], e["beurt"]) for e in chat.slot("feitfouten")]
+    assert kinds == [("levertijd", 1), ("aantal", 2), ("eigenschap", 3)]
+    assert reply["reason"] == "fact_correction" and "scannen" in reply["text"]
+    assert chat.slot("feitfouten")[1]["juist"] == "14 op voorraad"
+
+
+# ----- concessions -----------------------------------------------------------------------
+
+
+def test_an_unasked_discount_right_after_a_buying_signal_is_recorded_as_too_early():
+    chat = Chat(PRINTER, "makkelijk", seed=3)
+    to_levering_signal(chat)
+    text = "Als u vandaag bestelt, krijgt u 5% korting."
+    chat.say(text, ["concessie"], entities=ents(text, ("percentage", 5.0, "5%")))
+    [entry] = chat.slot("concessies")
+    assert entry["soort"] == "korting" and entry["gevraagd"] is False and entry["te_vroeg"] is True
+    assert entry["binnen_bevoegdheid"] is False  # 2.3 gives the student no discount authority
+    assert chat.slot("uitkomst") == "lopend"  # the discount alone sells nothing
+
+
+def test_free_delivery_is_a_concession_of_kind_kosten():
+    chat = Chat(PRINTER, seed=3)
+    chat.say("De bezorgkosten laat ik voor u vervallen.", ["concessie"])
+    [entry] = chat.slot("concessies")
+    assert entry["soort"] == "kosten" and entry["waarde"] == "De bezorgkosten laat ik voor u vervallen."
+
+
+# ----- goals -----------------------------------------------------------------------------
+
+
+def test_after_an_early_close_her_questions_answered_well_lead_to_the_order_without_a_miss():
+    """2.3: the student asked for the order early (she hesitated); her later questions are
+    answered with information, not a second close: no missed signal, and she buys."""
+    chat = Chat(PRINTER, "makkelijk", seed=3)
+    for text, labels in PRINTER_DISCOVERY[:2]:
+        chat.say(text, labels)
+    chat.say("Zal ik de MF 450 voor u bestellen?", ["afsluitvraag"])
+    assert chat.slot("uitkomst") == "lopend"
+    for text, labels in PRINTER_DISCOVERY[2:]:
+        chat.say(text, labels)
+        if chat.slot("uitkomst") != "lopend":
+            break
+    if chat.slot("uitkomst") == "lopend":
+        chat.say("Binnen twee werkdagen staat hij bij u.", [])
+    assert chat.slot("uitkomst") == "order"
+    assert chat.slot("gemiste_signalen") == []
+
+
+def test_confirming_day_and_time_of_the_appointment_is_welcome():
+    chat = Chat(KOFFIE, seed=1)
+    memory = dict(chat.slot("persona_toestand"))
+    memory["success_turn"] = 0
+    chat.slots.update({"uitkomst": "afspraak", "persona_toestand": memory})
+    text = "Komt dinsdag om tien uur u uit?"
+    reply = chat.say(text, ["gesloten_vraag"], entities=ents(text, ("weekdag", "dinsdag", "dinsdag")))
+    assert reply["text"] in texts(KOFFIE, "after_deal_confirm")
+    assert chat.slot("afspraken")["datum"] == "dinsdag" and chat.slot("afspraken")["tijd"] == "om tien uur"
+
+
+def test_the_market_interview_ends_in_its_own_success_outcome():
+    sc = get_scenario(INTERVIEW)
+    assert sc.close.outcome == "informatie"
+
+
+# ----- through the engine: no line twice, and a call that goes nowhere ends -------------
+
+
+def test_300_student_questions_end_in_character_without_a_repeated_line():
+    from bot.engine.session import start, step
+
+    questions = ["Waar gebruikt u de printer voor?", "Hoeveel print u per maand?", "Wat voor printer had u?",
+                 "Wie gebruikt de printer?", "Heeft u een budget?", "Wilt u kleur?"]
+    r = start(PRINTER, difficulty="gemiddeld", seed=1)
+    said = [m["text"] for m in r.messages]
+    turns = 0
+    while not r.finished and turns < 300:
+        r = step(r.state, questions[turns % len(questions)])
+        turns += 1
+        said += [m["text"] for m in r.messages]
+    assert r.finished and turns < 40  # she ended the call herself, long before 300
+    assert len(said) == len(set(said)), [t for t in said if said.count(t) > 1]
+    slots = {e["name"]: e["value"] for e in r.state["events"] if e.get("event") == "slot"}
+    assert slots["uitkomst"] == "geen_deal" and slots["gesprek_beeindigd"] is True
+    last = r.messages[-1]
+    assert last["reason"] == "closing"
+    assert last["text"] in texts(PRINTER, "no_progress_end") + texts(PRINTER, "too_long_end")
