@@ -47,8 +47,10 @@ def hint_text(conv: Conversation, picker: LinePicker) -> str:
 
 
 def scenario_words(sc) -> list[str]:
-    """Words that tie a message to this scenario: products, topics, needs, answers, facts."""
-    words: list[str] = []
+    """Words that tie a message to this scenario: the companies and her name, products,
+    topics, needs, answers, facts."""
+    words: list[str] = [sc.student_company.name.lower(), sc.persona.company.lower(),
+                        sc.persona.name.split()[-1].lower()]
     for product in sc.catalogue:
         words += [n.lower() for n in product.names]
     for topic in sc.topics:

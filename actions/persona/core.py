@@ -88,9 +88,14 @@ class PersonaTurn:
         check = self.conv.slots.get("offerte_controle")
         return bool(isinstance(check, dict) and check.get("correct"))
 
-    def objection_due(self) -> Objection | None:
+    def objection_due(self, closing: set[str] | None = None) -> Objection | None:
+        """The first objection whose conditions now hold. `closing`: the close moves of this
+        message; an objection raised by moves then needs one of those (a summary that closes
+        an interview is no sales pitch, even if a product name in it reads as bijverkoop)."""
         for obj in self.sc.objections:
             if obj.id in self.memory["raised"] or self.conv.level_name not in obj.levels:
+                continue
+            if closing is not None and obj.when.moves and not set(obj.when.moves) & closing:
                 continue
             if obj.signal == "weerstand.prijs" and not self.about_focus_product():
                 continue  # "Oei, 649 euro" when the student offers another product at 189 answers the wrong turn
@@ -347,6 +352,8 @@ class PersonaTurn:
             return True
         if last and self.answers_with_value(obj, steps[done]):
             return self.objection_step(obj, steps, done)
+        if not msg.moves and self.raise_other_objection():
+            return True  # information about another point ("50 toners à 42 euro"): she takes that one up
         if not (msg.moves - {"begroeting", "informeel"}):
             # Only a greeting (the persona opened with the objection): greet back, repeat it.
             if "begroeting" in msg.moves and not self.memory.get("greeted"):
@@ -387,9 +394,7 @@ class PersonaTurn:
             return False  # the persona answers; the objection stays open
         if set(self.sc.close.moves) & msg.moves and not obj.blocks_close:
             return False
-        due = self.objection_due()
-        if due is not None:
-            self.raise_objection(due)  # the student moved on to another point: she takes that one up
+        if self.raise_other_objection():
             return True
         conv.apply("bezwaar_genegeerd")
         self.add_objection_line(obj, "reminder", obj.reminder or obj.texts_for(conv.level_name), signal=False)
@@ -409,6 +414,15 @@ class PersonaTurn:
             topic = self.sc.topic(obj.asks)
             return bool((topic and self.addresses(topic)) or (obj.need and self.hits_need(obj.need)))
         return False
+
+    def raise_other_objection(self) -> bool:
+        """The student moved on to another point that raises an objection of its own: she
+        takes that one up (the open one stays open)."""
+        due = self.objection_due()
+        if due is None:
+            return False
+        self.raise_objection(due)
+        return True
 
     def probes(self, obj: Objection) -> bool:
         """A question about the objection's own subject: its topic, its need, or a fact
@@ -561,7 +575,7 @@ class PersonaTurn:
         if conv.slots.get("uitkomst") in SUCCESS_OUTCOMES:
             self.reply.add_line(self.picker, "toezegging_heard")
             return
-        due = self.objection_due()
+        due = self.objection_due(closing=set(self.sc.close.moves) & self.msg.moves)
         if due is not None:
             self.raise_objection(due)
             return
@@ -679,9 +693,11 @@ class PersonaTurn:
                 self.reply.add_line(self.picker, key)
         if moves & QUESTION_MOVES:
             self.answer_question()
-        # Information that meets one of her needs is a benefit to her, recognised as a move or not.
-        if "voordeel_benoemen" in moves or (not moves and self.hits_need() and self.topic is None):
-            hits = self.hits_need()
+        # Information that meets a need she told is a benefit to her, recognised as a move or
+        # not; only a recognised benefit may guess a need she did not tell yet.
+        told = [h for h in self.hits_need() if h in self.memory["needs"]]
+        if "voordeel_benoemen" in moves or (not moves and told and self.topic is None):
+            hits = self.hits_need() if "voordeel_benoemen" in moves else told
             new_hits = [h for h in hits if h not in self.memory["needs_hit"]]
             if new_hits:
                 self.memory["needs_hit"].extend(new_hits)

@@ -36,6 +36,7 @@ SAME_DAY = re.compile(r"\b(vandaag nog|dezelfde dag|binnen 24 uur|binnen een dag
 STOCK_NUMBER = re.compile(_NUMBER + r"\s+(stuks?\s+|exemplaren\s+|dozen\s+)?(op|in)\s+(voorraad|het magazijn)")
 STOCK_NUMBER_AFTER = re.compile(r"voorraad\s+(van|is|zijn)\s+(nog\s+)?" + _NUMBER)
 NEGATION = re.compile(r"\b(niet|geen|zonder|nooit)\b")
+PER_UNIT = re.compile(r"\s*(?:excl\.?\s*btw\s*)?(?:per|p/|a|à)\s+(\w+)")
 DELIVERY_WORDS = ("lever", "bezorg", "in huis", "staat bij u", "staat hij bij u", "staan ze bij u", "bij u binnen",
                   "verzend", "verstuur", "ontvangt u")
 DISCOUNT_WORDS = ("korting", "eraf", "er af", "voor u", "speciaal", "aanbieding", "actie")
@@ -149,6 +150,24 @@ def stated_stock(sentence: str) -> tuple[int, str] | None:
     return None
 
 
+def claims(low: str, keywords: list[str]) -> bool | None:
+    """Does the sentence say the property is there (True) or not (False)? The negation must
+    stand next to the keyword: "kan niet scannen", not "scant, dus geen gedoe". None: no keyword."""
+    for k in keywords:
+        pos = low.find(k)
+        if pos >= 0:
+            near = low[max(0, pos - 25): pos + len(k) + 12]
+            return not NEGATION.search(near)
+    return None
+
+
+def derived_figure(text: str, end: int, unit: str) -> bool:
+    """"14 euro per maand" when the product is priced per stuk: a figure worked out from the
+    price (per month, per page), not the price itself."""
+    m = PER_UNIT.match(text[end:end + 30].lower())
+    return bool(m and not unit.lower().startswith(m.group(1)))
+
+
 def _days(n: float) -> str:
     n = int(n)
     return "één werkdag" if n == 1 else f"{n} werkdagen"
@@ -199,6 +218,8 @@ class FactChecker:
                     amount = float(e.get("value"))
                 except (TypeError, ValueError):
                     continue
+                if product is not None and derived_figure(msg.text, int(e.get("end") or pos), product.unit):
+                    continue
                 if product is not None and not price_ok(product, amount, quantities, self.sc.catalogue, "btw" in low):
                     said = msg.text[pos: int(e.get("end") or pos)] or euro(amount, symbol=True)
                     self.add("prijs", said, f"{euro(product.price, symbol=True)} per {product.unit}", sentence)
@@ -216,12 +237,14 @@ class FactChecker:
             days = stated_days(sentence, msg, start, end, self.today)
             if days is not None and days[0] < product.delivery_days:
                 self.add("levertijd", days[1], f"levering binnen {_days(product.delivery_days)}", sentence)
-        for _, named in mentions:
+        for at, named in mentions:
+            # The part of the sentence about this product: from its name to the next product's.
+            following = [p for p, _ in mentions if p > at]
+            part = msg.lower[at: following[0] if following else end]
             for feature in named.features:
-                if any(k in low for k in feature.keywords):
-                    claims = not NEGATION.search(low)
-                    if claims != feature.has:
-                        self.add("eigenschap", sentence, feature.juist, sentence)
+                said = claims(part, feature.keywords)
+                if said is not None and said != feature.has:
+                    self.add("eigenschap", sentence, feature.juist, sentence)
 
     def scenario_facts(self, start, end, sentence) -> None:
         msg, low = self.msg, sentence.lower()
@@ -229,7 +252,8 @@ class FactChecker:
             if not any(k in low for k in fact.keywords):
                 continue
             if fact.soort == "eigenschap":
-                if (not NEGATION.search(low)) != fact.has:
+                said = claims(low, fact.keywords)
+                if said is not None and said != fact.has:
                     self.add("eigenschap", sentence, fact.juist, sentence)
                 continue
             right = [float(fact.value or 0), *fact.also]

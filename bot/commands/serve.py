@@ -77,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
 
             # the socket listens already; the workers take over the connections as they start
             print(f"{announcement}; {config.workers} werkprocessen starten", file=sys.stderr, flush=True)
-            Multiprocess(config, target=uvicorn.Server(config).run, sockets=[sock]).run()
+            Multiprocess(config, sockets=[sock]).run()
         else:
             AnnouncingServer(config, announcement).run(sockets=[sock])
     finally:

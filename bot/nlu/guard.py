@@ -37,8 +37,9 @@ RUN_BUDGET = 256
 LEARN_LIMIT = 20_000  # new strings the shared vocabulary may keep for good (about 20 MB at most)
 _LONG_RUN = re.compile(r"\S{17,}")  # a run of <= 16 characters is within budget whatever it holds
 _RUN = re.compile(r"\S+")
-_PIECE = re.compile(r"\w+|\W")
-_REPEAT = re.compile(r"(\W)\1{3,}")
+# letters and digits (\w without "_") stay together; every other character is one piece
+_PIECE = re.compile(r"[^\W_]+|[\W_]")
+_REPEAT = re.compile(r"([\W_])\1{3,}")
 MAX_PIECES = 64  # of one costly run: words and marks beyond this carry nothing a rule could read
 _ZONE_LOCK = threading.RLock()
 _zone_depth = threading.local()

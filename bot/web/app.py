@@ -86,8 +86,9 @@ async def send_grades(app: FastAPI) -> None:
         try:
             await run_in_threadpool(grades.process_due, app.state.db, keys_of_app(app))
             await run_in_threadpool(xapi.process_due, app.state.db, settings)
-        except Exception:  # noqa: BLE001 - the next round tries again; the rows keep their state
-            log.exception("sending grades or statements failed")
+        except Exception as exc:  # noqa: BLE001 - the next round tries again; the rows keep their state
+            # type, SQLSTATE and file:line only: never a traceback that could carry row values
+            log.error("sending grades or statements failed", extra=failure_fields(exc))
 
 
 def keys_of_app(app: FastAPI):  # noqa: ANN201

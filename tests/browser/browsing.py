@@ -34,7 +34,9 @@ PHONE = {"width": 375, "height": 667}
 DESKTOP = {"width": 1366, "height": 768}
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: while sync_playwright is open an asyncio loop runs in this
+# thread, and later tests that call asyncio.run() would fail.
+@pytest.fixture(scope="module")
 def browser():
     path = chromium_path()
     if not path:

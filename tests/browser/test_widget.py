@@ -270,6 +270,29 @@ def test_desktop_layout(browser, run_server, axe):
     assert page.locator("#feedback details.fb-group").first.evaluate("d => d.open")
     axe.check(page, "beoordeling (desktop)")
     shot(page, "desktop-3-beoordeling")
+
+    # the teacher's review as the API gives it (bot.teaching.review): the student reads it in the report
+    def with_review(route):
+        response = route.fetch()
+        view = response.json()
+        view["teacher_feedback"] = {
+            "comments": [{"turn": 2, "text": "Goede open vraag: je laat de klant vertellen.", "teacher": "Jan Smit",
+                          "at": "2026-12-07T10:00:00+00:00"}],
+            "adjusted_score": {"score": 72, "reason": "Je vroeg goed door.", "teacher": "Jan Smit",
+                               "at": "2026-12-07T10:05:00+00:00", "machine_score": view["report"]["score"]},
+        }
+        route.fulfill(response=response, json=view)
+
+    page.route("**/api/v1/sessions/*", lambda route: with_review(route) if route.request.method == "GET"
+               else route.continue_())
+    page.reload()
+    page.locator("#teacher-box:not([hidden])").wait_for(timeout=30_000)
+    assert "aangepast door je docent" in page.locator("#report-score").inner_text()
+    teacher = page.locator("#teacher-box").inner_text()
+    assert "72 van 100" in teacher and "Je vroeg goed door." in teacher and "Jan Smit" in teacher
+    assert "Goede open vraag" in teacher and page.locator("#teacher-box a[href='#beurt-2']").count() == 1
+    axe.check(page, "beoordeling met docent (desktop)")
+    shot(page, "desktop-4-beoordeling-docent")
     page.goto(server.base_url + "/docs")
     page.locator("#endpoints .endpoint").first.wait_for()
     axe.check(page, "API-documentatie")
@@ -392,8 +415,12 @@ def test_sign_out_clears_the_student_for_the_next_one(browser, run_server):
 
 
 def test_locked_embed_goes_straight_to_the_briefing(browser, run_server, axe):
-    server, page = signed_in_page(browser, run_server, PHONE, f"/embed?scenario={INBOUND}&vast=1")
+    # as the LTI launch sends it: locked scenario, level and mode
+    server, page = signed_in_page(browser, run_server, PHONE,
+                                  f"/embed?scenario={INBOUND}&vast=1&niveau=moeilijk&modus=toets")
     assert page.locator("#pick-title").inner_text() == "Je opdracht"
+    assert page.input_value("#difficulty") == "moeilijk" and page.is_disabled("#difficulty")
+    assert page.is_checked("input[name=mode][value=toets]") and page.is_disabled("input[name=mode][value=oefenen]")
     assert page.locator("#scenario-list .scenario").count() == 1
     assert page.locator("#scenario-list .scenario-more").evaluate("d => d.open")
     assert "Bakkerij De Vries" in page.locator("#scenario-list").inner_text()
@@ -403,6 +430,7 @@ def test_locked_embed_goes_straight_to_the_briefing(browser, run_server, axe):
     page.click("#start-button")
     page.locator("#view-chat:not([hidden])").wait_for()
     assert "Ingrid de Vries" in page.locator("#chat-persona").inner_text()
+    assert page.locator("#chat-mode").inner_text() == "Toets: zonder tips"
     axe.check(page, "gesprek (embed)")
     page.click("#new-conversation")
     page.locator("#view-pick:not([hidden])").wait_for()

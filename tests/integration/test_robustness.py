@@ -177,6 +177,49 @@ def test_an_unexpected_failure_is_a_dutch_500_and_logs_no_student_text(make_clie
     assert failures and "StatementError" in failures[-1].error and not failures[-1].exc_info
 
 
+def test_no_log_line_carries_a_students_text_or_name(make_client, real_engine, monkeypatch, caplog):
+    """AVG: turns, REST messages, engine failures (whose exceptions quote the input), crashed
+    actions, invalid states and a database outage, all logged at DEBUG: the text and the name never appear."""
+    import bot.engine.actions as actions_module
+
+    failing = {"how": None}
+
+    class Flaky:
+        def __getattr__(self, name):
+            return getattr(real_engine, name)
+
+        def step(self, state, text):
+            if failing["how"] == "engine":
+                raise ValueError(f"kan '{text}' niet lezen")
+            if failing["how"] == "state":
+                return real_engine.step({**state, "events": text}, text)
+            return real_engine.step(state, text)
+
+    c = make_client(engine=Flaky())
+    with caplog.at_level(logging.DEBUG):
+        guest(c, SECRET_NAME)
+        conv = start(c)
+        assert send(c, conv["id"], SECRET_TEXT).status_code == 200
+        for how, status in (("engine", 500), ("state", 409)):
+            failing["how"] = how
+            assert send(c, conv["id"], SECRET_TEXT + " " + how).status_code == status
+        failing["how"] = None
+
+        def crash(make):
+            raise RuntimeError(f"actie kapot bij {SECRET_TEXT}")
+
+        monkeypatch.setattr(actions_module, "_run_coroutine", crash)
+        assert send(c, conv["id"], SECRET_TEXT + " actie").status_code == 502
+        monkeypatch.undo()
+        r = c.post("/webhooks/rest/webhook", json={"sender": SECRET_NAME, "message": SECRET_TEXT})
+        assert r.status_code == 200
+        assert c.post(f"/api/v1/sessions/{conv['id']}/end").status_code == 200
+        monkeypatch.setattr(type(c.app.state.db), "transaction", _outage)
+        assert send(c, conv["id"], SECRET_TEXT).status_code == 503
+    assert any(rec.levelno >= logging.ERROR for rec in caplog.records)
+    _assert_clean_logs(caplog, [SECRET_TEXT, "Zwoebeltrix", SECRET_NAME, "Vlaskamp"])
+
+
 def _assert_clean_logs(caplog, secrets: list[str]) -> None:
     from bot.web.logs import JsonFormatter
 
@@ -369,9 +412,10 @@ def test_logout_clears_both_cookies_and_needs_the_csrf_token(make_client):
         assert "Max-Age=0" in cookies[name] and "SameSite=lax" in cookies[name] and "Path=/" in cookies[name]
     assert "oefengesprek_sessie" not in c.cookies
     assert c.get("/api/v1/me").status_code == 401  # the next student at this computer starts fresh
-    # a stale or unknown session can always be cleared
+    # a stale or unknown session can always be cleared (also under the path /api/v1/auth/logout)
     c.cookies.set("oefengesprek_sessie", "kapot")
     assert c.post("/api/v1/logout").status_code == 200
+    assert c.post("/api/v1/auth/logout").status_code == 200
     assert me  # (signed in before)
 
 

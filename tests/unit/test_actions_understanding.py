@@ -181,3 +181,43 @@ def test_300_student_questions_end_in_character_without_a_repeated_line():
     last = r.messages[-1]
     assert last["reason"] == "closing"
     assert last["text"] in texts(PRINTER, "no_progress_end") + texts(PRINTER, "too_long_end")
+
+
+# ----- objections answer this turn ---------------------------------------------------------
+
+
+def test_another_products_price_does_not_raise_the_focus_products_price_objection():
+    chat = Chat(PRINTER, seed=3)
+    chat.say("Goedemorgen mevrouw De Vries, u spreekt met Sanne van Kantoorgemak.", ["begroeting"])
+    text = "De L 200 kost 189 euro."
+    reply = chat.say(text, [], entities=ents(text, ("product", "printa-l200", "L 200"), ("bedrag", 189.0, "189 euro")))
+    assert chat.slot("open_bezwaren") == [] and "649" not in reply["text"]
+    text = "De MF 450 kost 649 euro."
+    reply = chat.say(text, [], entities=ents(text, ("product", "printa-mf450", "MF 450"), ("bedrag", 649.0, "649 euro")))
+    assert chat.slot("open_bezwaren") == ["prijs"] and reply["reason"] == "objection"
+
+
+def test_an_objection_the_student_already_answered_is_not_raised_and_counts_as_settled():
+    chat = Chat(INTERVIEW, "gemiddeld", seed=3)
+    chat.say("Goedemiddag meneer Hofstede, u spreekt met Sanne van Horeca Totaal Groothandel.", ["begroeting"])
+    chat.say("Ik begrijp dat het druk is. Het duurt maximaal vijf minuten.", ["begrip_tonen", "toezegging"])
+    chat.say("Uw antwoorden worden anoniem verwerkt voor ons marktonderzoek. Hoe bestelt u nu bij ons?", ["open_vraag"])
+    assert "wat-doen-jullie-ermee" not in chat.slot("open_bezwaren")
+    assert "wat-doen-jullie-ermee" in chat.slot("persona_toestand")["preempted"]
+
+
+def test_a_probing_question_on_an_objection_counts_as_a_step_and_a_new_point_gets_its_own_objection():
+    chat = Chat("2.7-leverancier-toners", "gemiddeld", seed=2)
+    chat.say("Goedemorgen meneer Bosman, u spreekt met Sanne van Van Leeuwen.", ["begroeting"])
+    text = "We hebben maar 30 toners ontvangen in plaats van 50."
+    chat.say(text, [], entities=ents(text, ("aantal", 30, "30 toners")))
+    chat.say("Dat begrijp ik. De chauffeur heeft '30 toners' op de vrachtbrief gezet.", ["begrip_tonen"])
+    chat.say("Zullen we afspreken dat ik u de vrachtbrief vandaag mail?", ["afsluitvraag"])
+    chat.say("Wat betekent dat voor de twintig toners?", ["doorvragen"])
+    assert chat.slot("open_bezwaren") == ["uitstel-levering"]
+    chat.say("Heeft u in een ander magazijn nog toners liggen?", ["gesloten_vraag"])  # probes her point
+    assert chat.slot("persona_toestand")["progress"]["uitstel-levering"] == 1
+    text = "Op de factuur staan 50 toners à 42 euro."
+    reply = chat.say(text, [], entities=ents(text, ("aantal", 50, "50 toners"), ("bedrag", 42.0, "42 euro")))
+    assert chat.slot("open_bezwaren") == ["uitstel-levering", "bevoegdheid-factuur"]
+    assert "weerstand.bevoegdheid" in reply["labels"]

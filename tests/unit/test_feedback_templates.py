@@ -121,3 +121,13 @@ def test_a_ja_maar_rewrite_drops_the_contradiction(sentence):
         rest = sentence.split("maar", 1)[1].strip(" ,.").lower()
         assert rest not in better.lower() and "maar" not in better.lower(), (rewrite, better)
         assert "…" not in better and "..." not in better
+
+
+@pytest.mark.parametrize("scenario_id", SCENARIOS)
+def test_no_nested_parentheses(scenario_id):
+    # signal names carry an explanation in parentheses: a quote or a name in parentheses right
+    # after them reads badly ("een koopsignaal (de klant vroeg ...) ('Hoe snel ...')")
+    values = {**SAMPLE, "signaal": TEXTS.signal_name("koopsignaal.levering")}
+    for where, text in _rendered(scenario_id):
+        text = text.replace(SAMPLE["signaal"], values["signaal"])
+        assert not re.search(r"\)\s*\(", text) and not re.search(r"\([^()]*\([^()]*\)[^()]*\)", text), (where, text)

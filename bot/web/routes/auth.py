@@ -77,6 +77,7 @@ def me(identity: IdentityDep, settings: SettingsDep, db: DbDep) -> dict:
 
 
 @router.post("/logout", summary="Afmelden (cookie wissen, ook in een LMS-iframe)")
+@router.post("/auth/logout", include_in_schema=False)
 def logout(request: Request, response: Response, settings: SettingsDep) -> dict:
     """Clears the session and CSRF cookies with the attributes they were set with. Works with an
     expired or unknown session too (there is nothing left to protect then); a valid cookie session

@@ -14,6 +14,9 @@
   var params = new URLSearchParams(location.search);
   var WANTED = params.get("scenario");
   var LOCKED = WANTED && /^(1|true|ja)$/i.test(params.get("vast") || "") ? WANTED : null;
+  // level and mode set by the link (an LMS launch: niveau=, modus=); locked with the scenario
+  var SET_LEVEL = params.get("niveau");
+  var SET_MODE = /^(oefenen|toets)$/.test(params.get("modus") || "") ? params.get("modus") : null;
 
   var state = {
     csrf: null,
@@ -241,8 +244,8 @@
    * next student at this computer starts at the name field. */
   function logout() {
     $("logout").disabled = true;
-    api("POST", "/auth/logout", {}).catch(function (err) {
-      if (err.status === 404 || err.status === 405) return api("POST", "/logout", {});
+    api("POST", "/logout", {}).catch(function (err) {
+      if (err.status === 404 || err.status === 405) return api("POST", "/auth/logout", {});
       throw err;
     }).then(signedOut, function (err) {
       if (err.status === 401) { signedOut(); return; } // already signed out
@@ -419,6 +422,23 @@
     // an assignment also sets the mode the teacher chose
     var mode = assignment && assignment.mode && document.querySelector("input[name=mode][value=" + assignment.mode + "]");
     if (mode) { mode.checked = true; updateModeHelp(); }
+    if (lockedScenario()) applyLinkSettings(levels);
+  }
+
+  /* A locked link may also fix the level and the mode (niveau=, modus=): preset and not changeable. */
+  function applyLinkSettings(levels) {
+    var select = $("difficulty");
+    if (SET_LEVEL && levels.indexOf(SET_LEVEL) >= 0) {
+      select.value = SET_LEVEL;
+      select.disabled = true;
+    }
+    if (SET_MODE) {
+      document.querySelectorAll("input[name=mode]").forEach(function (r) {
+        r.checked = r.value === SET_MODE;
+        r.disabled = r.value !== SET_MODE;
+      });
+      updateModeHelp();
+    }
   }
 
   function updateModeHelp() {
@@ -794,12 +814,42 @@
     });
   }
 
+  function dateText(iso) {
+    try { return new Intl.DateTimeFormat("nl-NL", { day: "numeric", month: "long" }).format(new Date(iso)); } catch (e) { return ""; }
+  }
+
+  /* The teacher's review as the student sees it: an adjusted score with its reason, comments. */
+  function renderTeacherFeedback(tf, machineScore) {
+    var box = $("teacher-box");
+    var list = $("teacher-comments");
+    clear(list);
+    box.hidden = !tf;
+    if (!tf) return;
+    var adj = tf.adjusted_score;
+    var by = function (item) { return [item.teacher, item.at ? dateText(item.at) : ""].filter(Boolean).join(", "); };
+    var before = machineScore !== null && machineScore !== undefined ? " van " + Math.round(machineScore) : "";
+    $("teacher-score").textContent = adj
+      ? "Je docent heeft je totaalscore aangepast" + before + " naar " + Math.round(adj.score) + " van 100." +
+        (adj.reason ? " Reden: " + adj.reason : "") + (by(adj) ? " — " + by(adj) : "")
+      : "";
+    (tf.comments || []).forEach(function (c) {
+      var li = el("li");
+      if (c.turn !== null && c.turn !== undefined) { li.appendChild(turnLink(c.turn)); li.appendChild(document.createTextNode(": ")); }
+      li.appendChild(el("span", { text: c.text || "" }));
+      if (by(c)) li.appendChild(el("span", { className: "muted", text: " — " + by(c) }));
+      list.appendChild(li);
+    });
+  }
+
   function showReport(conv) {
     state.conversation = conv;
     var report = conv.report || {};
     var info = conv.scenario_info || {};
     $("report-scenario").textContent = (info.title || conv.scenario) + " · " + (conv.mode === "toets" ? "toets" : "oefenen");
-    $("report-score").textContent = "Totaalscore: " + scoreText(report.score);
+    var adjusted = conv.teacher_feedback && conv.teacher_feedback.adjusted_score;
+    $("report-score").textContent = "Totaalscore: " + (adjusted
+      ? scoreText(adjusted.score) + ", aangepast door je docent"
+      : scoreText(report.score));
 
     var chart = $("chart");
     clear(chart);
@@ -811,6 +861,7 @@
     $("unscored").textContent = unscored.length ? "Niet beoordeeld in dit gesprek: " + unscored.join(", ") + "." : "";
 
     renderFeedback(report.feedback || []);
+    renderTeacherFeedback(conv.teacher_feedback, report.score);
 
     var missed = $("missed");
     clear(missed);

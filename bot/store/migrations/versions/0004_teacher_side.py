@@ -127,9 +127,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("conversations") as batch:
-        batch.drop_column("summary")
-        batch.drop_column("score")
+    # Plain ALTER TABLE … DROP COLUMN (SQLite >= 3.35), not a batch copy of the table: copying
+    # `conversations` on SQLite would drop it and cascade-delete its conversation_events.
+    op.drop_column("conversations", "summary")
+    op.drop_column("conversations", "score")
     for table in ("audit_log", "judgements", "assignments", "group_members", "group_teachers", "groups",
                   "teacher_sessions", "teachers"):
         op.drop_table(table)
