@@ -34,10 +34,10 @@ QUESTION_MOVES_OPEN = "open_vraag"
 QUESTION_MOVES_CLOSED = "gesloten_vraag"
 PROBE = "doorvragen"
 SHARES_WORD = "sluit_aan_bij_vorige"  # built-in helper move (resources.BUILTIN_HELPERS)
-CONTRAST = "maar"
+CONTRAST = "maar"  # starts a new part of a sentence for exclusions with bereik: zinsdeel
 SUMMARY = "samenvatten"
 # in a yes/no question these usually point at the student's own words ("heeft u die al bekeken?")
-CLOSED_NOT_POINTING = frozenset({"die", "deze", "dit", "zo", "zoal", "toen", "verder", "hem", "haar", "hij", "zij"})  # starts a new part of a sentence for exclusions with bereik: zinsdeel
+CLOSED_NOT_POINTING = frozenset({"die", "deze", "dit", "zo", "zoal", "toen", "verder", "hem", "haar", "hij", "zij"})
 PREVIOUS_CACHE_SIZE = 4096
 TEXTCAT_ENV = "OEFENGESPREK_TEXTCAT"
 BUTTON = re.compile(r"^\s*/([A-Za-z_][\w.-]*)\s*(\{.*\})?\s*$", re.DOTALL)

@@ -343,6 +343,12 @@ def load_resources(root: Path | None = None) -> Resources:
         open_invitations = _compile_all(questions.open_uitnodigingen, shown, q_data.get("open_uitnodigingen", q_data), errors)
         not_questions = _compile_all(questions.geen_vraag, shown, q_data.get("geen_vraag", q_data), errors)
         new_topic = _compile_all(questions.nieuw_onderwerp, shown, q_data.get("nieuw_onderwerp", q_data), errors)
+        contract = label_contract()
+        known = set(contract.signals) | {f"{contract.group_of(x)}.*" for x in contract.signals}
+        for key in [*questions.signaal_onderwerpen, *questions.doorvragen_na_elk]:
+            if key not in known:
+                errors.append(ContentError(shown, line_of(q_data, "signaal_onderwerpen"),
+                                           f"onbekend signaal '{key}' (gebruik een signaal of groep.*)"))
     if decisions is not None:
         _check_decisions(d_data, decisions, d_path, errors)
     helper_moves: dict[str, tuple] = {}

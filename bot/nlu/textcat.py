@@ -94,7 +94,7 @@ class TextClassifier:
         values = numpy.asarray([counts[key] for key in keys.tolist()], dtype="f")
         lengths = numpy.asarray([len(counts)], dtype="int32")
         linear, _ = self._sparse_forward(self._sparse, (keys, values, lengths), False)
-        scores = 1.0 / (1.0 + numpy.exp(-linear[0]))  # the Logistic output layer
+        scores = numpy.exp(-numpy.logaddexp(0.0, -linear[0]))  # the Logistic output layer, without overflow
         return dict(zip(self.labels, scores.tolist()))
 
     def scores(self, doc, speaker: str) -> dict[str, float]:

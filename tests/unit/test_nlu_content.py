@@ -138,3 +138,11 @@ def test_pattern_notation_compiles_to_spacy_tokens():
     assert lemma[0] == {"LEMMA": "leveren"}
     (folded,) = compile_patterns("Geïnteresseerd")
     assert folded[0] == {"NORM": "geinteresseerd"}
+
+
+def test_reaction_facts_and_signal_subjects_must_exist(content):
+    _replace(content / "reacties.yml", "na: [akkoord]", "na: [besteld]")
+    _replace(content / "vragen.yml", "  weerstand.prijs: [prijs,", "  weerstand.duur: [prijs,")
+    messages = [e.message for e in _errors(content)]
+    assert any("'besteld' staat niet onder vorige_uiting" in m for m in messages), messages
+    assert any("onbekend signaal 'weerstand.duur'" in m for m in messages), messages
