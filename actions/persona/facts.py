@@ -81,22 +81,33 @@ def working_days_until(target: date, today: date) -> int:
 
 
 def product_mentions(sc, msg: Message, start: int, end: int) -> list[tuple[int, Product]]:
-    """(position, product) of every catalogue product named in text[start:end]."""
-    found: list[tuple[int, Product]] = []
+    """(position, product) of every catalogue product named in text[start:end].
+
+    A product called by its proper name ("AquaPuur Duo", "MF 450": a name with a capital or a
+    digit) outranks one only called by a common noun ("tap", "filter") in the same sentence:
+    "de AquaPuur Duo … bruiswater uit de tap" is about the Duo, not about the other tap."""
+    found: list[tuple[int, Product, bool]] = []
     for e in msg.entities:
-        if e.get("entity") == "product" and start <= int(e.get("start") or 0) < end:
+        at = int(e.get("start") or 0)
+        if e.get("entity") == "product" and start <= at < end:
             product = sc.product(str(e.get("value")))
             if product:
-                found.append((int(e.get("start") or 0), product))
+                found.append((at, product, _proper(msg.text[at:int(e.get("end") or at)])))
     if not found:
         low = msg.lower
         for product in sc.catalogue:
             for name in product.names:
                 pos = low.find(name.lower(), start, end)
                 if pos >= 0:
-                    found.append((pos, product))
+                    found.append((pos, product, _proper(name)))
                     break
-    return sorted(found, key=lambda item: item[0])
+    if any(proper for _, _, proper in found):
+        found = [item for item in found if item[2]]
+    return sorted(((at, product) for at, product, _ in found), key=lambda item: item[0])
+
+
+def _proper(name: str) -> bool:
+    return any(ch.isupper() or ch.isdigit() for ch in name)
 
 
 def price_ok(product: Product, amount: float, quantities: list[int], catalogue: list[Product] = (),

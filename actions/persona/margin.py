@@ -136,9 +136,11 @@ def check_concession(conv: Conversation, msg: Message) -> Concession | None:
     """
     if not is_concession(msg):
         return None
+    pct = conceded_pct(conv, msg)
+    if pct is None and any(word in msg.lower for word in conv.sc.standaardaanbod):
+        return None  # offering the briefing's standard offer (a free trial, free delivery) concedes nothing
     record = conv.memory.get("margin_checked") != conv.turn
     conv.memory["margin_checked"] = conv.turn
-    pct = conceded_pct(conv, msg)
     memory = conv.memory
     objection = price_objection(conv)
     first = bool(

@@ -531,7 +531,18 @@ class Scenario(_Strict):
     topics: list[Topic] = []  # what the persona's own questions are about
     facts: list[Fact] = []  # facts the student may state, checked in free text
     bevoegdheid: Authority = Authority()  # what the student may concede on his own
+    # Words of offers that belong to the standard offer of the briefing (a free trial, free
+    # delivery and assembly, a fair action): offering them is no concession (label contract §3).
+    standaardaanbod: list[str] = []
     plan: Plan | None = None  # 1.2: a plan discussion with the team leader (bot/scenarios/plan.py)
+
+    @field_validator("standaardaanbod")
+    @classmethod
+    def _standard_offer(cls, value: list[str]) -> list[str]:
+        words = [w.strip().lower() for w in value]
+        if any(not w for w in words):
+            raise ValueError("standaardaanbod: een leeg woord")
+        return words
 
     @field_validator("id")
     @classmethod

@@ -67,7 +67,22 @@ def test_every_scenario_has_trainer_scripts() -> None:
     assert not unknown, f"trainer scripts for unknown scenarios: {unknown}"
 
 
-@pytest.mark.parametrize("script", [s for s in SCRIPTS if s.kind == "strong"], ids=lambda s: s.id)
+# Known failures, each still open in issue 9 (strict: the test reports when one starts passing).
+KNOWN_FAILING = {
+    "3.2-beurslead-werkkleding-strong": "the script's turns were written against replies the customer no longer "
+                                        "gives (she now asks for something on paper for her board, which the "
+                                        "script never answers); the script must be rewritten against today's "
+                                        "replies by someone who has not seen the rules",
+}
+
+
+def _strong_case(script):  # noqa: ANN001, ANN202
+    reason = KNOWN_FAILING.get(script.id)
+    return pytest.param(script, marks=pytest.mark.xfail(reason=reason, strict=True)) if reason else script
+
+
+@pytest.mark.parametrize("script", [_strong_case(s) for s in SCRIPTS if s.kind == "strong"],
+                         ids=lambda s: s.id)
 def test_strong_student_reaches_the_goal_with_at_least_80(script) -> None:
     result = _replay(script.id)
     assert result.error is None, result.error

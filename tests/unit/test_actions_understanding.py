@@ -221,3 +221,18 @@ def test_a_probing_question_on_an_objection_counts_as_a_step_and_a_new_point_get
     reply = chat.say(text, [], entities=ents(text, ("aantal", 50, "50 toners"), ("bedrag", 42.0, "42 euro")))
     assert chat.slot("open_bezwaren") == ["uitstel-levering", "bevoegdheid-factuur"]
     assert "weerstand.bevoegdheid" in reply["labels"]
+
+
+
+def test_the_briefings_standard_offer_is_no_concession():
+    """Offering the free trial the 2.1 briefing allows is not recorded as a concession; a
+    discount on it still is (label contract §3: standard terms are no concessie)."""
+    assert "proefplaatsing" in get_scenario("2.1-voorbereiding-dispensers").standaardaanbod
+    chat = Chat("2.1-voorbereiding-dispensers", seed=1, briefing={"doel": "x", "aanpak": "x", "aanbod": "x",
+                                                                  "vragen": "x"})
+    chat.say("Daarom kan ik u een gratis proefplaatsing aanbieden: tien dispensers, vier weken lang.", ["concessie"])
+    assert chat.slot("concessies") in (None, [])
+    text = "Op de huur na de proefplaatsing geef ik u 10% korting."
+    chat.say(text, ["concessie"], entities=ents(text, ("percentage", 10.0, "10%")))
+    [entry] = chat.slot("concessies")
+    assert entry["soort"] == "korting"
