@@ -19,7 +19,7 @@ def register(subparsers) -> None:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from bot.commands.database import open_database
+    from bot.commands.database import opened_database
     from bot.teaching.exports import corrections, corrections_yaml
 
     since = None
@@ -29,12 +29,8 @@ def run_export(args: argparse.Namespace) -> int:
         except ValueError:
             print("fout: --sinds moet een datum zijn als 2026-12-01", file=sys.stderr)
             return 2
-    _settings, db = open_database()
-    try:
-        with db.read() as session:
-            text = corrections_yaml(corrections(session, since))
-    finally:
-        db.dispose()
+    with opened_database() as (_settings, db), db.read() as session:
+        text = corrections_yaml(corrections(session, since))
     if args.uit:
         with open(args.uit, "w", encoding="utf-8") as fh:
             fh.write(text)

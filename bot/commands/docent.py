@@ -31,73 +31,60 @@ def _link(settings, token: str) -> str:  # noqa: ANN001
 
 
 def run_add(args: argparse.Namespace) -> int:
-    from bot.commands.database import open_database
+    from bot.commands.database import opened_database
     from bot.teaching import accounts
 
-    settings, db = open_database()
-    try:
-        with db.transaction() as conn:
-            teacher, token = accounts.add_teacher(conn, args.email, args.naam)
-    except accounts.AccountError as exc:
-        print(f"fout: {exc}", file=sys.stderr)
-        return 1
-    finally:
-        db.dispose()
+    with opened_database() as (settings, db):
+        try:
+            with db.transaction() as conn:
+                teacher, token = accounts.add_teacher(conn, args.email, args.naam)
+        except accounts.AccountError as exc:
+            print(f"fout: {exc}", file=sys.stderr)
+            return 1
     print(f"Docent {teacher.display_name} <{teacher.email}> aangemaakt.")
     print(f"Eenmalige link om een wachtwoord te kiezen (7 dagen geldig):\n{_link(settings, token)}")
     return 0
 
 
-def run_link(args: argparse.Namespace) -> int:
-    from bot.commands.database import open_database
+def _with_teacher(email: str, act) -> int:  # noqa: ANN001
+    """Run `act(conn, teacher, settings)` for the teacher with this e-mail address (1 if none)."""
+    from bot.commands.database import opened_database
     from bot.teaching import accounts
 
-    settings, db = open_database()
-    try:
-        with db.transaction() as conn:
-            teacher = accounts.teacher_by_email(conn, args.email)
-            if teacher is None:
-                print(f"fout: geen docent met e-mailadres {args.email}", file=sys.stderr)
-                return 1
-            token = accounts.issue_setup_token(conn, teacher.id)
-    finally:
-        db.dispose()
-    print(f"Nieuwe eenmalige link voor {teacher.display_name} (7 dagen geldig):\n{_link(settings, token)}")
+    with opened_database() as (settings, db), db.transaction() as conn:
+        teacher = accounts.teacher_by_email(conn, email)
+        if teacher is None:
+            print(f"fout: geen docent met e-mailadres {email}", file=sys.stderr)
+            return 1
+        print(act(conn, teacher, settings))
     return 0
 
 
-def run_list(_args: argparse.Namespace) -> int:
-    from bot.commands.database import open_database
+def run_link(args: argparse.Namespace) -> int:
     from bot.teaching import accounts
 
-    _settings, db = open_database()
-    try:
-        with db.read() as session:
-            teachers = accounts.list_teachers(session)
-    finally:
-        db.dispose()
+    return _with_teacher(args.email, lambda conn, teacher, settings: (
+        f"Nieuwe eenmalige link voor {teacher.display_name} (7 dagen geldig):\n"
+        f"{_link(settings, accounts.issue_setup_token(conn, teacher.id))}"))
+
+
+def run_revoke(args: argparse.Namespace) -> int:
+    from bot.teaching import accounts
+
+    return _with_teacher(args.email, lambda conn, teacher, _settings: (
+        f"{accounts.revoke_sessions(conn, teacher.id)} sessie(s) van {teacher.display_name} beëindigd."))
+
+
+def run_list(_args: argparse.Namespace) -> int:
+    from bot.commands.database import opened_database
+    from bot.teaching import accounts
+
+    with opened_database() as (_settings, db), db.read() as session:
+        teachers = accounts.list_teachers(session)
     if not teachers:
         print("Nog geen docenten. Maak er een aan met: oefengesprek docent add --email … --naam …")
     for t in teachers:
         how = "wachtwoord" if t["has_password"] else ("schoollogin" if t["external_id"] else "nog geen wachtwoord")
         state = "" if t["active"] else "\tuitgeschakeld"
         print(f"{t['display_name']}\t{t['email'] or t['external_id']}\t{how}{state}")
-    return 0
-
-
-def run_revoke(args: argparse.Namespace) -> int:
-    from bot.commands.database import open_database
-    from bot.teaching import accounts
-
-    _settings, db = open_database()
-    try:
-        with db.transaction() as conn:
-            teacher = accounts.teacher_by_email(conn, args.email)
-            if teacher is None:
-                print(f"fout: geen docent met e-mailadres {args.email}", file=sys.stderr)
-                return 1
-            n = accounts.revoke_sessions(conn, teacher.id)
-    finally:
-        db.dispose()
-    print(f"{n} sessie(s) van {teacher.display_name} beëindigd.")
     return 0

@@ -34,35 +34,29 @@ def register(subparsers) -> None:
 
 
 def run_add(args: argparse.Namespace) -> int:
-    from bot.commands.database import open_database
+    from bot.commands.database import opened_database
     from bot.lti import platforms
 
-    _settings, db = open_database()
-    try:
-        with db.transaction() as conn:
-            p = platforms.add_platform(conn, issuer=args.issuer, client_id=args.client_id,
-                                       deployment_ids=args.deployment_id, auth_login_url=args.auth_login_url,
-                                       auth_token_url=args.auth_token_url, jwks_url=args.jwks_url)
-    except platforms.PlatformError as exc:
-        print(f"fout: {exc}", file=sys.stderr)
-        return 1
-    finally:
-        db.dispose()
+    with opened_database() as (_settings, db):
+        try:
+            with db.transaction() as conn:
+                p = platforms.add_platform(conn, issuer=args.issuer, client_id=args.client_id,
+                                           deployment_ids=args.deployment_id, auth_login_url=args.auth_login_url,
+                                           auth_token_url=args.auth_token_url, jwks_url=args.jwks_url)
+        except platforms.PlatformError as exc:
+            print(f"fout: {exc}", file=sys.stderr)
+            return 1
     print(f"Leeromgeving {p.issuer} (client {p.client_id}) geregistreerd; deployments: {', '.join(p.deployment_ids)}.")
     print("Herstart Oefengesprek zodat de leeromgeving het gesprek in een iframe mag tonen.")
     return 0
 
 
 def run_list(_args: argparse.Namespace) -> int:
-    from bot.commands.database import open_database
+    from bot.commands.database import opened_database
     from bot.lti import platforms
 
-    _settings, db = open_database()
-    try:
-        with db.read() as session:
-            found = platforms.all_platforms(session)
-    finally:
-        db.dispose()
+    with opened_database() as (_settings, db), db.read() as session:
+        found = platforms.all_platforms(session)
     if not found:
         print("Nog geen leeromgevingen geregistreerd.")
     for p in found:
@@ -72,15 +66,11 @@ def run_list(_args: argparse.Namespace) -> int:
 
 
 def run_remove(args: argparse.Namespace) -> int:
-    from bot.commands.database import open_database
+    from bot.commands.database import opened_database
     from bot.lti import platforms
 
-    _settings, db = open_database()
-    try:
-        with db.transaction() as conn:
-            removed = platforms.remove(conn, args.issuer, args.client_id)
-    finally:
-        db.dispose()
+    with opened_database() as (_settings, db), db.transaction() as conn:
+        removed = platforms.remove(conn, args.issuer, args.client_id)
     if not removed:
         print(f"fout: geen leeromgeving {args.issuer} met client {args.client_id}", file=sys.stderr)
         return 1
@@ -110,14 +100,11 @@ def run_rotate(_args: argparse.Namespace) -> int:
 
 
 def run_send(_args: argparse.Namespace) -> int:
-    from bot.commands.database import open_database
+    from bot.commands.database import opened_database
     from bot.lti.grades import process_due
     from bot.lti.keys import KeyStore
 
-    settings, db = open_database()
-    try:
+    with opened_database() as (settings, db):
         sent = process_due(db, KeyStore(settings.data_dir), limit=500)
-    finally:
-        db.dispose()
     print(f"{sent} score(s) verstuurd.")
     return 0

@@ -20,21 +20,17 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bot.commands.database import open_database
+    from bot.commands.database import opened_database
     from bot.teaching.privacy import clean_up
 
-    settings, db = open_database()
-    months = args.maanden if args.maanden is not None else settings.retention_months
-    if not months or months < 1:
-        print("Geen bewaartermijn ingesteld (gebruik --maanden N of OEFENGESPREK_RETENTION_MONTHS); niets gedaan.",
-              file=sys.stderr)
-        db.dispose()
-        return 2
-    try:
+    with opened_database() as (settings, db):
+        months = args.maanden if args.maanden is not None else settings.retention_months
+        if not months or months < 1:
+            print("Geen bewaartermijn ingesteld (gebruik --maanden N of OEFENGESPREK_RETENTION_MONTHS); niets gedaan.",
+                  file=sys.stderr)
+            return 2
         with db.transaction() as conn:
             result = clean_up(conn, months, dry_run=args.proef)
-    finally:
-        db.dispose()
     verb = "zou verwijderen" if args.proef else "verwijderd"
     print(f"Bewaartermijn {months} maanden (ouder dan {result['cutoff'][:10]}): {result['conversations']} gesprekken "
           f"en {result['guests']} gastaccounts {verb}.")

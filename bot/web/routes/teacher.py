@@ -234,6 +234,19 @@ async def create_group(request: Request, teacher: TeacherDep) -> Response:
     return go(f"/docent/klassen/{group.id}")
 
 
+async def _group_action(request: Request, teacher, group_id: str, change) -> Response:  # noqa: ANN001
+    """A form post that changes one of the teacher's klassen: CSRF, ownership, change, back to the klas."""
+    await form_of(request, teacher)
+
+    def run() -> None:
+        with _db(request).transaction() as conn:
+            _require_group(conn, teacher.id, group_id)
+            change(conn)
+
+    await run_in_threadpool(run)
+    return go(f"/docent/klassen/{group_id}")
+
+
 def _require_group(conn, teacher_id: str, group_id: str) -> groups.GroupInfo:  # noqa: ANN001
     if not groups.teacher_in_group(conn, teacher_id, group_id):
         raise ApiError(404, "group_not_found", "Deze klas bestaat niet (of is niet van jou).")
@@ -258,15 +271,7 @@ async def group_page(request: Request, group_id: str, teacher: TeacherDep) -> Re
 
 @router.post("/klassen/{group_id}/code")
 async def new_code(request: Request, group_id: str, teacher: TeacherDep) -> Response:
-    await form_of(request, teacher)
-
-    def regen() -> None:
-        with _db(request).transaction() as conn:
-            _require_group(conn, teacher.id, group_id)
-            groups.regenerate_code(conn, group_id)
-
-    await run_in_threadpool(regen)
-    return go(f"/docent/klassen/{group_id}")
+    return await _group_action(request, teacher, group_id, lambda conn: groups.regenerate_code(conn, group_id))
 
 
 @router.post("/klassen/{group_id}/docenten")
@@ -291,15 +296,8 @@ async def add_teacher(request: Request, group_id: str, teacher: TeacherDep) -> R
 
 @router.post("/klassen/{group_id}/studenten/{student_id}/verwijderen")
 async def remove_member(request: Request, group_id: str, student_id: str, teacher: TeacherDep) -> Response:
-    await form_of(request, teacher)
-
-    def remove() -> None:
-        with _db(request).transaction() as conn:
-            _require_group(conn, teacher.id, group_id)
-            groups.remove_student(conn, group_id, student_id)
-
-    await run_in_threadpool(remove)
-    return go(f"/docent/klassen/{group_id}")
+    return await _group_action(request, teacher, group_id,
+                               lambda conn: groups.remove_student(conn, group_id, student_id))
 
 
 def _deadline(value: str | None) -> datetime | None:
@@ -332,12 +330,5 @@ async def assign(request: Request, group_id: str, teacher: TeacherDep) -> Respon
 
 @router.post("/klassen/{group_id}/opdrachten/{assignment_id}/verwijderen")
 async def unassign(request: Request, group_id: str, assignment_id: str, teacher: TeacherDep) -> Response:
-    await form_of(request, teacher)
-
-    def remove() -> None:
-        with _db(request).transaction() as conn:
-            _require_group(conn, teacher.id, group_id)
-            groups.unassign(conn, group_id, assignment_id)
-
-    await run_in_threadpool(remove)
-    return go(f"/docent/klassen/{group_id}")
+    return await _group_action(request, teacher, group_id,
+                               lambda conn: groups.unassign(conn, group_id, assignment_id))
