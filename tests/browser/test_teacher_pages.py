@@ -109,3 +109,63 @@ def test_teacher_flow(browser, run_server, axe, viewport):
 
     seen = httpx.get(f"{server.base_url}/api/v1/sessions/{conv}", headers={"Authorization": f"Bearer {token}"}).json()
     assert seen["teacher_feedback"]["comments"][0]["text"] == "Goede open vraag: je laat de klant vertellen."
+
+
+def test_student_joins_in_the_widget_and_reads_the_teachers_comment(browser, run_server, axe):
+    """The whole loop with the real server: the student joins the klas and plays in the widget,
+    the teacher comments and adjusts the score, the student's report shows both."""
+    from test_widget import INBOUND, choose_and_start, play_to_the_end, sign_in, story_lines
+
+    server = run_server(rate_limit_per_minute=0)
+    link = re.search(r"(/docent/wachtwoord\?token=\S+)", cli(server, "docent", "add", "--email", "jan@school.nl",
+                                                          "--naam", "Jan Smit")).group(1)
+    teacher = browser.new_context(viewport=DESKTOP, locale="nl-NL").new_page()
+    teacher.goto(server.base_url + link)
+    teacher.fill("#wachtwoord", PASSWORD)
+    teacher.fill("#herhaling", PASSWORD)
+    teacher.click("button[type=submit]")
+    teacher.goto(server.base_url + "/docent/inloggen")
+    teacher.fill("#email", "jan@school.nl")
+    teacher.fill("#wachtwoord", PASSWORD)
+    teacher.click("main button[type=submit]")
+    teacher.fill("#naam", "CMB2A")
+    teacher.get_by_role("button", name="Klas aanmaken").click()
+    code = teacher.locator(".code").inner_text().strip()
+
+    student = browser.new_context(viewport=PHONE, locale="nl-NL").new_page()
+    student.goto(server.base_url + "/")
+    sign_in(student, "Sanne de Boer")
+    student.click("#join summary")
+    student.fill("#join-code", code.lower())
+    with student.expect_response("**/api/v1/klassen") as joined:
+        student.click("#join-button")
+    assert joined.value.status == 201
+    choose_and_start(student, INBOUND)
+    play_to_the_end(student, story_lines(INBOUND))
+    student.click("#to-report")
+    student.locator("#view-report:not([hidden])").wait_for(timeout=30_000)
+    assert student.locator("#teacher-box").is_hidden()
+
+    teacher.goto(server.base_url + "/docent/gesprekken")
+    teacher.locator("table.tabel tbody a").first.click()
+    teacher.locator("#beurt-1 details.beoordelen summary").click()
+    teacher.fill("#com-1", "Sterke opening: naam en bedrijf meteen genoemd.")
+    teacher.locator("#beurt-1 form:has(#com-1) button").click()
+    teacher.get_by_text("Sterke opening: naam en bedrijf meteen genoemd.").first.wait_for()
+    teacher.locator("summary", has_text="Score aanpassen").click()
+    teacher.fill("#score-nieuw", "77")
+    teacher.fill("#score-reden", "De afsluitvraag kwam pas laat.")
+    teacher.get_by_role("button", name="Score opslaan").click()
+    teacher.get_by_text("De afsluitvraag kwam pas laat.").first.wait_for()
+
+    student.reload()
+    student.locator("#view-report:not([hidden])").wait_for(timeout=30_000)
+    box = student.locator("#teacher-box")
+    box.wait_for()
+    assert "Sterke opening: naam en bedrijf meteen genoemd." in box.inner_text()
+    assert "77" in box.inner_text() and "De afsluitvraag kwam pas laat." in box.inner_text()
+    assert "aangepast door je docent" in student.locator("#report-score").inner_text()
+    shot(student, "student-ziet-docent-375")
+    axe.check(student, "rapport met opmerking van de docent")
+    teacher.context.close()
+    student.context.close()
