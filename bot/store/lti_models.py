@@ -65,7 +65,18 @@ class LtiContext(Base):
     lineitems_url: Mapped[str | None] = mapped_column(String(500))
 
 
-class LtiGradeSend(Base):
+class OutboxColumns:
+    """The columns of an outbox row (bot.store.outbox): its state of delivery."""
+
+    status: Mapped[str] = mapped_column(String(12), default="wacht")  # wacht | verstuurd | mislukt
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_result: Mapped[str | None] = mapped_column(String(500))
+    next_try_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class LtiGradeSend(OutboxColumns, Base):
     """One score to send to a line item (retried with back-off until it succeeds or gives up)."""
 
     __tablename__ = "lti_grade_sends"
@@ -78,12 +89,6 @@ class LtiGradeSend(Base):
     user_sub: Mapped[str] = mapped_column(String(255))
     score: Mapped[int] = mapped_column(Integer)
     comment: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(12), default="wacht")  # wacht | verstuurd | mislukt
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    last_result: Mapped[str | None] = mapped_column(String(500))
-    next_try_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class LtiLaunch(Base):
@@ -100,7 +105,7 @@ class LtiLaunch(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class XapiStatement(Base):
+class XapiStatement(OutboxColumns, Base):
     """A `completed` statement for the school's LRS (outbox; only when an LRS is configured)."""
 
     __tablename__ = "xapi_statements"
@@ -109,9 +114,3 @@ class XapiStatement(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
     statement: Mapped[dict[str, Any]] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(12), default="wacht")
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    last_result: Mapped[str | None] = mapped_column(String(500))
-    next_try_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
