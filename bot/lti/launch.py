@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.lti import platforms
 from bot.lti.platforms import Platform
 from bot.store.lti_models import LtiNonce, LtiState
-from bot.store.models import utcnow
+from bot.store.models import as_utc, utcnow
 
 STATES = LtiState.__table__
 NONCES = LtiNonce.__table__
@@ -171,7 +171,7 @@ def verify_launch(conn: Connection, id_token: str | None, state: str | None, bro
     if not id_token or not state:
         raise LaunchError(400, "De leeromgeving stuurde geen geldige aanmelding (id_token of state ontbreekt).")
     row = conn.execute(select(STATES).where(STATES.c.state == state[:64])).first()
-    if row is None or _aware(row.expires_at) < utcnow():
+    if row is None or as_utc(row.expires_at) < utcnow():
         raise LaunchError(401, "Deze aanmelding is verlopen of al gebruikt. Open de opdracht opnieuw vanuit je "
                                "leeromgeving.")
     conn.execute(delete(STATES).where(STATES.c.state == row.state))  # one use
@@ -253,9 +253,3 @@ def verify_launch(conn: Connection, id_token: str | None, state: str | None, bro
 
 def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
-
-
-def _aware(dt):  # noqa: ANN001, ANN202
-    from datetime import timezone
-
-    return dt.replace(tzinfo=timezone.utc) if dt is not None and dt.tzinfo is None else dt

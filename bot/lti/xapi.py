@@ -9,14 +9,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 import httpx
 from sqlalchemy import select
 
 from bot.store.lti_models import XapiStatement
-from bot.store.models import Conversation, utcnow
+from bot.store.models import Conversation, as_utc, json_value, utcnow
 from bot.store.outbox import DeliveryError, deliver
 
 STATEMENTS = XapiStatement.__table__
@@ -42,7 +42,7 @@ def statement(conv: dict[str, Any], *, secret: bytes, home: str) -> dict[str, An
     scenario = load_scenarios().get(conv["scenario"])
     report = conv.get("report") or {}
     score = report.get("score")
-    start, end = _aware(conv["created_at"]), _aware(conv["finished_at"] or utcnow())
+    start, end = as_utc(conv["created_at"]), as_utc(conv["finished_at"] or utcnow())
     attempt = uuid.uuid5(NAMESPACE, conv["id"])
     result: dict[str, Any] = {"completion": True, "duration": duration(start, end)}
     if isinstance(score, int):
@@ -65,10 +65,6 @@ def statement(conv: dict[str, Any], *, secret: bytes, home: str) -> dict[str, An
     }
 
 
-def _aware(dt: datetime) -> datetime:
-    return dt.replace(tzinfo=timezone.utc) if dt.tzinfo is None else dt
-
-
 def enqueue(conn, settings, conversation_id: str) -> bool:  # noqa: ANN001
     """Queue the statement of a finished conversation (only with an LRS configured)."""
     if not settings.xapi_endpoint:
@@ -79,11 +75,7 @@ def enqueue(conn, settings, conversation_id: str) -> bool:  # noqa: ANN001
                        .where(CONVERSATIONS.c.id == conversation_id)).first()
     if row is None:
         return False
-    conv = dict(row._mapping)
-    if isinstance(conv["report"], (str, bytes)):
-        import json
-
-        conv["report"] = json.loads(conv["report"])
+    conv = {**row._mapping, "report": json_value(row.report)}
     now = utcnow()
     conn.execute(STATEMENTS.insert().values(
         conversation_id=conversation_id, statement=statement(conv, secret=settings.resolved_secret_key,

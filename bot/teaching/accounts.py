@@ -11,14 +11,14 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 
-from bot.store.models import utcnow
+from bot.store.models import as_utc, utcnow
 from bot.store.ratelimit import RateLimited, hit
 from bot.store.repository import new_id
 from bot.store.teacher_models import Teacher, TeacherSession
@@ -54,11 +54,6 @@ class TeacherInfo:
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
-
-def _aware(dt: datetime | None) -> datetime | None:
-    if dt is not None and dt.tzinfo is None:
-        return dt.replace(tzinfo=timezone.utc)
-    return dt
 
 
 def normalise_email(email: str) -> str:
@@ -103,7 +98,7 @@ def issue_setup_token(conn: Connection, teacher_id: str, *, now: datetime | None
 def teacher_for_setup(conn: Connection, token: str, *, now: datetime | None = None) -> TeacherInfo | None:
     row = conn.execute(select(TEACHERS.c.id, TEACHERS.c.display_name, TEACHERS.c.email, TEACHERS.c.setup_expires_at)
                        .where(TEACHERS.c.setup_token_hash == _digest(token or ""))).first()
-    if row is None or (_aware(row.setup_expires_at) or utcnow()) < (now or utcnow()):
+    if row is None or (as_utc(row.setup_expires_at) or utcnow()) < (now or utcnow()):
         return None
     return TeacherInfo(row.id, row.display_name, row.email)
 
@@ -174,7 +169,7 @@ def session_teacher(conn, token: str | None, *, now: datetime | None = None) -> 
     ).first()
     if row is None or row.revoked_at is not None or not row.active:
         return None
-    if _aware(row.expires_at) < (now or utcnow()):
+    if as_utc(row.expires_at) < (now or utcnow()):
         return None
     return TeacherInfo(row.id, row.display_name, row.email)
 

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from datetime import datetime, timezone
 from typing import Any
 
 import yaml
 from sqlalchemy import select
 
-from bot.store.models import Conversation, Message, Student
+from bot.store.models import Conversation, Message, Student, as_utc, json_value
 from bot.store.teacher_models import AuditEntry, GroupMember, Judgement
 from bot.teaching.groups import MEMBERS
 from bot.teaching.review import messages_of
@@ -28,16 +27,10 @@ CSV_COLUMNS = ("student", "scenario", "werkprocessen", "modus", "niveau", "statu
                "aangepaste_score", "uitkomst", "gestart", "afgerond")
 
 
-def _load(value: Any) -> Any:
-    return json.loads(value) if isinstance(value, (str, bytes)) else value
-
-
 def _local(dt: datetime | None) -> str:
     if dt is None:
         return ""
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
-    return dt.astimezone(timezone.utc).strftime("%d-%m-%Y %H:%M")
+    return as_utc(dt).astimezone(timezone.utc).strftime("%d-%m-%Y %H:%M")
 
 
 def _cell(value: str) -> str:
@@ -68,8 +61,8 @@ def group_results_csv(conn, group_id: str) -> bytes:  # noqa: ANN001
     writer.writerow(CSV_COLUMNS)
     for r in rows:
         sc = scenarios.get(r.scenario)
-        summary = _load(r.summary) or {}
-        correction = _load(r.correction) or {}
+        summary = json_value(r.summary) or {}
+        correction = json_value(r.correction) or {}
         writer.writerow([
             _cell(r.display_name), _cell(sc.title if sc else r.scenario),
             ", ".join(sc.werkprocessen) if sc else "", r.mode, r.difficulty or "", r.status, r.student_turns,
@@ -152,8 +145,8 @@ def student_data(conn, student_id: str) -> dict[str, Any]:  # noqa: ANN001
                              .order_by(CONVERSATIONS.c.created_at)):
         data = dict(conv._mapping)
         data.pop("state", None)
-        data["report"] = _load(data.get("report"))
-        data["summary"] = _load(data.get("summary"))
+        data["report"] = json_value(data.get("report"))
+        data["summary"] = json_value(data.get("summary"))
         data["messages"] = messages_of(conn, conv.id)
         data["judgements"] = [dict(j._mapping) for j in conn.execute(
             select(JUDGEMENTS).where(JUDGEMENTS.c.conversation_id == conv.id).order_by(JUDGEMENTS.c.id))]
@@ -171,10 +164,8 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_jsonable(v) for v in value]
     if isinstance(value, datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        return value.isoformat()
-    return _load(value) if isinstance(value, bytes) else value
+        return as_utc(value).isoformat()
+    return json_value(value) if isinstance(value, bytes) else value
 
 
 def corrections(conn, since: datetime | None = None) -> list[dict[str, Any]]:  # noqa: ANN001
@@ -192,7 +183,7 @@ def corrections(conn, since: datetime | None = None) -> list[dict[str, Any]]:  #
     for j in conn.execute(stmt):
         _, turn, kind = j.target.split(":")
         entry = latest.setdefault((j.conversation_id, int(turn)), {})
-        entry[kind] = _load(j.correction)
+        entry[kind] = json_value(j.correction)
     cases = []
     for (conversation_id, turn), corrected in sorted(latest.items()):
         messages = messages_of(conn, conversation_id)

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from bot.store.models import Student, utcnow
+from bot.store.models import Student, as_utc, utcnow
 from bot.store.ratelimit import hit
 from bot.store.repository import new_id
 from bot.store.teacher_models import Assignment, Group, GroupMember, GroupTeacher, Teacher
@@ -49,9 +49,6 @@ class GroupInfo:
     join_code: str | None
     join_code_expires_at: datetime | None
 
-
-def _aware(dt: datetime | None) -> datetime | None:
-    return dt.replace(tzinfo=timezone.utc) if dt is not None and dt.tzinfo is None else dt
 
 
 def new_code() -> str:
@@ -94,7 +91,7 @@ def regenerate_code(conn: Connection, group_id: str, *, now: datetime | None = N
 def get_group(conn, group_id: str) -> GroupInfo | None:  # noqa: ANN001
     row = conn.execute(select(GROUPS.c.id, GROUPS.c.name, GROUPS.c.join_code, GROUPS.c.join_code_expires_at)
                        .where(GROUPS.c.id == group_id)).first()
-    return GroupInfo(row.id, row.name, row.join_code, _aware(row.join_code_expires_at)) if row else None
+    return GroupInfo(row.id, row.name, row.join_code, as_utc(row.join_code_expires_at)) if row else None
 
 
 def teacher_in_group(conn, teacher_id: str, group_id: str) -> bool:  # noqa: ANN001
@@ -112,7 +109,7 @@ def teacher_groups(conn, teacher_id: str) -> list[dict]:  # noqa: ANN001
         .where(GROUP_TEACHERS.c.teacher_id == teacher_id)
         .order_by(GROUPS.c.name)
     )
-    return [{**r._mapping, "join_code_expires_at": _aware(r.join_code_expires_at)} for r in rows]
+    return [{**r._mapping, "join_code_expires_at": as_utc(r.join_code_expires_at)} for r in rows]
 
 
 def group_students(conn, group_id: str) -> list[dict]:  # noqa: ANN001
@@ -145,7 +142,7 @@ def join_group(conn: Connection, student_id: str, code: str, *, now: datetime | 
     """A student joins the group of a valid code (after count_join_attempt)."""
     code = normalise_code(code)
     row = conn.execute(select(GROUPS.c.id, GROUPS.c.join_code_expires_at).where(GROUPS.c.join_code == code)).first()
-    if row is None or (_aware(row.join_code_expires_at) or utcnow()) < (now or utcnow()):
+    if row is None or (as_utc(row.join_code_expires_at) or utcnow()) < (now or utcnow()):
         raise GroupError("Deze klascode bestaat niet of is verlopen. Vraag je docent om de juiste code.")
     exists = conn.execute(select(MEMBERS.c.group_id).where(MEMBERS.c.group_id == row.id,
                                                            MEMBERS.c.student_id == student_id)).first()
@@ -206,7 +203,7 @@ def unassign(conn: Connection, group_id: str, assignment_id: str) -> None:
 def group_assignments(conn, group_id: str) -> list[dict]:  # noqa: ANN001
     rows = conn.execute(select(ASSIGNMENTS).where(ASSIGNMENTS.c.group_id == group_id)
                         .order_by(ASSIGNMENTS.c.deadline.is_(None), ASSIGNMENTS.c.deadline, ASSIGNMENTS.c.scenario))
-    return [{**r._mapping, "deadline": _aware(r.deadline)} for r in rows]
+    return [{**r._mapping, "deadline": as_utc(r.deadline)} for r in rows]
 
 
 def student_assignments(conn, student_id: str) -> list[dict]:  # noqa: ANN001
@@ -221,5 +218,5 @@ def student_assignments(conn, student_id: str) -> list[dict]:  # noqa: ANN001
     )
     seen: dict[str, dict] = {}
     for r in rows:
-        seen.setdefault(r.scenario, {**r._mapping, "deadline": _aware(r.deadline)})
+        seen.setdefault(r.scenario, {**r._mapping, "deadline": as_utc(r.deadline)})
     return list(seen.values())

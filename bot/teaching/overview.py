@@ -6,21 +6,16 @@ Reads only the small `summary` written beside each report (bot.store.repository.
 
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
 from typing import Any
 
 from sqlalchemy import select
 
-from bot.store.models import Conversation, Student
+from bot.store.models import Conversation, Student, json_value
 from bot.teaching.groups import MEMBERS
 
 CONVERSATIONS = Conversation.__table__
 STUDENTS = Student.__table__
-
-
-def _load(value: Any) -> Any:
-    return json.loads(value) if isinstance(value, (str, bytes)) else value
 
 
 def competency_order() -> list[str]:
@@ -52,7 +47,7 @@ def group_overview(conn, group_id: str) -> dict[str, Any]:  # noqa: ANN001
     missed: Counter[str] = Counter()
     missed_examples: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in _finished(conn, group_id):
-        summary = _load(row.summary) or {}
+        summary = json_value(row.summary) or {}
         attempts[row.student_id] += 1
         scores = dict(summary.get("competencies") or {})
         scores["Totaal"] = row.score
@@ -79,7 +74,7 @@ def student_progress(conn, group_id: str, student_id: str) -> dict[str, Any]:  #
     """The student's attempts in order, with the score per competency of each."""
     attempts = []
     for row in _finished(conn, group_id, student_id):
-        summary = _load(row.summary) or {}
+        summary = json_value(row.summary) or {}
         attempts.append({"id": row.id, "scenario": row.scenario, "score": row.score, "finished_at": row.finished_at,
                          "competencies": dict(summary.get("competencies") or {})})
     names = [c for c in competency_order() if any(isinstance(a["competencies"].get(c), int) for a in attempts)]

@@ -4,7 +4,6 @@ teacher's judgements beside the machine's (append-only; the newest per target is
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
@@ -12,9 +11,9 @@ from typing import Any
 from sqlalchemy import and_, asc, desc, func, select
 from sqlalchemy.engine import Connection
 
-from bot.store.models import Conversation, ConversationEvents, Message, Student, utcnow
+from bot.store.models import Conversation, ConversationEvents, Message, Student, as_utc, json_value, utcnow
 from bot.store.teacher_models import Judgement
-from bot.teaching.groups import MEMBERS, visible_student_ids
+from bot.teaching.groups import visible_student_ids
 
 CONVERSATIONS = Conversation.__table__
 MESSAGES = Message.__table__
@@ -105,7 +104,7 @@ def list_conversations(conn, teacher_id: str, flt: ListFilter) -> dict[str, Any]
     items = []
     for r in rows:
         item = dict(r._mapping)
-        item["adjusted_score"] = _load(item.pop("adjusted") or {}).get("score") if item.get("adjusted") else None
+        item["adjusted_score"] = json_value(item.pop("adjusted") or {}).get("score") if item.get("adjusted") else None
         items.append(item)
     return {"items": items, "total": total, "page": page, "pages": pages, "page_size": PAGE_SIZE}
 
@@ -121,13 +120,7 @@ def _latest_scores_subquery():  # noqa: ANN202
 def _iso(dt: datetime | None) -> str | None:
     if dt is None:
         return None
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
-    return dt.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
-
-
-def _load(value: Any) -> Any:
-    return json.loads(value) if isinstance(value, (str, bytes)) else value
+    return as_utc(dt).astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
 
 
 # --- one conversation ---------------------------------------------------------------------
@@ -146,7 +139,7 @@ def conversation_for_teacher(conn, teacher_id: str, conversation_id: str) -> dic
     if row is None:
         return None
     out = dict(row._mapping)
-    out["report"] = _load(out["report"])
+    out["report"] = json_value(out["report"])
     return out
 
 
@@ -154,7 +147,7 @@ def messages_of(conn, conversation_id: str) -> list[dict[str, Any]]:  # noqa: AN
     rows = conn.execute(select(MESSAGES.c.seq, MESSAGES.c.turn, MESSAGES.c.speaker, MESSAGES.c.text,
                                MESSAGES.c.analysis, MESSAGES.c.hint)
                         .where(MESSAGES.c.conversation_id == conversation_id).order_by(MESSAGES.c.seq))
-    return [{**r._mapping, "analysis": _load(r.analysis)} for r in rows]
+    return [{**r._mapping, "analysis": json_value(r.analysis)} for r in rows]
 
 
 def persona_series(conn, conversation_id: str) -> dict[str, list[float | None]]:  # noqa: ANN001
@@ -164,7 +157,7 @@ def persona_series(conn, conversation_id: str) -> dict[str, list[float | None]]:
     seen_user = False
     for chunk in conn.execute(select(EVENTS.c.events).where(EVENTS.c.conversation_id == conversation_id)
                               .order_by(EVENTS.c.start)).scalars():
-        for event in _load(chunk):
+        for event in json_value(chunk):
             kind = event.get("event")
             if kind == "user":
                 for name in PERSONA_SERIES:
@@ -182,7 +175,7 @@ def persona_series(conn, conversation_id: str) -> dict[str, list[float | None]]:
 def judgements_of(conn, conversation_id: str) -> list[dict[str, Any]]:  # noqa: ANN001
     rows = conn.execute(select(JUDGEMENTS).where(JUDGEMENTS.c.conversation_id == conversation_id)
                         .order_by(JUDGEMENTS.c.id))
-    return [{**r._mapping, "machine": _load(r.machine), "correction": _load(r.correction)} for r in rows]
+    return [{**r._mapping, "machine": json_value(r.machine), "correction": json_value(r.correction)} for r in rows]
 
 
 def latest_by_target(judgements: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
