@@ -192,21 +192,32 @@ def teacher_by_email(conn, email: str) -> TeacherInfo | None:  # noqa: ANN001
     return TeacherInfo(*row) if row is not None else None
 
 
-def external_teacher(conn: Connection, external_id: str, display_name: str) -> TeacherInfo:
-    """The teacher behind a trusted sign-in (`header:<user>`, `lti:<iss>:<sub>`), created on first sight."""
+def clean_external_name(display_name: str | None) -> str:
+    return " ".join((display_name or "").split())[:80] or "Docent"
+
+
+def find_external_teacher(conn, external_id: str) -> tuple[TeacherInfo, bool] | None:  # noqa: ANN001
+    """(teacher, active) behind a trusted sign-in, or None when not seen before (read only)."""
     row = conn.execute(select(TEACHERS.c.id, TEACHERS.c.display_name, TEACHERS.c.email, TEACHERS.c.active)
                        .where(TEACHERS.c.external_id == external_id)).first()
-    name = " ".join((display_name or "").split())[:80] or "Docent"
-    if row is None:
+    return (TeacherInfo(row.id, row.display_name, row.email), row.active) if row is not None else None
+
+
+def external_teacher(conn: Connection, external_id: str, display_name: str) -> TeacherInfo:
+    """The teacher behind a trusted sign-in (`header:<user>`, `lti:<iss>:<sub>`), created on first sight."""
+    found = find_external_teacher(conn, external_id)
+    name = clean_external_name(display_name)
+    if found is None:
         teacher_id = new_id()
         conn.execute(TEACHERS.insert().values(id=teacher_id, display_name=name, external_id=external_id, active=True,
                                               created_at=utcnow()))
         return TeacherInfo(teacher_id, name, None)
-    if not row.active:
+    teacher, active = found
+    if not active:
         raise AccountError("Dit docentaccount is uitgeschakeld.")
-    if display_name and row.display_name != name:
-        conn.execute(update(TEACHERS).where(TEACHERS.c.id == row.id).values(display_name=name))
-    return TeacherInfo(row.id, name, row.email)
+    if display_name and teacher.display_name != name:
+        conn.execute(update(TEACHERS).where(TEACHERS.c.id == teacher.id).values(display_name=name))
+    return TeacherInfo(teacher.id, name, teacher.email)
 
 
 def list_teachers(conn) -> list[dict]:  # noqa: ANN001

@@ -32,8 +32,14 @@ def _from_header(request: Request, settings: Settings) -> TeacherInfo | None:
     if not user or not roles & TEACHER_ROLES or len(user) > 200:
         return None
     name = (request.headers.get(settings.trusted_name_header) if settings.trusted_name_header else None) or user
+    key = f"header:{user}"
+    # A read first: a known teacher with the same name needs no write transaction (as for students).
+    with request.app.state.db.read() as session:
+        found = accounts.find_external_teacher(session, key)
+    if found is not None and found[1] and found[0].display_name == accounts.clean_external_name(name):
+        return found[0]
     with request.app.state.db.transaction() as conn:
-        return accounts.external_teacher(conn, f"header:{user}", name)
+        return accounts.external_teacher(conn, key, name)
 
 
 def _from_cookie(request: Request) -> TeacherInfo | None:

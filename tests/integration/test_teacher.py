@@ -76,6 +76,11 @@ def test_teacher_from_trusted_header_with_role(make_client) -> None:
     headers = {"X-Remote-User": "j.devries", "X-Remote-Role": "docent", "X-Remote-Name": "Joke de Vries"}
     r = client.get("/docent", headers=headers)
     assert r.status_code == 200 and "Joke de Vries" in r.text
+    assert client.get("/docent", headers=headers).status_code == 200  # known: found by a read
+    renamed = client.get("/docent", headers={**headers, "X-Remote-Name": "Joke de Vries-Bos"})
+    assert "Joke de Vries-Bos" in renamed.text
+    with client.app.state.db.read() as session:
+        assert session.execute(text("SELECT count(*) FROM teachers")).scalar_one() == 1
     student = client.get("/docent", headers={"X-Remote-User": "s123", "X-Remote-Role": "student"})
     assert student.status_code == 401
 
