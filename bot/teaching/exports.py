@@ -16,7 +16,7 @@ from sqlalchemy import select
 from bot.store.models import Conversation, Message, Student, as_utc, json_value
 from bot.store.teacher_models import AuditEntry, GroupMember, Judgement
 from bot.teaching.groups import MEMBERS
-from bot.teaching.review import messages_of
+from bot.teaching.review import adjusted_scores, messages_of
 
 CONVERSATIONS = Conversation.__table__
 STUDENTS = Student.__table__
@@ -42,10 +42,9 @@ def group_results_csv(conn, group_id: str) -> bytes:  # noqa: ANN001
     """One row per conversation of the group's students; `;`-separated, UTF-8 with BOM, so
     Excel with Dutch settings opens it in columns with é and ë intact."""
     from bot.scenarios import load_scenarios
-    from bot.teaching.review import _latest_scores_subquery
 
     scenarios = load_scenarios()
-    adjusted = _latest_scores_subquery()
+    adjusted = adjusted_scores()
     rows = conn.execute(
         select(STUDENTS.c.display_name, CONVERSATIONS.c.scenario, CONVERSATIONS.c.mode, CONVERSATIONS.c.difficulty,
                CONVERSATIONS.c.status, CONVERSATIONS.c.student_turns, CONVERSATIONS.c.score, CONVERSATIONS.c.summary,

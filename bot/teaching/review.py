@@ -4,7 +4,7 @@ teacher's judgements beside the machine's (append-only; the newest per target is
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
@@ -51,7 +51,6 @@ class ListFilter:
     sort: str = "datum"
     descending: bool = True
     page: int = 1
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def _scenarios_with_werkproces(code: str) -> list[str]:
@@ -90,7 +89,7 @@ def list_conversations(conn, teacher_id: str, flt: ListFilter) -> dict[str, Any]
     order = desc(column) if flt.descending else asc(column)
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, flt.page), pages)
-    adjusted = _latest_scores_subquery()
+    adjusted = adjusted_scores()
     rows = conn.execute(
         select(CONVERSATIONS.c.id, CONVERSATIONS.c.scenario, CONVERSATIONS.c.mode, CONVERSATIONS.c.difficulty,
                CONVERSATIONS.c.status, CONVERSATIONS.c.score, CONVERSATIONS.c.student_turns,
@@ -109,7 +108,7 @@ def list_conversations(conn, teacher_id: str, flt: ListFilter) -> dict[str, Any]
     return {"items": items, "total": total, "page": page, "pages": pages, "page_size": PAGE_SIZE}
 
 
-def _latest_scores_subquery():  # noqa: ANN202
+def adjusted_scores():  # noqa: ANN202
     """Per conversation the newest `conversation:score` judgement (the adjusted score)."""
     newest = (select(JUDGEMENTS.c.conversation_id, func.max(JUDGEMENTS.c.id).label("id"))
               .where(JUDGEMENTS.c.target == "conversation:score").group_by(JUDGEMENTS.c.conversation_id).subquery())
