@@ -9,10 +9,8 @@ from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
 from bot.content import load_yaml, validate
 from bot.paths import domain_dir
+from bot.vocabulary import SPEAKERS, SPEAKERS_WITH_SIGNALS, STUDENT  # noqa: F401 - re-exported
 
-SPEAKERS_WITH_SIGNALS = ("klant", "leverancier")
-STUDENT = "student"
-SPEAKERS = (*SPEAKERS_WITH_SIGNALS, STUDENT)
 VERDICTS = ("goed", "matig", "fout")
 
 

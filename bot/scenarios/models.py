@@ -16,14 +16,10 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 
 from bot.labels import label_contract
 from bot.scenarios.plan import Plan
+from bot.vocabulary import OUTCOMES, SUCCESS_OUTCOMES  # noqa: F401 - re-exported
 
 LEVELS = ("makkelijk", "gemiddeld", "moeilijk")
 ROLES = ("klant", "leverancier")
-OUTCOMES = ("lopend", "order", "afspraak", "offerte", "opgelost", "informatie", "plan_goedgekeurd", "geen_deal",
-            "afgebroken")
-# `informatie`: a market interview (1.1) that gathered what it set out to learn.
-# `plan_goedgekeurd`: the team leader approved the activiteitenplan (1.2).
-SUCCESS_OUTCOMES = ("order", "afspraak", "offerte", "opgelost", "informatie", "plan_goedgekeurd")
 FACT_KINDS = ("prijs", "aantal", "levertijd", "eigenschap")
 STATE_VARS = ("interesse", "irritatie", "vertrouwen")
 ENTITIES = ("bedrag", "percentage", "aantal", "datum", "weekdag", "product")

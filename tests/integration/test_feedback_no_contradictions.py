@@ -11,12 +11,8 @@ a missed signal whose reply is praised, feedback for a check that did not apply)
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-import yaml
 
-from bot.engine.replay import _user_text, load_test_stories
 from bot.engine.session import start, step
 from bot.feedback import build_report
 from bot.feedback.consistency import find_contradictions
@@ -24,60 +20,9 @@ from bot.feedback.conversation import read_events
 from bot.feedback.hints import hint_for_last_turn
 from bot.feedback.rubric import resolve
 from bot.feedback.sources import scenario_info
-from bot.scenarios import load_scenarios
+from tests.replay_cases import MODES, SEED_OFFSETS, all_cases
 
-SCRIPTS_DIR = Path(__file__).resolve().parents[1] / "data" / "trainer_scripts"
-MODES = ("oefenen", "toets")
-SEED_OFFSETS = (0, 1, 2)
-
-
-def _story_conversations() -> list[tuple[str, str, str | None, int, list[str]]]:
-    out = []
-    for flow in load_test_stories():
-        md = flow.metadata
-        lines = [_user_text(s) for s in flow.steps if s.kind == "user"]
-        out.append((f"story:{Path(flow.path).name}:{flow.name}", md["scenario"], md.get("difficulty"),
-                    int(md.get("seed", 0) or 0), lines))
-    return out
-
-
-def _student_lines(turns) -> list[str]:
-    lines = []
-    for turn in turns or ():
-        if isinstance(turn, str):
-            lines.append(turn)
-        elif isinstance(turn, dict):
-            text = turn.get("student") or turn.get("text") or turn.get("user")
-            if isinstance(text, str):
-                lines.append(text)
-    return lines
-
-
-def _script_conversations() -> list[tuple[str, str, str | None, int, list[str]]]:
-    """Trainer scripts (tests/data/trainer_scripts/*.yml): every mapping with a `scenario` and
-    a list of student turns (`turns`, `beurten`, `lines` or `student`)."""
-    out = []
-    known = set(load_scenarios())
-    for path in sorted(SCRIPTS_DIR.glob("*.yml")) if SCRIPTS_DIR.exists() else ():
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        stack = [(data, None)]
-        while stack:
-            node, scenario = stack.pop()
-            if isinstance(node, dict):
-                scenario = node.get("scenario", scenario)
-                turns = next((node[k] for k in ("turns", "beurten", "lines", "student") if isinstance(node.get(k), list)), None)
-                if turns is not None and scenario in known:
-                    name = node.get("id") or node.get("name") or node.get("kind") or node.get("soort") or len(out)
-                    out.append((f"script:{path.name}:{scenario}:{name}", scenario, node.get("difficulty"),
-                                int(node.get("seed", 0) or 0), _student_lines(turns)))
-                    continue
-                stack.extend((v, scenario) for v in node.values())
-            elif isinstance(node, list):
-                stack.extend((v, scenario) for v in node)
-    return out
-
-
-CONVERSATIONS = _story_conversations() + _script_conversations()
+CONVERSATIONS = all_cases()
 
 
 def _play(scenario_id: str, difficulty: str | None, seed: int, mode: str, lines: list[str]):
