@@ -68,12 +68,7 @@ def test_every_scenario_has_trainer_scripts() -> None:
 
 
 # Known failures, each still open in issue 9 (strict: the test reports when one starts passing).
-KNOWN_FAILING = {
-    "3.2-beurslead-werkkleding-strong": "the script's turns were written against replies the customer no longer "
-                                        "gives (she now asks for something on paper for her board, which the "
-                                        "script never answers); the script must be rewritten against today's "
-                                        "replies by someone who has not seen the rules",
-}
+KNOWN_FAILING: dict[str, str] = {}
 
 
 def _strong_case(script):  # noqa: ANN001, ANN202
