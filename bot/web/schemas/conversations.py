@@ -44,7 +44,8 @@ class Analysis(Strict):
     intent: str
     entities: list[Entity]
     evidence: list[Evidence]
-    reaction: Reaction | None = Field(default=None, description="Alleen als de zin op een signaal van de klant reageert.")
+    reaction: Reaction | None = Field(default=None,
+                                      description="Alleen als de zin op een signaal van de klant reageert.")
 
 
 class Message(Strict):
@@ -162,4 +163,5 @@ class Attempt(Strict):
 
 class MyProgress(Strict):
     attempts: list[Attempt]
-    progress: Progress | NoProgress = Field(description="Per competentie en werkproces; {} zonder afgeronde gesprekken.")
+    progress: Progress | NoProgress = Field(
+        description="Per competentie en werkproces; {} zolang er geen afgerond gesprek is.")
