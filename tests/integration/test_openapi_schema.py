@@ -119,10 +119,13 @@ def test_every_real_answer_matches_the_published_schema(app, schema: Schema) -> 
 
     # a teacher comments and adjusts the score: the student reads it with the transcript
     teacher = TeacherClient(app, "els@school.nl", "Els Bakker")
-    _group_id, code = teacher.create_group()
+    group_id, code = teacher.create_group()
     joined = schema.check(student.post("/api/v1/klassen", json={"code": code}), "POST", "/api/v1/klassen")
     assert joined["groups"]
-    schema.check(student.get("/api/v1/klassen"), "GET", "/api/v1/klassen")
+    assignment = {"scenario": SCENARIO, "modus": "toets", "deadline": "2026-12-31"}
+    assert teacher.post(f"/docent/klassen/{group_id}/opdrachten", assignment).status_code == 303
+    mine = schema.check(student.get("/api/v1/klassen"), "GET", "/api/v1/klassen")
+    assert [a["mode"] for a in mine["assignments"]] == ["toets"]
     for form in ({"doel": "conversation:comment", "opmerking": "Mooi afgesloten."},
                  {"doel": "conversation:score", "score": "80", "opmerking": "De behoefte goed gevraagd."}):
         assert teacher.post(f"/docent/gesprekken/{conv['id']}/oordeel", form).status_code == 303

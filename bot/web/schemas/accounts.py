@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from bot.web.schemas.common import Strict
+from bot.web.schemas.common import Mode, Strict
 
 
 class Student(Strict):
@@ -40,7 +40,7 @@ class GroupRef(Strict):
 class AssignmentView(Strict):
     scenario: str
     difficulty: str | None
-    mode: str
+    mode: Mode
     deadline: datetime | None
     group: str
 
