@@ -32,8 +32,22 @@ def utter_coach(dispatcher: CollectingDispatcher, text: str) -> None:
     dispatcher.utter_message(text=text, speaker="coach", labels=[])
 
 
-def next_turn(conv: Conversation) -> None:
-    conv.set(TURN_SLOT, float(conv.turn + 1))
+def session_metadata(tracker: Tracker) -> dict[str, Any]:
+    """scenario/difficulty/seed/mode/briefing from the session start (contracts §2)."""
+    found: dict[str, Any] = {}
+    slot = tracker.slots.get("session_started_metadata")
+    if isinstance(slot, dict):
+        found.update(slot)
+    for event in reversed(tracker.events or []):
+        if event.get("event") == "session_started" and isinstance(event.get("metadata"), dict):
+            for k, v in event["metadata"].items():
+                found.setdefault(k, v)
+            break
+    latest = tracker.latest_message or {}
+    if isinstance(latest.get("metadata"), dict):
+        for k, v in latest["metadata"].items():
+            found.setdefault(k, v)
+    return found
 
 
 class PersonaAction(Action, ABC):
@@ -48,7 +62,7 @@ class PersonaAction(Action, ABC):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict]:
         conv = conversation(tracker)
-        next_turn(conv)
+        conv.set(TURN_SLOT, float(conv.turn + 1))  # the student's turn this reply answers
         utter(dispatcher, conv, self.reply(conv, Message.from_parse_data(tracker.latest_message)))
         return conv.events()
 
@@ -68,21 +82,3 @@ class TurnCheckAction(Action, ABC):
         self.check(conv, Message.from_parse_data(tracker.latest_message), int(before + 1))
         conv.set(TURN_SLOT, before)
         return conv.events()
-
-
-def session_metadata(tracker: Tracker) -> dict[str, Any]:
-    """scenario/difficulty/seed/mode/briefing from the session start (contracts §2)."""
-    found: dict[str, Any] = {}
-    slot = tracker.slots.get("session_started_metadata")
-    if isinstance(slot, dict):
-        found.update(slot)
-    for event in reversed(tracker.events or []):
-        if event.get("event") == "session_started" and isinstance(event.get("metadata"), dict):
-            for k, v in event["metadata"].items():
-                found.setdefault(k, v)
-            break
-    latest = tracker.latest_message or {}
-    if isinstance(latest.get("metadata"), dict):
-        for k, v in latest["metadata"].items():
-            found.setdefault(k, v)
-    return found

@@ -7,7 +7,7 @@ from fastapi import APIRouter
 from bot.vocabulary import MODES
 from bot.web.deps import EngineDep
 from bot.web.schemas.common import SERVER, errors
-from bot.web.schemas.service import ScenarioList
+from bot.web.schemas.scenarios import ScenarioList
 
 router = APIRouter(prefix="/api/v1", tags=["scenario's"])
 

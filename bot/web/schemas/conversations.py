@@ -10,6 +10,7 @@ from pydantic import Field
 
 from bot.web.schemas.common import Mode, Speaker, Status, Strict
 from bot.web.schemas.report import NoProgress, Progress, Report
+from bot.web.schemas.scenarios import ScenarioBrief
 
 
 class Entity(Strict):
@@ -58,20 +59,6 @@ class Message(Strict):
                                                          "gezegd werd (objection, question, ...), of null.")
     analysis: Analysis | None = Field(default=None, description="Alleen bij de student, in oefenmodus of na afloop.")
     hint: str | None = Field(default=None, description="Alleen bij de student, in oefenmodus of na afloop.")
-
-
-class Persona(Strict):
-    name: str | None
-    company: str | None
-
-
-class ScenarioBrief(Strict):
-    id: str
-    title: str
-    role: str
-    werkprocessen: list[str]
-    persona: Persona
-    briefing: str
 
 
 class Conversation(Strict):

@@ -28,7 +28,7 @@ class SendMessage(BaseModel):
 
 
 class RasaMetadata(BaseModel):
-    """What the REST channel reads from `metadata` (other keys are allowed and ignored)."""
+    """Wat het REST-kanaal uit `metadata` leest (andere sleutels mogen, en worden genegeerd)."""
 
     model_config = ConfigDict(extra="allow")
 

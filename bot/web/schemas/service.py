@@ -1,4 +1,4 @@
-"""The scenario list, health and readiness, the Rasa REST channel and the LTI key set."""
+"""Health and readiness, the Rasa REST channel and the LTI key set."""
 
 from __future__ import annotations
 
@@ -6,61 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from bot.web.schemas.common import Mode, Strict
-
-
-class PersonaSummary(Strict):
-    name: str
-    company: str
-    function: str
-
-
-class StudentCompany(Strict):
-    name: str
-    sells: str
-
-
-class ScenarioSummary(Strict):
-    """`oefengesprek scenarios --json` (docs/contracts.md §4)."""
-
-    id: str
-    title: str
-    role: str
-    initiative: Literal["persona", "student"]
-    werkprocessen: list[str]
-    competencies: list[str]
-    difficulties: list[str]
-    default_difficulty: str
-    persona: PersonaSummary
-    student_company: StudentCompany
-    briefing: str
-    goal: str
-    briefing_form: bool
-    practice_hints: bool
-    counterpart: str = Field(description="Met wie de student praat: klant, leverancier of (1.2) de functie.")
-
-
-class ScenarioPersona(Strict):
-    name: str | None
-    company: str | None
-
-
-class ScenarioInfo(Strict):
-    id: str
-    title: str
-    role: str
-    werkprocessen: list[str]
-    competencies: list[str]
-    difficulties: list[str]
-    persona: ScenarioPersona
-    briefing: str
-    werkproces_titles: dict[str, str]
-    summary: ScenarioSummary
-
-
-class ScenarioList(Strict):
-    scenarios: list[ScenarioInfo]
-    modes: list[Mode]
+from bot.web.schemas.common import Strict
 
 
 class Alive(Strict):
