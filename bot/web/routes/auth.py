@@ -66,7 +66,7 @@ def guest_login(body: GuestLogin, request: Request, response: Response, settings
     }
 
 
-@router.get("/me", response_model=Me, responses=errors(400, 403, *READ),
+@router.get("/me", response_model=Me, responses=errors(*READ),
             summary="Wie ben ik? (plus het CSRF-token voor schrijfverzoeken)")
 def me(identity: IdentityDep, settings: SettingsDep, db: DbDep) -> dict:
     with db.read() as session:

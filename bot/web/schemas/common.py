@@ -34,7 +34,7 @@ class ErrorBody(Strict):
 
 
 ERROR_DESCRIPTIONS = {
-    400: "Ongeldige aanvraag (geen geldige JSON, ongeldige Idempotency-Key).",
+    400: "Ongeldige aanvraag (geen geldige JSON, ongeldige Idempotency-Key, te lange naam uit de schoolheader).",
     401: "Niet aangemeld, of de sessie is verlopen.",
     403: "Niet toegestaan (CSRF-token ontbreekt of klopt niet, gasttoegang staat uit).",
     404: "Bestaat niet (of is niet van jou).",
@@ -48,7 +48,7 @@ ERROR_DESCRIPTIONS = {
 }
 
 SERVER = (500, 503)
-READ = (401, *SERVER)  # a signed-in read
+READ = (400, 401, 403, *SERVER)  # a signed-in read (the identity itself may be refused)
 WRITE = (400, 401, 403, 413, 415, 422, 429, *SERVER)  # a signed-in write with a JSON body
 
 
