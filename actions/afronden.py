@@ -3,10 +3,7 @@ the conversation ends (`gesprek_beeindigd`). After a deal the outcome stays as a
 
 from __future__ import annotations
 
-from rasa_sdk import Action, Tracker
-from rasa_sdk.executor import CollectingDispatcher
-
-from actions.common import conversation, next_turn, utter
+from actions.common import PersonaAction
 from actions.persona.afterdeal import after_deal_goodbye, in_after_deal
 from actions.persona.core import PersonaTurn
 from actions.persona.margin import check_concession
@@ -16,7 +13,7 @@ from actions.persona.message import Message
 from actions.persona.patience import end_conversation, outcome_at_end
 from actions.persona.state import Conversation
 from actions.persona.texts import LinePicker
-from bot.scenarios.models import SUCCESS_OUTCOMES
+from bot.vocabulary import OUTCOME_SLOT, SUCCESS_OUTCOMES
 
 def goodbye(conv: Conversation, msg: Message) -> Reply:
     if conv.memory.get("ended"):
@@ -40,20 +37,17 @@ def goodbye(conv: Conversation, msg: Message) -> Reply:
         if not handled and set(conv.sc.close.moves) & msg.moves:
             turn.handle_close()
     outcome = outcome_at_end(conv)
-    conv.set("uitkomst", outcome)
+    conv.set(OUTCOME_SLOT, outcome)
     friendly = conv.get("irritatie") < 0.5 and (outcome in SUCCESS_OUTCOMES or conv.get("vertrouwen") >= 0.4)
     turn.reply.add_line(turn.picker, "goodbye_good" if friendly else "goodbye_bad")
     end_conversation(conv)
     return turn.finish()
 
 
-class ActionGesprekAfronden(Action):
+class ActionGesprekAfronden(PersonaAction):
     def name(self) -> str:
         return "action_gesprek_afronden"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict]:
-        conv = conversation(tracker)
-        next_turn(conv)
+    def reply(self, conv: Conversation, msg: Message) -> Reply:
         conv.set("misverstanden", 0.0)
-        utter(dispatcher, conv, goodbye(conv, Message.from_parse_data(tracker.latest_message)))
-        return conv.events()
+        return goodbye(conv, msg)

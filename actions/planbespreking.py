@@ -8,20 +8,16 @@ is about the plan is for the team leader to judge (actions/plan/), not for the i
 
 from __future__ import annotations
 
-from rasa_sdk import Action, Tracker
-from rasa_sdk.executor import CollectingDispatcher
-
-from actions.common import conversation, next_turn, utter
+from actions.common import PersonaAction
 from actions.persona.message import Message
+from actions.persona.reply import Reply
+from actions.persona.state import Conversation
 from actions.plan.discussion import plan_turn
 
 
-class ActionPlanBespreken(Action):
+class ActionPlanBespreken(PersonaAction):
     def name(self) -> str:
         return "action_plan_bespreken"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict]:
-        conv = conversation(tracker)
-        next_turn(conv)
-        utter(dispatcher, conv, plan_turn(conv, Message.from_parse_data(tracker.latest_message)))
-        return conv.events()
+    def reply(self, conv: Conversation, msg: Message) -> Reply:
+        return plan_turn(conv, msg)

@@ -3,29 +3,22 @@ a message whose intent is another move but that also says goodbye ends the call)
 
 from __future__ import annotations
 
-from rasa_sdk import Action, Tracker
-from rasa_sdk.executor import CollectingDispatcher
-
 from actions.afronden import goodbye
-from actions.common import conversation, next_turn, utter
+from actions.common import PersonaAction
 from actions.persona.core import persona_turn
 from actions.persona.message import Message
+from actions.persona.reply import Reply
+from actions.persona.state import Conversation
 
 
-class ActionPersonaReageren(Action):
+class ActionPersonaReageren(PersonaAction):
     def name(self) -> str:
         return "action_persona_reageren"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict]:
-        conv = conversation(tracker)
-        next_turn(conv)
+    def reply(self, conv: Conversation, msg: Message) -> Reply:
         conv.set("misverstanden", 0.0)
-        msg = Message.from_parse_data(tracker.latest_message)
         if "afscheid" in msg.moves and not conv.memory.get("ended"):
             # "Dat is afgesproken. Hartelijk dank voor uw tijd!": a toezegging (the intent) with
             # a goodbye ends the call as any goodbye does, after she takes in the rest.
-            reply = goodbye(conv, msg)
-        else:
-            reply = persona_turn(conv, msg)
-        utter(dispatcher, conv, reply)
-        return conv.events()
+            return goodbye(conv, msg)
+        return persona_turn(conv, msg)

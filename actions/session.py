@@ -13,8 +13,7 @@ from actions.persona.briefing import FIELDS, score_briefing
 from actions.persona.core import opening
 from actions.persona.state import INITIAL_SLOTS, MEMORY_SLOT, Conversation, new_memory
 from bot.scenarios import get_scenario, load_scenarios
-
-MODES = ("oefenen", "toets")
+from bot.vocabulary import MODES, PRACTICE
 
 BRIEFING_INTRO = (
     "Voordat je het gesprek voert, bereid je het voor. Ik stel je vier korte vragen over "
@@ -36,7 +35,7 @@ def initial_slots(metadata: dict[str, Any], slots: dict[str, Any]) -> dict[str, 
         seed = 0.0
     mode = metadata.get("mode") or slots.get("mode")
     if mode not in MODES:
-        mode = "oefenen"
+        mode = PRACTICE
     start = sc.level(difficulty).start
     values: dict[str, Any] = {
         "scenario": sc.id,

@@ -10,10 +10,7 @@ persona gives a concrete hint the student can act on, chosen from the state of t
 
 from __future__ import annotations
 
-from rasa_sdk import Action, Tracker
-from rasa_sdk.executor import CollectingDispatcher
-
-from actions.common import conversation, next_turn, utter
+from actions.common import PersonaAction
 from actions.persona.afterdeal import in_after_deal, maybe_end
 from actions.persona.core import persona_turn
 from actions.persona.reply import Reply
@@ -22,7 +19,7 @@ from actions.persona.quotation import looks_like_quotation
 from actions.persona.state import Conversation
 from actions.persona.patience import check_patience
 from actions.persona.texts import LinePicker, was_said
-from bot.scenarios.models import SUCCESS_OUTCOMES
+from bot.vocabulary import ONGOING, OUTCOME_SLOT, SUCCESS_OUTCOMES
 
 HINT_AFTER = 2
 
@@ -41,7 +38,7 @@ def hint_text(conv: Conversation, picker: LinePicker) -> str:
         return picker.fill(conv.sc.hints["signaal"])
     if len(memory.get("needs") or []) < max(1, conv.sc.close.min_needs):
         return picker.fill(conv.sc.hints["vragen"])
-    if conv.slots.get("uitkomst") == "lopend":
+    if conv.slots.get(OUTCOME_SLOT) == ONGOING:
         return picker.fill(conv.sc.hints["afsluiten"])
     return picker.fill(conv.sc.hints["algemeen"])
 
@@ -93,24 +90,19 @@ def clarify(conv: Conversation) -> Reply:
     if in_after_deal(conv):
         reply.after_deal = True
         maybe_end(conv, reply, picker)  # after the deal her patience for extra turns is limited
-    elif conv.slots.get("uitkomst") not in SUCCESS_OUTCOMES:
+    elif conv.slots.get(OUTCOME_SLOT) not in SUCCESS_OUTCOMES:
         check_patience(conv, reply, picker)  # a call that goes nowhere ends
     return reply
 
 
-class ActionVerduidelijken(Action):
+class ActionVerduidelijken(PersonaAction):
     def name(self) -> str:
         return "action_verduidelijken"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict]:
-        conv = conversation(tracker)
-        next_turn(conv)
-        msg = Message.from_parse_data(tracker.latest_message)
+    def reply(self, conv: Conversation, msg: Message) -> Reply:
         if relates(conv, msg) and not conv.memory.get("ended"):
             # No move recognised, but it is about the conversation (an answer to her question,
             # a figure, a product, part of the quotation): she reacts to its content.
             conv.set("misverstanden", 0.0)
-            utter(dispatcher, conv, persona_turn(conv, msg))
-        else:
-            utter(dispatcher, conv, clarify(conv))
-        return conv.events()
+            return persona_turn(conv, msg)
+        return clarify(conv)

@@ -26,11 +26,10 @@ from actions.persona.reply import Reply
 from actions.persona.state import Conversation, copy_value
 from actions.persona.texts import euro, pct, rng_for
 from actions.plan.reading import FigureHit, Reading, read
-from bot.scenarios.models import SUCCESS_OUTCOMES
 from bot.scenarios.plan import BlockedDate, Plan
+from bot.vocabulary import OUTCOME_SLOT, QUESTION_MOVES, SUCCESS_OUTCOMES
 
 PLAN_SLOT = "activiteitenplan"
-QUESTION_MOVES = {"open_vraag", "gesloten_vraag", "doorvragen"}
 CONTRADICTING = {"ja_maar", "tegenspreken"}
 MIN_TOPICS_BEFORE_APPROVAL = 2  # asking approval with less is premature
 INSIST_AFTER = 2  # asked this often for the same part: the next time she insists
@@ -159,7 +158,7 @@ class PlanTurn:
         self.record(read(self.plan, self.msg, self.state.get("gevraagd")))
         conv = self.conv
         outcome = outcome_at_end(conv)
-        conv.set("uitkomst", outcome)
+        conv.set(OUTCOME_SLOT, outcome)
         friendly = conv.get("irritatie") < 0.5 and outcome in SUCCESS_OUTCOMES
         self.say_line("goodbye_good" if friendly else "goodbye_bad")
         end_conversation(conv)
@@ -365,7 +364,7 @@ class PlanTurn:
             self.say("close.stall", close.stall, "closing")
         else:
             self.say("close.accept", close.accept, "closing")
-            conv.set("uitkomst", close.outcome)
+            conv.set(OUTCOME_SLOT, close.outcome)
             conv.memory["success_turn"] = conv.turn
             self.state["goedgekeurd_turn"] = conv.turn
 

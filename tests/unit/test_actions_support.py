@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import inspect
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,8 @@ PRINTER_DISCOVERY = [
 def executor() -> ActionExecutor:
     """rasa_sdk's executor with our package. register_package() registers every Action
     subclass imported in the process (other tests import fixture actions with the same
-    names), so ours are registered again last and win."""
+    names), so ours are registered again last and win; abstract bases (actions.common.
+    PersonaAction) are skipped, as register_package does."""
     global _EXECUTOR
     if _EXECUTOR is None:
         from rasa_sdk import utils
@@ -43,7 +45,7 @@ def executor() -> ActionExecutor:
         _EXECUTOR = ActionExecutor()
         _EXECUTOR.register_package("actions")
         for cls in utils.all_subclasses(Action):
-            if cls.__module__.startswith("actions."):
+            if cls.__module__.startswith("actions.") and not inspect.isabstract(cls):
                 _EXECUTOR.register_action(cls)
     return _EXECUTOR
 

@@ -9,7 +9,9 @@ from bot.store.ratelimit import RateLimited, hit
 from bot.web.conversations import rate_limited
 from bot.web.deps import DbDep, IdentityDep, SettingsDep, client_address, csrf_failed, token_identity
 from bot.web.errors import ApiError, account_gone
-from bot.web.schemas import GuestLogin
+from bot.web.schemas.accounts import GuestSession, Me, SignedOut
+from bot.web.schemas.common import READ, SERVER, WRITE, errors
+from bot.web.schemas.requests import GuestLogin
 from bot.web.security import CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE, csrf_token, csrf_valid, make_session_token
 from bot.web.settings import Settings
 from bot.web.validation import clean_name
@@ -37,7 +39,8 @@ def set_cookie(response: Response, name: str, value: str, *, max_age: int, httpo
         response.raw_headers[-1] = (key, header + b"; Partitioned")
 
 
-@router.post("/guest", status_code=201, summary="Aanmelden als gast (alleen een naam)")
+@router.post("/guest", status_code=201, response_model=GuestSession, responses=errors(*WRITE),
+             summary="Aanmelden als gast (alleen een naam)")
 def guest_login(body: GuestLogin, request: Request, response: Response, settings: SettingsDep, db: DbDep) -> dict:
     if not settings.guest_access:
         raise ApiError(403, "guest_access_disabled", "Gasttoegang staat uit. Meld je aan via de omgeving van je school.")
@@ -63,7 +66,8 @@ def guest_login(body: GuestLogin, request: Request, response: Response, settings
     }
 
 
-@router.get("/me", summary="Wie ben ik? (plus het CSRF-token voor schrijfverzoeken)")
+@router.get("/me", response_model=Me, responses=errors(*READ),
+            summary="Wie ben ik? (plus het CSRF-token voor schrijfverzoeken)")
 def me(identity: IdentityDep, settings: SettingsDep, db: DbDep) -> dict:
     with db.read() as session:
         student = repo.get_student(session, identity.student_id)
@@ -76,7 +80,8 @@ def me(identity: IdentityDep, settings: SettingsDep, db: DbDep) -> dict:
         }
 
 
-@router.post("/logout", summary="Afmelden (cookie wissen, ook in een LMS-iframe)")
+@router.post("/logout", response_model=SignedOut, responses=errors(403, 413, 415, *SERVER),
+             summary="Afmelden (cookie wissen, ook in een LMS-iframe)")
 @router.post("/auth/logout", include_in_schema=False)
 def logout(request: Request, response: Response, settings: SettingsDep) -> dict:
     """Clears the session and CSRF cookies with the attributes they were set with. Works with an

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, Field
 
 from bot.store.ratelimit import RateLimited
 from bot.teaching import groups
@@ -14,31 +13,11 @@ from bot.teaching.groups import GroupError
 from bot.web.conversations import rate_limited
 from bot.web.deps import DbDep, IdentityDep, client_address
 from bot.web.errors import ApiError
+from bot.web.schemas.accounts import AssignmentView, GroupRef, MyGroups
+from bot.web.schemas.common import READ, WRITE, errors
+from bot.web.schemas.requests import JoinGroup
 
 router = APIRouter(prefix="/api/v1", tags=["klassen"])
-
-
-class JoinGroup(BaseModel):
-    code: str = Field(max_length=30, description="De klascode van je docent, bijvoorbeeld KLAS-7Q4M.",
-                      examples=["KLAS-7Q4M"])
-
-
-class GroupRef(BaseModel):
-    id: str
-    name: str
-
-
-class AssignmentView(BaseModel):
-    scenario: str
-    difficulty: str | None
-    mode: str
-    deadline: datetime | None
-    group: str
-
-
-class MyGroups(BaseModel):
-    groups: list[GroupRef]
-    assignments: list[AssignmentView]
 
 
 def _mine(db, student_id: str) -> MyGroups:  # noqa: ANN001
@@ -47,7 +26,8 @@ def _mine(db, student_id: str) -> MyGroups:  # noqa: ANN001
                         assignments=[AssignmentView(**a) for a in groups.student_assignments(session, student_id)])
 
 
-@router.post("/klassen", status_code=201, response_model=MyGroups, summary="Word lid van een klas met de klascode")
+@router.post("/klassen", status_code=201, response_model=MyGroups, responses=errors(*WRITE, 404),
+             summary="Word lid van een klas met de klascode")
 def join(body: JoinGroup, request: Request, identity: IdentityDep, db: DbDep) -> MyGroups:
     try:
         with db.transaction() as conn:
@@ -62,6 +42,7 @@ def join(body: JoinGroup, request: Request, identity: IdentityDep, db: DbDep) ->
     return _mine(db, identity.student_id)
 
 
-@router.get("/klassen", response_model=MyGroups, summary="Mijn klassen en de opdrachten van mijn docenten")
+@router.get("/klassen", response_model=MyGroups, responses=errors(*READ),
+            summary="Mijn klassen en de opdrachten van mijn docenten")
 def my_groups(identity: IdentityDep, db: DbDep) -> MyGroups:
     return _mine(db, identity.student_id)

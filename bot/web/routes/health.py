@@ -5,16 +5,21 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
+from bot.web.schemas.common import errors
+from bot.web.schemas.service import Alive, Readiness
+
 router = APIRouter(tags=["gezondheid"])
 
 
 @router.head("/healthz", include_in_schema=False)
-@router.get("/healthz", summary="Leeft het proces?")
+@router.get("/healthz", response_model=Alive, responses=errors(500), summary="Leeft het proces?")
 def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", summary="Database bereikbaar en inhoud geladen?")
+@router.get("/readyz", response_model=Readiness, summary="Database bereikbaar en inhoud geladen?",
+            responses={503: {"model": Readiness, "description": "Niet klaar: `checks` zegt wat ontbreekt."},
+                       **errors(500)})
 def readyz(request: Request) -> JSONResponse:
     checks: dict[str, str] = {}
     ok = True

@@ -17,10 +17,13 @@ from bot.lti.launch import JwksCache, LaunchError
 from bot.lti.services import ServiceError, memberships
 from bot.teaching import accounts
 from bot.web.routes.teacher import _db, _require_group, form_of, go, render
+from bot.web.schemas.common import errors
+from bot.web.schemas.service import KeySet
 from bot.web.security import CSRF_COOKIE, SESSION_COOKIE, TOKEN_MAX_AGE, csrf_token, make_session_token
 from bot.web.teacher_auth import TEACHER_COOKIE, TeacherDep, csrf_for
 
-router = APIRouter(include_in_schema=False)
+# The key set is JSON for LMS platforms and in the schema; the pages stay out of it.
+router = APIRouter(tags=["lti"])
 log = logging.getLogger("oefengesprek.lti")
 
 STATE_COOKIE = "oefengesprek_lti_state"
@@ -87,12 +90,13 @@ def refuse(request: Request, exc: LaunchError) -> HTMLResponse:
                                         nieuw_venster=new_window))
 
 
-@router.get("/.well-known/jwks.json")
+@router.get("/.well-known/jwks.json", response_model=KeySet, responses=errors(500),
+            summary="De publieke sleutels van de tool (JWKS) voor de leeromgeving")
 async def jwks(request: Request) -> JSONResponse:
     return JSONResponse(await run_in_threadpool(keys_of(request).jwks), headers={"cache-control": "max-age=300"})
 
 
-@router.api_route("/lti/login", methods=["GET", "POST"])
+@router.api_route("/lti/login", methods=["GET", "POST"], include_in_schema=False)
 async def login(request: Request) -> Response:
     params: dict[str, str] = {k: v for k, v in request.query_params.items()}
     if request.method == "POST":
@@ -112,7 +116,7 @@ async def login(request: Request) -> Response:
     return response
 
 
-@router.post("/lti/launch")
+@router.post("/lti/launch", include_in_schema=False)
 async def launch(request: Request) -> Response:
     form = await request.form()
     id_token, state = form.get("id_token"), form.get("state")
@@ -184,7 +188,7 @@ async def _deep_linking_page(request: Request, verified, person, session: str) -
     return response
 
 
-@router.post("/lti/inhoud")
+@router.post("/lti/inhoud", include_in_schema=False)
 async def deep_linking_choice(request: Request, teacher: TeacherDep) -> Response:
     from bot.scenarios import load_scenarios
 
@@ -223,7 +227,7 @@ async def deep_linking_choice(request: Request, teacher: TeacherDep) -> Response
     return await run_in_threadpool(frame_policy, request, response, f"{parsed.scheme}://{parsed.netloc}")
 
 
-@router.get("/docent/klassen/{group_id}/lms")
+@router.get("/docent/klassen/{group_id}/lms", include_in_schema=False)
 async def lms_page(request: Request, group_id: str, teacher: TeacherDep) -> Response:
     from bot.store.lti_models import LtiContext
     from sqlalchemy import select
@@ -240,7 +244,7 @@ async def lms_page(request: Request, group_id: str, teacher: TeacherDep) -> Resp
                   melding=request.query_params.get("melding"))
 
 
-@router.post("/docent/klassen/{group_id}/lms/deelnemers")
+@router.post("/docent/klassen/{group_id}/lms/deelnemers", include_in_schema=False)
 async def roster_sync(request: Request, group_id: str, teacher: TeacherDep) -> Response:
     from bot.store.lti_models import LtiContext
     from sqlalchemy import select

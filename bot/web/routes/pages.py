@@ -51,12 +51,12 @@ def _chat_page(request: Request, *, embed: bool) -> HTMLResponse:
     return HTMLResponse(html, headers={"cache-control": "no-cache"})
 
 
-@router.api_route("/", methods=["GET", "HEAD"])
+@router.api_route("/", methods=["GET", "HEAD"], response_class=HTMLResponse)
 def index(request: Request) -> HTMLResponse:
     return _chat_page(request, embed=False)
 
 
-@router.api_route("/embed", methods=["GET", "HEAD"])
+@router.api_route("/embed", methods=["GET", "HEAD"], response_class=HTMLResponse)
 def embed(request: Request) -> HTMLResponse:
     """The iframe URL for an LMS: the same chat, compact. `?scenario=<id>` preselects a scenario,
     `&vast=1` locks the widget to it (app.js reads both)."""
@@ -74,6 +74,6 @@ def widget_js() -> FileResponse:
     return FileResponse(STATIC / "widget.js", media_type="text/javascript", headers={"cache-control": "no-cache"})
 
 
-@router.get("/docs")
+@router.get("/docs", response_class=HTMLResponse)
 def docs() -> HTMLResponse:
     return _page("docs.html")

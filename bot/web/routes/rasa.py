@@ -22,17 +22,19 @@ from bot.web.deps import (
     optional_identity,
 )
 from bot.web.errors import ApiError
-from bot.web.schemas import RasaMessage
+from bot.web.schemas.common import WRITE, errors
+from bot.web.schemas.requests import RasaMessage
+from bot.web.schemas.service import Alive, RestReply
 
 router = APIRouter(prefix="/webhooks/rest", tags=["rasa"])
 
 
-@router.get("/", summary="Status van het REST-kanaal (zoals Rasa)")
+@router.get("/", response_model=Alive, responses=errors(500), summary="Status van het REST-kanaal (zoals Rasa)")
 def rest_status() -> dict:
     return {"status": "ok"}
 
 
-@router.post("/webhook", response_model=list, summary="Rasa REST-kanaal")
+@router.post("/webhook", response_model=list[RestReply], responses=errors(*WRITE, 409), summary="Rasa REST-kanaal")
 def rest_webhook(body: RasaMessage, request: Request, settings: SettingsDep, conversations: ConversationsDep,
                  idempotency_key: IdempotencyKeyHeader = None) -> JSONResponse:
     identity = optional_identity(request) if ("authorization" in request.headers or settings.trusted_user_header) else None

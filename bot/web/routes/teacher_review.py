@@ -18,6 +18,7 @@ from bot.teaching.review import ListFilter, ReviewError
 from bot.teaching.transcript import build_view
 from bot.web.errors import ApiError
 from bot.web.routes.teacher import _db, _require_group, form_of, go, render
+from bot.web.schemas.accounts import StudentExport
 from bot.web.teacher_auth import TeacherDep
 
 router = APIRouter(prefix="/docent", include_in_schema=False)
@@ -200,7 +201,7 @@ def _require_student(conn, teacher_id: str, student_id: str) -> None:  # noqa: A
         raise ApiError(404, "student_not_found", "Deze student zit niet in een van jouw klassen.")
 
 
-@router.get("/studenten/{student_id}/gegevens.json")
+@router.get("/studenten/{student_id}/gegevens.json", response_model=StudentExport)
 async def student_export(request: Request, student_id: str, teacher: TeacherDep) -> Response:
     def load() -> dict:
         with _db(request).transaction() as conn:

@@ -1,10 +1,11 @@
-"""Request bodies (responses are plain dicts built in bot.web.conversations)."""
+"""Request bodies of the JSON API."""
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import BaseModel, ConfigDict, Field
+
+from bot.vocabulary import PRACTICE
+from bot.web.schemas.common import Mode
 
 
 class GuestLogin(BaseModel):
@@ -14,7 +15,12 @@ class GuestLogin(BaseModel):
 class StartSession(BaseModel):
     scenario: str = Field(max_length=120, examples=["2.3-inbound-printer"])
     difficulty: str | None = Field(default=None, max_length=20, examples=["gemiddeld"])
-    mode: Literal["oefenen", "toets"] = "oefenen"
+    mode: Mode = PRACTICE
+
+
+class JoinGroup(BaseModel):
+    code: str = Field(max_length=30, description="De klascode van je docent, bijvoorbeeld KLAS-7Q4M.",
+                      examples=["KLAS-7Q4M"])
 
 
 class SendMessage(BaseModel):
@@ -22,7 +28,7 @@ class SendMessage(BaseModel):
 
 
 class RasaMetadata(BaseModel):
-    """What the REST channel reads from `metadata` (other keys are allowed and ignored)."""
+    """Wat het REST-kanaal uit `metadata` leest (andere sleutels mogen, en worden genegeerd)."""
 
     model_config = ConfigDict(extra="allow")
 
