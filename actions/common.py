@@ -13,7 +13,7 @@ from actions.persona.message import Message
 from actions.persona.reply import Reply
 from actions.persona.state import Conversation
 from actions.persona.texts import remember_said
-from bot.vocabulary import TURN_SLOT
+from bot.vocabulary import COACH, TURN_SLOT
 
 
 def conversation(tracker: Tracker) -> Conversation:
@@ -29,7 +29,7 @@ def utter(dispatcher: CollectingDispatcher, conv: Conversation, reply: Reply) ->
 
 def utter_coach(dispatcher: CollectingDispatcher, text: str) -> None:
     """Outside the role play (briefing form): the coach speaks to the student."""
-    dispatcher.utter_message(text=text, speaker="coach", labels=[])
+    dispatcher.utter_message(text=text, speaker=COACH, labels=[])
 
 
 def session_metadata(tracker: Tracker) -> dict[str, Any]:

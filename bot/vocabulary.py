@@ -21,6 +21,7 @@ STATUSES = (RUNNING, FINISHED)
 STUDENT = "student"
 CUSTOMER = "klant"
 SUPPLIER = "leverancier"
+COACH = "coach"  # outside the role play: the briefing form speaks to the student
 SPEAKERS_WITH_SIGNALS = (CUSTOMER, SUPPLIER)
 SPEAKERS = (*SPEAKERS_WITH_SIGNALS, STUDENT)
 

@@ -7,11 +7,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.vocabulary import CUSTOMER, EXAM, FINISHED, PRACTICE, RUNNING, STUDENT, SUPPLIER
+from bot.vocabulary import COACH, CUSTOMER, EXAM, FINISHED, PRACTICE, RUNNING, STUDENT, SUPPLIER
 
 Mode = Literal[PRACTICE, EXAM]  # type: ignore[valid-type]
 Status = Literal[RUNNING, FINISHED]  # type: ignore[valid-type]
-Speaker = Literal[STUDENT, CUSTOMER, SUPPLIER, "coach"]  # type: ignore[valid-type]
+Speaker = Literal[STUDENT, CUSTOMER, SUPPLIER, COACH]  # type: ignore[valid-type]
 
 
 class Strict(BaseModel):
