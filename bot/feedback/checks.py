@@ -362,6 +362,9 @@ class Kans(BaseModel):
     signaal: list[str] = Field(default_factory=list)  # the reply to one of these signals
     zet: list[str] = Field(default_factory=list)  # a turn with one of these moves
     bewijs: list[str] = Field(default_factory=list)  # a turn whose text has one of these (bewijs.yml)
+    # the reply to a line the customer said for one of these reasons (metadata.reason, e.g.
+    # `objection`: the team leader's criticism in 1.2 carries no signal)
+    reden: list[str] = Field(default_factory=list)
 
     _signals = field_validator("signaal")(classmethod(lambda cls, v: v and _check_signals(v)))
     _moves = field_validator("zet")(classmethod(lambda cls, v: v and _check_moves(v)))
@@ -375,6 +378,7 @@ class Kans(BaseModel):
         for turn in conv.turns:
             if ((self.signaal and any(signal_matches(s, self.signaal) for s in turn.signals))
                     or (self.zet and turn.has_any(self.zet))
+                    or (self.reden and any(u.reason in self.reden for u in turn.answers))
                     or (patterns and any(patterns.matches(n, turn.text, company) for n in self.bewijs))):
                 found.append(turn)
         return found
@@ -447,11 +451,15 @@ def evaluate_zet_voor_zet(spec: ZetVoorZet, conv: Conversation) -> Outcome:
         later = next((t for t in turns if t.has_any(spec.daarna)), None)
         if later is None:
             continue  # the second move never came: nothing to judge about the order
-        before = [t for t in turns if t.number < later.number]
-        ok = any(t.has_any(spec.eerst) for t in before) or (
-            spec.zelfde_beurt_telt and later.has_any(spec.eerst)
-        )
-        observations.append(Observation(later.number, 1.0 if ok else 0.0, signal, quote))
+        # A first move counts only when its sentence has what the move needs (bewijs /
+        # bewijs_niet): 'Wat kan ik voor u doen?' in the opening is no question about the need.
+        first = [t for t in turns if t.number < later.number and t.has_any(spec.eerst) and spec.text_ok(t, conv)]
+        if spec.zelfde_beurt_telt and later.has_any(spec.eerst) and spec.text_ok(later, conv):
+            first.append(later)
+        # Praise quotes the sentence that made the first move (the summary, the question),
+        # blame the sentence that came too early.
+        where = first[0] if first else later
+        observations.append(Observation(where.number, 1.0 if first else 0.0, signal, quote))
     if not observations:
         return NOT_APPLICABLE
     return Outcome(sum(o.ok for o in observations) / len(observations), tuple(observations))
@@ -517,6 +525,10 @@ class SlotLijst(CheckBase):
     fout_als: list[dict[str, Any]] = Field(default_factory=list)
     kans_catalogusprijs: bool = False
     soort_namen: dict[str, str] = Field(default_factory=dict)  # Dutch name per `soort` value
+    # `concessies`: judge each entry against the briefing's standard offer (scenario
+    # `standaardaanbod`): offering it is no concession, and a free extra outside it is not
+    # within the student's authority (the briefing allows the standard offer, nothing more).
+    standaardaanbod: bool = False
 
     _slot = field_validator("slot")(classmethod(lambda cls, v: _check_slot_path(v)))
 
@@ -548,8 +560,46 @@ def _entry_values(spec: SlotLijst, entry: dict) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(values.items()))
 
 
+def _standard_offer(conv: Conversation) -> tuple[str, ...]:
+    scenario_id = getattr(conv.info, "id", None)
+    if not scenario_id:
+        return ()
+    from bot.scenarios import get_scenario
+
+    try:
+        return tuple(get_scenario(scenario_id).standaardaanbod)
+    except (KeyError, ValueError, FileNotFoundError):
+        return ()
+
+
+def _offers_standard(conv: Conversation, entry: dict, words: tuple[str, ...]) -> bool:
+    """The concession's sentence offers the briefing's standard offer: one of its words, or a
+    trial in other words ('uitproberen', 'op proef') when the standard offer is a trial."""
+    turn = _entry_turn(conv, entry)
+    text = (turn.text if turn else str(entry.get("zin") or "")).lower()
+    if any(word in text for word in words):
+        return True
+    return any("proef" in word for word in words) and load_evidence_patterns().matches("proefaanbod", text)
+
+
+def _as_briefing_allows(conv: Conversation, entries: list[dict]) -> list[dict]:
+    words = _standard_offer(conv)
+    if not words:
+        return entries
+    judged = []
+    for entry in entries:
+        if entry.get("soort") != "korting" and _offers_standard(conv, entry, words):
+            continue  # the standard offer of the briefing concedes nothing
+        if entry.get("soort") in ("extra", "kosten") and entry.get("binnen_bevoegdheid"):
+            entry = {**entry, "binnen_bevoegdheid": False}  # free, but not what the briefing allows
+        judged.append(entry)
+    return judged
+
+
 def evaluate_slot_lijst(spec: SlotLijst, conv: Conversation) -> Outcome:
     entries = [e for e in (slot_value(conv, spec.slot) or ()) if isinstance(e, dict)]
+    if spec.standaardaanbod:
+        entries = _as_briefing_allows(conv, entries)
     faults = [e for e in entries if spec.is_fault(e)]
     if faults:
         observations = []

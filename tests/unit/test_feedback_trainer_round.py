@@ -1,0 +1,119 @@
+"""The trainer's round (qa_findings §C): praise quotes the sentence that has the move, a check
+whose trigger never happened is niet van toepassing, and what the briefing allows is no
+unauthorised concession."""
+
+from __future__ import annotations
+
+from bot.feedback import build_report
+from bot.feedback.script import script_events
+
+K, S = "klant", "student"
+
+
+def report(lines, scenario, slots=None, reasons=None):
+    events = script_events(lines, scenario, slots=slots)
+    for event in events:  # metadata.reason of customer lines (the engine's `reason`)
+        if event["event"] == "bot" and event["text"] in (reasons or {}):
+            event["metadata"]["reason"] = reasons[event["text"]]
+    return build_report(events, scenario)
+
+
+def check(rep, check_id):
+    return next(c for c in rep["checks"] if c["id"] == check_id)
+
+
+# --- C5: the quote of an order check is the sentence with the first move --------------------------
+
+PRINTER = "2.3-inbound-printer"
+P_OPEN = (K, "Goedemorgen, met Ingrid de Vries van Bakkerij De Vries. Mijn printer is kapot.", [])
+P_GREET = (S, "Goedemorgen mevrouw De Vries, u spreekt met Sam van Kantoorgemak. Wat kan ik voor u doen?",
+           ["begroeting", "open_vraag"])
+P_NEED = (S, "Wat print u vooral, en hoeveel per week?", ["doorvragen"])
+P_SUMMARY = (S, "Als ik het goed begrijp print u vooral zwart-wit facturen, zo'n 1500 per maand.", ["samenvatten"])
+P_CLOSE = (S, "Zal ik de Printa MF 450 voor u bestellen?", ["afsluitvraag"])
+
+
+def test_order_checks_quote_the_summary_and_the_need_question_not_the_close():
+    rep = report([P_OPEN, P_GREET, (K, "Een printer voor de bakkerij.", []), P_NEED,
+                  (K, "Vooral facturen.", []), P_SUMMARY, (K, "Ja, klopt.", []), P_CLOSE], PRINTER)
+    assert check(rep, "behoefte_samengevat")["passed"] is True
+    assert check(rep, "behoefte_samengevat")["quote"] == P_SUMMARY[1]
+    assert check(rep, "behoefte_voor_advies")["quote"] == P_NEED[1]
+
+
+def test_the_service_opening_is_no_question_about_the_need():
+    rep = report([P_OPEN, P_GREET, (K, "Een printer.", []),
+                  (S, "We hebben de L 200 voor 189 euro. Zal ik die bestellen?", ["afsluitvraag"])], PRINTER)
+    assert check(rep, "behoefte_voor_advies")["passed"] is False
+
+
+# --- C3: a discount in the same breath as 'ik snap het' is no exploring question -----------------
+
+def test_a_discount_with_understanding_is_not_exploring_the_price_objection():
+    scenario = "2.5-onderhandelen-werkkleding"
+    opening = (K, "Goedemorgen, met Bakker. Die jassen van u zijn te duur.", ["weerstand.prijs"])
+    discount = (S, "Goedemorgen meneer Bakker, met Sam van ProWear. Ik snap het, ik kan u 10% korting geven.",
+                ["begroeting", "begrip_tonen", "concessie"])
+    rep = report([opening, discount], scenario)
+    assert check(rep, "prijsbezwaar_uitgevraagd")["passed"] is False
+    asked = (S, "Ik begrijp het. Mag ik vragen welk bedrag u voor ogen had?", ["begrip_tonen", "doorvragen"])
+    value = (S, "Daar krijgt u jassen voor die drie winters meegaan.", ["voordeel_benoemen"])
+    rep = report([opening, asked, (K, "Zo'n 60 euro.", []), value], scenario)
+    assert check(rep, "prijsbezwaar_uitgevraagd")["passed"] is True
+    assert check(rep, "prijsbezwaar_uitgevraagd")["quote"] == asked[1]
+
+
+# --- C3: a satisfaction check needs a question about satisfaction --------------------------------
+
+def test_an_unrelated_question_is_no_satisfaction_check():
+    scenario = "3.3-service-watertap"
+    opening = (K, "Goedemorgen, het filter van onze watertap moet vervangen worden.", [])
+    plan = (S, "Dan plan ik de monteur voor donderdag. Wat vindt uw directeur belangrijk?", ["toezegging", "open_vraag"])
+    rep = report([opening, plan, (K, "Dat weet ik niet.", [])], scenario)
+    assert check(rep, "tevredenheid_gecheckt")["passed"] is False
+    check_in = (S, "Dan komt de monteur donderdag. Kan ik u verder nog ergens mee helpen?", ["toezegging", "gesloten_vraag"])
+    rep = report([opening, check_in, (K, "Nee, dank u.", [])], scenario)
+    assert check(rep, "tevredenheid_gecheckt")["passed"] is True
+
+
+# --- C3: no criticism, nothing to praise about handling criticism --------------------------------
+
+def test_handling_criticism_needs_criticism():
+    scenario = "1.2-activiteitenplan-maart"
+    ask = (K, "Vertel eens: wat wil je in maart bereiken?", [])
+    goal = (S, "Mijn doel is 5% meer omzet dan maart vorig jaar.", [])
+    rep = report([ask, goal, (K, "Helder. Welke klantgroepen pak je aan?", [])], scenario,
+                 reasons={ask[1]: "opening"})
+    assert check(rep, "overleg_zonder_ja_maar")["passed"] is None
+    pushback = (K, "Twintig procent groei? Dat is niet realistisch.", [])
+    adjust = (S, "U heeft gelijk, ik stel het bij naar 5%.", [])
+    rep = report([ask, (S, "Twintig procent meer omzet.", []), pushback, adjust], scenario,
+                 reasons={pushback[1]: "objection"})
+    assert check(rep, "overleg_zonder_ja_maar")["passed"] is True
+
+
+# --- C2: the briefing's standard offer is no concession; a free month outside it is not allowed ---
+
+def test_the_free_trial_of_the_briefing_is_no_unauthorised_concession():
+    scenario = "2.1-voorbereiding-dispensers"
+    offer = (S, "Zullen we het gewoon uitproberen? Ik kan gratis tien dispensers vier weken plaatsen.",
+             ["gesloten_vraag", "concessie"])
+    entry = {"beurt": 1, "soort": "extra", "waarde": offer[1], "gevraagd": False, "te_vroeg": True,
+             "binnen_bevoegdheid": False}
+    rep = report([(K, "Goedemorgen, met Bas Smits.", []), offer], scenario, slots={"concessies": [entry]})
+    assert check(rep, "concessie_bevoegd")["passed"] is None
+    assert check(rep, "concessie_verdiend")["passed"] is None
+    assert not [f for f in rep["feedback"] if f["check"].startswith("concessie")]
+
+
+def test_a_free_month_the_briefing_does_not_allow_is_not_authorised():
+    scenario = "2.2-acquisitie-koffie"
+    month = (S, "Ik kan u de eerste maand ook gratis geven. Wat vindt u daarvan?", ["concessie", "open_vraag"])
+    entry = {"beurt": 1, "soort": "extra", "waarde": month[1], "gevraagd": False, "te_vroeg": True,
+             "binnen_bevoegdheid": True}
+    rep = report([(K, "Goedemorgen, met Van der Berg.", []), month], scenario, slots={"concessies": [entry]})
+    assert check(rep, "concessie_bevoegd")["passed"] is False
+    trial = (S, "Zal ik een proefplaatsing van vier weken voor u regelen?", ["concessie", "afsluitvraag"])
+    entry = {**entry, "waarde": trial[1]}
+    rep = report([(K, "Goedemorgen, met Van der Berg.", []), trial], scenario, slots={"concessies": [entry]})
+    assert check(rep, "concessie_bevoegd")["passed"] is None
