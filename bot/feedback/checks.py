@@ -474,9 +474,12 @@ class SlotVoorwaarde(CheckBase):
     of: SlotCondition | None = None  # ... or this one holds (e.g. the complaint itself was resolved)
     als_fractie: str | None = None  # slot path whose 0..1 value is the score
     bewijs_zet: list[str] = Field(default_factory=list)
+    # slot path of a list of Dutch sentences saying what was wrong (offerte_controle.fouten):
+    # the first two become {toelichting}, so the point names the real error
+    toelichting: str | None = None
 
     _moves = field_validator("bewijs_zet")(classmethod(lambda cls, v: _check_moves(v)))
-    _fraction = field_validator("als_fractie")(classmethod(lambda cls, v: v and _check_slot_path(v)))
+    _fraction = field_validator("als_fractie", "toelichting")(classmethod(lambda cls, v: v and _check_slot_path(v)))
 
     @model_validator(mode="after")
     def _exactly_one(self) -> "SlotVoorwaarde":
@@ -497,6 +500,14 @@ def _evidence_turn(spec: SlotVoorwaarde, conv: Conversation) -> int | None:
     return None
 
 
+def _as_clause(sentence: str) -> str:
+    """'Het btw-bedrag is € 1,00.' -> 'het btw-bedrag is € 1,00' (an abbreviation keeps its capitals)."""
+    sentence = sentence.rstrip(".")
+    if len(sentence) > 1 and sentence[1].isupper():
+        return sentence
+    return sentence[:1].lower() + sentence[1:]
+
+
 def evaluate_slot_voorwaarde(spec: SlotVoorwaarde, conv: Conversation) -> Outcome:
     if spec.als_fractie:
         value = slot_value(conv, spec.als_fractie)
@@ -509,7 +520,14 @@ def evaluate_slot_voorwaarde(spec: SlotVoorwaarde, conv: Conversation) -> Outcom
             return NOT_APPLICABLE
         held = spec.voorwaarde.holds(value) or (spec.of is not None and spec.of.holds(spec.of.value(conv)))
         score = 1.0 if held else 0.0
-    return Outcome(score, (Observation(_evidence_turn(spec, conv), score),))
+    why: tuple[tuple[str, str], ...] = ()
+    if score < 1.0 and spec.toelichting:
+        found = slot_value(conv, spec.toelichting)
+        sentences = [str(f).strip() for f in found if str(f).strip()] if isinstance(found, list) else []
+        if sentences:  # one clause list for 'De offerte klopte niet: {toelichting}.'
+            clauses = [_as_clause(x) for x in sentences[:2]]
+            why = (("toelichting", "; ".join(clauses)),)
+    return Outcome(score, (Observation(_evidence_turn(spec, conv), score, values=why),))
 
 
 class SlotLijst(CheckBase):
@@ -524,6 +542,8 @@ class SlotLijst(CheckBase):
     slot: str
     fout_als: list[dict[str, Any]] = Field(default_factory=list)
     kans_catalogusprijs: bool = False
+    # no praise from a catalogue price when this holds (e.g. the quotation had a calculation error)
+    geen_lof_als: SlotCondition | None = None
     soort_namen: dict[str, str] = Field(default_factory=dict)  # Dutch name per `soort` value
     # `concessies`: judge each entry against the briefing's standard offer (scenario
     # `standaardaanbod`): offering it is no concession, and a free extra outside it is not
@@ -611,6 +631,8 @@ def evaluate_slot_lijst(spec: SlotLijst, conv: Conversation) -> Outcome:
     if entries:
         turn = _entry_turn(conv, entries[0])
         return Outcome(1.0, (Observation(turn.number if turn else None, 1.0, values=_entry_values(spec, entries[0])),))
+    if spec.geen_lof_als is not None and spec.geen_lof_als.holds(spec.geen_lof_als.value(conv)):
+        return NOT_APPLICABLE
     prices = getattr(conv.info, "prices", ()) if spec.kans_catalogusprijs else ()
     for turn in conv.turns:
         for entity in turn.entities:

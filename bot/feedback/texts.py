@@ -34,6 +34,8 @@ PLACEHOLDERS = (
     "aanhef", "hij", "zijn", "hem", "bedrijf", "klantbedrijf", "product", "mijn_naam",
     # from a slot entry (slot_lijst checks: feitfouten, concessies)
     "soort", "genoemd", "juist", "waarde",
+    # what a slot says was wrong (slot_voorwaarde `toelichting`, e.g. the quotation's errors)
+    "toelichting",
 )
 
 

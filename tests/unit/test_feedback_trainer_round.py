@@ -117,3 +117,30 @@ def test_a_free_month_the_briefing_does_not_allow_is_not_authorised():
     entry = {**entry, "waarde": trial[1]}
     rep = report([(K, "Goedemorgen, met Van der Berg.", []), trial], scenario, slots={"concessies": [entry]})
     assert check(rep, "concessie_bevoegd")["passed"] is None
+
+
+# --- C6: a wrong calculation is no expertise, and the point names the real error -----------------
+
+def test_a_wrong_quotation_gives_no_expertise_praise_and_names_the_error():
+    scenario = "2.4-offerte-bureaustoelen"
+    quote = (S, "25 stoelen à 289 euro is 7.225 euro, met 10% korting 6.502,50 euro. De btw is 1.517,25 euro.", [])
+    wrong = {"correct": False, "rekenfout": True, "turn": 1,
+             "fouten": ["Het btw-bedrag is € 1.365,53, niet € 1.517,25.", "U noemt de levertijd niet (tien werkdagen)."]}
+
+    def rep(control):
+        events = script_events([(K, "Wat gaan de 25 stoelen kosten?", []), quote], scenario,
+                               slots={"offerte_controle": control})
+        for event in events:
+            if event["event"] == "user":
+                event["parse_data"]["entities"] = [{"entity": "bedrag", "value": 289.0, "start": 12, "end": 21}]
+        return build_report(events, scenario)
+
+    bad = rep(wrong)
+    assert check(bad, "feiten_juist")["passed"] is not True
+    assert bad["competencies"]["Vakdeskundigheid toepassen"] < 100
+    [point] = [f for f in bad["feedback"] if f["check"] == "offerte_correct"]
+    assert "het btw-bedrag is € 1.365,53, niet € 1.517,25; u noemt de levertijd niet" in point["text"]
+    assert "ná korting" in point["suggestion"]
+    good = rep({"correct": True, "rekenfout": False, "turn": 1, "fouten": []})
+    assert check(good, "feiten_juist")["passed"] is True
+    assert good["competencies"]["Vakdeskundigheid toepassen"] == 100
