@@ -26,6 +26,7 @@ from bot.content import ContentError, ContentErrors, line_of, load_yaml, validat
 from bot.feedback.checks import _check_moves, _check_signals
 from bot.paths import PerContentSetting
 from bot.labels import VERDICTS, label_contract
+from bot.vocabulary import OUTCOMES
 from bot.paths import display_path, domain_dir
 
 PLACEHOLDERS = (
@@ -315,6 +316,12 @@ class SignalNamesFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
     signalen: dict[str, str]
     zetten: dict[str, str] = Field(default_factory=dict)  # Dutch name of each move
+    uitkomsten: dict[str, str] = Field(default_factory=dict)  # Dutch name of each outcome (slot `uitkomst`)
+
+    @field_validator("uitkomsten")
+    @classmethod
+    def _all_outcomes(cls, value: dict[str, str]) -> dict[str, str]:
+        return _names_for(value, OUTCOMES, "uitkomst", "onbekende uitkomst", required=bool(value))
 
     @field_validator("signalen")
     @classmethod
@@ -346,6 +353,11 @@ class FeedbackTexts:
     signal_names: dict[str, str]
     move_names: dict[str, str] = field(default_factory=dict)
     scenarios: dict[str, ScenarioFeedback] = field(default_factory=dict)
+    outcome_names: dict[str, str] = field(default_factory=dict)
+
+    def outcome_name(self, outcome: str | None) -> str:
+        """The Dutch name of an outcome (never `geen_deal`); unknown or none: 'nog geen uitkomst'."""
+        return self.outcome_names.get(outcome or "", "nog geen uitkomst")
 
     def signal_name(self, signal: str | None) -> str:
         """The Dutch name; never the raw label (an unknown one reads as 'een signaal')."""
@@ -419,6 +431,7 @@ def _load_texts(directory: str) -> FeedbackTexts:
         hints=tuple(hints.hints),
         signal_names=dict(names.signalen),
         move_names=dict(names.zetten),
+        outcome_names=dict(names.uitkomsten),
         scenarios=dict(loaded["scenarios.yml"][0].scenarios),
     )
 

@@ -144,3 +144,16 @@ def test_a_wrong_quotation_gives_no_expertise_praise_and_names_the_error():
     good = rep({"correct": True, "rekenfout": False, "turn": 1, "fouten": []})
     assert check(good, "feiten_juist")["passed"] is True
     assert good["competencies"]["Vakdeskundigheid toepassen"] == 100
+
+
+# --- C9: the student reads Dutch, never an outcome's raw name ------------------------------------
+
+def test_the_text_output_names_the_outcome_in_dutch():
+    from bot.commands.play import readable
+    from bot.vocabulary import OUTCOMES
+
+    for outcome in OUTCOMES:
+        text = readable({"transcript": [], "outcome": outcome, "report": {}})
+        shown = text.split("uitkomst: ", 1)[1].strip()
+        assert "_" not in shown and shown and (shown != outcome or outcome == "opgelost"), shown
+    assert "geen_deal" not in readable({"transcript": [], "outcome": "geen_deal", "report": {}})
