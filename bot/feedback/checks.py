@@ -54,6 +54,8 @@ class Outcome:
 
 
 NOT_APPLICABLE = Outcome(None)
+# Observation value `reden`: the move was complete but spoiled (texts: verbeterpunt_bedorven)
+SPOILED = "bedorven"
 
 
 # --- label validation helpers -------------------------------------------------------------
@@ -200,6 +202,17 @@ class CheckBase(BaseModel):
         return all(patterns.matches(n, turn.text, company) for n in self.bewijs) and not any(
             patterns.matches(n, turn.text, company) for n in self.bewijs_niet
         )
+
+    def spoiled_only(self, turn: StudentTurn, conv: Conversation, spoilers: list[str] = ()) -> bool:
+        """The sentence has most of what the move needs (name and company, the thanks), but
+        something spoils it (a `zonder` move such as `informeel`, or a `bewijs_niet` text such
+        as 'hoi' or 'doei'): then the point is the tone, not a missing move."""
+        patterns = load_evidence_patterns()
+        company = getattr(conv.info, "student_company", None)
+        found = sum(patterns.matches(n, turn.text, company) for n in self.bewijs)
+        if found * 2 <= len(self.bewijs):
+            return False
+        return turn.has_any(list(spoilers)) or any(patterns.matches(n, turn.text, company) for n in self.bewijs_niet)
 
     @field_validator("competenties")
     @classmethod
@@ -351,7 +364,8 @@ def evaluate_zet_aanwezig(spec: ZetAanwezig, conv: Conversation) -> Outcome:
     # turn that had the move but did not count (e.g. a greeting with 'je').
     spoiled = [t for t in window if t.has_any(spec.zetten)]
     where = spoiled[0].number if spoiled else (window[0].number if spec.binnen_beurten and window else None)
-    return Outcome(0.0, (Observation(where, 0.0),))
+    why = (("reden", SPOILED),) if spoiled and spec.spoiled_only(spoiled[0], conv, spec.zonder) else ()
+    return Outcome(0.0, (Observation(where, 0.0, values=why),))
 
 
 class Kans(BaseModel):
@@ -662,7 +676,8 @@ def evaluate_laatste_beurt_zet(spec: LaatsteBeurtZet, conv: Conversation) -> Out
         return Outcome(1.0, (Observation(found[-1].number, 1.0),))
     spoiled = [t for t in tail if t.has_any(spec.zetten)]
     if spoiled:  # the move was there, but not complete (e.g. 'Doei!' as a goodbye)
-        return Outcome(0.0, (Observation(spoiled[-1].number, 0.0),))
+        why = (("reden", SPOILED),) if spec.spoiled_only(spoiled[-1], conv) else ()
+        return Outcome(0.0, (Observation(spoiled[-1].number, 0.0, values=why),))
     if conv.ended_by_customer:
         return NOT_APPLICABLE  # the customer ended it: the student had no last word
     return Outcome(0.0, (Observation(tail[-1].number, 0.0),))

@@ -203,13 +203,15 @@ class CheckTexts(BaseModel):
     verbeterpunt: Variants = _variants()
     # when the reply failed on a forbidden move ('ja, maar', tegenspreken), not on a missing one
     verbeterpunt_verboden: Variants = Field(default_factory=list)
+    # when the move was complete but spoiled ('Hoi', 'je' in the greeting, 'Doei!' after the thanks)
+    verbeterpunt_bedorven: Variants = Field(default_factory=list)
     # per value of slot `uitkomst` at the end (e.g. `lopend`: the call had not come to a result)
     verbeterpunt_per_uitkomst: dict[str, Variants] = Field(default_factory=dict)
     suggestie: Variants = _variants()
     suggestie_per_signaal: dict[str, Variants] = Field(default_factory=dict)
     herschrijf: str | None = None
 
-    _placeholders = field_validator("goed", "verbeterpunt", "verbeterpunt_verboden", "suggestie")(
+    _placeholders = field_validator("goed", "verbeterpunt", "verbeterpunt_verboden", "verbeterpunt_bedorven", "suggestie")(
         classmethod(lambda cls, v: _check_placeholders(v))
     )
 

@@ -157,3 +157,20 @@ def test_the_text_output_names_the_outcome_in_dutch():
         shown = text.split("uitkomst: ", 1)[1].strip()
         assert "_" not in shown and shown and (shown != outcome or outcome == "opgelost"), shown
     assert "geen_deal" not in readable({"transcript": [], "outcome": "geen_deal", "report": {}})
+
+
+# --- C4: a greeting with name and company that is only too informal is blamed for the tone -------
+
+def test_an_informal_greeting_and_goodbye_are_blamed_for_the_tone_not_for_a_missing_move():
+    opening = (K, "Goedemorgen, met Ingrid de Vries van Bakkerij De Vries.", [])
+    rep = report([opening, (S, "Hoi mevrouw De Vries, met Sam van Kantoorgemak. Wat kan ik voor je doen?",
+                            ["begroeting", "open_vraag", "informeel"])], PRINTER)
+    [point] = [f for f in rep["feedback"] if f["check"] == "begroeting"]
+    assert "te informeel" in point["text"] and "zonder begroeting" not in point["text"]
+    rep = report([opening, (S, "hoi", ["begroeting"])], PRINTER)
+    [point] = [f for f in rep["feedback"] if f["check"] == "begroeting"]
+    assert "te informeel" not in point["text"]  # name and company are missing too
+    thanks = (S, "Oké, dank u wel voor uw tijd. Doei!", ["afscheid"])
+    rep = report([opening, P_GREET, (K, "Een printer.", []), thanks], PRINTER)
+    [point] = [f for f in rep["feedback"] if f["check"] == "afscheid"]
+    assert "Bedank" not in point["text"] and "te amicaal" in point["text"]
