@@ -174,3 +174,25 @@ def test_an_informal_greeting_and_goodbye_are_blamed_for_the_tone_not_for_a_miss
     rep = report([opening, P_GREET, (K, "Een printer.", []), thanks], PRINTER)
     [point] = [f for f in rep["feedback"] if f["check"] == "afscheid"]
     assert "Bedank" not in point["text"] and "te amicaal" in point["text"]
+
+
+# --- C7: in the supplier call the student is the buyer ------------------------------------------
+
+def test_supplier_call_tips_speak_to_the_buyer():
+    from bot.feedback import turn_hint
+    from bot.feedback.rubric import resolve
+    from bot.feedback.sources import scenario_info
+
+    scenario = "2.7-leverancier-toners"
+    tips = resolve(scenario_info(scenario)).tips
+    assert tips, "2.7 brings its own tips"
+    for rule in tips:
+        for text in rule.teksten:
+            words = text.replace("{klant}", "").replace("{klantzin}", "")  # placeholders: the supplier
+            assert "voordeel" not in words and "nadenken" not in words and "klant" not in words, text
+    lines = [(K, "Goedemorgen, met Henk Bosman.", []),
+             (S, "Goedemorgen meneer Bosman, u spreekt met Sam van Van Leeuwen Kantoorartikelen.", ["begroeting"]),
+             (K, "Meer druk zetten helpt niet, hoor. Ik kan ook niet toveren.", ["weerstand.uitstel"]),
+             (S, "Dat begrijp ik. Wanneer kunt u de twintig toners wel leveren?", ["begrip_tonen", "doorvragen"])]
+    hint = turn_hint(script_events(lines, scenario), scenario)
+    assert hint and "voordeel" not in hint and "nadenken" not in hint
