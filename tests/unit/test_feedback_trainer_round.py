@@ -196,3 +196,22 @@ def test_supplier_call_tips_speak_to_the_buyer():
              (S, "Dat begrijp ik. Wanneer kunt u de twintig toners wel leveren?", ["begrip_tonen", "doorvragen"])]
     hint = turn_hint(script_events(lines, scenario), scenario)
     assert hint and "voordeel" not in hint and "nadenken" not in hint
+
+
+# --- C8: tips fit what happened -------------------------------------------------------------------
+
+def test_tips_do_not_praise_a_benefit_that_was_not_named_nor_blame_the_opening_question():
+    from bot.feedback import turn_hint
+
+    scenario = "2.4-offerte-bureaustoelen"
+    opening = [(K, "Goedemiddag, met Fatima El Amrani van Bos & Partners. Wat gaan de stoelen kosten?", []),
+               (S, "Goedemiddag mevrouw El Amrani, u spreekt met Sam van Dekker Kantoorinrichting. "
+                   "Gaat het om de 25 ErgoFlex 300?", ["begroeting", "gesloten_vraag"])]
+    hint = turn_hint(script_events(opening, scenario), scenario) or ""
+    assert "open vraag" not in hint
+    asked = opening + [(K, "Ja. Hm, dat is handig om te weten.", ["interessesignaal"]),
+                       (S, "Wat vindt u ervan?", ["doorvragen"])]
+    for number in range(3):  # the variant depends on the turn: every variant must fit
+        lines = asked[:2] + [(K, "Ja.", []), (S, "Dat zijn ze.", [])] * number + asked[2:]
+        hint = turn_hint(script_events(lines, scenario), scenario) or ""
+        assert "wat de klant eraan heeft" not in hint and "oplevert" not in hint, hint
