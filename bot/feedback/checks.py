@@ -339,6 +339,9 @@ class ZetAanwezig(CheckBase):
     binnen_beurten: int | None = Field(default=None, ge=1)
     pas_na: list[str] = Field(default_factory=list)
     zonder: list[str] = Field(default_factory=list)  # a turn with one of these does not count
+    # praise quotes the last turn that counts: the commitment that was agreed, not an earlier
+    # one the customer turned down; the summary at the end, not a remark halfway
+    bewijs_laatste: bool = False
 
     _moves = field_validator("zetten", "pas_na", "zonder")(classmethod(lambda cls, v: _check_moves(v)))
 
@@ -359,7 +362,8 @@ def evaluate_zet_aanwezig(spec: ZetAanwezig, conv: Conversation) -> Outcome:
     found = [t for t in window if spec.counts(t, conv)]
     if found:
         score = min(1.0, len(found) / spec.minimaal)
-        return Outcome(score, tuple(Observation(t.number, 1.0) for t in found))
+        ordered = reversed(found) if spec.bewijs_laatste else found
+        return Outcome(score, tuple(Observation(t.number, 1.0) for t in ordered))
     # Point at the turn where it was expected: the first turn for an opening move, or the
     # turn that had the move but did not count (e.g. a greeting with 'je').
     spoiled = [t for t in window if t.has_any(spec.zetten)]

@@ -215,3 +215,16 @@ def test_tips_do_not_praise_a_benefit_that_was_not_named_nor_blame_the_opening_q
         lines = asked[:2] + [(K, "Ja.", []), (S, "Dat zijn ze.", [])] * number + asked[2:]
         hint = turn_hint(script_events(lines, scenario), scenario) or ""
         assert "wat de klant eraan heeft" not in hint and "oplevert" not in hint, hint
+
+
+# --- C5: a commitment check quotes the arrangement that was agreed, not one turned down ----------
+
+def test_the_commitment_quoted_is_the_one_that_was_agreed():
+    scenario = "3.1-klacht-koffieautomaat"
+    first = (S, "Ik plan voor morgenochtend om 7 uur een monteur in.", ["toezegging"])
+    agreed = (S, "Dan komt de monteur morgen om half zes, vóór de ploeg van zes uur begint.", ["toezegging"])
+    rep = report([(K, "De automaat is weer kapot!", ["klacht"]),
+                  (S, "Wat vervelend, excuses. Wat is er precies aan de hand?", ["excuses", "doorvragen"]),
+                  (K, "Hij lekt.", []), first, (K, "Om 7 uur is te laat, de ploeg begint om 6 uur.", []),
+                  agreed, (K, "Goed, zo doen we het.", [])], scenario)
+    assert check(rep, "afhandeling_toegezegd")["quote"] == agreed[1]
