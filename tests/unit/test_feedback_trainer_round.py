@@ -228,3 +228,26 @@ def test_the_commitment_quoted_is_the_one_that_was_agreed():
                   (K, "Hij lekt.", []), first, (K, "Om 7 uur is te laat, de ploeg begint om 6 uur.", []),
                   agreed, (K, "Goed, zo doen we het.", [])], scenario)
     assert check(rep, "afhandeling_toegezegd")["quote"] == agreed[1]
+
+
+# --- C10: a suggestion states no delivery time or time slot the student's briefing does not give --
+
+def test_suggestions_name_only_times_the_briefing_gives():
+    import re
+
+    from bot.feedback.texts import load_feedback_texts
+    from bot.scenarios import get_scenario
+
+    words = {"een": "1", "twee": "2", "drie": "3", "vier": "4", "vijf": "5", "zes": "6", "zeven": "7",
+             "acht": "8", "negen": "9", "tien": "10", "twaalf": "12", "veertien": "14"}
+    timed = re.compile(r"\b(\d+|" + "|".join(words) + r")\s+(werkdagen|dagen|weken|uur)\b", re.I)
+    for scenario_id, own in load_feedback_texts().scenarios.items():
+        briefing = get_scenario(scenario_id).briefing.lower()
+        for check_id, suggestions in own.suggesties.items():
+            for suggestion in suggestions:
+                for found in timed.finditer(suggestion):
+                    number = words.get(found.group(1).lower(), found.group(1))
+                    clock = {number, str(int(number) + 12)} if found.group(2) == "uur" else {number}
+                    assert found.group(0).lower() in briefing or any(
+                        re.search(rf"\b{n}(\.00)?\b", briefing) for n in clock
+                    ), f"{scenario_id} {check_id}: '{found.group(0)}' staat niet in de briefing"
