@@ -342,11 +342,25 @@ class ZetAanwezig(CheckBase):
     # praise quotes the last turn that counts: the commitment that was agreed, not an earlier
     # one the customer turned down; the summary at the end, not a remark halfway
     bewijs_laatste: bool = False
+    # ... or a turn whose text has all of these (domain/feedback/bewijs.yml) counts as the move
+    # too: a sentence with quantity, price and delivery summarises the quotation, also when the
+    # recogniser gave no label
+    of_bewijs: list[str] = Field(default_factory=list)
 
     _moves = field_validator("zetten", "pas_na", "zonder")(classmethod(lambda cls, v: _check_moves(v)))
+    _or_evidence = field_validator("of_bewijs")(classmethod(lambda cls, v: _check_evidence(v)))
 
     def counts(self, turn: StudentTurn, conv: Conversation) -> bool:
-        return turn.has_any(self.zetten) and not turn.has_any(self.zonder) and self.text_ok(turn, conv)
+        if turn.has_any(self.zonder):
+            return False
+        return (turn.has_any(self.zetten) and self.text_ok(turn, conv)) or self._text_has_it(turn, conv)
+
+    def _text_has_it(self, turn: StudentTurn, conv: Conversation) -> bool:
+        if not self.of_bewijs:
+            return False
+        patterns = load_evidence_patterns()
+        company = getattr(conv.info, "student_company", None)
+        return all(patterns.matches(n, turn.text, company) for n in self.of_bewijs)
 
 
 def evaluate_zet_aanwezig(spec: ZetAanwezig, conv: Conversation) -> Outcome:

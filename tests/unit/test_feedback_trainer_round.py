@@ -251,3 +251,23 @@ def test_suggestions_name_only_times_the_briefing_gives():
                     assert found.group(0).lower() in briefing or any(
                         re.search(rf"\b{n}(\.00)?\b", briefing) for n in clock
                     ), f"{scenario_id} {check_id}: '{found.group(0)}' staat niet in de briefing"
+
+
+# --- C4: what a turn visibly did is not reported as missing --------------------------------------
+
+def test_an_appointment_proposed_with_a_day_and_a_full_quotation_summary_count():
+    scenario = "2.2-acquisitie-koffie"
+    rep = report([(K, "Goedemorgen, met Van der Berg.", []),
+                  (S, "Goedemorgen, met Sam van Koffie & Co. Hoe vindt u uw koffie nu?", ["begroeting", "open_vraag"]),
+                  (K, "Niet zo lekker.", []),
+                  (S, "Dan kom ik volgende week dinsdag om 10 uur langs met een proefautomaat, goed?", ["gesloten_vraag"])],
+                 scenario)
+    assert check(rep, "vervolgafspraak_gevraagd")["passed"] is True
+    scenario = "2.4-offerte-bureaustoelen"
+    summary = (S, "Dan stuur ik u vandaag de offerte: 25 ErgoFlex 300 voor 7.868,03 euro inclusief btw, "
+                  "levertijd tien werkdagen.", ["toezegging"])
+    rep = report([(K, "Wat gaan de stoelen kosten?", []),
+                  (S, "De btw is 1.365,53 euro, het totaal 7.868,03 euro, levertijd tien werkdagen.", []),
+                  (K, "Goed.", []), summary], scenario)
+    assert check(rep, "offertegegevens_samengevat")["passed"] is True
+    assert check(rep, "offertegegevens_samengevat")["quote"] == summary[1]
