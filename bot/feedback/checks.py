@@ -338,6 +338,9 @@ class ZetAanwezig(CheckBase):
     minimaal: int = Field(default=1, ge=1)
     binnen_beurten: int | None = Field(default=None, ge=1)
     pas_na: list[str] = Field(default_factory=list)
+    # a `pas_na` turn whose text has one of these does not open the window ('Wat kan ik voor
+    # u doen?' in the opening explores no need)
+    pas_na_niet: list[str] = Field(default_factory=list)
     zonder: list[str] = Field(default_factory=list)  # a turn with one of these does not count
     # praise quotes the last turn that counts: the commitment that was agreed, not an earlier
     # one the customer turned down; the summary at the end, not a remark halfway
@@ -348,7 +351,15 @@ class ZetAanwezig(CheckBase):
     of_bewijs: list[str] = Field(default_factory=list)
 
     _moves = field_validator("zetten", "pas_na", "zonder")(classmethod(lambda cls, v: _check_moves(v)))
-    _or_evidence = field_validator("of_bewijs")(classmethod(lambda cls, v: _check_evidence(v)))
+    _or_evidence = field_validator("of_bewijs", "pas_na_niet")(classmethod(lambda cls, v: _check_evidence(v)))
+
+    def opens(self, turn: StudentTurn, conv: Conversation) -> bool:
+        """This turn explored the need, so a closing move after it counts."""
+        if not turn.has_any(self.pas_na):
+            return False
+        patterns = load_evidence_patterns()
+        company = getattr(conv.info, "student_company", None)
+        return not any(patterns.matches(n, turn.text, company) for n in self.pas_na_niet)
 
     def counts(self, turn: StudentTurn, conv: Conversation) -> bool:
         if turn.has_any(self.zonder):
@@ -368,7 +379,7 @@ def evaluate_zet_aanwezig(spec: ZetAanwezig, conv: Conversation) -> Outcome:
         return NOT_APPLICABLE
     window = conv.turns[: spec.binnen_beurten] if spec.binnen_beurten else conv.turns
     if spec.pas_na:
-        first = next((t.number for t in window if t.has_any(spec.pas_na)), None)
+        first = next((t.number for t in window if spec.opens(t, conv)), None)
         premature = [t for t in window if spec.counts(t, conv) and (first is None or t.number <= first)]
         window = [t for t in window if first is not None and t.number > first]
         if not any(spec.counts(t, conv) for t in window) and premature:

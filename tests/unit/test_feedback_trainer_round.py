@@ -271,3 +271,11 @@ def test_an_appointment_proposed_with_a_day_and_a_full_quotation_summary_count()
                   (K, "Goed.", []), summary], scenario)
     assert check(rep, "offertegegevens_samengevat")["passed"] is True
     assert check(rep, "offertegegevens_samengevat")["quote"] == summary[1]
+
+
+def test_a_close_after_only_the_service_opening_is_not_after_exploring_the_need():
+    rep = report([P_OPEN, P_GREET, (K, "Een printer.", []),
+                  (S, "Dan neemt u de L 200. Zal ik die bestellen?", ["afsluitvraag"])], PRINTER)
+    assert check(rep, "afsluitvraag_gesteld")["passed"] is False
+    rep = report([P_OPEN, P_GREET, (K, "Een printer.", []), P_NEED, (K, "Vooral facturen.", []), P_CLOSE], PRINTER)
+    assert check(rep, "afsluitvraag_gesteld")["passed"] is True
