@@ -279,3 +279,21 @@ def test_a_close_after_only_the_service_opening_is_not_after_exploring_the_need(
     assert check(rep, "afsluitvraag_gesteld")["passed"] is False
     rep = report([P_OPEN, P_GREET, (K, "Een printer.", []), P_NEED, (K, "Vooral facturen.", []), P_CLOSE], PRINTER)
     assert check(rep, "afsluitvraag_gesteld")["passed"] is True
+
+
+def test_asking_what_the_customer_thinks_of_your_own_offer_does_not_qualify_the_customer():
+    scenario = "2.2-acquisitie-koffie"
+    offer = (S, "Ik kan u de eerste maand ook gratis geven. Wat vindt u daarvan?", ["doorvragen", "concessie"])
+    again = (S, "We hebben ook verse bonen. Hoe klinkt dat?", ["open_vraag"])
+    rep = report([(K, "Goedemorgen, met Van der Berg.", []), offer, (K, "Tja.", []), again], scenario)
+    assert check(rep, "klant_gekwalificeerd")["passed"] is False
+    assert not [f for f in rep["feedback"] if f["check"] == "klant_gekwalificeerd" and f["kind"] == "goed"]
+
+
+def test_an_interest_remark_is_not_called_a_question():
+    for number in range(6):  # the variant depends on the turn: every variant must fit
+        rep = report([P_OPEN, P_GREET] + [(K, "Ja.", []), (S, "Goed.", [])] * number
+                     + [(K, "Hm, dat is handig om te weten.", ["interessesignaal"]),
+                        (S, "Zal ik hem bestellen?", ["afsluitvraag"])], PRINTER)
+        points = [f for f in rep["feedback"] if f["check"] == "interessevraag_benut"]
+        assert points and all("vroeg '" not in f["text"] and "vraag '" not in f["text"] for f in points)
