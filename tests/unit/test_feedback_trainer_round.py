@@ -297,3 +297,10 @@ def test_an_interest_remark_is_not_called_a_question():
                         (S, "Zal ik hem bestellen?", ["afsluitvraag"])], PRINTER)
         points = [f for f in rep["feedback"] if f["check"] == "interessevraag_benut"]
         assert points and all("vroeg '" not in f["text"] and "vraag '" not in f["text"] for f in points)
+
+
+def test_a_refused_closing_question_is_no_concrete_arrangement():
+    rep = report([P_OPEN, P_GREET, (K, "Een printer.", []), P_CLOSE, (K, "Nee, laat maar.", []),
+                  ("slot", "uitkomst", "geen_deal")], PRINTER)
+    assert check(rep, "afsluiting_toezegging")["passed"] is not True
+    assert not [f for f in rep["feedback"] if f["check"] == "afsluiting_toezegging" and f["kind"] == "goed"]
