@@ -304,3 +304,13 @@ def test_a_refused_closing_question_is_no_concrete_arrangement():
                   ("slot", "uitkomst", "geen_deal")], PRINTER)
     assert check(rep, "afsluiting_toezegging")["passed"] is not True
     assert not [f for f in rep["feedback"] if f["check"] == "afsluiting_toezegging" and f["kind"] == "goed"]
+
+
+def test_the_opening_sentence_is_no_summary_of_the_leads_wishes():
+    scenario = "3.2-beurslead-werkkleding"
+    opening = (S, "Goedemorgen mevrouw Kok, met Sam van SafeStep Werkkleding. U nam op de beurs onze folder mee. "
+                  "Komt het gelegen?", ["begroeting", "gesloten_vraag", "samenvatten"])
+    summary = (S, "Als ik het goed begrijp wil de auditor hygiënisch gewassen kleding.", ["samenvatten"])
+    rep = report([(K, "Met Kok.", []), opening, (K, "Kort dan.", []),
+                  (S, "Wat sprak u op de beurs aan?", ["open_vraag"]), (K, "De audit.", []), summary], scenario)
+    assert check(rep, "wensen_samengevat")["quote"] == summary[1]
