@@ -5,8 +5,10 @@ point into what the student typed). Word lists in domain/nlu/entiteiten.yml.
 
     bedrag      "€ 1.250,-", "1250 euro", "twaalf euro", "1,5k"         → float euros
     percentage  "5%", "vijf procent", "2,5 procent"                      → float
-    aantal      "50 stuks", "vijftig dozen"                              → int
+    aantal      "50 stuks", "vijftig dozen", "50 op voorraad", "er nog 50" → int
     datum       "15 maart", "15-3", "morgen", "volgende week dinsdag"   → ISO date
+                "twee werkdagen", "binnen drie dagen" (a delivery time: the date it
+                points at; the contract has no duration entity)
     weekdag     "vrijdag"                                                → weekday name
     product     names from the scenario's catalogue                     → product id
 """
@@ -83,6 +85,24 @@ class EntityExtractor:
         # percent or unit word (what amount_re, percent_re and count_re look for) to hold
         # an entity; most texts with "een" have none, and skip the entity regexes
         self.number_phrase_re = re.compile(rf"{b}{self.number_word}\s*(?:%|{currency}|{percent}|{units})")
+        stock = "|".join(re.escape(fold(w)).replace(r"\ ", r"\s+") for w in sorted(lexicon.voorraad_woorden, key=len, reverse=True))
+        # a bare number in stock: "50 op voorraad"; "we hebben er nog 50" ("er een" is no quantity)
+        counted = rf"(?:{_DIGITS}|(?!(?:een|één)(?!\w)){self.number_word})"
+        self.stock_re = (
+            re.compile(rf"{b}(?P<n>{counted})\s+(?:{stock}){e}|{b}er\s+(?:nog\s+)?(?:maar\s+|ruim\s+|zo'n\s+|ongeveer\s+)?(?P<n2>{counted})(?!\s*[\w€%])")
+            if stock else None
+        )
+        self.terms = {fold(k): v for k, v in lexicon.termijnen.items()}
+        term_units = "|".join(re.escape(w) for w in sorted(self.terms, key=len, reverse=True))
+        before = "|".join(re.escape(fold(w)) for w in lexicon.termijn_voorzetsels)
+        self.term_re = (
+            re.compile(rf"{b}(?:(?P<pre>{before})\s+)?(?P<n>{num})\s+(?P<u>{term_units}){e}(?!\s+geleden)")
+            if term_units else None
+        )
+        self.term_context_re = re.compile(
+            rf"{b}(?:{'|'.join(re.escape(fold(w)) for w in lexicon.termijn_context)}){e}" if lexicon.termijn_context else r"(?!x)x"
+        )
+        self.term_words = set(self.terms)
 
     def word_number(self, text: str) -> int | None:
         text = fold(text)
@@ -103,6 +123,8 @@ class EntityExtractor:
         numeric = (
             any(map(str.isdigit, folded)) or "€" in folded or bool(words & self.trigger_words)
             or (self.number_phrase_re.search(folded) is not None and self.number_word_re.search(folded) is not None)
+            or (bool(words & self.term_words) and self.number_word_re.search(folded) is not None)
+            or ("er" in words and self.number_word_re.search(folded) is not None)
         )
         if not numeric and not catalogue:
             return found
@@ -128,6 +150,14 @@ class EntityExtractor:
         for m in self.count_re.finditer(folded):
             value = self.number(m.group("n"))
             add("aantal", int(value) if value is not None and value == int(value) else None, m.start(), m.end())
+        if self.stock_re is not None:
+            for m in self.stock_re.finditer(folded):
+                group = "n" if m.group("n") else "n2"
+                value = self.number(m.group(group))
+                add("aantal", int(value) if value is not None and value == int(value) else None, m.start(group), m.end())
+        if self.term_re is not None:
+            for m in self.term_re.finditer(folded):
+                add("datum", self._term(m, folded, today), m.start(), m.end())
         for m in self.next_week_re.finditer(folded):
             day = self.day_names[m.group("day")]
             monday = today - timedelta(days=today.weekday()) + timedelta(days=7)
@@ -147,6 +177,29 @@ class EntityExtractor:
                 found.append(entity)
         found.sort(key=lambda x: x.start)
         return found
+
+    def _term(self, m: re.Match, folded: str, today: date) -> str | None:
+        """The date a delivery time points at ("binnen drie dagen" → today + 3), or None when
+        it is no delivery time ("al twee weken", "twee dagen per week")."""
+        term = self.terms[m.group("u")]
+        if not (m.group("pre") or term.altijd or self.term_context_re.search(folded)):
+            return None
+        if re.search(r"(?:^|\W)(?:al|sinds|afgelopen|laatste|vorige|per)\s*$", folded[max(0, m.start() - 12):m.start()]):
+            return None
+        if re.match(r"\s+(?:per|in de|geleden)\b", folded[m.end():]):
+            return None
+        count = self.number(m.group("n"))
+        if count is None or count != int(count) or not 0 < count <= 366:
+            return None
+        days = int(count) * term.dagen
+        if not term.werkdagen:
+            return (today + timedelta(days=days)).isoformat()
+        day = today
+        while days:
+            day += timedelta(days=1)
+            if day.weekday() < 5:
+                days -= 1
+        return day.isoformat()
 
     def _relative(self, word: str) -> int:
         for key, value in self.lex.relatieve_dagen.items():
