@@ -88,8 +88,13 @@ class EntityExtractor:
         stock = "|".join(re.escape(fold(w)).replace(r"\ ", r"\s+") for w in sorted(lexicon.voorraad_woorden, key=len, reverse=True))
         # a bare number in stock: "50 op voorraad"; "we hebben er nog 50" ("er een" is no quantity)
         counted = rf"(?:{_DIGITS}|(?!(?:een|één)(?!\w)){self.number_word})"
+        # the number after "nog", "er", "hebben" (not one inside a product name: "zes Flex 160 op voorraad")
         self.stock_re = (
-            re.compile(rf"{b}(?P<n>{counted})\s+(?:{stock}){e}|{b}er\s+(?:nog\s+)?(?:maar\s+|ruim\s+|zo'n\s+|ongeveer\s+)?(?P<n2>{counted})(?!\s*[\w€%])")
+            re.compile(
+                rf"(?:^|(?<=[\s,.:;!?]))(?:(?:nog|er|ruim|maar|slechts|hebben|heb|zijn|nu|dan)\s+)+(?P<n>{counted})(?:\s+[\w-]+){{0,2}}?\s+(?:{stock}){e}"
+                rf"|^(?P<n3>{counted})\s+(?:{stock}){e}"
+                rf"|{b}er\s+(?:nog\s+)?(?:maar\s+|ruim\s+|zo'n\s+|ongeveer\s+)?(?P<n2>{counted})(?!\s*[\w€%])"
+            )
             if stock else None
         )
         self.terms = {fold(k): v for k, v in lexicon.termijnen.items()}
@@ -103,6 +108,9 @@ class EntityExtractor:
             rf"{b}(?:{'|'.join(re.escape(fold(w)) for w in lexicon.termijn_context)}){e}" if lexicon.termijn_context else r"(?!x)x"
         )
         self.term_words = set(self.terms)
+        self.term_exclude_re = re.compile(
+            rf"{b}(?:{'|'.join(re.escape(fold(w)) for w in lexicon.termijn_niet)}){e}" if lexicon.termijn_niet else r"(?!x)x"
+        )
 
     def word_number(self, text: str) -> int | None:
         text = fold(text)
@@ -152,7 +160,7 @@ class EntityExtractor:
             add("aantal", int(value) if value is not None and value == int(value) else None, m.start(), m.end())
         if self.stock_re is not None:
             for m in self.stock_re.finditer(folded):
-                group = "n" if m.group("n") else "n2"
+                group = next(g for g in ("n", "n2", "n3") if m.group(g))
                 value = self.number(m.group(group))
                 add("aantal", int(value) if value is not None and value == int(value) else None, m.start(group), m.end())
         if self.term_re is not None:
@@ -182,11 +190,16 @@ class EntityExtractor:
         """The date a delivery time points at ("binnen drie dagen" → today + 3), or None when
         it is no delivery time ("al twee weken", "twee dagen per week")."""
         term = self.terms[m.group("u")]
-        if not (m.group("pre") or term.altijd or self.term_context_re.search(folded)):
+        start = max(folded.rfind(mark, 0, m.start()) for mark in ".?!") + 1
+        ends = [i for i in (folded.find(mark, m.end()) for mark in ".?!") if i >= 0]
+        sentence = folded[start:min(ends) if ends else len(folded)]
+        if self.term_exclude_re.search(sentence):
+            return None  # a payment term, a trial period, a notice period: no delivery time
+        if not (m.group("pre") or term.altijd or self.term_context_re.search(sentence)):
             return None
         if re.search(r"(?:^|\W)(?:al|sinds|afgelopen|laatste|vorige|per)\s*$", folded[max(0, m.start() - 12):m.start()]):
             return None
-        if re.match(r"\s+(?:per|in de|geleden)\b", folded[m.end():]):
+        if re.match(r"\s+(?:per|in de|geleden|te laat|later|te vroeg|vertraging|achter)\b", folded[m.end():]):
             return None
         count = self.number(m.group("n"))
         if count is None or count != int(count) or not 0 < count <= 366:

@@ -147,6 +147,7 @@ class EntityLexicon(_Strict):
     termijnen: dict[str, Term] = Field(default_factory=dict)
     termijn_voorzetsels: list[str] = Field(default_factory=list)
     termijn_context: list[str] = Field(default_factory=list)
+    termijn_niet: list[str] = Field(default_factory=list)
     # "50 op voorraad", "we hebben er nog 50": a quantity without a unit word
     voorraad_woorden: list[str] = Field(default_factory=list)
 
