@@ -129,6 +129,12 @@ class Decisions(_Strict):
     intent_voorrang: list[str]
 
 
+class Term(_Strict):
+    dagen: int = Field(ge=1)  # days per unit
+    werkdagen: bool = False  # count Monday to Friday only
+    altijd: bool = False  # a delivery time even without a preposition or delivery word
+
+
 class EntityLexicon(_Strict):
     getallen: dict[str, int]
     valuta: list[str]
@@ -137,6 +143,13 @@ class EntityLexicon(_Strict):
     weekdagen: dict[str, str]
     maanden: dict[str, int]
     relatieve_dagen: dict[str, int]
+    # a delivery time ("twee werkdagen", "binnen drie dagen") → the date it points at
+    termijnen: dict[str, Term] = Field(default_factory=dict)
+    termijn_voorzetsels: list[str] = Field(default_factory=list)
+    termijn_context: list[str] = Field(default_factory=list)
+    termijn_niet: list[str] = Field(default_factory=list)
+    # "50 op voorraad", "we hebben er nog 50": a quantity without a unit word
+    voorraad_woorden: list[str] = Field(default_factory=list)
 
 
 class ReactionRule(_Strict):
