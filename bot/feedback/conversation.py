@@ -11,13 +11,9 @@ can ask "what did the student say right after this signal?" without walking even
 
 from __future__ import annotations
 
-import operator
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from functools import cached_property
-from itertools import islice
 from typing import Any, Iterable
 
 from bot.labels import SPEAKERS_WITH_SIGNALS
@@ -170,8 +166,10 @@ def _is_command(text: str) -> bool:
     return text.startswith("/")
 
 
-class _Reading:
-    """read_events' running state: feed events in order, `result()` at any point."""
+class Reading:
+    """read_events' running state: feed events in order, `result()` at any point. The
+    engine's conversation object (bot.engine.session) keeps one and feeds it each turn's
+    new events, so a hint reads only what is new."""
 
     __slots__ = ("turns", "pending", "slots", "session", "sent")
 
@@ -181,15 +179,6 @@ class _Reading:
         self.slots: dict[str, Any] = {}
         self.session: dict[str, Any] = {}
         self.sent = 0  # every user event counts for the numbering, also briefing answers and clicks
-
-    def copy(self) -> "_Reading":
-        other = _Reading()
-        other.turns = list(self.turns)
-        other.pending = list(self.pending)
-        other.slots = dict(self.slots)
-        other.session = dict(self.session)
-        other.sent = self.sent
-        return other
 
     def feed(self, event: dict) -> None:
         kind = event.get("event")
@@ -263,38 +252,8 @@ class _Reading:
         return Conversation(tuple(self.turns), tuple(utterances), dict(self.slots), dict(self.session))
 
 
-# Per process: the reading of the latest event list seen per conversation. The engine only
-# appends events (a step's new list starts with the very same event objects), so the next
-# turn reads only its new events. A hit needs every remembered event to be the identical
-# object at the same position; anything else is read from the start. Events are never
-# changed in place (the engine, the web and the CLI treat them as read-only).
-_READINGS: OrderedDict[int, tuple[list[dict], _Reading]] = OrderedDict()
-_READINGS_MAX = 256
-_readings_lock = threading.Lock()
-
-
 def read_events(events: Iterable[dict]) -> Conversation:
-    if type(events) is not list or not events:
-        reading = _Reading()
-        for event in events or ():
-            reading.feed(event)
-        return reading.result()
-    key = id(events[0])
-    with _readings_lock:
-        hit = _READINGS.get(key)
-    reading, start = None, 0
-    if hit is not None:
-        seen, known = hit
-        if len(seen) <= len(events) and all(map(operator.is_, seen, events)):
-            reading, start = known.copy(), len(seen)
-    if reading is None:
-        reading = _Reading()
-    for event in islice(events, start, None):
+    reading = Reading()
+    for event in events or ():
         reading.feed(event)
-    result = reading.result()
-    with _readings_lock:
-        _READINGS[key] = (list(events), reading)  # `reading` is not fed again: the next hit copies it
-        _READINGS.move_to_end(key)
-        while len(_READINGS) > _READINGS_MAX:
-            _READINGS.popitem(last=False)
-    return result
+    return reading.result()
