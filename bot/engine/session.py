@@ -129,8 +129,9 @@ def is_finished(tracker: Tracker) -> bool:
 
 # --- the conversation ----------------------------------------------------------------------
 
-class Conversation:
-    """One conversation, live: header + tracker + the feedback's reading of the events."""
+class Conversation(Mapping):
+    """One conversation, live: header + tracker + the feedback's reading of the events. It
+    reads as its JSON state (a mapping: the header's keys and `events`)."""
 
     def __init__(self, header: dict[str, Any], tracker: Tracker, scenario, engine: Engine) -> None:
         self.header = header
@@ -171,6 +172,16 @@ class Conversation:
         except (TypeError, AttributeError, KeyError) as exc:
             raise InvalidState(f"de gebeurtenissen zijn onleesbaar ({exc})") from None
         return cls(header, tracker, scenario, engine)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.tracker.events if key == "events" else self.header[key]
+
+    def __iter__(self):  # noqa: ANN204
+        yield from (k for k in self.header if k != "events")
+        yield "events"
+
+    def __len__(self) -> int:
+        return len(self.header) + 1
 
     @property
     def events(self) -> list[dict]:

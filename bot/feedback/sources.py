@@ -156,9 +156,11 @@ def _objections(items: Any) -> list[tuple[str, str]]:
     return [(str(o.id), str(o.signal)) for o in items if o.id and o.signal]
 
 
-def info_of(scenario: "Scenario | str | None", events_scenario_id: str | None) -> ScenarioInfo:
-    """The contracts §6 functions take the loaded Scenario, or its id, or None (then the id
-    the events carry): the ScenarioInfo for either."""
+def info_of(scenario: "Scenario | ScenarioInfo | str | None", events_scenario_id: str | None) -> ScenarioInfo:
+    """The contracts §6 functions take the loaded Scenario, what feedback reads of one (a
+    ScenarioInfo, as tests build it), its id, or None (then the id the events carry)."""
     if scenario is None or isinstance(scenario, str):
         return info_for_id(scenario or events_scenario_id)
+    if isinstance(scenario, ScenarioInfo):
+        return scenario
     return scenario_info(scenario)

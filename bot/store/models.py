@@ -58,8 +58,8 @@ class Conversation(Base):
     # The engine state (contracts §5) is stored in two parts so a turn writes only what is new:
     # `state_header` (column `state`) is the state without its events; the Rasa events are
     # appended per turn as rows of `conversation_events` (see the `state` property). Deferred:
-    # lists and transcripts never need it; turns load it only when the per-process StateCache
-    # has no entry for the current version.
+    # lists and transcripts never need it; turns load it only when this process does not hold
+    # the conversation live (bot.store.conversation_cache).
     state_header: Mapped[dict[str, Any]] = mapped_column("state", JSON, deferred=True)
     event_count: Mapped[int] = mapped_column(Integer, default=0)  # events stored in conversation_events
     report: Mapped[dict[str, Any] | None] = mapped_column(JSON)

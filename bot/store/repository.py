@@ -24,6 +24,7 @@ from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, selectinload
 
+from bot.vocabulary import FINISHED, RUNNING
 from bot.store.models import Conversation, ConversationEvents, IdempotencyKey, Message, Student, utcnow
 
 STUDENTS = Student.__table__
@@ -147,11 +148,6 @@ class StoredMessage:
     created_at: datetime
 
 
-def state_header(state: dict[str, Any]) -> dict[str, Any]:
-    """The state without its events (stored in the conversation row)."""
-    return {k: v for k, v in state.items() if k != "events"}
-
-
 _INSERT_CONVERSATION = insert(CONVERSATIONS)
 _INSERT_EVENTS = insert(EVENTS)
 _INSERT_MESSAGES = insert(MESSAGES)
@@ -164,23 +160,24 @@ def create_conversation(
     scenario: str,
     difficulty: str | None,
     mode: str,
-    state: dict[str, Any],
+    header: dict[str, Any],
+    events: list[dict[str, Any]],
     opening: Iterable[NewMessage] = (),
     channel: str = "web",
     channel_sender: str | None = None,
 ) -> tuple[ConversationRow, list[StoredMessage]]:
-    """Insert a conversation with its opening messages and its events: three statements."""
+    """Insert a conversation with its opening messages and its first events (the engine
+    state's header and the opening's events, contracts §5): three statements."""
     now = utcnow()
     conv = ConversationRow(
-        id=new_id(), student_id=student_id, scenario=scenario, difficulty=difficulty, mode=mode, status="lopend",
+        id=new_id(), student_id=student_id, scenario=scenario, difficulty=difficulty, mode=mode, status=RUNNING,
         channel=channel, channel_sender=channel_sender, event_count=0, report=None, message_count=0,
         student_turns=0, created_at=now, updated_at=now, finished_at=None,
     )
     rows = _message_rows(conv, 0, opening, now)
-    events = list(state.get("events") or [])
     conv.event_count = len(events)
     values = {name: getattr(conv, name) for name in _ROW_COLUMNS}
-    values["state"] = state_header(state)
+    values["state"] = header
     db.execute(_INSERT_CONVERSATION, values)  # the row must exist before its messages and events
     if events:
         db.execute(_INSERT_EVENTS, {"conversation_id": conv.id, "start": 0, "events": events})
@@ -207,7 +204,7 @@ _ACTIVE_REST = (
     .where(
         CONVERSATIONS.c.student_id == bindparam("student_id"),
         CONVERSATIONS.c.channel_sender == bindparam("sender"),
-        CONVERSATIONS.c.status == "lopend",
+        CONVERSATIONS.c.status == RUNNING,
     )
     .order_by(CONVERSATIONS.c.created_at.desc())
     .limit(1)
@@ -260,36 +257,12 @@ def append_messages(
     return rows
 
 
-def _append_events(db: Executor, conv: ConversationRow, events: list[dict[str, Any]]) -> None:
+def append_events(db: Executor, conv: ConversationRow, events: list[dict[str, Any]]) -> None:
+    """Append a turn's new events (bot.engine.session: TurnResult.events) as one row after
+    the stored ones; the new count is written by update_conversation."""
     if events:
         db.execute(_INSERT_EVENTS, {"conversation_id": conv.id, "start": conv.event_count, "events": events})
-        conv.set(event_count=conv.event_count + len(events))
-
-
-_DELETE_EVENTS = delete(EVENTS).where(EVENTS.c.conversation_id == bindparam("conversation_id"))
-
-
-def save_state(db: Executor, conv: ConversationRow, state: dict[str, Any], previous: dict[str, Any]) -> None:
-    """Store `state`, the engine's successor of `previous` (the state stored for this conversation).
-
-    The engine only appends events (contracts §5: step never changes the state it is given),
-    so only the new events are written, as one row; the header is written only when it changed.
-    Should the events not extend the stored ones, they are all written again.
-    The conversation row itself is written by update_conversation."""
-    events = state.get("events") or []
-    old = previous.get("events") or []
-    n = len(old)
-    extends = n == conv.event_count and len(events) >= n and (n == 0 or events[n - 1] is old[-1] or events[n - 1] == old[-1])
-    if extends:
-        _append_events(db, conv, list(events[n:]))
-    else:
-        db.execute(_DELETE_EVENTS, {"conversation_id": conv.id})
-        conv.set(event_count=0)
-        _append_events(db, conv, list(events))
-    header = state_header(state)
-    if header != state_header(previous):
-        conv.changes["state"] = header
-    conv.set(updated_at=utcnow())
+        conv.set(event_count=conv.event_count + len(events), updated_at=utcnow())
 
 
 def report_summary(report: dict[str, Any]) -> dict[str, Any]:
@@ -306,7 +279,7 @@ def report_summary(report: dict[str, Any]) -> dict[str, Any]:
 def finish_conversation(conv: ConversationRow, report: dict[str, Any]) -> None:
     now = utcnow()
     score = report.get("score")
-    conv.set(report=report, status="afgerond", finished_at=now, updated_at=now,
+    conv.set(report=report, status=FINISHED, finished_at=now, updated_at=now,
              score=score if isinstance(score, int) else None, summary=report_summary(report))
 
 
@@ -391,7 +364,7 @@ def finished_reports(session: Session, student_id: str) -> list[Conversation]:
     """The student's finished conversations, oldest first (attempt order for progress)."""
     stmt = (
         select(Conversation)
-        .where(Conversation.student_id == student_id, Conversation.status == "afgerond")
+        .where(Conversation.student_id == student_id, Conversation.status == FINISHED)
         .order_by(Conversation.finished_at, Conversation.created_at)
     )
     return list(session.scalars(stmt))
