@@ -16,12 +16,8 @@ from fnmatch import fnmatchcase
 from functools import cached_property
 from typing import Any, Iterable
 
-from bot.labels import SPEAKERS_WITH_SIGNALS
-from bot.scenarios.models import SUCCESS_OUTCOMES
+from bot.vocabulary import CUSTOMER, EXAM, ONGOING, OUTCOME_SLOT, PRACTICE, SPEAKERS_WITH_SIGNALS, SUCCESS_OUTCOMES
 
-DEFAULT_MODE = "oefenen"
-CUSTOMER_SPEAKERS = SPEAKERS_WITH_SIGNALS
-EXAM_MODE = "toets"
 # metadata.reason values (contracts §2) whose line never carries a signal the student must answer
 NO_SIGNAL_REASONS = frozenset({"clarification"})
 
@@ -103,7 +99,7 @@ class Conversation:
 
     @property
     def mode(self) -> str:
-        return str(self._meta("mode") or DEFAULT_MODE)
+        return str(self._meta("mode") or PRACTICE)
 
     @property
     def scenario_id(self) -> str | None:
@@ -112,14 +108,14 @@ class Conversation:
 
     @property
     def outcome(self) -> str | None:
-        value = self.slots.get("uitkomst")
+        value = self.slots.get(OUTCOME_SLOT)
         return str(value) if value else None
 
     @property
     def ended_by_customer(self) -> bool:
         """The conversation is over and the customer had the last word (the student could
         not say anything after it, e.g. the customer accepted or hung up)."""
-        if self.outcome in (None, "lopend") or not self.utterances:
+        if self.outcome in (None, ONGOING) or not self.utterances:
             return False
         return self.utterances[-1].before_turn == len(self.turns)
 
@@ -188,20 +184,20 @@ class Reading:
             self.turns, self.pending, self.slots, self.sent = [], [], {}, 0
         elif kind == "slot":
             name, value = event.get("name"), event.get("value")
-            if (name == "uitkomst" and value in SUCCESS_OUTCOMES
-                    and self.slots.get("uitkomst") not in SUCCESS_OUTCOMES and self.pending):
+            if (name == OUTCOME_SLOT and value in SUCCESS_OUTCOMES
+                    and self.slots.get(OUTCOME_SLOT) not in SUCCESS_OUTCOMES and self.pending):
                 self.pending[-1] = _made_the_deal(self.pending[-1])
             self.slots[name] = value
         elif kind == "bot":
             meta = event.get("metadata") or {}
             text = event.get("text") or ""
-            if not text or str(meta.get("speaker") or "klant") not in CUSTOMER_SPEAKERS:
+            if not text or str(meta.get("speaker") or CUSTOMER) not in SPEAKERS_WITH_SIGNALS:
                 return  # the coach (briefing, instructions) is not the customer
             reason = meta.get("reason")
             reason = str(reason) if reason else None
             utterance = Utterance(
                 text=text,
-                speaker=str(meta.get("speaker") or "klant"),
+                speaker=str(meta.get("speaker") or CUSTOMER),
                 # a clarification ("wat bedoelt u?") is never a signal to react to
                 signals=() if reason in NO_SIGNAL_REASONS else tuple(meta.get("labels") or ()),
                 before_turn=len(self.turns),
@@ -225,7 +221,7 @@ class Reading:
                 deal = bool(answers) and answers[-1].deal
                 signals = tuple(s for s in parse["previous_signals"] if not (deal and s.startswith("koopsignaal.")))
                 answers = answers[:-1] + (
-                    Utterance(quote, answers[-1].speaker if answers else "klant",
+                    Utterance(quote, answers[-1].speaker if answers else CUSTOMER,
                               signals, len(turns), annotated=False, deal=deal),
                 )
             turns.append(

@@ -11,11 +11,12 @@ import dataclasses
 from typing import Any
 
 from bot.feedback.consistency import hint_conflicts, judgements
-from bot.feedback.conversation import EXAM_MODE, Conversation, StudentTurn, read_events, signal_matches
+from bot.feedback.conversation import Conversation, StudentTurn, read_events, signal_matches
 from bot.feedback.rubric import resolve
 from bot.feedback.sources import ScenarioInfo, info_of
 from bot.feedback.texts import HintRule, choose, fill, load_feedback_texts
 from bot.feedback.values import missing_evidence, scenario_values
+from bot.vocabulary import EXAM
 
 
 def _matches(rule: HintRule, turn: StudentTurn, info: Any = None) -> str | None | bool:
@@ -46,7 +47,7 @@ def _matches(rule: HintRule, turn: StudentTurn, info: Any = None) -> str | None 
 def hint_policy(scenario: Any = None, events: list[dict] | None = None) -> str | None:
     """`automatisch`, `op_verzoek`, or None in exam mode (no hints at all)."""
     conv = read_events(events or [])
-    if conv.mode == EXAM_MODE:
+    if conv.mode == EXAM:
         return None
     return _policy(info_of(scenario, conv.scenario_id))
 
@@ -75,7 +76,7 @@ def hint_for_last_turn(events: list[dict], scenario: Any = None,
 def hint_about_last_turn(conv: Conversation, info: ScenarioInfo,
                          on_request: bool = False) -> tuple[HintRule, str] | None:
     """hint_for_last_turn on a conversation as read, for this scenario."""
-    if conv.mode == EXAM_MODE or not conv.turns:
+    if conv.mode == EXAM or not conv.turns:
         return None
     if _policy(info) == "op_verzoek" and not on_request:
         return None

@@ -17,7 +17,7 @@ from bot.feedback.sources import ScenarioInfo, competency_names, info_of, normal
 from bot.feedback.consistency import resolve_conflicts
 from bot.feedback.texts import REWRITES, FeedbackTexts, choose, fill, load_feedback_texts
 from bot.feedback.values import scenario_values
-from bot.scenarios.models import SUCCESS_OUTCOMES
+from bot.vocabulary import OUTCOME_SLOT, SUCCESS_OUTCOMES
 
 MODEL_RULE_PREFIX = "model:"
 MODEL_NOTE = "herkend door het getrainde model, niet door een regel"
@@ -399,5 +399,5 @@ def report_of(conv: Conversation, info: ScenarioInfo) -> dict[str, Any]:
         "checks": checks_out,
         "feedback": [item for _, _, item, _ in feedback],
         "missed_signals": _missed(conv, texts, info),
-        "outcome": conv.slots.get("uitkomst"),
+        "outcome": conv.slots.get(OUTCOME_SLOT),
     }

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, object_session, relationship
+from bot.vocabulary import RUNNING
 
 
 def utcnow() -> datetime:
@@ -52,7 +53,7 @@ class Conversation(Base):
     scenario: Mapped[str] = mapped_column(String(120))
     difficulty: Mapped[str | None] = mapped_column(String(20))
     mode: Mapped[str] = mapped_column(String(10))  # oefenen | toets
-    status: Mapped[str] = mapped_column(String(12), default="lopend")  # lopend | afgerond
+    status: Mapped[str] = mapped_column(String(12), default=RUNNING)  # vocabulary.STATUSES
     channel: Mapped[str] = mapped_column(String(10), default="web")  # web | rest
     channel_sender: Mapped[str | None] = mapped_column(String(255))
     # The engine state (contracts §5) is stored in two parts so a turn writes only what is new:

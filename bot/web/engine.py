@@ -12,6 +12,7 @@ from typing import Any, Protocol
 
 from bot.engine.session import Conversation, TurnResult
 from bot.scenarios.models import Scenario
+from bot.vocabulary import PRACTICE
 
 
 class ConversationEngine(Protocol):
@@ -90,6 +91,6 @@ class RealEngine:
         infos = self._all()
         if not infos:
             return
-        turn = self.start(infos[0]["id"], None, "oefenen", seed=1)
+        turn = self.start(infos[0]["id"], None, PRACTICE, seed=1)
         turn = self.step(turn.conversation, "Goedemorgen, u spreekt met Sanne van de binnendienst. Waarmee kan ik u helpen?")
         self.finish(turn.conversation)
