@@ -1,13 +1,13 @@
 """Use cases behind the routes: start, send a message, end, read. Engine + store, no HTTP.
 
 Every turn is one write transaction: rate-limit counter, conversation lock, engine step,
-new messages, new state (and the report when the conversation ends) are committed
-together before the response is built. If anything fails, nothing is changed.
+new messages, the turn's new events (and the report when the conversation ends) are
+committed together before the response is built. If anything fails, nothing is changed.
+The path of one message from the route to the stored events: docs/contracts.md §8.
 """
 
 from __future__ import annotations
 
-import logging
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -16,22 +16,20 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
 
+from bot.engine.session import Conversation as LiveConversation
+from bot.engine.session import TurnResult
 from bot.lti import grades, xapi
 from bot.store import repository as repo
+from bot.store.conversation_cache import ConversationCache
 from bot.store.db import Database
 from bot.store.models import Conversation, Message
 from bot.store.ratelimit import RateLimited, hit
-from bot.engine.session import Conversation as LiveConversation
-from bot.engine.session import TurnResult
-from bot.store.conversation_cache import ConversationCache
+from bot.teaching.review import teacher_feedback_for_student
 from bot.vocabulary import FINISHED, MODES, PRACTICE, RUNNING, STUDENT
 from bot.web.engine import ConversationEngine
 from bot.web.errors import ApiError, account_gone, engine_error
 from bot.web.settings import Settings
-from bot.teaching.review import teacher_feedback_for_student
 from bot.web.validation import check_identifier, clean_text
-
-log = logging.getLogger("oefengesprek.web")
 
 NOT_FOUND = "Dit gesprek bestaat niet (of is niet van jou)."
 ENGINE_LOAD_TIMEOUT = 120  # seconds a turn waits for the engine to finish loading at start-up
@@ -57,15 +55,6 @@ def iso(dt: datetime | None) -> str | None:
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=timezone.utc)
     return dt.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
-
-
-def bot_message(m: dict[str, Any]) -> repo.NewMessage:
-    """A customer/supplier/coach line; its signal labels are stored (for teachers), not shown to students."""
-    labels = m.get("labels")
-    meta = {"labels": list(labels)} if labels else {}
-    if m.get("reason"):
-        meta["reason"] = m["reason"]
-    return repo.NewMessage(m["speaker"], m["text"], meta or None)
 
 
 class Replayed(dict):
@@ -126,7 +115,7 @@ class Conversations:
         return {k: info.get(k) for k in keys}
 
     @staticmethod
-    def message_view(m: Message | repo.StoredMessage, show_analysis: bool) -> dict[str, Any]:
+    def message_view(m: Message, show_analysis: bool) -> dict[str, Any]:
         out: dict[str, Any] = {
             "seq": m.seq,
             "turn": m.turn,
@@ -141,7 +130,7 @@ class Conversations:
             out["hint"] = m.hint
         return out
 
-    def conversation_view(self, conv: Conversation | repo.ConversationRow, messages: list | None = None) -> dict[str, Any]:
+    def conversation_view(self, conv: Conversation, messages: list[Message] | None = None) -> dict[str, Any]:
         show = conv.mode == PRACTICE or conv.status == FINISHED
         msgs = conv.messages if messages is None else messages
         return {
@@ -195,7 +184,7 @@ class Conversations:
     def _new_conversation(
         self, conn, identity: Identity, scenario: str, difficulty: str | None, mode: str,
         channel: str = "web", sender: str | None = None,
-    ) -> tuple[repo.ConversationRow, list[repo.StoredMessage], TurnResult]:  # noqa: ANN001
+    ) -> tuple[Conversation, list[Message], TurnResult]:  # noqa: ANN001
         turn: TurnResult = self._engine_call("start", self.engine.start, scenario, difficulty, mode)
         live = turn.conversation
         conv, rows = repo.create_conversation(
@@ -206,7 +195,7 @@ class Conversations:
             mode=mode,
             header=live.header,
             events=turn.events,
-            opening=[bot_message(m) for m in turn.messages],
+            opening=turn.messages,
             channel=channel,
             channel_sender=sender,
         )
@@ -215,14 +204,14 @@ class Conversations:
             repo.update_conversation(conn, conv)
         return conv, rows, turn
 
-    def _load(self, conn, conv: repo.ConversationRow) -> LiveConversation:  # noqa: ANN001
+    def _load(self, conn, conv: Conversation) -> LiveConversation:  # noqa: ANN001
         """The locked conversation's engine state: this process's live one, else from the database."""
         live = self.live.take(conv.id, conv.message_count)
         if live is None:
             live = self._engine_call("load", self.engine.load, repo.load_state(conn, conv))
         return live
 
-    def _close(self, conn, conv: repo.ConversationRow, live: LiveConversation) -> None:  # noqa: ANN001
+    def _close(self, conn, conv: Conversation, live: LiveConversation) -> None:  # noqa: ANN001
         """The finish hook: the report onto the row; a grade for the LMS (and an xAPI statement)
         queued in the same transaction."""
         repo.finish_conversation(conv, self._engine_call("finish", self.engine.finish, live))
@@ -231,7 +220,7 @@ class Conversations:
             repo.update_conversation(conn, conv)  # the statement reads the finished row
             xapi.enqueue(conn, self.settings, conv.id)
 
-    def _end(self, conn, conv: repo.ConversationRow) -> None:  # noqa: ANN001
+    def _end(self, conn, conv: Conversation) -> None:  # noqa: ANN001
         """Close a running conversation now (the student stops, or the REST channel restarts)."""
         self._close(conn, conv, self._load(conn, conv))
         repo.update_conversation(conn, conv)
@@ -273,25 +262,23 @@ class Conversations:
         return stored.response
 
     def _step(
-        self, conn, conv: repo.ConversationRow, text: str, live: LiveConversation | None = None,  # noqa: ANN001
-    ) -> tuple[list[repo.StoredMessage], list[repo.StoredMessage], TurnResult]:
+        self, conn, conv: Conversation, text: str, live: LiveConversation | None = None,  # noqa: ANN001
+    ) -> tuple[list[Message], list[Message], TurnResult]:
         """One student turn on a locked conversation: the engine steps it; its messages, the
         turn's new events and the row are written in three statements (plus the finish hook)."""
         live = live if live is not None else self._load(conn, conv)
         turn: TurnResult = self._engine_call("step", self.engine.step, live, text)
         number = conv.student_turns + 1
         conv.set(student_turns=number)
-        rows = repo.append_messages(
-            conn, conv, turn=number,
-            messages=[repo.NewMessage(STUDENT, text, turn.analysis, turn.hint), *map(bot_message, turn.messages)],
-        )
+        rows = repo.append_messages(conn, conv, turn=number, student=(text, turn.analysis, turn.hint),
+                                    replies=turn.messages)
         repo.append_events(conn, conv, turn.events)
         if turn.finished:
             self._close(conn, conv, turn.conversation)
         repo.update_conversation(conn, conv)
         return rows[:1], rows[1:], turn
 
-    def _keep(self, conv: repo.ConversationRow | None, turn: TurnResult | None) -> None:
+    def _keep(self, conv: Conversation | None, turn: TurnResult | None) -> None:
         """After the commit: a running conversation stays live in this process for its next turn."""
         if conv is not None and turn is not None and conv.status == RUNNING and turn.conversation is not None:
             self.live.keep(conv.id, conv.message_count, turn.conversation)
@@ -444,7 +431,7 @@ class Conversations:
     def _rest_turn(
         self, conn, identity: Identity, sender: str, message: str, command: str,  # noqa: ANN001
         wanted: str | None, difficulty: str | None, mode: str,
-    ) -> tuple[list[dict[str, str]], repo.ConversationRow, TurnResult | None]:
+    ) -> tuple[list[dict[str, str]], Conversation, TurnResult | None]:
         out: list[dict[str, str]] = []
         turn = None
         conv = repo.active_rest_conversation(conn, identity.student_id, sender)
