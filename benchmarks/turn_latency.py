@@ -93,6 +93,7 @@ def measure(rounds: int, clock=time.thread_time) -> dict:
         own: list[float] = []
         for round_no in range(rounds + 1):
             engine._nlu = timed_nlu
+            r = None  # the previous conversation is freed here, not inside the timed start
             try:
                 t0 = clock()
                 r = session.start(scenario_id, seed=seed + round_no, mode="oefenen")
