@@ -200,6 +200,12 @@ class Conversation(Mapping):
     def finished(self) -> bool:
         return is_finished(self.tracker)
 
+    @property
+    def student_turns(self) -> int:
+        """How many messages the student has sent (briefing answers included): the turn number
+        the store keeps per conversation and the feedback's `StudentTurn.number` are this count."""
+        return self._reading.sent
+
     def step(self, text: str) -> TurnResult:
         """One student turn: analyse, append, predict and run actions. Should it fail, the
         conversation is as it was before."""

@@ -268,7 +268,7 @@ class Conversations:
         turn's new events and the row are written in three statements (plus the finish hook)."""
         live = live if live is not None else self._load(conn, conv)
         turn: TurnResult = self._engine_call("step", self.engine.step, live, text)
-        number = conv.student_turns + 1
+        number = turn.conversation.student_turns  # counted once, by the conversation's events
         conv.set(student_turns=number)
         rows = repo.append_messages(conn, conv, turn=number, student=(text, turn.analysis, turn.hint),
                                     replies=turn.messages)
