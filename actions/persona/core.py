@@ -13,6 +13,8 @@ The reply is a few parts joined into one utterance; its labels are the signals o
 
 from __future__ import annotations
 
+import re
+
 from actions.persona.afterdeal import after_deal_turn, in_after_deal
 from actions.persona.facts import check_facts
 from actions.persona.margin import EXPLORING_MOVES, Concession, check_concession, note_exploration
@@ -21,8 +23,9 @@ from actions.persona.patience import check_patience, end_conversation
 from actions.persona.quotation import check_quotation
 from actions.persona.reply import Reply
 from actions.persona.state import Conversation
-from actions.persona.texts import LinePicker, was_said
-from bot.scenarios.models import SUCCESS_OUTCOMES, Objection, SignalRule, Topic, When
+from actions.persona.texts import LinePicker, same_fact, was_said
+from bot.scenarios.models import (SUCCESS_OUTCOMES, Answer, Objection, SignalRule, Topic, When, signals_of,
+                                  text_of)
 
 QUESTION_MOVES = {"open_vraag", "gesloten_vraag", "doorvragen"}
 OPEN_QUESTION_MOVES = {"open_vraag", "doorvragen"}
@@ -53,8 +56,8 @@ class PersonaTurn:
     def turn(self) -> int:
         return self.conv.turn
 
-    def pick(self, key: str, options: list) -> tuple[str, list[str]]:
-        return self.picker.pick(key, options)
+    def pick(self, key: str, options: list, skip=None) -> tuple[str, list[str]]:
+        return self.picker.pick(key, options, skip)
 
     def holds(self, when: When, closing: bool = False) -> bool:
         conv = self.conv
@@ -384,7 +387,8 @@ class PersonaTurn:
                 return self.objection_step(obj, steps, done, matched)
         exploring = msg.moves & {"samenvatten", "begrip_tonen"}
         if exploring and not set(self.sc.close.moves) & msg.moves and (
-            "samenvatten" in msg.moves or not msg.moves & QUESTION_MOVES
+            ("samenvatten" in msg.moves and not (msg.moves & QUESTION_MOVES and self.fresh_answers()))
+            or not msg.moves & QUESTION_MOVES
         ):
             # Understanding or summarising her point once more is no way around it: she
             # confirms and waits for the next step (no irritation).
@@ -468,8 +472,14 @@ class PersonaTurn:
             self.resolve(obj)
             if set(self.sc.close.moves) & msg.moves:
                 self.try_accept_after_resolution()
+        elif msg.moves & QUESTION_MOVES and not any(signals_of(p) for p in obj.progress) and self.fresh_answers():
+            # The step is a question she can answer: the answer is her reply (her story can wait).
+            self.answer_question(stock=False)
+            if obj.reveals:
+                self.reveal(obj.reveals, say=False)
+            return True
         else:
-            text, signals = self.pick(f"progress.{obj.id}", obj.progress)
+            text, signals = self.pick(f"progress.{obj.id}", obj.progress, skip=self.told)
             if not text:  # every progress line was said: she tells the objection's point again
                 text, signals = self.pick(f"reminder.{obj.id}", obj.reminder or obj.texts_for(conv.level_name))
             self.reply.add(text, signals, reason="objection", asks=obj.asks)
@@ -605,15 +615,15 @@ class PersonaTurn:
         False (the reply already has its own line, e.g. an objection step)."""
         msg, memory = self.msg, self.memory
         # The answer the question is most about: most keywords hit (ties: the order in the file).
-        matching = sorted((a for a in self.sc.answers if msg.mentions(a.keywords)),
-                          key=lambda a: -sum(k in msg.lower for k in a.keywords))
-        fresh = [a for a in matching if a.id not in memory["answers"]]
+        matching = self.matching_answers()
+        fresh = self.fresh_answers()
         untold = [n for n in self.sc.persona.needs if n.id not in memory["needs"]]
         if matching and not fresh and untold and msg.moves & OPEN_QUESTION_MOVES:
             matching = []  # asked again: the persona tells something new instead
         for answer in fresh or matching:
             if True:
-                text, signals = self.pick(f"answer.{answer.id}", answer.texts)
+                text, signals = self.pick(f"answer.{answer.id}", answer.texts,
+                                          skip=lambda t, a=answer.id: self.told(t, besides=a))
                 if not text:
                     continue  # she said all she knows about this already
                 self.reply.add(text, [*answer.signals, *signals], reason="answer", asks=self.picker.last_asks)
@@ -637,6 +647,29 @@ class PersonaTurn:
             return False
         self.reply.add_line(self.picker, "short_answer")
         return True
+
+    def matching_answers(self) -> list[Answer]:
+        """The answers the question is about, most keywords hit first (ties: the file's order)."""
+        msg = self.msg
+        asked = " ".join(re.findall(r"[^.!?]*\?", msg.lower))  # the question itself weighs most
+        return sorted((a for a in self.sc.answers if msg.mentions(a.keywords)),
+                      key=lambda a: (-sum(k in asked for k in a.keywords), -sum(k in msg.lower for k in a.keywords)))
+
+    def fresh_answers(self) -> list[Answer]:
+        """Matching answers she has not given yet, in words or as part of her story."""
+        return [a for a in self.matching_answers() if a.id not in self.memory["answers"]
+                and not all(self.told(self.picker.fill(text_of(t))) for t in a.texts)]
+
+    def told(self, text: str, besides: str | None = None) -> bool:
+        """She already told this fact in other words: in an answer she gave (other than
+        `besides`, which she may give again when asked again), or in a line of an objection's
+        story (progress) she said."""
+        memory = self.memory
+        heard = [t for a in self.sc.answers if a.id in memory["answers"] and a.id != besides for t in a.texts]
+        for obj in self.sc.objections:
+            used = (memory.get("used") or {}).get(f"progress.{obj.id}") or []
+            heard += [obj.progress[i] for i in used if i < len(obj.progress)]
+        return any(same_fact(text, self.picker.fill(text_of(t))) for t in heard)
 
     def answer_from_catalogue(self) -> bool:
         """A supplier answers price, delivery time and stock questions from the catalogue."""

@@ -68,3 +68,40 @@ def test_a_promise_that_comes_too_late_for_her_need_gets_told_so_and_resolves_no
     assert "klacht-monteur" in chat.slot("open_bezwaren")
     reply = chat.say("Dan zorg ik dat er vandaag voor vijf uur een leenmachine staat.", [])  # no move recognised
     assert "klacht-monteur" in chat.slot("opgeloste_bezwaren")
+
+
+def test_a_question_that_takes_a_step_gets_its_answer_not_the_next_line_of_her_story():
+    """3.1: 'Wanneer moet hij het uiterlijk weer doen?' takes the step of exploring the
+    complaint; she answers when she needs it, not with the next part of her story (E17)."""
+    chat = Chat(KLACHT, "gemiddeld", seed=2)
+    chat.say("Goedemiddag, mijn excuses dat de monteur niet is gekomen.", ["begroeting", "excuses"])
+    reply = chat.say("Wanneer moet de automaat het uiterlijk weer doen?", ["open_vraag"])
+    assert "E17" not in reply["text"] and "zes uur" in reply["text"], reply
+    assert reply["reason"] == "answer"
+    assert chat.slot("open_bezwaren") == ["klacht-monteur"]  # the step counts, the complaint is open
+
+
+def test_the_question_is_answered_not_the_statement_around_it():
+    """'... u heeft gisteren gewacht. Wat doet de automaat precies?' asks about the fault."""
+    chat = Chat(KLACHT, "gemiddeld", seed=1)
+    reply = chat.say("Mijn excuses, u heeft gisteren voor niets gewacht. Wat doet de automaat precies?",
+                     ["excuses", "begrip_tonen", "doorvragen"])
+    assert "E17" in reply["text"], reply
+
+
+def test_a_summary_with_a_question_gets_the_answer_not_just_a_confirmation():
+    chat = Chat(KLACHT, "gemiddeld", seed=2)
+    reply = chat.say("Dat had niet mogen gebeuren. Wat doet de automaat precies?", ["samenvatten", "doorvragen"])
+    assert "E17" in reply["text"], reply
+
+
+def test_a_fact_she_told_in_an_answer_is_not_told_again_as_part_of_her_story():
+    """The fault code, first as the answer to a question, never comes back as a line of her
+    story (the two lines say the same in other words)."""
+    for seed in range(1, 6):
+        chat = Chat(KLACHT, "moeilijk", seed=seed)
+        said = [chat.say("Wat doet de automaat precies?", ["open_vraag"])["text"]]
+        said.append(chat.say("Wat vervelend, mijn excuses.", ["excuses", "begrip_tonen"])["text"])
+        said.append(chat.say("Hoe vaak is dit al gebeurd?", ["doorvragen"])["text"])
+        said.append(chat.say("Dus hij doet het al weken niet goed.", ["samenvatten"])["text"])
+        assert sum("E17" in s for s in said) == 1, (seed, said)
