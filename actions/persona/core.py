@@ -31,6 +31,8 @@ QUESTION_MOVES = {"open_vraag", "gesloten_vraag", "doorvragen"}
 OPEN_QUESTION_MOVES = {"open_vraag", "doorvragen"}
 # In an objection's last step, these moves count only when they address its `need`.
 NEED_CHECKED_MOVES = {"voordeel_benoemen", "toezegging"}
+# Steps that only explore the objection (to find its need); skipped when the student meets the need.
+EXPLORING_STEP_MOVES = {"doorvragen", "open_vraag", "gesloten_vraag", "samenvatten"}
 # (line key, question words, does the catalogue know it) for a supplier's answers.
 CATALOGUE_QUESTIONS = (
     ("catalogue_stock", ["voorraad", "beschikbaar", "hoeveel heeft u", "hoeveel hebben jullie"], lambda p: p.stock is not None),
@@ -381,13 +383,21 @@ class PersonaTurn:
                     return True  # "morgen een monteur" when she needs coffee by six tomorrow
                 if not self.hits_need(obj.need):
                     matched = set()  # a benefit or a promise that misses the point
+            probe = False
             if not matched and "doorvragen" in step and msg.moves & {"open_vraag", "gesloten_vraag"} and self.probes(obj):
                 matched = {"doorvragen"}  # "Heeft u in een ander magazijn nog iets liggen?" probes her point
+                probe = True  # a question about her point: she answers it, one step
             if matched:
+                between = steps[done + 1:-1]
+                if (not probe and done + 1 < len(steps) and all(set(s) <= EXPLORING_STEP_MOVES for s in between)
+                        and self.meets_step(obj, steps[-1], matched)):
+                    # "Dat begrijp ik. Daarom bel ik u zelf om vijf uur.": what the exploring
+                    # would have found, the student already gives; the last step is taken too
+                    done = len(steps) - 1
                 return self.objection_step(obj, steps, done, matched)
         exploring = msg.moves & {"samenvatten", "begrip_tonen"}
         if exploring and not set(self.sc.close.moves) & msg.moves and (
-            ("samenvatten" in msg.moves and not (msg.moves & QUESTION_MOVES and self.fresh_answers()))
+            ("samenvatten" in msg.moves and not (msg.moves & QUESTION_MOVES and self.asked_answers()))
             or not msg.moves & QUESTION_MOVES
         ):
             # Understanding or summarising her point once more is no way around it: she
@@ -406,6 +416,27 @@ class PersonaTurn:
             self.memory["closes"] = self.memory.get("closes", 0) + 1
         return True
 
+    def meets_step(self, obj: Objection, step: list[str], spent: set[str] = frozenset()) -> bool:
+        """This message also takes the (last) step: its move, or for a promise or benefit step
+        what meets the objection's need in time (with or without the move: "Daarom bel ik u
+        zelf om vijf uur" meets "laat mij weten waar ik aan toe ben"). `spent`: the moves the
+        step before already used."""
+        matched = set(step) & (self.msg.moves - spent)
+        if matched and not (obj.need and matched <= NEED_CHECKED_MOVES):
+            return True
+        if not obj.need or not set(step) & NEED_CHECKED_MOVES:
+            return False
+        need = self.sc.need(obj.need)
+        if need is None or need.too_late_in(self.msg.text):
+            return False
+        if matched:
+            return bool(self.hits_need(obj.need))
+        # Without the move, only words that offer something: not an echo of her own complaint
+        # ("dat de monteur niet is gekomen" names the monteur she is angry about).
+        hers = " ".join(self.picker.fill(text_of(t)).lower() for t in
+                        [*obj.texts_for(self.conv.level_name), *obj.progress, *obj.reminder, *obj.worse])
+        return any(k in self.msg.lower and k not in hers for k in need.keywords)
+
     def answers_with_value(self, obj: Objection, step: list[str]) -> bool:
         """The last step of an explored objection, answered with what it is about: the
         topic of her question (`asks`) or its need, with or without a benefit move."""
@@ -418,6 +449,42 @@ class PersonaTurn:
             topic = self.sc.topic(obj.asks)
             return bool((topic and self.addresses(topic)) or (obj.need and self.hits_need(obj.need)))
         return False
+
+    def raise_follow_up(self) -> None:
+        """Asked to agree, she accepts this point and says at once what still keeps her from a
+        yes (an objection now due), so the student can answer it before saying goodbye."""
+        for obj in self.unraised_requirements():
+            if self.pre_empted(obj):  # "ik bel u om vijf uur" already answers "hoe weet ik dat het lukt?"
+                self.memory["raised"].append(obj.id)
+                self.memory.setdefault("preempted", []).append(obj.id)
+            elif self.holds(obj.when):
+                self.raise_objection(obj)
+                return
+        self.try_accept_after_resolution()
+        if self.conv.slots.get("uitkomst") in SUCCESS_OUTCOMES:
+            return
+        due = self.objection_due()
+        if due is not None:
+            self.raise_objection(due)
+
+    def unraised_requirements(self) -> list[Objection]:
+        """The objections the close requires that she has not raised (nor seen answered) yet."""
+        found = []
+        for oid in self.sc.close.requires_resolved:
+            obj = self.sc.objection(oid)
+            if (obj is not None and oid not in self.memory["raised"] and not self.conv.settled(oid)
+                    and self.conv.level_name in obj.levels and not obj.when.moves and not obj.when.opening):
+                found.append(obj)
+        return found
+
+    def unvoiced_requirement(self) -> Objection | None:
+        """An objection the close requires that she has not raised yet and that is due now:
+        at a goodbye she raises it instead of hanging up without a result."""
+        for obj in self.unraised_requirements():
+            # another point she raised and the student left open does not keep her quiet now
+            if self.holds(obj.when.model_copy(update={"no_open_objections": False})):
+                return obj
+        return None
 
     def raise_other_objection(self) -> bool:
         """The student moved on to another point that raises an objection of its own: she
@@ -472,7 +539,9 @@ class PersonaTurn:
             self.resolve(obj)
             if set(self.sc.close.moves) & msg.moves:
                 self.try_accept_after_resolution()
-        elif msg.moves & QUESTION_MOVES and not any(signals_of(p) for p in obj.progress) and self.fresh_answers():
+                if conv.slots.get("uitkomst") not in SUCCESS_OUTCOMES:
+                    self.raise_follow_up()
+        elif msg.moves & QUESTION_MOVES and not any(signals_of(p) for p in obj.progress) and self.asked_answers():
             # The step is a question she can answer: the answer is her reply (her story can wait).
             self.answer_question(stock=False)
             if obj.reveals:
@@ -493,7 +562,7 @@ class PersonaTurn:
         if (resolved and (msg.moves - (set(matched) & {"gesloten_vraag"})) & QUESTION_MOVES) or (
             msg.moves & {"open_vraag", "gesloten_vraag"} and "doorvragen" not in msg.moves
         ):
-            self.answer_question(stock=False)
+            self.answer_question(stock=False, asked_only=True)
         return True
 
     def add_objection_line(self, obj: Objection, key: str, options: list, signal: bool = True) -> None:
@@ -609,7 +678,7 @@ class PersonaTurn:
 
     # ----- everything else -----------------------------------------------------------
 
-    def answer_question(self, stock: bool = True) -> bool:
+    def answer_question(self, stock: bool = True, asked_only: bool = False) -> bool:
         """Answer from the scenario's answers (or catalogue), tell an untold need on an open
         question; otherwise a stock line ("no more needs", "short answer") unless `stock` is
         False (the reply already has its own line, e.g. an objection step)."""
@@ -617,6 +686,9 @@ class PersonaTurn:
         # The answer the question is most about: most keywords hit (ties: the order in the file).
         matching = self.matching_answers()
         fresh = self.fresh_answers()
+        if asked_only:  # beside her own line: only what the question sentence asks
+            asked = {a.id for a in self.asked_answers()}
+            matching = fresh = [a for a in fresh if a.id in asked]
         untold = [n for n in self.sc.persona.needs if n.id not in memory["needs"]]
         if matching and not fresh and untold and msg.moves & OPEN_QUESTION_MOVES:
             matching = []  # asked again: the persona tells something new instead
@@ -634,6 +706,8 @@ class PersonaTurn:
                 return True
         if self.sc.role == "leverancier" and self.answer_from_catalogue():
             return True
+        if asked_only:
+            return False  # "Is dat goed?" after her own line asks for no story of hers
         if msg.moves & OPEN_QUESTION_MOVES:
             for need in self.sc.persona.needs:
                 if need.id not in memory["needs"]:
@@ -654,6 +728,12 @@ class PersonaTurn:
         asked = " ".join(re.findall(r"[^.!?]*\?", msg.lower))  # the question itself weighs most
         return sorted((a for a in self.sc.answers if msg.mentions(a.keywords)),
                       key=lambda a: (-sum(k in asked for k in a.keywords), -sum(k in msg.lower for k in a.keywords)))
+
+    def asked_answers(self) -> list[Answer]:
+        """Fresh answers to the question sentence itself (not to words in the sentences
+        around it: "na gisteren ... Is dat goed?" asks nothing about yesterday)."""
+        asked = " ".join(re.findall(r"[^.!?]*\?", self.msg.lower))
+        return [a for a in self.fresh_answers() if any(k in asked for k in a.keywords)]
 
     def fresh_answers(self) -> list[Answer]:
         """Matching answers she has not given yet, in words or as part of her story."""

@@ -105,3 +105,50 @@ def test_a_fact_she_told_in_an_answer_is_not_told_again_as_part_of_her_story():
         said.append(chat.say("Hoe vaak is dit al gebeurd?", ["doorvragen"])["text"])
         said.append(chat.say("Dus hij doet het al weken niet goed.", ["samenvatten"])["text"])
         assert sum("E17" in s for s in said) == 1, (seed, said)
+
+
+def _explored_complaint(level: str, seed: int = 1) -> Chat:
+    chat = Chat(KLACHT, level, seed=seed)
+    chat.say("Wat vervelend, mijn excuses daarvoor.", ["excuses", "begrip_tonen"])
+    chat.say("Wat doet de automaat precies?", ["doorvragen"])
+    if level == "moeilijk":
+        chat.say("Dus hij geeft E17 en er moet morgen om zes uur koffie zijn.", ["samenvatten"])
+    return chat
+
+
+def test_a_plan_she_accepts_comes_with_what_still_keeps_her_from_a_yes():
+    """Asked to agree to a concrete plan, she accepts it and voices her doubt in the same
+    reply, so the student can answer it before saying goodbye."""
+    chat = _explored_complaint("gemiddeld")
+    reply = chat.say("Ik stuur vandaag om twee uur een monteur. Gaat u daarmee akkoord?", ["toezegging", "afsluitvraag"])
+    assert "klacht-monteur" in chat.slot("opgeloste_bezwaren")
+    assert "weerstand.twijfel" in reply["labels"] and chat.slot("open_bezwaren") == ["twijfel-beloftes"]
+
+
+def test_a_plan_that_also_answers_her_doubt_is_accepted_at_once():
+    for level in ("gemiddeld", "moeilijk"):
+        chat = _explored_complaint(level)
+        chat.say("Ik stuur vandaag om twee uur een monteur en ik bel u om vijf uur of alles werkt. Gaat u akkoord?",
+                 ["toezegging", "afsluitvraag"])
+        assert chat.slot("uitkomst") == "opgelost", level
+
+
+def test_understanding_and_an_offer_that_meets_her_need_take_both_steps():
+    """'Dat begrijp ik. Daarom bel ik u zelf om vijf uur.' is understanding and the promise
+    she asked for; she is not told to ask for it again."""
+    chat = _explored_complaint("gemiddeld")
+    chat.say("Ik stuur vandaag om twee uur een monteur. Gaat u daarmee akkoord?", ["toezegging", "afsluitvraag"])
+    reply = chat.say("Dat begrijp ik, na gisteren zou ik ook twijfelen. Daarom bel ik u zelf om vijf uur.",
+                     ["begrip_tonen"])
+    assert "twijfel-beloftes" in chat.slot("opgeloste_bezwaren"), reply
+    assert "gisteren tussen acht en twaalf" not in reply["text"]  # 'gisteren' was no question
+
+
+def test_a_goodbye_that_brings_a_plan_gets_her_doubt_and_the_call_goes_on():
+    chat = _explored_complaint("gemiddeld")
+    reply = chat.say("Ik stuur vandaag om twee uur een monteur. Tot ziens!", ["toezegging", "afscheid"])
+    assert "weerstand.twijfel" in reply["labels"]
+    assert not chat.slot("gesprek_beeindigd") and chat.slot("uitkomst") not in ("geen_deal", "afgebroken")
+    chat.say("Dat begrijp ik. Ik bel u om vijf uur zelf of alles werkt.", ["begrip_tonen", "toezegging"])
+    chat.say("Dank u wel, tot ziens!", ["afscheid"])
+    assert chat.slot("uitkomst") == "opgelost" and chat.slot("gesprek_beeindigd")

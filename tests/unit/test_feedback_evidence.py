@@ -209,3 +209,28 @@ def test_an_open_ending_is_not_reported_as_no_arrangement():
     rep = report(lines, slots={"uitkomst": "geen_deal"})
     [bad] = items(rep, "uitkomst_verkoop", "verbeterpunt")
     assert "nog niet afgerond" not in bad["text"]
+
+
+# --- a summary needs a summary --------------------------------------------------------------------
+
+KLACHT = "3.1-klacht-koffieautomaat"
+KLACHT_OPENING = (K, "Goedemiddag, met Ruud Verhoeven. De monteur die gisteren zou komen, is gewoon niet verschenen.",
+                  ["klacht"])
+
+
+def test_understanding_labelled_as_a_summary_is_no_summary():
+    """'Dat begrijp ik heel goed, dat had niet mogen gebeuren' repeats nothing the customer said:
+    the report does not praise it as a summary of the complaint."""
+    rep = report([KLACHT_OPENING, (S, "Dat begrijp ik heel goed, dat had niet mogen gebeuren. Wat doet de automaat precies?",
+                                   ["begrip_tonen", "samenvatten", "doorvragen"])], scenario=KLACHT)
+    assert check(rep, "klacht_samengevat")["passed"] is not True
+    assert not items(rep, "klacht_samengevat", "goed")
+    assert not any("vatte" in f["text"] and f["kind"] == "goed" for f in rep["feedback"])
+
+
+def test_a_summary_in_own_words_is_praised_as_one():
+    summary = "Dus als ik het goed begrijp geeft hij foutmelding E17 en moet er morgenochtend om zes uur weer koffie zijn."
+    rep = report([KLACHT_OPENING, (S, summary, ["samenvatten"])], scenario=KLACHT)
+    assert check(rep, "klacht_samengevat")["passed"] is True
+    [good] = items(rep, "klacht_samengevat", "goed")
+    assert good["quote"] == summary
