@@ -231,6 +231,13 @@ class FactChecker:
                     continue
                 if product is not None and derived_figure(msg.text, int(e.get("end") or pos), product.unit):
                     continue
+                # "… en het servicecontract Plus. Hij kost 649 euro.": a sentence that names no
+                # product may be about any product of the message, the last one or the focus one
+                others = [] if before or mentions else [
+                    *(p for _, p in product_mentions(self.sc, msg, 0, len(msg.text))), self.sc.main_product()]
+                if any(p is not None and price_ok(p, amount, quantities, self.sc.catalogue, "btw" in low)
+                       for p in others):
+                    continue
                 if product is not None and not price_ok(product, amount, quantities, self.sc.catalogue, "btw" in low):
                     said = msg.text[pos: int(e.get("end") or pos)] or euro(amount, symbol=True)
                     self.add("prijs", said, f"{euro(product.price, symbol=True)} per {product.unit}", sentence)

@@ -22,8 +22,8 @@ Contradictions (each is a string in `find_contradictions`' result):
    point criticises.
 8. `success_claimed`: praise that says the call reached its result while the outcome is not a
    success: a text from a check's `goed_bij_succes` ("de klant weet wat er met zijn klacht
-   gebeurt"), or a passed outcome check (`voorwaarde` on `uitkomst`) whose outcomes exclude
-   this one ("niet opgelost" beside "de klacht is afgehandeld").
+   gebeurt"), or a passed outcome check (`voorwaarde` on `uitkomst`, no `of`) whose outcomes
+   exclude this one ("niet opgelost" beside "de klacht is afgehandeld").
 
 `resolve_conflicts` keeps the report free of 1 (the improvement point wins: the praise goes).
 """
@@ -225,7 +225,9 @@ def success_claims(items: list[dict], checks: dict[str, Any], outcome: str | Non
         entry = texts.checks.get(item["check"])
         if entry is not None and any(_template(t).match(item["text"] or "") for t in entry.goed_bij_succes):
             found.append(f"success_claimed: {item['check']} praises a result with outcome {outcome}")
-        condition = getattr(checks.get(item["check"]), "voorwaarde", None)
-        if condition is not None and condition.slot == "uitkomst" and condition.in_ and outcome not in condition.in_:
+        check = checks.get(item["check"])
+        condition = getattr(check, "voorwaarde", None)
+        if (condition is not None and condition.slot == "uitkomst" and condition.in_ and outcome not in condition.in_
+                and getattr(check, "of", None) is None):  # `of`: it may pass on another ground
             found.append(f"success_claimed: {item['check']} praised with outcome {outcome}")
     return found

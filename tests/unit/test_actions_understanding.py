@@ -89,6 +89,23 @@ def test_right_figures_questions_and_totals_are_no_fact_errors():
     assert chat.slot("feitfouten") == []
 
 
+def test_a_price_in_a_sentence_without_a_product_may_be_about_any_product_of_the_message():
+    """'... met het servicecontract Plus. Hij kost 649 euro.' is the printer's price, not a
+    wrong price of the service contract; a figure that fits none of them is still wrong."""
+    chat = Chat(PRINTER, seed=3)
+    text = "Ik adviseer de MF 450, met het servicecontract Plus erbij. Hij kost 649 euro."
+    reply = chat.say(text, ["voordeel_benoemen"], entities=ents(
+        text, ("product", "printa-mf450", "MF 450"), ("product", "service-plus", "servicecontract Plus"),
+        ("bedrag", 649.0, "649 euro")))
+    assert chat.slot("feitfouten") in (None, []) and reply["reason"] != "fact_correction", reply
+    text = "Dat begrijp ik, 649 euro is een flink bedrag."
+    chat.say(text, ["begrip_tonen"], entities=ents(text, ("bedrag", 649.0, "649 euro")))
+    assert chat.slot("feitfouten") in (None, [])
+    text = "Hij kost 599 euro."
+    chat.say(text, [], entities=ents(text, ("bedrag", 599.0, "599 euro")))
+    assert [e["genoemd"] for e in chat.slot("feitfouten")] == ["599 euro"]
+
+
 def test_a_wrong_delivery_time_stock_and_property_are_each_recorded():
     chat = Chat(PRINTER, seed=3)
     chat.say("De MF 450 leveren we binnen één werkdag.", [], entities=ents("De MF 450 leveren we binnen één werkdag.", ("product", "printa-mf450", "MF 450")))
