@@ -417,25 +417,16 @@ class PersonaTurn:
         return True
 
     def meets_step(self, obj: Objection, step: list[str], spent: set[str] = frozenset()) -> bool:
-        """This message also takes the (last) step: its move, or for a promise or benefit step
-        what meets the objection's need in time (with or without the move: "Daarom bel ik u
-        zelf om vijf uur" meets "laat mij weten waar ik aan toe ben"). `spent`: the moves the
-        step before already used."""
+        """This message also makes the (last) step's move, other than the moves `spent` on the
+        step before; a promise or benefit must meet the objection's need in time ("Dat begrijp
+        ik. Daarom bel ik u zelf om vijf uur." meets "laat mij weten waar ik aan toe ben")."""
         matched = set(step) & (self.msg.moves - spent)
-        if matched and not (obj.need and matched <= NEED_CHECKED_MOVES):
-            return True
-        if not obj.need or not set(step) & NEED_CHECKED_MOVES:
+        if not matched:
             return False
-        need = self.sc.need(obj.need)
-        if need is None or need.too_late_in(self.msg.text):
-            return False
-        if matched:
-            return bool(self.hits_need(obj.need))
-        # Without the move, only words that offer something: not an echo of her own complaint
-        # ("dat de monteur niet is gekomen" names the monteur she is angry about).
-        hers = " ".join(self.picker.fill(text_of(t)).lower() for t in
-                        [*obj.texts_for(self.conv.level_name), *obj.progress, *obj.reminder, *obj.worse])
-        return any(k in self.msg.lower and k not in hers for k in need.keywords)
+        if obj.need and matched <= NEED_CHECKED_MOVES:
+            need = self.sc.need(obj.need)
+            return bool(self.hits_need(obj.need)) and not (need is not None and need.too_late_in(self.msg.text))
+        return True
 
     def answers_with_value(self, obj: Objection, step: list[str]) -> bool:
         """The last step of an explored objection, answered with what it is about: the
@@ -539,8 +530,8 @@ class PersonaTurn:
             self.resolve(obj)
             if set(self.sc.close.moves) & msg.moves:
                 self.try_accept_after_resolution()
-                if conv.slots.get("uitkomst") not in SUCCESS_OUTCOMES:
-                    self.raise_follow_up()
+                if "afsluitvraag" in msg.moves and conv.slots.get("uitkomst") not in SUCCESS_OUTCOMES:
+                    self.raise_follow_up()  # asked for her yes: she says what still stands in the way
         elif msg.moves & QUESTION_MOVES and not any(signals_of(p) for p in obj.progress) and self.asked_answers():
             # The step is a question she can answer: the answer is her reply (her story can wait).
             self.answer_question(stock=False)
@@ -719,20 +710,35 @@ class PersonaTurn:
             return True
         if not stock:
             return False
+        told = [h for h in self.hits_need() if h in memory["needs"]]
+        if told and "summary_confirmed" in self.sc.lines:
+            # "Doet u ook iets met facturen voor de boekhouder?" after she told that: she confirms
+            before = len(self.reply.parts)
+            self.reply.add_line(self.picker, "summary_confirmed")
+            if len(self.reply.parts) > before:
+                self.reply.parts[-1].reason = "answer"
+                return True
         self.reply.add_line(self.picker, "short_answer")
         return True
 
     def matching_answers(self) -> list[Answer]:
         """The answers the question is about, most keywords hit first (ties: the file's order)."""
         msg = self.msg
-        asked = " ".join(re.findall(r"[^.!?]*\?", msg.lower))  # the question itself weighs most
+        asked = self.question_text()
+        if asked:  # "Vervelend dat hij kapot is. Waarvoor gebruikt u hem?" asks about the use
+            return sorted((a for a in self.sc.answers if any(k in asked for k in a.keywords)),
+                          key=lambda a: -sum(k in asked for k in a.keywords))
         return sorted((a for a in self.sc.answers if msg.mentions(a.keywords)),
-                      key=lambda a: (-sum(k in asked for k in a.keywords), -sum(k in msg.lower for k in a.keywords)))
+                      key=lambda a: -sum(k in msg.lower for k in a.keywords))
+
+    def question_text(self) -> str:
+        """The question sentences of the message (those ending in a question mark)."""
+        return " ".join(re.findall(r"[^.!?]*\?", self.msg.lower))
 
     def asked_answers(self) -> list[Answer]:
         """Fresh answers to the question sentence itself (not to words in the sentences
         around it: "na gisteren ... Is dat goed?" asks nothing about yesterday)."""
-        asked = " ".join(re.findall(r"[^.!?]*\?", self.msg.lower))
+        asked = self.question_text()
         return [a for a in self.fresh_answers() if any(k in asked for k in a.keywords)]
 
     def fresh_answers(self) -> list[Answer]:

@@ -139,7 +139,7 @@ def test_understanding_and_an_offer_that_meets_her_need_take_both_steps():
     chat = _explored_complaint("gemiddeld")
     chat.say("Ik stuur vandaag om twee uur een monteur. Gaat u daarmee akkoord?", ["toezegging", "afsluitvraag"])
     reply = chat.say("Dat begrijp ik, na gisteren zou ik ook twijfelen. Daarom bel ik u zelf om vijf uur.",
-                     ["begrip_tonen"])
+                     ["begrip_tonen", "toezegging"])
     assert "twijfel-beloftes" in chat.slot("opgeloste_bezwaren"), reply
     assert "gisteren tussen acht en twaalf" not in reply["text"]  # 'gisteren' was no question
 
