@@ -649,6 +649,12 @@ class PersonaTurn:
         if due is not None:
             self.raise_objection(due)
             return
+        # "Hij scant de facturen naar de boekhouder ... Zal ik hem bestellen?": what in the close
+        # meets a need she told counts, recognised as a benefit or not
+        met = [h for h in self.hits_need() if h in memory["needs"] and h not in memory["needs_hit"]]
+        if met:
+            memory["needs_hit"].extend(met)
+            conv.apply("behoefte_geraakt")
         if not memory["needs"] and self.sc.close.min_needs and conv.get("interesse") < conv.level.close_at.interesse:
             conv.apply("te_vroeg_afsluiten")
             self.close_line("premature")
