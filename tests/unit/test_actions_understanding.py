@@ -253,3 +253,15 @@ def test_the_briefings_standard_offer_is_no_concession():
     chat.say(text, ["concessie"], entities=ents(text, ("percentage", 10.0, "10%")))
     [entry] = chat.slot("concessies")
     assert entry["soort"] == "korting"
+
+
+def test_the_standard_offer_in_other_words_is_no_concession_either():
+    """'we plaatsen twee weken gratis een automaat' (2.2) and 'vier weken gratis op één school
+    uitproberen' (2.1) are the briefing's trial, said without the word 'proefplaatsing'."""
+    for scenario, text in (
+        ("2.2-acquisitie-koffie", "Het mooiste is om het gewoon te proberen: we plaatsen twee weken gratis een automaat."),
+        ("2.1-voorbereiding-dispensers", "Zullen we hem vier weken gratis op één school uitproberen?"),
+    ):
+        chat = Chat(scenario, seed=1, briefing={"doel": "x", "aanpak": "x", "aanbod": "x", "vragen": "x"})
+        chat.say(text, ["concessie"])
+        assert chat.slot("concessies") in (None, []), scenario
