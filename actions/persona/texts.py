@@ -102,7 +102,7 @@ def same_fact(a: str, b: str) -> bool:
     foutmelding E17 ...")."""
     wa, wb = fact_words(a), fact_words(b)
     shorter = min(len(wa), len(wb))
-    return shorter >= 4 and len(wa & wb) / shorter >= 0.6
+    return shorter >= 4 and len(wa & wb) / shorter >= 0.55
 
 
 class LinePicker:
