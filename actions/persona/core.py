@@ -394,6 +394,7 @@ class PersonaTurn:
                     # "Dat begrijp ik. Daarom bel ik u zelf om vijf uur.": what the exploring
                     # would have found, the student already gives; the last step is taken too
                     done = len(steps) - 1
+                    matched = matched | (set(steps[-1]) & msg.moves)
                 return self.objection_step(obj, steps, done, matched)
         exploring = msg.moves & {"samenvatten", "begrip_tonen"}
         if exploring and not set(self.sc.close.moves) & msg.moves and (
@@ -550,8 +551,9 @@ class PersonaTurn:
         resolved = obj.id not in conv.open_objections()
         # Only a real answer: the step's own line already replies, no stock "short answer".
         # A closed question that settled it ("Kunt u ze uiterlijk donderdag leveren?") is answered by the resolution.
-        if (resolved and (msg.moves - (set(matched) & {"gesloten_vraag"})) & QUESTION_MOVES) or (
-            msg.moves & {"open_vraag", "gesloten_vraag"} and "doorvragen" not in msg.moves
+        # A question that settled it by its content ("kunnen die met spoed komen?") is answered by the resolution.
+        if (resolved and matched and (msg.moves - set(matched)) & QUESTION_MOVES) or (
+            not resolved and msg.moves & {"open_vraag", "gesloten_vraag"} and "doorvragen" not in msg.moves
         ):
             self.answer_question(stock=False, asked_only=True)
         return True
@@ -706,8 +708,14 @@ class PersonaTurn:
         if asked_only:
             return False  # "Is dat goed?" after her own line asks for no story of hers
         if msg.moves & OPEN_QUESTION_MOVES:
+            # a need that an objection of hers still has to bring up waits for it ("ik kan een
+            # creditnota aanvragen" before "daar ga ik niet over" would contradict her)
+            later = {n for o in self.sc.objections if o.id not in memory["raised"] for n in (o.need, o.reveals) if n}
+            # ... and one an objection already settled is no news
+            later |= {n for o in self.sc.objections if o.id in self.conv.resolved_objections()
+                      for n in (o.need, o.reveals) if n}
             for need in self.sc.persona.needs:
-                if need.id not in memory["needs"]:
+                if need.id not in memory["needs"] and need.id not in later:
                     self.reveal(need.id, say=True)
                     return True
             if not stock:
@@ -731,11 +739,19 @@ class PersonaTurn:
         """The answers the question is about, most keywords hit first (ties: the file's order)."""
         msg = self.msg
         asked = self.question_text()
+        answers = [a for a in self.sc.answers if not self.settled_by_resolution(a)]
         if asked:  # "Vervelend dat hij kapot is. Waarvoor gebruikt u hem?" asks about the use
-            return sorted((a for a in self.sc.answers if any(k in asked for k in a.keywords)),
+            return sorted((a for a in answers if any(k in asked for k in a.keywords)),
                           key=lambda a: -sum(k in asked for k in a.keywords))
-        return sorted((a for a in self.sc.answers if msg.mentions(a.keywords)),
+        return sorted((a for a in answers if msg.mentions(a.keywords)),
                       key=lambda a: -sum(k in msg.lower for k in a.keywords))
+
+    def settled_by_resolution(self, answer: Answer) -> bool:
+        """An answer about the need of an objection already resolved is old news: "In Venlo
+        liggen er nog" after "ik regel het vandaag via Venlo"."""
+        return bool(answer.reveals) and any(
+            answer.reveals in (o.need, o.reveals) and o.id in self.conv.resolved_objections()
+            for o in self.sc.objections)
 
     def question_text(self) -> str:
         """The question sentences of the message (those ending in a question mark)."""
@@ -755,12 +771,13 @@ class PersonaTurn:
     def told(self, text: str, besides: str | None = None) -> bool:
         """She already told this fact in other words: in an answer she gave (other than
         `besides`, which she may give again when asked again), or in a line of an objection's
-        story (progress) she said."""
+        story (progress) or its resolution she said."""
         memory = self.memory
         heard = [t for a in self.sc.answers if a.id in memory["answers"] and a.id != besides for t in a.texts]
         for obj in self.sc.objections:
-            used = (memory.get("used") or {}).get(f"progress.{obj.id}") or []
-            heard += [obj.progress[i] for i in used if i < len(obj.progress)]
+            for key, lines in ((f"progress.{obj.id}", obj.progress), (f"resolved.{obj.id}", obj.resolved)):
+                used = (memory.get("used") or {}).get(key) or []
+                heard += [lines[i] for i in used if i < len(lines)]
         return any(same_fact(text, self.picker.fill(text_of(t))) for t in heard)
 
     def answer_from_catalogue(self) -> bool:
@@ -853,6 +870,9 @@ class PersonaTurn:
                 self.reply.parts = []  # the persona picks up the phone with it
                 self.picked_up = True
             self.reply.drop_fillers()
+            # She raises her point instead of answering as if it did not stand ("In ons systeem
+            # staat de order als compleet" after "De TN-5500 is op" contradicts itself).
+            self.reply.parts = [p for p in self.reply.parts if p.reason != "answer"]
             self.raise_objection(due)
             return
         if conv.slots.get("uitkomst") in SUCCESS_OUTCOMES:
