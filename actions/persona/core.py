@@ -551,8 +551,7 @@ class PersonaTurn:
         resolved = obj.id not in conv.open_objections()
         # Only a real answer: the step's own line already replies, no stock "short answer".
         # A closed question that settled it ("Kunt u ze uiterlijk donderdag leveren?") is answered by the resolution.
-        # A question that settled it by its content ("kunnen die met spoed komen?") is answered by the resolution.
-        if (resolved and matched and (msg.moves - set(matched)) & QUESTION_MOVES) or (
+        if (resolved and (msg.moves - (set(matched) & {"gesloten_vraag"})) & QUESTION_MOVES) or (
             not resolved and msg.moves & {"open_vraag", "gesloten_vraag"} and "doorvragen" not in msg.moves
         ):
             self.answer_question(stock=False, asked_only=True)
@@ -710,7 +709,7 @@ class PersonaTurn:
         if msg.moves & OPEN_QUESTION_MOVES:
             # a need that an objection of hers still has to bring up waits for it ("ik kan een
             # creditnota aanvragen" before "daar ga ik niet over" would contradict her)
-            later = {n for o in self.sc.objections if o.id not in memory["raised"] for n in (o.need, o.reveals) if n}
+            later = {o.reveals for o in self.sc.objections if o.reveals and o.id not in memory["raised"]}
             # ... and one an objection already settled is no news
             later |= {n for o in self.sc.objections if o.id in self.conv.resolved_objections()
                       for n in (o.need, o.reveals) if n}
