@@ -387,6 +387,12 @@ class PersonaTurn:
             if not matched and "doorvragen" in step and msg.moves & {"open_vraag", "gesloten_vraag"} and self.probes(obj):
                 matched = {"doorvragen"}  # "Heeft u in een ander magazijn nog iets liggen?" probes her point
                 probe = True  # a question about her point: she answers it, one step
+            if (not matched and done >= 1 and done < len(steps) - 1
+                    and all(set(s) <= EXPLORING_STEP_MOVES for s in steps[done:-1])
+                    and self.meets_step(obj, steps[-1])):
+                # explored already, and now a concrete plan that meets her need in time: what
+                # the remaining exploring (a summary) would check, the plan shows; no reminder
+                return self.objection_step(obj, steps, len(steps) - 1, set(steps[-1]) & msg.moves)
             if matched:
                 between = steps[done + 1:-1]
                 if (not probe and done + 1 < len(steps) and all(set(s) <= EXPLORING_STEP_MOVES for s in between)

@@ -152,3 +152,15 @@ def test_a_goodbye_that_brings_a_plan_gets_her_doubt_and_the_call_goes_on():
     chat.say("Dat begrijp ik. Ik bel u om vijf uur zelf of alles werkt.", ["begrip_tonen", "toezegging"])
     chat.say("Dank u wel, tot ziens!", ["afscheid"])
     assert chat.slot("uitkomst") == "opgelost" and chat.slot("gesprek_beeindigd")
+
+
+def test_a_concrete_plan_after_exploring_is_not_answered_with_a_reminder():
+    """moeilijk asks for a summary before the promise; a plan that meets her need in time
+    (a mechanic today) after she was heard and asked is no reason for 'Wat gaat u eraan doen?'."""
+    chat = Chat(KLACHT, "moeilijk", seed=2)
+    chat.say("Wat vervelend, mijn excuses daarvoor.", ["excuses", "begrip_tonen"])
+    chat.say("Wat doet de automaat precies?", ["doorvragen"])
+    reply = chat.say("Ik zorg dat er vandaag om twee uur een monteur bij u is.", ["toezegging"])
+    reminders = [text_of(t) for t in get_scenario(KLACHT).objection("klacht-monteur").reminder]
+    assert reply["text"] not in reminders
+    assert "klacht-monteur" in chat.slot("opgeloste_bezwaren")
