@@ -234,3 +234,15 @@ def test_a_summary_in_own_words_is_praised_as_one():
     assert check(rep, "klacht_samengevat")["passed"] is True
     [good] = items(rep, "klacht_samengevat", "goed")
     assert good["quote"] == summary
+
+
+def test_any_last_question_is_no_check_that_the_customer_was_helped():
+    """3.3: 'Zullen we de Duo donderdag plaatsen?' asks for a decision, not whether she is helped."""
+    opening = (K, "Op het display staat 'filter vervangen'. Kan daar iemand naar kijken?", ["klacht"])
+    close = (S, "Zullen we de Duo donderdag meteen plaatsen?", ["gesloten_vraag"])
+    rep = report([opening, close, (K, "Ja.", []), (S, "Dank u wel, fijne dag!", ["afscheid"])], scenario=SERVICE)
+    assert check(rep, "tevredenheid_gecheckt")["passed"] is not True
+    assert not items(rep, "tevredenheid_gecheckt", "goed")
+    helped = (S, "Kan ik u verder nog ergens mee helpen?", ["gesloten_vraag"])
+    rep = report([opening, helped, (K, "Nee, dank u.", []), (S, "Dank u wel, fijne dag!", ["afscheid"])], scenario=SERVICE)
+    assert check(rep, "tevredenheid_gecheckt")["passed"] is True
