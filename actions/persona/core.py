@@ -404,7 +404,7 @@ class PersonaTurn:
                 return self.objection_step(obj, steps, done, matched)
         exploring = msg.moves & {"samenvatten", "begrip_tonen"}
         if exploring and not set(self.sc.close.moves) & msg.moves and (
-            ("samenvatten" in msg.moves and not (msg.moves & QUESTION_MOVES and self.asked_answers()))
+            ("samenvatten" in msg.moves and not (msg.moves & QUESTION_MOVES and self.asks_something_new()))
             or not msg.moves & QUESTION_MOVES
         ):
             # Understanding or summarising her point once more is no way around it: she
@@ -445,7 +445,12 @@ class PersonaTurn:
             return False
         if len(obj.steps_for(self.conv.level_name)) > 1 or self.memory.get("explored", {}).get(obj.id):
             topic = self.sc.topic(obj.asks)
-            return bool((topic and self.addresses(topic)) or (obj.need and self.hits_need(obj.need)))
+            # the need in what the student states, not in a question about it ("U noemde de
+            # audit: wat kwam daar uit?" offers nothing yet)
+            stated = re.sub(r"[^.!?]*\?", " ", self.msg.lower)
+            need = self.sc.need(obj.need) if obj.need else None
+            return bool((topic and self.addresses(topic))
+                        or (need is not None and any(k in stated for k in need.keywords)))
         return False
 
     def raise_follow_up(self) -> None:
@@ -761,6 +766,13 @@ class PersonaTurn:
     def question_text(self) -> str:
         """The question sentences of the message (those ending in a question mark)."""
         return " ".join(re.findall(r"[^.!?]*\?", self.msg.lower))
+
+    def asks_something_new(self) -> bool:
+        """The question sentence asks for a fact she has not told: an answer of hers, or a need
+        she has not told yet ("U noemde de audit: wat kwam daar uit?")."""
+        asked = self.question_text()
+        return bool(self.asked_answers()) or any(
+            n.id not in self.memory["needs"] and any(k in asked for k in n.keywords) for n in self.sc.persona.needs)
 
     def asked_answers(self) -> list[Answer]:
         """Fresh answers to the question sentence itself (not to words in the sentences
