@@ -31,6 +31,8 @@ QUESTION_MOVES = {"open_vraag", "gesloten_vraag", "doorvragen"}
 OPEN_QUESTION_MOVES = {"open_vraag", "doorvragen"}
 # In an objection's last step, these moves count only when they address its `need`.
 NEED_CHECKED_MOVES = {"voordeel_benoemen", "toezegging"}
+# A question that offers something ("Zal ik ...", "Zullen we afspreken dat ik ...").
+OFFER = re.compile(r"\b(zal ik|zullen we|kan ik|mag ik|ik|wij|we)\b")
 # Steps that only explore the objection (to find its need); skipped when the student meets the need.
 EXPLORING_STEP_MOVES = {"doorvragen", "open_vraag", "gesloten_vraag", "samenvatten"}
 # (line key, question words, does the catalogue know it) for a supplier's answers.
@@ -445,9 +447,10 @@ class PersonaTurn:
             return False
         if len(obj.steps_for(self.conv.level_name)) > 1 or self.memory.get("explored", {}).get(obj.id):
             topic = self.sc.topic(obj.asks)
-            # the need in what the student states, not in a question about it ("U noemde de
-            # audit: wat kwam daar uit?" offers nothing yet)
-            stated = re.sub(r"[^.!?]*\?", " ", self.msg.lower)
+            # the need in what the student states or offers ("Zullen we afspreken dat ik u de
+            # vrachtbrief mail?"), not in a question about it ("U noemde de audit: wat kwam
+            # daar uit?" offers nothing yet)
+            stated = re.sub(r"[^.!?]*\?", lambda m: m.group() if OFFER.search(m.group()) else " ", self.msg.lower)
             need = self.sc.need(obj.need) if obj.need else None
             return bool((topic and self.addresses(topic))
                         or (need is not None and any(k in stated for k in need.keywords)))
