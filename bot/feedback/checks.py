@@ -435,10 +435,11 @@ def evaluate_zet_voor_zet(spec: ZetVoorZet, conv: Conversation) -> Outcome:
         if later is None:
             continue  # the second move never came: nothing to judge about the order
         before = [t for t in turns if t.number < later.number]
-        ok = any(t.has_any(spec.eerst) for t in before) or (
-            spec.zelfde_beurt_telt and later.has_any(spec.eerst)
-        )
-        observations.append(Observation(later.number, 1.0 if ok else 0.0, signal, quote))
+        made = [t for t in before if t.has_any(spec.eerst) and spec.text_ok(t, conv)]
+        if spec.zelfde_beurt_telt and later.has_any(spec.eerst) and spec.text_ok(later, conv):
+            made.append(later)
+        # praise quotes the sentence that made the first move (the summary, not the close)
+        observations.append(Observation(made[-1].number if made else later.number, 1.0 if made else 0.0, signal, quote))
     if not observations:
         return NOT_APPLICABLE
     return Outcome(sum(o.ok for o in observations) / len(observations), tuple(observations))

@@ -147,7 +147,8 @@ def _item(conv: Conversation, texts: FeedbackTexts, check: CheckBase, kind: str,
     }
     number = observation.turn
     forbidden = kind == "verbeterpunt" and values.get("reden") == "verboden"
-    variants = entry.goed if kind == "goed" else (
+    success = conv.outcome in SUCCESS_OUTCOMES
+    variants = [*entry.goed, *(entry.goed_bij_succes if success else ())] if kind == "goed" else (
         (forbidden and entry.verbeterpunt_verboden)
         or entry.verbeterpunt_per_uitkomst.get(conv.outcome or "")
         or entry.verbeterpunt
