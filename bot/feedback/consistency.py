@@ -227,7 +227,7 @@ def success_claims(items: list[dict], checks: dict[str, Any], outcome: str | Non
             found.append(f"success_claimed: {item['check']} praises a result with outcome {outcome}")
         check = checks.get(item["check"])
         condition = getattr(check, "voorwaarde", None)
-        if (condition is not None and condition.slot == "uitkomst" and condition.in_ and outcome not in condition.in_
+        if (condition is not None and condition.slot == OUTCOME_SLOT and condition.in_ and outcome not in condition.in_
                 and getattr(check, "of", None) is None):  # `of`: it may pass on another ground
             found.append(f"success_claimed: {item['check']} praised with outcome {outcome}")
     return found
