@@ -37,7 +37,7 @@ def goodbye(conv: Conversation, msg: Message) -> Reply:
         handled = turn.handle_open_objection(concession)
         if not handled and set(conv.sc.close.moves) & msg.moves:
             turn.handle_close()
-    if conv.slots.get("uitkomst") not in SUCCESS_OUTCOMES:
+    if conv.slots.get(OUTCOME_SLOT) not in SUCCESS_OUTCOMES:
         # "Tot ziens!" while something the close needs is still unsaid: she says it first and
         # the call goes on (the student can answer it).
         pending = turn.unvoiced_requirement() if len(conv.memory["raised"]) == raised else None

@@ -17,18 +17,16 @@ import re
 
 from actions.persona.afterdeal import after_deal_turn, in_after_deal
 from actions.persona.facts import check_facts
-from actions.persona.margin import EXPLORING_MOVES, Concession, check_concession, note_exploration
+from actions.persona.margin import Concession, check_concession, note_exploration
 from actions.persona.message import Message
 from actions.persona.patience import check_patience, end_conversation
 from actions.persona.quotation import check_quotation
 from actions.persona.reply import Reply
 from actions.persona.state import Conversation
 from actions.persona.texts import LinePicker, same_fact, was_said
-from bot.scenarios.models import (SUCCESS_OUTCOMES, Answer, Objection, SignalRule, Topic, When, signals_of,
-                                  text_of)
+from bot.scenarios.models import Answer, Objection, SignalRule, Topic, When, signals_of, text_of
+from bot.vocabulary import ABORTED, OPEN_QUESTION_MOVES, OUTCOME_SLOT, QUESTION_MOVES, SUCCESS_OUTCOMES
 
-QUESTION_MOVES = {"open_vraag", "gesloten_vraag", "doorvragen"}
-OPEN_QUESTION_MOVES = {"open_vraag", "doorvragen"}
 # In an objection's last step, these moves count only when they address its `need`.
 NEED_CHECKED_MOVES = {"voordeel_benoemen", "toezegging"}
 # A question that offers something ("Zal ik ...", "Zullen we afspreken dat ik ...").
@@ -218,7 +216,7 @@ class PersonaTurn:
             reply = Reply(self.prefix.parts + self.reply.parts, after_deal=self.reply.after_deal)
         if reply.empty:
             reply.add_line(self.picker, "neutral")
-        if patience and self.conv.slots.get("uitkomst") not in SUCCESS_OUTCOMES:
+        if patience and self.conv.slots.get(OUTCOME_SLOT) not in SUCCESS_OUTCOMES:
             check_patience(self.conv, reply, self.picker)
         asked = [p.asks for p in reply.parts if p.asks]
         self.memory["asked"] = asked[-1] if asked else None
@@ -280,7 +278,7 @@ class PersonaTurn:
 
     def hang_up(self) -> None:
         self.reply.add_line(self.picker, "hangup")
-        self.conv.set("uitkomst", "afgebroken")
+        self.conv.set(OUTCOME_SLOT, ABORTED)
         end_conversation(self.conv)
 
     # ----- her own questions and the facts -------------------------------------------
@@ -467,7 +465,7 @@ class PersonaTurn:
                 self.raise_objection(obj)
                 return
         self.try_accept_after_resolution()
-        if self.conv.slots.get("uitkomst") in SUCCESS_OUTCOMES:
+        if self.conv.slots.get(OUTCOME_SLOT) in SUCCESS_OUTCOMES:
             return
         due = self.objection_due()
         if due is not None:
@@ -545,7 +543,7 @@ class PersonaTurn:
             self.resolve(obj)
             if set(self.sc.close.moves) & msg.moves:
                 self.try_accept_after_resolution()
-                if "afsluitvraag" in msg.moves and conv.slots.get("uitkomst") not in SUCCESS_OUTCOMES:
+                if "afsluitvraag" in msg.moves and conv.slots.get(OUTCOME_SLOT) not in SUCCESS_OUTCOMES:
                     self.raise_follow_up()  # asked for her yes: she says what still stands in the way
         elif msg.moves & QUESTION_MOVES and not any(signals_of(p) for p in obj.progress) and self.asked_answers():
             # The step is a question she can answer: the answer is her reply (her story can wait).
@@ -617,7 +615,7 @@ class PersonaTurn:
     def accept(self) -> None:
         text, signals = self.pick("close.accept", self.sc.close.accept)
         self.reply.add(text, signals, reason="closing")
-        self.conv.set("uitkomst", self.sc.close.outcome)
+        self.conv.set(OUTCOME_SLOT, self.sc.close.outcome)
         self.memory["success_turn"] = self.turn
         self.record_agreement()
 
@@ -648,7 +646,7 @@ class PersonaTurn:
                 return
 
     def try_accept_after_resolution(self) -> None:
-        if self.conv.slots.get("uitkomst") in SUCCESS_OUTCOMES:
+        if self.conv.slots.get(OUTCOME_SLOT) in SUCCESS_OUTCOMES:
             return
         if self.close_ready():
             self.reply.parts = []
@@ -657,7 +655,7 @@ class PersonaTurn:
     def handle_close(self) -> None:
         conv, memory = self.conv, self.memory
         memory["closes"] = memory.get("closes", 0) + 1
-        if conv.slots.get("uitkomst") in SUCCESS_OUTCOMES:
+        if conv.slots.get(OUTCOME_SLOT) in SUCCESS_OUTCOMES:
             self.reply.add_line(self.picker, "toezegging_heard")
             return
         due = self.objection_due(closing=set(self.sc.close.moves) & self.msg.moves)
@@ -837,7 +835,7 @@ class PersonaTurn:
         if self.topic is not None:
             # The student answers her question, with or without a recognised move.
             self.take_answer(self.topic)
-            if self.memory.get("closes") and conv.slots.get("uitkomst") not in SUCCESS_OUTCOMES and self.close_ready():
+            if self.memory.get("closes") and conv.slots.get(OUTCOME_SLOT) not in SUCCESS_OUTCOMES and self.close_ready():
                 self.accept()  # the order was asked for already; this answer was what she waited for
                 return
             self.say_answer_heard(self.topic)
@@ -895,7 +893,7 @@ class PersonaTurn:
             self.reply.parts = [p for p in self.reply.parts if p.reason != "answer"]
             self.raise_objection(due)
             return
-        if conv.slots.get("uitkomst") in SUCCESS_OUTCOMES:
+        if conv.slots.get(OUTCOME_SLOT) in SUCCESS_OUTCOMES:
             return
         rule = self.signal_due() if not conv.open_objections() else None
         if rule is not None and len([p for p in self.reply.parts if not p.filler]) <= 1:
