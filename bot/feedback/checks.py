@@ -10,6 +10,7 @@ turns) that led to it. Adding a kind = one model + one function + one registry l
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Callable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -231,20 +232,10 @@ class CheckBase(BaseModel):
     def max_points(self) -> int:
         return 1 if self.schaal == "ja_nee" else 3
 
-    @property
+    @cached_property
     def moves_looked_at(self) -> tuple[str, ...]:
         """Every move this check reads (for showing the recogniser's evidence). Worked out
         once per check: the rubric's checks are loaded once and not changed afterwards."""
-        hit = _MOVES_LOOKED_AT.get(id(self))
-        if hit is not None and hit[0] is self:
-            return hit[1]
-        found = self._moves_looked_at()
-        if len(_MOVES_LOOKED_AT) >= 1024:
-            _MOVES_LOOKED_AT.clear()
-        _MOVES_LOOKED_AT[id(self)] = (self, found)
-        return found
-
-    def _moves_looked_at(self) -> tuple[str, ...]:
         known = set(label_contract().moves)
         found: list[str] = []
         for name in type(self).model_fields:
@@ -252,10 +243,6 @@ class CheckBase(BaseModel):
             if isinstance(value, list) and value and all(isinstance(v, str) and v in known for v in value):
                 found.extend(v for v in value if v not in found)
         return tuple(found)
-
-
-# id(check) -> (check, moves): the entry keeps the check alive, so the id is not reused.
-_MOVES_LOOKED_AT: dict[int, tuple["CheckBase", tuple[str, ...]]] = {}
 
 
 def _is_werkproces_code(value: Any) -> bool:

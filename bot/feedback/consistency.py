@@ -29,7 +29,7 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from bot.feedback.conversation import signal_matches
-from bot.scenarios.models import SUCCESS_OUTCOMES
+from bot.vocabulary import OUTCOME_SLOT, SUCCESS_OUTCOMES
 
 
 def wanted_moves(check: Any) -> set[str]:
@@ -168,7 +168,7 @@ def find_contradictions(report: dict, checks: dict[str, Any], hints: Iterable[tu
     for item in items:
         check = checks.get(item["check"])
         condition = getattr(check, "voorwaarde", None) if check is not None else None
-        if (item["kind"] == "verbeterpunt" and condition is not None and condition.slot == "uitkomst"
+        if (item["kind"] == "verbeterpunt" and condition is not None and condition.slot == OUTCOME_SLOT
                 and condition.in_ and outcome in condition.in_):
             found.append(f"unresolved_after_success: {check.id} criticised with outcome {outcome}")
     if outcome in SUCCESS_OUTCOMES:

@@ -8,7 +8,7 @@ from bot.feedback.consistency import find_contradictions, resolve_conflicts
 from bot.feedback.conversation import read_events
 from bot.feedback.rubric import resolve
 from bot.feedback.script import script_events
-from bot.feedback.sources import scenario_info
+from bot.feedback.sources import info_for_id
 from bot.feedback.texts import load_feedback_texts
 
 SC = "3.1-klacht-koffieautomaat"
@@ -20,7 +20,7 @@ LINES = [
     (K, "Ja, en nu?", []),
     (S, "Als ik u goed begrijp, staat de machine al twee dagen stil. Klopt dat?", ["samenvatten"]),
 ]
-CHECKS = {c.id: c for c in resolve(scenario_info(SC)).checks}
+CHECKS = {c.id: c for c in resolve(info_for_id(SC)).checks}
 BEHOEFTEN = "Op de behoeften en verwachtingen van de klant richten"
 
 
