@@ -3,7 +3,8 @@
 Steps, each data-driven (domain/nlu/):
   1. run the spaCy pipeline (normalise, match rules, split sentences, detect questions);
   2. keep rule hits that fit the speaker, the sentence form (`vorm`), and no `tenzij`
-     pattern or blokkade in the same sentence;
+     pattern or blokkade in the same sentence (a rule with `zinsgrens: over` may read on into
+     the next sentence; its tenzij then holds in every sentence it reads);
   3. student questions: every question gets open_vraag/gesloten_vraag unless a more
      specific question move applies; doorvragen without a previous utterance becomes
      open_vraag; one question move per utterance (vraag_voorrang in domain/labels.yml);
