@@ -29,6 +29,7 @@ def goodbye(conv: Conversation, msg: Message) -> Reply:
         # "Dan ontvangt u vandaag de bevestiging, fijne dag!": the deal stands; she reacts
         # to the rest as after the deal, then says goodbye.
         return after_deal_goodbye(turn)
+    raised = len(conv.memory["raised"])
     if msg.moves - {"afscheid", "informeel", "begroeting"}:
         # "Ik bel u vanmiddag terug, fijne dag!": the persona first takes in the rest.
         concession = check_concession(conv, msg)
@@ -36,6 +37,14 @@ def goodbye(conv: Conversation, msg: Message) -> Reply:
         handled = turn.handle_open_objection(concession)
         if not handled and set(conv.sc.close.moves) & msg.moves:
             turn.handle_close()
+    if conv.slots.get(OUTCOME_SLOT) not in SUCCESS_OUTCOMES:
+        # "Tot ziens!" while something the close needs is still unsaid: she says it first and
+        # the call goes on (the student can answer it).
+        pending = turn.unvoiced_requirement() if len(conv.memory["raised"]) == raised else None
+        if pending is not None:
+            turn.raise_objection(pending)
+        if len(conv.memory["raised"]) > raised:
+            return turn.finish(patience=True)
     outcome = outcome_at_end(conv)
     conv.set(OUTCOME_SLOT, outcome)
     friendly = conv.get("irritatie") < 0.5 and (outcome in SUCCESS_OUTCOMES or conv.get("vertrouwen") >= 0.4)

@@ -4,9 +4,9 @@
     .venv/bin/python benchmarks/golden_turns.py --update   # record the current behaviour (on purpose only)
     .venv/bin/python benchmarks/golden_turns.py --dump DIR # write every conversation as JSON (to diff two runs)
 
-Each conversation is played through the session facade the CLI and the web use
-(bot.engine.session): the opening, then every student line until the conversation ends, then
-the report. What is recorded per conversation: the customer's messages of every turn
+Each conversation is played through the conversation object the CLI and the web use
+(bot.engine.session.Conversation): the opening, then every student line until the conversation
+ends, then the report; the new events of every turn must add up to the conversation's events. What is recorded per conversation: the customer's messages of every turn
 (speaker, text, labels, reason), the analysis and the hint of every student turn, whether it
 finished, every event (timestamps left out: they are the clock), and the report. The check
 compares a SHA-256 of that record per conversation with the stored one, so a refactor that
@@ -43,15 +43,19 @@ def _without_clock(value):  # noqa: ANN001, ANN202
 def play(scenario: str, difficulty: str | None, seed: int, mode: str, lines: list[str]) -> dict:
     """One conversation as a JSON-able record (see the module docstring)."""
     result = session.start(scenario, difficulty=difficulty, seed=seed, mode=mode)
+    conversation = result.conversation
+    appended = list(result.events)  # what a store appends, turn by turn
     turns = [{"messages": result.messages, "finished": result.finished}]
     for line in lines:
         if result.finished:
             break
-        result = session.step(result.state, line)
+        result = conversation.step(line)
+        appended += result.events
         turns.append({"student": line, "messages": result.messages, "analysis": result.analysis,
                       "hint": result.hint, "finished": result.finished})
-    events = result.state["events"]
-    return {"turns": turns, "events": _without_clock(events), "report": session.finish(result.state)}
+    events = conversation.events
+    assert appended == events, "the turns' new events do not add up to the conversation's events"
+    return {"turns": turns, "events": _without_clock(events), "report": conversation.report()}
 
 
 def digest(record: dict) -> str:

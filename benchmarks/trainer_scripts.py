@@ -147,13 +147,13 @@ def replay(script: TrainerScript) -> Replay:
         for number, text in enumerate(script.turns, start=1):
             if turn.finished:
                 break
-            turn = session.step(turn.state, text)
+            turn = turn.conversation.step(text)
             result.turns_played = number
             if not any((m.get("text") or "").strip() for m in turn.messages):
                 result.unanswered_turns.append(number)
         result.finished = turn.finished
-        result.customer_lines = _customer_lines(turn.state["events"])
-        result.report = session.finish(turn.state)
+        result.customer_lines = _customer_lines(turn.conversation.events)
+        result.report = turn.conversation.report()
         result.outcome = result.report.get("outcome")
         result.score = result.report.get("score")
     except Exception as exc:  # noqa: BLE001 - a replay reports any failure instead of stopping the table

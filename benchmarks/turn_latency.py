@@ -1,12 +1,12 @@
-"""In-process cost of one conversation turn: NLU + policy + actions (session.step).
+"""In-process cost of one conversation turn: NLU + policy + actions (Conversation.step).
 
     .venv/bin/python benchmarks/turn_latency.py [--rounds 20] [--clock cpu|wall] [--json]
 
 Plays every test story in tests/stories/ and a scripted conversation for every scenario,
-`--rounds` times each (after one warm-up round), and reports the median and p99 of
-session.step() per student turn; the same step without the time spent in the NLU (the
-analyse call inside the step, timed apart); session.start and session.finish (the report)
-per conversation; and the parts: NLU alone, engine alone (engine.handle_message), engine
+`--rounds` times each (after one warm-up round), and reports the median and p99 of a
+student turn on the live conversation (bot.engine.session.Conversation.step, as the CLI and
+the web run it); the same step without the time spent in the NLU (the analyse call inside
+the step, timed apart); session.start and the report (Conversation.report) per conversation; and the parts: NLU alone, engine alone (engine.handle_message), engine
 without the actions' own code. The default clock is the CPU time of this thread
 (time.thread_time), which other processes on a shared machine disturb less than wall time.
 """
@@ -93,6 +93,7 @@ def measure(rounds: int, clock=time.thread_time) -> dict:
         own: list[float] = []
         for round_no in range(rounds + 1):
             engine._nlu = timed_nlu
+            r = None  # the previous conversation is freed here, not inside the timed start
             try:
                 t0 = clock()
                 r = session.start(scenario_id, seed=seed + round_no, mode="oefenen")
@@ -102,13 +103,13 @@ def measure(rounds: int, clock=time.thread_time) -> dict:
                         break
                     in_nlu[0] = 0.0
                     t0 = clock()
-                    r = session.step(r.state, text)
+                    r = r.conversation.step(text)
                     elapsed = clock() - t0
                     if round_no:
                         own.append(elapsed * 1000)
                         step_without_nlu_ms.append((elapsed - in_nlu[0]) * 1000)
                 t0 = clock()
-                session.finish(r.state)
+                r.conversation.report()
                 finished = (clock() - t0) * 1000
             finally:
                 engine._nlu = analyse

@@ -27,6 +27,11 @@ SPEAKERS = (*SPEAKERS_WITH_SIGNALS, STUDENT)
 
 # Slots every scenario's domain has (domain/rasa): the outcome and the student's turn number.
 OUTCOME_SLOT = "uitkomst"
+# `beurt` is the persona's position in the role play (its reactions; briefing answers do not
+# count): it stamps what the persona records (facts, concessions) and the feedback finds that
+# turn by `StudentTurn.position`. The number of messages the student sent (briefing answers
+# included) is `Conversation.student_turns` (bot.engine.session), stored per conversation
+# and shown as "beurt" to people (`StudentTurn.number`).
 TURN_SLOT = "beurt"
 ENDED_SLOT = "gesprek_beeindigd"  # the goodbye: a deal alone does not end the conversation
 

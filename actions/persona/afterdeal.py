@@ -18,19 +18,19 @@ import re
 from typing import TYPE_CHECKING
 
 from actions.persona.margin import check_concession
-from actions.persona.patience import ENDED_SLOT, end_conversation
+from actions.persona.patience import end_conversation
 from actions.persona.quotation import check_quotation
 from actions.persona.reply import Reply
 from actions.persona.state import Conversation
 from actions.persona.texts import LinePicker
 from bot.scenarios.models import SUCCESS_OUTCOMES
+from bot.vocabulary import OPEN_QUESTION_MOVES, OUTCOME_SLOT, QUESTION_MOVES
 
 if TYPE_CHECKING:  # pragma: no cover
     from actions.persona.core import PersonaTurn
 
 TURNS_KEY = "na_de_deal_beurten"  # hints.<key>: student turns after the deal before the persona ends
 DEFAULT_TURNS = 4  # as in _standaard.yml; used when a scenario gives no usable number
-QUESTION_MOVES = {"open_vraag", "gesloten_vraag", "doorvragen"}
 # "om 10 uur", "om half elf", "om kwart over twee", "10.30", "14:00": a time of day the student confirms.
 _HOUR = r"(\d{1,2}|een|één|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf)"
 TIME_OF_DAY = re.compile(
@@ -71,14 +71,13 @@ def confirm_details(turn: "PersonaTurn") -> None:
         terms["tijd"] = when
     conv.agree(**terms)
     turn.reply.add_line(turn.picker, "after_deal_confirm")
-OPEN_QUESTION_MOVES = {"open_vraag", "doorvragen"}
 
 
 def in_after_deal(conv: Conversation) -> bool:
     """The deal was made in an earlier turn and the call is still going."""
     success_turn = conv.memory.get("success_turn")
     return (
-        conv.slots.get("uitkomst") in SUCCESS_OUTCOMES
+        conv.slots.get(OUTCOME_SLOT) in SUCCESS_OUTCOMES
         and success_turn is not None
         and conv.turn > int(success_turn)
         and not conv.memory.get("ended")

@@ -13,21 +13,26 @@ The reply is a few parts joined into one utterance; its labels are the signals o
 
 from __future__ import annotations
 
+import re
+
 from actions.persona.afterdeal import after_deal_turn, in_after_deal
 from actions.persona.facts import check_facts
-from actions.persona.margin import EXPLORING_MOVES, Concession, check_concession, note_exploration
+from actions.persona.margin import Concession, check_concession, note_exploration
 from actions.persona.message import Message
 from actions.persona.patience import check_patience, end_conversation
 from actions.persona.quotation import check_quotation
 from actions.persona.reply import Reply
 from actions.persona.state import Conversation
-from actions.persona.texts import LinePicker, was_said
-from bot.scenarios.models import SUCCESS_OUTCOMES, Objection, SignalRule, Topic, When
+from actions.persona.texts import LinePicker, same_fact, was_said
+from bot.scenarios.models import Answer, Objection, SignalRule, Topic, When, signals_of, text_of
+from bot.vocabulary import ABORTED, OPEN_QUESTION_MOVES, OUTCOME_SLOT, QUESTION_MOVES, SUCCESS_OUTCOMES
 
-QUESTION_MOVES = {"open_vraag", "gesloten_vraag", "doorvragen"}
-OPEN_QUESTION_MOVES = {"open_vraag", "doorvragen"}
 # In an objection's last step, these moves count only when they address its `need`.
 NEED_CHECKED_MOVES = {"voordeel_benoemen", "toezegging"}
+# A question that offers something ("Zal ik ...", "Zullen we afspreken dat ik ...").
+OFFER = re.compile(r"\b(zal ik|zullen we|kan ik|mag ik|ik|wij|we)\b")
+# Steps that only explore the objection (to find its need); skipped when the student meets the need.
+EXPLORING_STEP_MOVES = {"doorvragen", "open_vraag", "gesloten_vraag", "samenvatten"}
 # (line key, question words, does the catalogue know it) for a supplier's answers.
 CATALOGUE_QUESTIONS = (
     ("catalogue_stock", ["voorraad", "beschikbaar", "hoeveel heeft u", "hoeveel hebben jullie"], lambda p: p.stock is not None),
@@ -53,8 +58,8 @@ class PersonaTurn:
     def turn(self) -> int:
         return self.conv.turn
 
-    def pick(self, key: str, options: list) -> tuple[str, list[str]]:
-        return self.picker.pick(key, options)
+    def pick(self, key: str, options: list, skip=None) -> tuple[str, list[str]]:
+        return self.picker.pick(key, options, skip)
 
     def holds(self, when: When, closing: bool = False) -> bool:
         conv = self.conv
@@ -211,7 +216,7 @@ class PersonaTurn:
             reply = Reply(self.prefix.parts + self.reply.parts, after_deal=self.reply.after_deal)
         if reply.empty:
             reply.add_line(self.picker, "neutral")
-        if patience and self.conv.slots.get("uitkomst") not in SUCCESS_OUTCOMES:
+        if patience and self.conv.slots.get(OUTCOME_SLOT) not in SUCCESS_OUTCOMES:
             check_patience(self.conv, reply, self.picker)
         asked = [p.asks for p in reply.parts if p.asks]
         self.memory["asked"] = asked[-1] if asked else None
@@ -273,7 +278,7 @@ class PersonaTurn:
 
     def hang_up(self) -> None:
         self.reply.add_line(self.picker, "hangup")
-        self.conv.set("uitkomst", "afgebroken")
+        self.conv.set(OUTCOME_SLOT, ABORTED)
         end_conversation(self.conv)
 
     # ----- her own questions and the facts -------------------------------------------
@@ -378,13 +383,29 @@ class PersonaTurn:
                     return True  # "morgen een monteur" when she needs coffee by six tomorrow
                 if not self.hits_need(obj.need):
                     matched = set()  # a benefit or a promise that misses the point
+            probe = False
             if not matched and "doorvragen" in step and msg.moves & {"open_vraag", "gesloten_vraag"} and self.probes(obj):
                 matched = {"doorvragen"}  # "Heeft u in een ander magazijn nog iets liggen?" probes her point
+                probe = True  # a question about her point: she answers it, one step
+            if (not matched and done >= 1 and done < len(steps) - 1
+                    and all(set(s) <= EXPLORING_STEP_MOVES for s in steps[done:-1])
+                    and self.meets_step(obj, steps[-1])):
+                # explored already, and now a concrete plan that meets her need in time: what
+                # the remaining exploring (a summary) would check, the plan shows; no reminder
+                return self.objection_step(obj, steps, len(steps) - 1, set(steps[-1]) & msg.moves)
             if matched:
+                between = steps[done + 1:-1]
+                if (not probe and done + 1 < len(steps) and all(set(s) <= EXPLORING_STEP_MOVES for s in between)
+                        and self.meets_step(obj, steps[-1], matched)):
+                    # "Dat begrijp ik. Daarom bel ik u zelf om vijf uur.": what the exploring
+                    # would have found, the student already gives; the last step is taken too
+                    done = len(steps) - 1
+                    matched = matched | (set(steps[-1]) & msg.moves)
                 return self.objection_step(obj, steps, done, matched)
         exploring = msg.moves & {"samenvatten", "begrip_tonen"}
         if exploring and not set(self.sc.close.moves) & msg.moves and (
-            "samenvatten" in msg.moves or not msg.moves & QUESTION_MOVES
+            ("samenvatten" in msg.moves and not (msg.moves & QUESTION_MOVES and self.asks_something_new()))
+            or not msg.moves & QUESTION_MOVES
         ):
             # Understanding or summarising her point once more is no way around it: she
             # confirms and waits for the next step (no irritation).
@@ -402,6 +423,18 @@ class PersonaTurn:
             self.memory["closes"] = self.memory.get("closes", 0) + 1
         return True
 
+    def meets_step(self, obj: Objection, step: list[str], spent: set[str] = frozenset()) -> bool:
+        """This message also makes the (last) step's move, other than the moves `spent` on the
+        step before; a promise or benefit must meet the objection's need in time ("Dat begrijp
+        ik. Daarom bel ik u zelf om vijf uur." meets "laat mij weten waar ik aan toe ben")."""
+        matched = set(step) & (self.msg.moves - spent)
+        if not matched:
+            return False
+        if obj.need and matched <= NEED_CHECKED_MOVES:
+            need = self.sc.need(obj.need)
+            return bool(self.hits_need(obj.need)) and not (need is not None and need.too_late_in(self.msg.text))
+        return True
+
     def answers_with_value(self, obj: Objection, step: list[str]) -> bool:
         """The last step of an explored objection, answered with what it is about: the
         topic of her question (`asks`) or its need, with or without a benefit move."""
@@ -412,8 +445,50 @@ class PersonaTurn:
             return False
         if len(obj.steps_for(self.conv.level_name)) > 1 or self.memory.get("explored", {}).get(obj.id):
             topic = self.sc.topic(obj.asks)
-            return bool((topic and self.addresses(topic)) or (obj.need and self.hits_need(obj.need)))
+            # the need in what the student states or offers ("Zullen we afspreken dat ik u de
+            # vrachtbrief mail?"), not in a question about it ("U noemde de audit: wat kwam
+            # daar uit?" offers nothing yet)
+            stated = re.sub(r"[^.!?]*\?", lambda m: m.group() if OFFER.search(m.group()) else " ", self.msg.lower)
+            need = self.sc.need(obj.need) if obj.need else None
+            return bool((topic and self.addresses(topic))
+                        or (need is not None and any(k in stated for k in need.keywords)))
         return False
+
+    def raise_follow_up(self) -> None:
+        """Asked to agree, she accepts this point and says at once what still keeps her from a
+        yes (an objection now due), so the student can answer it before saying goodbye."""
+        for obj in self.unraised_requirements():
+            if self.pre_empted(obj):  # "ik bel u om vijf uur" already answers "hoe weet ik dat het lukt?"
+                self.memory["raised"].append(obj.id)
+                self.memory.setdefault("preempted", []).append(obj.id)
+            elif self.holds(obj.when):
+                self.raise_objection(obj)
+                return
+        self.try_accept_after_resolution()
+        if self.conv.slots.get(OUTCOME_SLOT) in SUCCESS_OUTCOMES:
+            return
+        due = self.objection_due()
+        if due is not None:
+            self.raise_objection(due)
+
+    def unraised_requirements(self) -> list[Objection]:
+        """The objections the close requires that she has not raised (nor seen answered) yet."""
+        found = []
+        for oid in self.sc.close.requires_resolved:
+            obj = self.sc.objection(oid)
+            if (obj is not None and oid not in self.memory["raised"] and not self.conv.settled(oid)
+                    and self.conv.level_name in obj.levels and not obj.when.moves and not obj.when.opening):
+                found.append(obj)
+        return found
+
+    def unvoiced_requirement(self) -> Objection | None:
+        """An objection the close requires that she has not raised yet and that is due now:
+        at a goodbye she raises it instead of hanging up without a result."""
+        for obj in self.unraised_requirements():
+            # another point she raised and the student left open does not keep her quiet now
+            if self.holds(obj.when.model_copy(update={"no_open_objections": False})):
+                return obj
+        return None
 
     def raise_other_objection(self) -> bool:
         """The student moved on to another point that raises an objection of its own: she
@@ -468,8 +543,16 @@ class PersonaTurn:
             self.resolve(obj)
             if set(self.sc.close.moves) & msg.moves:
                 self.try_accept_after_resolution()
+                if "afsluitvraag" in msg.moves and conv.slots.get(OUTCOME_SLOT) not in SUCCESS_OUTCOMES:
+                    self.raise_follow_up()  # asked for her yes: she says what still stands in the way
+        elif msg.moves & QUESTION_MOVES and not any(signals_of(p) for p in obj.progress) and self.asked_answers():
+            # The step is a question she can answer: the answer is her reply (her story can wait).
+            self.answer_question(stock=False)
+            if obj.reveals:
+                self.reveal(obj.reveals, say=False)
+            return True
         else:
-            text, signals = self.pick(f"progress.{obj.id}", obj.progress)
+            text, signals = self.pick(f"progress.{obj.id}", obj.progress, skip=self.told)
             if not text:  # every progress line was said: she tells the objection's point again
                 text, signals = self.pick(f"reminder.{obj.id}", obj.reminder or obj.texts_for(conv.level_name))
             self.reply.add(text, signals, reason="objection", asks=obj.asks)
@@ -481,9 +564,9 @@ class PersonaTurn:
         # Only a real answer: the step's own line already replies, no stock "short answer".
         # A closed question that settled it ("Kunt u ze uiterlijk donderdag leveren?") is answered by the resolution.
         if (resolved and (msg.moves - (set(matched) & {"gesloten_vraag"})) & QUESTION_MOVES) or (
-            msg.moves & {"open_vraag", "gesloten_vraag"} and "doorvragen" not in msg.moves
+            not resolved and msg.moves & {"open_vraag", "gesloten_vraag"} and "doorvragen" not in msg.moves
         ):
-            self.answer_question(stock=False)
+            self.answer_question(stock=False, asked_only=True)
         return True
 
     def add_objection_line(self, obj: Objection, key: str, options: list, signal: bool = True) -> None:
@@ -532,7 +615,7 @@ class PersonaTurn:
     def accept(self) -> None:
         text, signals = self.pick("close.accept", self.sc.close.accept)
         self.reply.add(text, signals, reason="closing")
-        self.conv.set("uitkomst", self.sc.close.outcome)
+        self.conv.set(OUTCOME_SLOT, self.sc.close.outcome)
         self.memory["success_turn"] = self.turn
         self.record_agreement()
 
@@ -563,7 +646,7 @@ class PersonaTurn:
                 return
 
     def try_accept_after_resolution(self) -> None:
-        if self.conv.slots.get("uitkomst") in SUCCESS_OUTCOMES:
+        if self.conv.slots.get(OUTCOME_SLOT) in SUCCESS_OUTCOMES:
             return
         if self.close_ready():
             self.reply.parts = []
@@ -572,13 +655,19 @@ class PersonaTurn:
     def handle_close(self) -> None:
         conv, memory = self.conv, self.memory
         memory["closes"] = memory.get("closes", 0) + 1
-        if conv.slots.get("uitkomst") in SUCCESS_OUTCOMES:
+        if conv.slots.get(OUTCOME_SLOT) in SUCCESS_OUTCOMES:
             self.reply.add_line(self.picker, "toezegging_heard")
             return
         due = self.objection_due(closing=set(self.sc.close.moves) & self.msg.moves)
         if due is not None:
             self.raise_objection(due)
             return
+        # "Hij scant de facturen naar de boekhouder ... Zal ik hem bestellen?": what in the close
+        # meets a need she told counts, recognised as a benefit or not
+        met = [h for h in self.hits_need() if h in memory["needs"] and h not in memory["needs_hit"]]
+        if met:
+            memory["needs_hit"].extend(met)
+            conv.apply("behoefte_geraakt")
         if not memory["needs"] and self.sc.close.min_needs and conv.get("interesse") < conv.level.close_at.interesse:
             conv.apply("te_vroeg_afsluiten")
             self.close_line("premature")
@@ -599,21 +688,24 @@ class PersonaTurn:
 
     # ----- everything else -----------------------------------------------------------
 
-    def answer_question(self, stock: bool = True) -> bool:
+    def answer_question(self, stock: bool = True, asked_only: bool = False) -> bool:
         """Answer from the scenario's answers (or catalogue), tell an untold need on an open
         question; otherwise a stock line ("no more needs", "short answer") unless `stock` is
         False (the reply already has its own line, e.g. an objection step)."""
         msg, memory = self.msg, self.memory
         # The answer the question is most about: most keywords hit (ties: the order in the file).
-        matching = sorted((a for a in self.sc.answers if msg.mentions(a.keywords)),
-                          key=lambda a: -sum(k in msg.lower for k in a.keywords))
-        fresh = [a for a in matching if a.id not in memory["answers"]]
+        matching = self.matching_answers()
+        fresh = self.fresh_answers()
+        if asked_only:  # beside her own line: only what the question sentence asks
+            asked = {a.id for a in self.asked_answers()}
+            matching = fresh = [a for a in fresh if a.id in asked]
         untold = [n for n in self.sc.persona.needs if n.id not in memory["needs"]]
         if matching and not fresh and untold and msg.moves & OPEN_QUESTION_MOVES:
             matching = []  # asked again: the persona tells something new instead
         for answer in fresh or matching:
             if True:
-                text, signals = self.pick(f"answer.{answer.id}", answer.texts)
+                text, signals = self.pick(f"answer.{answer.id}", answer.texts,
+                                          skip=lambda t, a=answer.id: self.told(t, besides=a))
                 if not text:
                     continue  # she said all she knows about this already
                 self.reply.add(text, [*answer.signals, *signals], reason="answer", asks=self.picker.last_asks)
@@ -624,9 +716,17 @@ class PersonaTurn:
                 return True
         if self.sc.role == "leverancier" and self.answer_from_catalogue():
             return True
+        if asked_only:
+            return False  # "Is dat goed?" after her own line asks for no story of hers
         if msg.moves & OPEN_QUESTION_MOVES:
+            # a need that an objection of hers still has to bring up waits for it ("ik kan een
+            # creditnota aanvragen" before "daar ga ik niet over" would contradict her)
+            later = {o.reveals for o in self.sc.objections if o.reveals and o.id not in memory["raised"]}
+            # ... and one an objection already settled is no news
+            later |= {n for o in self.sc.objections if o.id in self.conv.resolved_objections()
+                      for n in (o.need, o.reveals) if n}
             for need in self.sc.persona.needs:
-                if need.id not in memory["needs"]:
+                if need.id not in memory["needs"] and need.id not in later:
                     self.reveal(need.id, say=True)
                     return True
             if not stock:
@@ -635,8 +735,68 @@ class PersonaTurn:
             return True
         if not stock:
             return False
+        told = [h for h in self.hits_need() if h in memory["needs"]]
+        if told and "summary_confirmed" in self.sc.lines:
+            # "Doet u ook iets met facturen voor de boekhouder?" after she told that: she confirms
+            before = len(self.reply.parts)
+            self.reply.add_line(self.picker, "summary_confirmed")
+            if len(self.reply.parts) > before:
+                self.reply.parts[-1].reason = "answer"
+                return True
         self.reply.add_line(self.picker, "short_answer")
         return True
+
+    def matching_answers(self) -> list[Answer]:
+        """The answers the question is about, most keywords hit first (ties: the file's order)."""
+        msg = self.msg
+        asked = self.question_text()
+        answers = [a for a in self.sc.answers if not self.settled_by_resolution(a)]
+        if asked:  # "Vervelend dat hij kapot is. Waarvoor gebruikt u hem?" asks about the use
+            return sorted((a for a in answers if any(k in asked for k in a.keywords)),
+                          key=lambda a: -sum(k in asked for k in a.keywords))
+        return sorted((a for a in answers if msg.mentions(a.keywords)),
+                      key=lambda a: -sum(k in msg.lower for k in a.keywords))
+
+    def settled_by_resolution(self, answer: Answer) -> bool:
+        """An answer about the need of an objection already resolved is old news: "In Venlo
+        liggen er nog" after "ik regel het vandaag via Venlo"."""
+        return bool(answer.reveals) and any(
+            answer.reveals in (o.need, o.reveals) and o.id in self.conv.resolved_objections()
+            for o in self.sc.objections)
+
+    def question_text(self) -> str:
+        """The question sentences of the message (those ending in a question mark)."""
+        return " ".join(re.findall(r"[^.!?]*\?", self.msg.lower))
+
+    def asks_something_new(self) -> bool:
+        """The question sentence asks for a fact she has not told: an answer of hers, or a need
+        she has not told yet ("U noemde de audit: wat kwam daar uit?")."""
+        asked = self.question_text()
+        return bool(self.asked_answers()) or any(
+            n.id not in self.memory["needs"] and any(k in asked for k in n.keywords) for n in self.sc.persona.needs)
+
+    def asked_answers(self) -> list[Answer]:
+        """Fresh answers to the question sentence itself (not to words in the sentences
+        around it: "na gisteren ... Is dat goed?" asks nothing about yesterday)."""
+        asked = self.question_text()
+        return [a for a in self.fresh_answers() if any(k in asked for k in a.keywords)]
+
+    def fresh_answers(self) -> list[Answer]:
+        """Matching answers she has not given yet, in words or as part of her story."""
+        return [a for a in self.matching_answers() if a.id not in self.memory["answers"]
+                and not all(self.told(self.picker.fill(text_of(t))) for t in a.texts)]
+
+    def told(self, text: str, besides: str | None = None) -> bool:
+        """She already told this fact in other words: in an answer she gave (other than
+        `besides`, which she may give again when asked again), or in a line of an objection's
+        story (progress) or its resolution she said."""
+        memory = self.memory
+        heard = [t for a in self.sc.answers if a.id in memory["answers"] and a.id != besides for t in a.texts]
+        for obj in self.sc.objections:
+            for key, lines in ((f"progress.{obj.id}", obj.progress), (f"resolved.{obj.id}", obj.resolved)):
+                used = (memory.get("used") or {}).get(key) or []
+                heard += [lines[i] for i in used if i < len(lines)]
+        return any(same_fact(text, self.picker.fill(text_of(t))) for t in heard)
 
     def answer_from_catalogue(self) -> bool:
         """A supplier answers price, delivery time and stock questions from the catalogue."""
@@ -675,7 +835,7 @@ class PersonaTurn:
         if self.topic is not None:
             # The student answers her question, with or without a recognised move.
             self.take_answer(self.topic)
-            if self.memory.get("closes") and conv.slots.get("uitkomst") not in SUCCESS_OUTCOMES and self.close_ready():
+            if self.memory.get("closes") and conv.slots.get(OUTCOME_SLOT) not in SUCCESS_OUTCOMES and self.close_ready():
                 self.accept()  # the order was asked for already; this answer was what she waited for
                 return
             self.say_answer_heard(self.topic)
@@ -728,9 +888,12 @@ class PersonaTurn:
                 self.reply.parts = []  # the persona picks up the phone with it
                 self.picked_up = True
             self.reply.drop_fillers()
+            # She raises her point instead of answering as if it did not stand ("In ons systeem
+            # staat de order als compleet" after "De TN-5500 is op" contradicts itself).
+            self.reply.parts = [p for p in self.reply.parts if p.reason != "answer"]
             self.raise_objection(due)
             return
-        if conv.slots.get("uitkomst") in SUCCESS_OUTCOMES:
+        if conv.slots.get(OUTCOME_SLOT) in SUCCESS_OUTCOMES:
             return
         rule = self.signal_due() if not conv.open_objections() else None
         if rule is not None and len([p for p in self.reply.parts if not p.filler]) <= 1:

@@ -33,7 +33,7 @@ NUMBER_WORDS = {
 _NUMBER = r"(\d+|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
 DAYS = re.compile(_NUMBER + r"\s+(werk)?dag(en)?\b")
 SAME_DAY = re.compile(r"\b(vandaag nog|dezelfde dag|binnen 24 uur|binnen een dag|binnen één dag)\b")
-STOCK_NUMBER = re.compile(_NUMBER + r"\s+(stuks?\s+|exemplaren\s+|dozen\s+)?(op|in)\s+(voorraad|het magazijn)")
+STOCK_NUMBER = re.compile(_NUMBER + r"\s+(stuks?\s+|exemplaren\s+|dozen\s+|artikel\s+)?(op|in)\s+(voorraad|het magazijn)")
 STOCK_NUMBER_AFTER = re.compile(r"voorraad\s+(van|is|zijn)\s+(nog\s+)?" + _NUMBER)
 NEGATION = re.compile(r"\b(niet|geen|zonder|nooit)\b")
 PER_UNIT = re.compile(r"\s*(?:excl\.?\s*btw\s*)?(?:per|p/|a|à)\s+(\w+)")
@@ -150,8 +150,12 @@ def stated_days(sentence: str, msg: Message, start: int, end: int, today: date) 
     return None
 
 
-def stated_stock(sentence: str) -> tuple[int, str] | None:
+def stated_stock(sentence: str, names: tuple[str, ...] = ()) -> tuple[int, str] | None:
+    """The stock the sentence states; a number inside a product name ("zes Flex 160 op
+    voorraad") is no quantity: the names (longest first) stand aside as one word."""
     low = sentence.lower()
+    for name in sorted(names, key=len, reverse=True):
+        low = re.sub(r"\b" + re.escape(name.lower()) + r"\b", "artikel", low)
     m = STOCK_NUMBER.search(low)
     if m and number(m.group(1)) is not None:
         return number(m.group(1)), m.group(0)
@@ -231,6 +235,13 @@ class FactChecker:
                     continue
                 if product is not None and derived_figure(msg.text, int(e.get("end") or pos), product.unit):
                     continue
+                # "… en het servicecontract Plus. Hij kost 649 euro.": a sentence that names no
+                # product may be about any product of the message, the last one or the focus one
+                others = [] if before or mentions else [
+                    *(p for _, p in product_mentions(self.sc, msg, 0, len(msg.text))), self.sc.main_product()]
+                if any(p is not None and price_ok(p, amount, quantities, self.sc.catalogue, "btw" in low)
+                       for p in others):
+                    continue
                 if product is not None and not price_ok(product, amount, quantities, self.sc.catalogue, "btw" in low):
                     said = msg.text[pos: int(e.get("end") or pos)] or euro(amount, symbol=True)
                     self.add("prijs", said, f"{euro(product.price, symbol=True)} per {product.unit}", sentence)
@@ -240,7 +251,7 @@ class FactChecker:
         if product is None:
             return
         if "voorraad" in low and product.stock is not None:
-            stock = stated_stock(sentence)
+            stock = stated_stock(sentence, tuple(n for p in self.sc.catalogue for n in p.names))
             if stock is not None and stock[0] != product.stock:
                 self.add("aantal", stock[1], f"{product.stock} op voorraad", sentence)
         complaint = any(o.signal == "klacht" for o in self.sc.objections)  # faster delivery is the remedy there

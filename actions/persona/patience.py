@@ -16,9 +16,8 @@ from __future__ import annotations
 from actions.persona.reply import Reply
 from actions.persona.state import Conversation
 from actions.persona.texts import LinePicker
-from bot.scenarios.models import SUCCESS_OUTCOMES
+from bot.vocabulary import ABORTED, ENDED_SLOT, ONGOING, OUTCOME_SLOT, SUCCESS_OUTCOMES
 
-ENDED_SLOT = "gesprek_beeindigd"
 MIN_TURNS_FOR_A_CONVERSATION = 3  # fewer student turns than this: the call was broken off
 DEFAULT_PATIENCE = 8
 DEFAULT_MAX_TURNS = 40
@@ -38,8 +37,8 @@ def end_conversation(conv: Conversation) -> None:
 
 def outcome_at_end(conv: Conversation) -> str:
     """The outcome when the call ends without a deal in this turn."""
-    current = conv.slots.get("uitkomst") or "lopend"
-    if current in SUCCESS_OUTCOMES or current == "afgebroken":
+    current = conv.slots.get(OUTCOME_SLOT) or ONGOING
+    if current in SUCCESS_OUTCOMES or current == ABORTED:
         return current
     close = conv.sc.close
     if close.at_end:
@@ -52,7 +51,7 @@ def outcome_at_end(conv: Conversation) -> str:
         ):
             return close.outcome
     if conv.turn < MIN_TURNS_FOR_A_CONVERSATION:
-        return "afgebroken"
+        return ABORTED
     return "geen_deal"
 
 
@@ -67,7 +66,7 @@ def progress_mark(conv: Conversation) -> list:
         len(memory.get("signal_rules") or []),
         len(memory.get("topics") or []),
         len(memory.get("quote") or {}),
-        str(conv.slots.get("uitkomst")),
+        str(conv.slots.get(OUTCOME_SLOT)),
     ]
 
 
@@ -76,7 +75,7 @@ def end_call(conv: Conversation, reply: Reply, picker: LinePicker, key: str) -> 
     reply.add_line(picker, key)
     if reply.empty:
         reply.add_line(picker, "no_progress_end")
-    conv.set("uitkomst", outcome_at_end(conv))
+    conv.set(OUTCOME_SLOT, outcome_at_end(conv))
     end_conversation(conv)
 
 

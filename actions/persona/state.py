@@ -19,6 +19,7 @@ from rasa_sdk.events import SlotSet
 
 from bot.scenarios import get_scenario
 from bot.scenarios.models import LEVELS, Scenario
+from bot.vocabulary import ONGOING, OUTCOME_SLOT, TURN_SLOT
 
 CONTRACT_SLOTS = (
     "scenario",
@@ -38,8 +39,8 @@ CONTRACT_SLOTS = (
     "concessie_bij_eerste_bezwaar",
     "offerte_controle",
     "briefing",
-    "uitkomst",
-    "beurt",
+    OUTCOME_SLOT,
+    TURN_SLOT,
     "misverstanden",
     "gesprek_beeindigd",
     "feitfouten",
@@ -57,8 +58,8 @@ INITIAL_SLOTS: dict[str, Any] = {
     "korting_binnen_marge": True,
     "concessie_bij_eerste_bezwaar": False,
     "offerte_controle": None,
-    "uitkomst": "lopend",
-    "beurt": 0.0,
+    OUTCOME_SLOT: ONGOING,
+    TURN_SLOT: 0.0,
     "misverstanden": 0.0,
     "gesprek_beeindigd": False,
     "feitfouten": [],
@@ -149,7 +150,7 @@ class Conversation:
 
     @property
     def turn(self) -> int:
-        return int(self.get("beurt"))
+        return int(self.get(TURN_SLOT))
 
     def apply(self, effect: str, scale: float = 1.0) -> None:
         """Apply a named effect (a move or event from `effects`) with the level multipliers."""

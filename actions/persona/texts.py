@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import random
+import re
 import zlib
-from typing import Any
+from typing import Any, Callable
 
 from bot.scenarios.models import Scenario, asks_of, signals_of, text_of
 
@@ -83,6 +84,27 @@ def remember_said(memory: dict, texts: list[str]) -> None:
             said.append(mark)
 
 
+# Short words that say nothing about the fact a line tells.
+_FILLER_WORDS = frozenset("""
+    alleen altijd daar daarom dan dat deze die dit doen echt eigenlijk eens heeft hebben heel
+    hier hoor jullie kijk maar meer niet niets nog omdat gewoon vind wordt zijn zelf zo zoals
+    """.split())
+
+
+def fact_words(text: str) -> set[str]:
+    """The words that carry a line's content (four letters or more, no filler words)."""
+    return {w for w in re.findall(r"[\wéëïöüè]+", text.lower()) if len(w) >= 4 and w not in _FILLER_WORDS}
+
+
+def same_fact(a: str, b: str) -> bool:
+    """Two lines tell the same thing in other words: most content words of the shorter one
+    recur in the other ("Hij geeft foutmelding E17 ..." and "Kijk, het zit zo: hij geeft
+    foutmelding E17 ...")."""
+    wa, wb = fact_words(a), fact_words(b)
+    shorter = min(len(wa), len(wb))
+    return shorter >= 4 and len(wa & wb) / shorter >= 0.55
+
+
 class LinePicker:
     """Picks a variation, preferring ones not used before in this conversation.
 
@@ -99,7 +121,8 @@ class LinePicker:
         self.slots = slots  # the live slots: placeholders are filled with current values
         self.level = level
 
-    def pick(self, key: str, options: list) -> tuple[str, list[str]]:
+    def pick(self, key: str, options: list, skip: Callable[[str], bool] | None = None) -> tuple[str, list[str]]:
+        """`skip`: texts she must not say now (e.g. a fact she already told in other words)."""
         used = self.memory.setdefault("used", {}).setdefault(key, [])
         fresh = [i for i in range(len(options)) if i not in used]
         if not fresh:
@@ -110,6 +133,8 @@ class LinePicker:
         for index in order:
             line = options[index]
             text = self.fill(text_of(line))
+            if skip is not None and skip(text):
+                continue
             if key in REPEATABLE or not was_said(self.memory, text):
                 if index not in used:
                     used.append(index)

@@ -2,7 +2,10 @@
 
 Input, one JSON object per line:
     {"speaker": "klant"|"leverancier"|"student", "text": "...", "previous": "..."}
-(`previous` optional; optional `catalogue`: [{"id", "names"}]). Output, one JSON line per
+(`previous` optional; optional `catalogue`: [{"id", "names"}]; optional `previous_labels`:
+the signals of the previous line, as in docs/contracts.md §1). `--previous-labels a,b` gives
+those signals for every line that has no `previous_labels` of its own (`--previous-labels ""`:
+no signal). Output, one JSON line per
 input line: Analysis.to_json() (labels, intent, entities, evidence, reaction where it
 applies). A bad line gets {"error": "<Dutch message>", "line": n}; processing continues.
 """
@@ -33,6 +36,15 @@ def register(subparsers) -> None:
         ),
     )
     parser.add_argument("--datum", metavar="JJJJ-MM-DD", help="referentiedatum voor 'morgen', 'vrijdag' (standaard: vandaag)")
+    parser.add_argument(
+        "--previous-labels",
+        metavar="SIGNAAL,SIGNAAL",
+        help=(
+            "de signalen van de vorige uiting, gescheiden door komma's (bijvoorbeeld "
+            "weerstand.prijs,koopsignaal.instemming; leeg = geen signaal); het oordeel gaat dan "
+            "over deze signalen en de vorige uiting wordt niet opnieuw herkend"
+        ),
+    )
     parser.set_defaults(handler=run)
 
 
@@ -40,8 +52,29 @@ def _error(message: str, line: int) -> dict[str, Any]:
     return {"error": message, "line": line}
 
 
-def analyse_line(raw: bytes, number: int, reference: date | None) -> dict[str, Any]:
-    """One input line → the output object (an analysis or an error). Never raises."""
+def parse_previous_labels(value: str) -> list[str]:
+    """"weerstand.prijs, klacht" → the names; an unknown name raises ValueError (Dutch)."""
+    names = [name.strip() for name in value.split(",") if name.strip()]
+    check_previous_labels(names)
+    return names
+
+
+def check_previous_labels(names: list[str]) -> None:
+    from bot.labels import label_contract
+
+    signals = set(label_contract().signals)
+    unknown = [name for name in names if name not in signals]
+    if unknown:
+        raise ValueError(
+            f"onbekend signaal in previous_labels: {', '.join(unknown)} "
+            f"(kies uit {', '.join(label_contract().signals)})"
+        )
+
+
+def analyse_line(raw: bytes, number: int, reference: date | None,
+                 previous_labels: list[str] | None = None) -> dict[str, Any]:
+    """One input line → the output object (an analysis or an error). Never raises.
+    `previous_labels` applies when the line has none of its own."""
     from bot.nlu import analyse
 
     try:
@@ -76,14 +109,24 @@ def analyse_line(raw: bytes, number: int, reference: date | None) -> dict[str, A
         isinstance(catalogue, list) and all(isinstance(p, dict) and "id" in p for p in catalogue)
     ):
         return _error("catalogue moet een lijst van objecten met id en names zijn", number)
-    analysis = analyse(text, speaker=speaker, previous=previous, catalogue=catalogue, reference_date=reference)
+    if "previous_labels" in item:
+        previous_labels = item["previous_labels"]
+        if not (isinstance(previous_labels, list) and all(isinstance(n, str) for n in previous_labels)):
+            return _error("previous_labels moet een lijst van signaalnamen zijn", number)
+        try:
+            check_previous_labels(previous_labels)
+        except ValueError as exc:
+            return _error(str(exc), number)
+    analysis = analyse(text, speaker=speaker, previous=previous, catalogue=catalogue, reference_date=reference,
+                       previous_labels=previous_labels)
     return analysis.to_json()
 
 
-def process(stream_in: BinaryIO, stream_out: TextIO, reference: date | None = None) -> int:
+def process(stream_in: BinaryIO, stream_out: TextIO, reference: date | None = None,
+            previous_labels: list[str] | None = None) -> int:
     count = 0
     for number, raw in enumerate(stream_in, start=1):
-        result = analyse_line(raw.rstrip(b"\r\n"), number, reference)
+        result = analyse_line(raw.rstrip(b"\r\n"), number, reference, previous_labels)
         stream_out.write(json.dumps(result, ensure_ascii=False) + "\n")
         stream_out.flush()
         count += 1
@@ -98,6 +141,13 @@ def run(args: argparse.Namespace) -> int:
         except ValueError:
             print(f"ongeldige datum '{args.datum}': gebruik JJJJ-MM-DD", file=sys.stderr)
             return 2
+    previous_labels = None
+    if args.previous_labels is not None:
+        try:
+            previous_labels = parse_previous_labels(args.previous_labels)
+        except ValueError as exc:
+            print(f"--previous-labels: {exc}", file=sys.stderr)
+            return 2
     try:
         from bot.nlu import get_recogniser
 
@@ -106,7 +156,7 @@ def run(args: argparse.Namespace) -> int:
         print_content_errors(exc)
         return 1
     try:
-        process(sys.stdin.buffer, sys.stdout, reference)
+        process(sys.stdin.buffer, sys.stdout, reference, previous_labels)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     scenario = get_scenario(result.state["scenario"])
     write(intro(scenario, result.state))
     show(result.messages)
-    state = result.state
+    conversation = result.conversation
     finished = result.finished
     while not finished:
         try:
@@ -46,21 +46,20 @@ def run(args: argparse.Namespace) -> int:
         if text.lower() in STOP_WORDS:
             break
         try:
-            result = session.step(state, text)
+            result = conversation.step(text)  # a failed turn leaves the conversation as it was
         except session.EngineError as exc:
             error(str(exc))
             continue
         except ContentErrors as exc:
             print_content_errors(exc)
             return 1
-        state = result.state
         finished = result.finished
         show(result.messages)
         if result.hint:
             write(f"  tip: {result.hint}\n")
     if finished:
         write("Het gesprek is afgelopen.\n")
-    write(report_text(session.finish(state)))
+    write(report_text(conversation.report()))
     return 0
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from bot.commands import print_content_errors
 from bot.content import ContentErrors
 from bot.feedback.texts import load_feedback_texts
+from bot.vocabulary import MODES, OUTCOME_SLOT, PRACTICE
 
 
 def register(subparsers) -> None:
@@ -31,7 +32,7 @@ def add_session_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--scenario", required=True, metavar="ID", help="scenario-id (zie `oefengesprek scenarios`)")
     parser.add_argument("--difficulty", metavar="NIVEAU", help="makkelijk, gemiddeld of moeilijk")
     parser.add_argument("--seed", type=int, metavar="N", help="zelfde seed = zelfde gesprek")
-    parser.add_argument("--mode", default="oefenen", choices=("oefenen", "toets"), help="oefenen (met tips) of toets")
+    parser.add_argument("--mode", default=PRACTICE, choices=MODES, help="oefenen (met tips) of toets")
     parser.add_argument("--briefing", type=Path, metavar="BESTAND",
                         help="antwoorden op de briefing (YAML of JSON); zonder: briefing overgeslagen")
 
@@ -77,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     result, code = begin(args)
     if result is None:
         return code
-    state = result.state
+    conversation = result.conversation
     hints: list[dict[str, Any]] = []
     turn = 0
     finished = result.finished
@@ -90,27 +91,27 @@ def run(args: argparse.Namespace) -> int:
             break
         turn += 1
         try:
-            result = session.step(state, text)
+            result = conversation.step(text)
         except session.EngineError as exc:
             error(f"beurt {turn}: {exc}")
             return 1
         except ContentErrors as exc:
             print_content_errors(exc)
             return 1
-        state = result.state
         finished = result.finished
         if result.hint:
             hints.append({"turn": turn, "hint": result.hint})
     try:
-        report = session.finish(state)
+        report = conversation.report()
     except session.EngineError as exc:
         error(str(exc))
         return 1
-    tracker_slots = _final_slots(state)
+    state = conversation.state
+    tracker_slots = conversation.tracker.slots
     out = {
         "scenario": state["scenario"], "difficulty": state["difficulty"], "seed": state["seed"],
         "mode": state["mode"], "transcript": session.transcript(state["events"]),
-        "outcome": tracker_slots.get("uitkomst"), "finished": finished, "hints": hints, "report": report,
+        "outcome": tracker_slots.get(OUTCOME_SLOT), "finished": finished, "hints": hints, "report": report,
     }
     if getattr(args, "events", False):
         out["events"] = state["events"]
@@ -119,11 +120,6 @@ def run(args: argparse.Namespace) -> int:
     else:
         write(readable(out))
     return 0
-
-
-def _final_slots(state: dict) -> dict:
-    from bot.engine.engine import get_engine
-    return get_engine().new_tracker(state["sender_id"], state["events"]).slots
 
 
 def readable(out: dict) -> str:

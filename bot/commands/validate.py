@@ -23,9 +23,6 @@ def run(args: argparse.Namespace) -> int:
     errors = [e for o in outcomes for e in (o.errors or [])]
     for error in errors:
         print(error)
-    for o in outcomes:
-        if o.skipped:
-            print(f"overgeslagen: {o.name}: {o.skipped}", file=sys.stderr)
     if errors:
         print(f"{len(errors)} {'fout' if len(errors) == 1 else 'fouten'} gevonden.", file=sys.stderr)
         return 1

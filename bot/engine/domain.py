@@ -139,9 +139,6 @@ class Domain:
         """Every action the domain knows: defaults, responses, custom actions, forms."""
         return {*DEFAULT_ACTIONS, *self.responses, *self.actions, *self.forms}
 
-    def is_known_action(self, name: str) -> bool:
-        return name in self.action_names
-
     def location(self, kind: str, name: str) -> tuple[str, int | None]:
         return self.where.get((kind, name), ("domain", None))
 
@@ -267,10 +264,6 @@ def _same_value(actual: Any, expected: Any) -> bool:
     return actual == expected
 
 
-def template_variables(text: str) -> list[str]:
-    return _TEMPLATE_VAR.findall(text or "")
-
-
 def fill_template(text: str, values: dict[str, Any]) -> str:
     """Fill `{slot}` placeholders like Rasa: unknown names stay as they are."""
     def repl(m: re.Match) -> str:
@@ -283,10 +276,6 @@ def fill_template(text: str, values: dict[str, Any]) -> str:
 
 
 # --- loading -----------------------------------------------------------------------------
-
-def is_domain_file(data: Any) -> bool:
-    return isinstance(data, dict) and any(k in data for k in DOMAIN_KEYS if k != "version")
-
 
 def domain_files(path: Path) -> list[Path]:
     if path.is_file():

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import threading
-from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Callable
 
@@ -28,7 +27,6 @@ from bot.engine.tracker import Tracker, action_event, event, slot_event
 from bot.paths import content_root, display_path, domain_dir, stories_dir
 
 MAX_ACTIONS_PER_TURN = 10
-RECENT_TRACKERS = 256  # conversations whose latest tracker stays in memory (per process)
 FALLBACK_ENV = "OEFENGESPREK_FALLBACK_ACTION"
 
 
@@ -50,8 +48,6 @@ class Engine:
         self.clock = clock
         self.fallback_action = os.environ.get(FALLBACK_ENV) or fallback_action or ACTION_DEFAULT_FALLBACK
         self.policy = Policy(domain, self.fallback_action, max_history)
-        self._recent: OrderedDict[str, Tracker] = OrderedDict()
-        self._recent_lock = threading.Lock()
         errors = check_references(domain, flows, self.fallback_action, self.runner)
         if not errors:
             errors = self.policy.train(flows)
@@ -89,23 +85,6 @@ class Engine:
     # conversation --------------------------------------------------------------------
     def new_tracker(self, sender_id: str = "default", events: list[dict] | None = None) -> Tracker:
         return Tracker(sender_id, self.domain, events)
-
-    def tracker_for(self, sender_id: str, events: list[dict]) -> Tracker:
-        """A tracker for these events. The last trackers this process produced are kept, so
-        the next turn of the same conversation skips replaying its history; a hit is only
-        used when the given events equal the remembered ones."""
-        with self._recent_lock:
-            cached = self._recent.get(sender_id)
-        if cached is not None and len(cached.events) == len(events) and cached.events == events:
-            return cached.copy()
-        return Tracker(sender_id, self.domain, events)
-
-    def remember(self, tracker: Tracker) -> None:
-        with self._recent_lock:
-            self._recent[tracker.sender_id] = tracker.copy()
-            self._recent.move_to_end(tracker.sender_id)
-            while len(self._recent) > RECENT_TRACKERS:
-                self._recent.popitem(last=False)
 
     def start_session(self, tracker: Tracker, metadata: dict[str, Any] | None = None) -> list[dict]:
         """Run action_session_start (default or the custom one); metadata reaches it as the

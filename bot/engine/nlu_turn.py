@@ -11,9 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.labels import SPEAKERS_WITH_SIGNALS
-
-COACH = "coach"
+from bot.vocabulary import COACH, SPEAKERS_WITH_SIGNALS
 
 
 def previous_customer_line(events: list[dict[str, Any]]) -> tuple[str | None, list[str] | None]:

@@ -28,6 +28,7 @@ from bot.engine.engine import Engine
 from bot.engine.nlu_turn import analyse_student_turn
 from bot.engine.stories import Flow, Step, load_flows
 from bot.paths import content_root
+from bot.vocabulary import PRACTICE
 
 SKIPPED_ACTIONS = (ACTION_LISTEN, ACTION_SESSION_START)
 OPENING_RULE = ("vóór het eerste bericht van de student noemt een teststory één actie: action_session_start, "
@@ -195,6 +196,6 @@ def replay_scenario_story(flow: Flow) -> ReplayResult:
     from bot.engine.session import session_metadata, _catalogue, _scenario
     md = flow.metadata
     scenario = _scenario(md["scenario"])
-    metadata = session_metadata(scenario, md.get("difficulty"), md.get("seed", 0), md.get("mode", "oefenen"),
+    metadata = session_metadata(scenario, md.get("difficulty"), md.get("seed", 0), md.get("mode", PRACTICE),
                                 md.get("briefing"))
     return replay(flow, get_engine(), metadata, _catalogue(scenario))

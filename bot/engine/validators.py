@@ -2,12 +2,11 @@
 
 A validator is a name (Dutch, for the summary) and a function that loads and checks one kind
 of content. It returns a short Dutch summary on success and raises `ContentErrors` (file:line)
-on problems. A part that is not built yet (ImportError of its module) is reported as skipped.
+on problems; any other exception of a loader is reported as a finding too.
 """
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from typing import Callable
 
@@ -25,20 +24,6 @@ class Outcome:
     name: str
     summary: str | None = None
     errors: list[ContentError] | None = None
-    skipped: str | None = None
-
-
-class _NotBuilt(Exception):
-    pass
-
-
-def _module(name: str):
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name and (name == exc.name or name.startswith(exc.name + ".")):
-            raise _NotBuilt(name) from None
-        raise
 
 
 def _labels() -> str:
@@ -48,42 +33,28 @@ def _labels() -> str:
 
 
 def _profile() -> str:
-    bcp = _module("bot.bcp")
-    if not hasattr(bcp, "load_profile"):
-        raise _NotBuilt("bot.bcp.load_profile")
-    if hasattr(bcp, "clear_cache"):
-        bcp.clear_cache()
-    profile = bcp.load_profile()
-    werkprocessen = getattr(profile, "werkprocessen", None)
-    return f"{len(werkprocessen)} werkprocessen" if werkprocessen is not None else "in orde"
+    from bot import bcp
+    bcp.clear_cache()
+    return f"{len(bcp.load_profile().werkprocessen)} werkprocessen"
 
 
 def _nlu() -> str:
-    nlu = _module("bot.nlu")
-    if not hasattr(nlu, "validate_patterns"):
-        raise _NotBuilt("bot.nlu.validate_patterns")
-    nlu.validate_patterns()
+    from bot.nlu import validate_patterns
+    validate_patterns()
     return "in orde"
 
 
 def _scenarios() -> str:
-    scenarios = _module("bot.scenarios")
-    if hasattr(scenarios, "clear_cache"):
-        scenarios.clear_cache()
-    loaded = scenarios.load_scenarios()
-    return f"{len(loaded)} geladen"
+    from bot import scenarios
+    scenarios.clear_cache()
+    return f"{len(scenarios.load_scenarios())} geladen"
 
 
 def _feedback() -> str:
-    feedback = _module("bot.feedback")
-    if hasattr(feedback, "validate_content"):
-        errors = feedback.validate_content()
-        if errors:
-            raise ContentErrors(errors)
-    elif hasattr(feedback, "load_rubrics"):
-        feedback.load_rubrics()
-    else:
-        raise _NotBuilt("bot.feedback")
+    from bot.feedback import validate_content
+    errors = validate_content()
+    if errors:
+        raise ContentErrors(errors)
     return "rubrics en teksten in orde"
 
 
@@ -106,10 +77,11 @@ def _test_stories() -> str:
     if not stories:
         return "geen teststories"
     errors = check_references(load_domain(domain_dir() / "rasa"), stories, ACTION_DEFAULT_FALLBACK)
+    from bot.scenarios import load_scenarios
     try:
-        known = set(_module("bot.scenarios").load_scenarios())
-    except (_NotBuilt, ContentErrors):
-        known = None
+        known = set(load_scenarios())
+    except ContentErrors:
+        known = None  # reported by the scenarios' own validator
     for flow in stories:
         scenario = flow.metadata.get("scenario")
         if known is not None and scenario not in known:
@@ -137,8 +109,6 @@ def run_all(validators: tuple[Validator, ...] | None = None) -> list[Outcome]:
             outcomes.append(Outcome(v.name, summary=v.run()))
         except ContentErrors as exc:
             outcomes.append(Outcome(v.name, errors=exc.errors))
-        except _NotBuilt as exc:
-            outcomes.append(Outcome(v.name, skipped=f"nog niet beschikbaar ({exc.args[0]})"))
         except Exception as exc:  # noqa: BLE001 - a crashing loader is a finding, not a crash
             outcomes.append(Outcome(v.name, errors=[ContentError(v.name, None,
                                                                  f"controle mislukt: {type(exc).__name__}: {exc}")]))

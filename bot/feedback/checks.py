@@ -10,6 +10,7 @@ turns) that led to it. Adding a kind = one model + one function + one registry l
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Callable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -244,20 +245,10 @@ class CheckBase(BaseModel):
     def max_points(self) -> int:
         return 1 if self.schaal == "ja_nee" else 3
 
-    @property
+    @cached_property
     def moves_looked_at(self) -> tuple[str, ...]:
         """Every move this check reads (for showing the recogniser's evidence). Worked out
         once per check: the rubric's checks are loaded once and not changed afterwards."""
-        hit = _MOVES_LOOKED_AT.get(id(self))
-        if hit is not None and hit[0] is self:
-            return hit[1]
-        found = self._moves_looked_at()
-        if len(_MOVES_LOOKED_AT) >= 1024:
-            _MOVES_LOOKED_AT.clear()
-        _MOVES_LOOKED_AT[id(self)] = (self, found)
-        return found
-
-    def _moves_looked_at(self) -> tuple[str, ...]:
         known = set(label_contract().moves)
         found: list[str] = []
         for name in type(self).model_fields:
@@ -265,10 +256,6 @@ class CheckBase(BaseModel):
             if isinstance(value, list) and value and all(isinstance(v, str) and v in known for v in value):
                 found.extend(v for v in value if v not in found)
         return tuple(found)
-
-
-# id(check) -> (check, moves): the entry keeps the check alive, so the id is not reused.
-_MOVES_LOOKED_AT: dict[int, tuple["CheckBase", tuple[str, ...]]] = {}
 
 
 def _is_werkproces_code(value: Any) -> bool:
@@ -494,15 +481,12 @@ def evaluate_zet_voor_zet(spec: ZetVoorZet, conv: Conversation) -> Outcome:
         later = next((t for t in turns if t.has_any(spec.daarna)), None)
         if later is None:
             continue  # the second move never came: nothing to judge about the order
-        # A first move counts only when its sentence has what the move needs (bewijs /
-        # bewijs_niet): 'Wat kan ik voor u doen?' in the opening is no question about the need.
-        first = [t for t in turns if t.number < later.number and t.has_any(spec.eerst) and spec.text_ok(t, conv)]
+        before = [t for t in turns if t.number < later.number]
+        made = [t for t in before if t.has_any(spec.eerst) and spec.text_ok(t, conv)]
         if spec.zelfde_beurt_telt and later.has_any(spec.eerst) and spec.text_ok(later, conv):
-            first.append(later)
-        # Praise quotes the sentence that made the first move (the summary, the question),
-        # blame the sentence that came too early.
-        where = first[0] if first else later
-        observations.append(Observation(where.number, 1.0 if first else 0.0, signal, quote))
+            made.append(later)
+        # praise quotes the sentence that made the first move (the summary, not the close)
+        observations.append(Observation(made[-1].number if made else later.number, 1.0 if made else 0.0, signal, quote))
     if not observations:
         return NOT_APPLICABLE
     return Outcome(sum(o.ok for o in observations) / len(observations), tuple(observations))

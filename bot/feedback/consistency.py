@@ -11,7 +11,7 @@ Contradictions (each is a string in `find_contradictions`' result):
    moves the report (a feedback item, or a check decided on turn n) calls wrong or missing in
    turn n, or a tip about moves (present and unwanted, or missing) that it praises in turn n.
 3. `missing_but_present`: a whole-conversation improvement of a plain `zet_aanwezig` check
-   (one move, no timing or wording conditions) while some turn made that move.
+   (one move, no timing conditions) while some turn made that move with the words it needs.
 4. `unresolved_after_success`: an outcome check failed although the outcome is one it asks
    for, or an objection is listed as still open while the outcome is a success.
 5. `missed_but_praised`: a signal listed as missed in turn n while a "goed" item praises
@@ -20,16 +20,22 @@ Contradictions (each is a string in `find_contradictions`' result):
    item without a quote for a check that reads sentences.
 7. `check_against_feedback`: a check marked passed whose deciding turn its own improvement
    point criticises.
+8. `success_claimed`: praise that says the call reached its result while the outcome is not a
+   success: a text from a check's `goed_bij_succes` ("de klant weet wat er met zijn klacht
+   gebeurt"), or a passed outcome check (`voorwaarde` on `uitkomst`, no `of`) whose outcomes
+   exclude this one ("niet opgelost" beside "de klacht is afgehandeld").
 
 `resolve_conflicts` keeps the report free of 1 (the improvement point wins: the praise goes).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterable
 
 from bot.feedback.conversation import signal_matches
-from bot.scenarios.models import SUCCESS_OUTCOMES
+from bot.feedback.texts import load_feedback_texts
+from bot.vocabulary import OUTCOME_SLOT, SUCCESS_OUTCOMES
 
 
 def wanted_moves(check: Any) -> set[str]:
@@ -160,15 +166,17 @@ def find_contradictions(report: dict, checks: dict[str, Any], hints: Iterable[tu
             check = checks.get(item["check"])
             if (item["kind"] == "verbeterpunt" and item["turn"] is None and check is not None
                     and check.soort == "zet_aanwezig" and check.minimaal == 1 and not check.pas_na
-                    and not check.binnen_beurten and not check.zonder and not check.bewijs
-                    and conv.turns_with(check.zetten)):
-                found.append(f"missing_but_present: {check.id} says missing, turn "
-                             f"{conv.turns_with(check.zetten)[0].number} has {'/'.join(check.zetten)}")
+                    and not check.binnen_beurten and not check.zonder):
+                present = [t for t in conv.turns_with(check.zetten) if check.text_ok(t, conv)]
+                if present:  # the move, and the words it needs (bewijs)
+                    found.append(f"missing_but_present: {check.id} says missing, turn "
+                                 f"{present[0].number} has {'/'.join(check.zetten)}")
     outcome = report.get("outcome")
+    found += success_claims(items, checks, outcome)
     for item in items:
         check = checks.get(item["check"])
         condition = getattr(check, "voorwaarde", None) if check is not None else None
-        if (item["kind"] == "verbeterpunt" and condition is not None and condition.slot == "uitkomst"
+        if (item["kind"] == "verbeterpunt" and condition is not None and condition.slot == OUTCOME_SLOT
                 and condition.in_ and outcome in condition.in_):
             found.append(f"unresolved_after_success: {check.id} criticised with outcome {outcome}")
     if outcome in SUCCESS_OUTCOMES:
@@ -196,4 +204,30 @@ def find_contradictions(report: dict, checks: dict[str, Any], hints: Iterable[tu
         if (item["kind"] == "goed" and row is not None and row["kind"] not in ("slot_voorwaarde",)
                 and not item.get("quote")):
             found.append(f"applicability: praise for {item['check']} quotes no sentence")
+    return found
+
+
+def _template(text: str) -> re.Pattern:
+    """A feedback text with its placeholders as wildcards."""
+    parts = re.split(r"\{[a-z_]+\}", text)
+    return re.compile(".*?".join(re.escape(p) for p in parts) + r"\Z", re.S)
+
+
+def success_claims(items: list[dict], checks: dict[str, Any], outcome: str | None) -> list[str]:
+    """Praise of a result the outcome did not reach (rule 8)."""
+    if outcome in SUCCESS_OUTCOMES:
+        return []
+    texts = load_feedback_texts()
+    found = []
+    for item in items:
+        if item["kind"] != "goed":
+            continue
+        entry = texts.checks.get(item["check"])
+        if entry is not None and any(_template(t).match(item["text"] or "") for t in entry.goed_bij_succes):
+            found.append(f"success_claimed: {item['check']} praises a result with outcome {outcome}")
+        check = checks.get(item["check"])
+        condition = getattr(check, "voorwaarde", None)
+        if (condition is not None and condition.slot == OUTCOME_SLOT and condition.in_ and outcome not in condition.in_
+                and getattr(check, "of", None) is None):  # `of`: it may pass on another ground
+            found.append(f"success_claimed: {item['check']} praised with outcome {outcome}")
     return found

@@ -11,21 +11,13 @@ can ask "what did the student say right after this signal?" without walking even
 
 from __future__ import annotations
 
-import operator
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from functools import cached_property
-from itertools import islice
 from typing import Any, Iterable
 
-from bot.labels import SPEAKERS_WITH_SIGNALS
-from bot.scenarios.models import SUCCESS_OUTCOMES
+from bot.vocabulary import CUSTOMER, EXAM, ONGOING, OUTCOME_SLOT, PRACTICE, SPEAKERS_WITH_SIGNALS, SUCCESS_OUTCOMES
 
-DEFAULT_MODE = "oefenen"
-CUSTOMER_SPEAKERS = SPEAKERS_WITH_SIGNALS
-EXAM_MODE = "toets"
 # metadata.reason values (contracts §2) whose line never carries a signal the student must answer
 NO_SIGNAL_REASONS = frozenset({"clarification"})
 
@@ -107,7 +99,7 @@ class Conversation:
 
     @property
     def mode(self) -> str:
-        return str(self._meta("mode") or DEFAULT_MODE)
+        return str(self._meta("mode") or PRACTICE)
 
     @property
     def scenario_id(self) -> str | None:
@@ -116,14 +108,14 @@ class Conversation:
 
     @property
     def outcome(self) -> str | None:
-        value = self.slots.get("uitkomst")
+        value = self.slots.get(OUTCOME_SLOT)
         return str(value) if value else None
 
     @property
     def ended_by_customer(self) -> bool:
         """The conversation is over and the customer had the last word (the student could
         not say anything after it, e.g. the customer accepted or hung up)."""
-        if self.outcome in (None, "lopend") or not self.utterances:
+        if self.outcome in (None, ONGOING) or not self.utterances:
             return False
         return self.utterances[-1].before_turn == len(self.turns)
 
@@ -170,8 +162,10 @@ def _is_command(text: str) -> bool:
     return text.startswith("/")
 
 
-class _Reading:
-    """read_events' running state: feed events in order, `result()` at any point."""
+class Reading:
+    """read_events' running state: feed events in order, `result()` at any point. The
+    engine's conversation object (bot.engine.session) keeps one and feeds it each turn's
+    new events, so a hint reads only what is new."""
 
     __slots__ = ("turns", "pending", "slots", "session", "sent")
 
@@ -182,15 +176,6 @@ class _Reading:
         self.session: dict[str, Any] = {}
         self.sent = 0  # every user event counts for the numbering, also briefing answers and clicks
 
-    def copy(self) -> "_Reading":
-        other = _Reading()
-        other.turns = list(self.turns)
-        other.pending = list(self.pending)
-        other.slots = dict(self.slots)
-        other.session = dict(self.session)
-        other.sent = self.sent
-        return other
-
     def feed(self, event: dict) -> None:
         kind = event.get("event")
         if kind == "session_started":
@@ -199,20 +184,20 @@ class _Reading:
             self.turns, self.pending, self.slots, self.sent = [], [], {}, 0
         elif kind == "slot":
             name, value = event.get("name"), event.get("value")
-            if (name == "uitkomst" and value in SUCCESS_OUTCOMES
-                    and self.slots.get("uitkomst") not in SUCCESS_OUTCOMES and self.pending):
+            if (name == OUTCOME_SLOT and value in SUCCESS_OUTCOMES
+                    and self.slots.get(OUTCOME_SLOT) not in SUCCESS_OUTCOMES and self.pending):
                 self.pending[-1] = _made_the_deal(self.pending[-1])
             self.slots[name] = value
         elif kind == "bot":
             meta = event.get("metadata") or {}
             text = event.get("text") or ""
-            if not text or str(meta.get("speaker") or "klant") not in CUSTOMER_SPEAKERS:
+            if not text or str(meta.get("speaker") or CUSTOMER) not in SPEAKERS_WITH_SIGNALS:
                 return  # the coach (briefing, instructions) is not the customer
             reason = meta.get("reason")
             reason = str(reason) if reason else None
             utterance = Utterance(
                 text=text,
-                speaker=str(meta.get("speaker") or "klant"),
+                speaker=str(meta.get("speaker") or CUSTOMER),
                 # a clarification ("wat bedoelt u?") is never a signal to react to
                 signals=() if reason in NO_SIGNAL_REASONS else tuple(meta.get("labels") or ()),
                 before_turn=len(self.turns),
@@ -236,7 +221,7 @@ class _Reading:
                 deal = bool(answers) and answers[-1].deal
                 signals = tuple(s for s in parse["previous_signals"] if not (deal and s.startswith("koopsignaal.")))
                 answers = answers[:-1] + (
-                    Utterance(quote, answers[-1].speaker if answers else "klant",
+                    Utterance(quote, answers[-1].speaker if answers else CUSTOMER,
                               signals, len(turns), annotated=False, deal=deal),
                 )
             turns.append(
@@ -263,38 +248,8 @@ class _Reading:
         return Conversation(tuple(self.turns), tuple(utterances), dict(self.slots), dict(self.session))
 
 
-# Per process: the reading of the latest event list seen per conversation. The engine only
-# appends events (a step's new list starts with the very same event objects), so the next
-# turn reads only its new events. A hit needs every remembered event to be the identical
-# object at the same position; anything else is read from the start. Events are never
-# changed in place (the engine, the web and the CLI treat them as read-only).
-_READINGS: OrderedDict[int, tuple[list[dict], _Reading]] = OrderedDict()
-_READINGS_MAX = 256
-_readings_lock = threading.Lock()
-
-
 def read_events(events: Iterable[dict]) -> Conversation:
-    if type(events) is not list or not events:
-        reading = _Reading()
-        for event in events or ():
-            reading.feed(event)
-        return reading.result()
-    key = id(events[0])
-    with _readings_lock:
-        hit = _READINGS.get(key)
-    reading, start = None, 0
-    if hit is not None:
-        seen, known = hit
-        if len(seen) <= len(events) and all(map(operator.is_, seen, events)):
-            reading, start = known.copy(), len(seen)
-    if reading is None:
-        reading = _Reading()
-    for event in islice(events, start, None):
+    reading = Reading()
+    for event in events or ():
         reading.feed(event)
-    result = reading.result()
-    with _readings_lock:
-        _READINGS[key] = (list(events), reading)  # `reading` is not fed again: the next hit copies it
-        _READINGS.move_to_end(key)
-        while len(_READINGS) > _READINGS_MAX:
-            _READINGS.popitem(last=False)
-    return result
+    return reading.result()

@@ -11,11 +11,12 @@ import dataclasses
 from typing import Any
 
 from bot.feedback.consistency import hint_conflicts, judgements
-from bot.feedback.conversation import EXAM_MODE, StudentTurn, read_events, signal_matches
+from bot.feedback.conversation import Conversation, StudentTurn, read_events, signal_matches
 from bot.feedback.rubric import resolve
-from bot.feedback.sources import scenario_info
+from bot.feedback.sources import ScenarioInfo, info_of
 from bot.feedback.texts import HintRule, choose, fill, load_feedback_texts
 from bot.feedback.values import missing_evidence, scenario_values
+from bot.vocabulary import EXAM
 
 
 def _matches(rule: HintRule, turn: StudentTurn, info: Any = None) -> str | None | bool:
@@ -46,9 +47,9 @@ def _matches(rule: HintRule, turn: StudentTurn, info: Any = None) -> str | None 
 def hint_policy(scenario: Any = None, events: list[dict] | None = None) -> str | None:
     """`automatisch`, `op_verzoek`, or None in exam mode (no hints at all)."""
     conv = read_events(events or [])
-    if conv.mode == EXAM_MODE:
+    if conv.mode == EXAM:
         return None
-    return _policy(scenario_info(scenario, conv.scenario_id))
+    return _policy(info_of(scenario, conv.scenario_id))
 
 
 def _policy(info) -> str:
@@ -69,9 +70,14 @@ def hint_for_last_turn(events: list[dict], scenario: Any = None,
     the report (on the conversation so far) contradicts for this turn is skipped: the tip
     and the report never disagree about one sentence."""
     conv = read_events(events)
-    if conv.mode == EXAM_MODE or not conv.turns:
+    return hint_about_last_turn(conv, info_of(scenario, conv.scenario_id), on_request)
+
+
+def hint_about_last_turn(conv: Conversation, info: ScenarioInfo,
+                         on_request: bool = False) -> tuple[HintRule, str] | None:
+    """hint_for_last_turn on a conversation as read, for this scenario."""
+    if conv.mode == EXAM or not conv.turns:
         return None
-    info = scenario_info(scenario, conv.scenario_id)
     if _policy(info) == "op_verzoek" and not on_request:
         return None
     conv = dataclasses.replace(conv, info=info)
@@ -85,7 +91,7 @@ def hint_for_last_turn(events: list[dict], scenario: Any = None,
         if signal is False:
             continue
         if judged is None:
-            judged = _report_items(events, scenario, turn.number)
+            judged = _report_items(conv, info, turn.number)
         if any(hint_conflicts(rule, item, judged[1], turn.labels) for item in judged[0]):
             continue
         quote = None
@@ -103,11 +109,10 @@ def hint_for_last_turn(events: list[dict], scenario: Any = None,
     return None
 
 
-def _report_items(events: list[dict], scenario: Any, number: int) -> tuple[list[dict], dict]:
+def _report_items(conv: Conversation, info: ScenarioInfo, number: int) -> tuple[list[dict], dict]:
     """The report's judgements of turn `number` (conversation so far), and its checks."""
-    from bot.feedback.report import build_report
+    from bot.feedback.report import report_of
 
-    report = build_report(events, scenario)
-    info = scenario_info(scenario, read_events(events).scenario_id)
+    report = report_of(conv, info)
     checks = {c.id: c for c in resolve(info).checks}
     return [i for i in judgements(report) if i["turn"] == number], checks

@@ -13,11 +13,11 @@ from typing import Any
 from bot.feedback.checks import SPOILED, CheckBase, Outcome, run_check
 from bot.feedback.conversation import Conversation, read_events, signal_matches
 from bot.feedback.rubric import resolve
-from bot.feedback.sources import ScenarioInfo, competency_names, normalise, scenario_info
+from bot.feedback.sources import ScenarioInfo, competency_names, info_of, normalise
 from bot.feedback.consistency import resolve_conflicts
 from bot.feedback.texts import REWRITES, FeedbackTexts, choose, fill, load_feedback_texts
 from bot.feedback.values import scenario_values
-from bot.scenarios.models import SUCCESS_OUTCOMES
+from bot.vocabulary import OUTCOME_SLOT, SUCCESS_OUTCOMES
 
 MODEL_RULE_PREFIX = "model:"
 MODEL_NOTE = "herkend door het getrainde model, niet door een regel"
@@ -147,7 +147,8 @@ def _item(conv: Conversation, texts: FeedbackTexts, check: CheckBase, kind: str,
     }
     number = observation.turn
     forbidden = kind == "verbeterpunt" and values.get("reden") == "verboden"
-    variants = entry.goed if kind == "goed" else (
+    success = conv.outcome in SUCCESS_OUTCOMES
+    variants = [*entry.goed, *(entry.goed_bij_succes if success else ())] if kind == "goed" else (
         (forbidden and entry.verbeterpunt_verboden)
         or (values.get("reden") == SPOILED and entry.verbeterpunt_bedorven)
         or entry.verbeterpunt_per_uitkomst.get(conv.outcome or "")
@@ -329,8 +330,14 @@ def _evidence_entry(evidence: dict, texts: FeedbackTexts) -> dict[str, Any]:
 
 
 def build_report(events: list[dict], scenario: Any = None) -> dict[str, Any]:
+    """The report (contracts §6) on these events; `scenario` is the loaded Scenario, its id,
+    or None (the scenario the events name)."""
     conv = read_events(events)
-    info = scenario_info(scenario, conv.scenario_id)
+    return report_of(conv, info_of(scenario, conv.scenario_id))
+
+
+def report_of(conv: Conversation, info: ScenarioInfo) -> dict[str, Any]:
+    """The report on a conversation as read (bot.feedback.conversation) for this scenario."""
     conv = dataclasses.replace(conv, info=info)
     rubric = resolve(info)
     texts = load_feedback_texts()
@@ -394,5 +401,5 @@ def build_report(events: list[dict], scenario: Any = None) -> dict[str, Any]:
         "checks": checks_out,
         "feedback": [item for _, _, item, _ in feedback],
         "missed_signals": _missed(conv, texts, info),
-        "outcome": conv.slots.get("uitkomst"),
+        "outcome": conv.slots.get(OUTCOME_SLOT),
     }

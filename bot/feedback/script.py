@@ -16,11 +16,13 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
+from bot.vocabulary import PRACTICE
+
 
 def script_events(
     lines: Iterable[tuple],
     scenario: str | None = None,
-    mode: str = "oefenen",
+    mode: str = PRACTICE,
     slots: dict[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
     events: list[dict[str, Any]] = [

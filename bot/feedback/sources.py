@@ -12,7 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bot.scenarios.models import Scenario
 
 
 @lru_cache(maxsize=1)
@@ -109,97 +112,55 @@ class ScenarioInfo:
     prices: tuple[float, ...] = ()  # the catalogue's unit prices (euros excl. btw)
 
 
-# ScenarioInfo per loaded (immutable) Scenario object: id(scenario) -> (scenario, info). The
-# entry keeps the scenario alive, so its id cannot be reused while the entry exists.
-_INFOS: dict[int, tuple[Any, ScenarioInfo]] = {}
-_INFOS_MAX = 64
-
-
-def scenario_info(scenario: Any, fallback_id: str | None = None) -> ScenarioInfo:
-    """Accept a Scenario object (contracts §4), a dict, an id, or None (then the tracker's id)."""
-    if scenario is None and fallback_id:
-        scenario = fallback_id
-    if isinstance(scenario, str):
-        try:
-            from bot.scenarios import get_scenario
-
-            scenario = get_scenario(scenario)
-        except (ImportError, KeyError):
-            # Not a loaded scenario (e.g. removed since): its id starts with the werkproces.
-            match = re.match(r"(\d\.\d)", scenario)
-            return ScenarioInfo(scenario, (match.group(1),) if match else (), (), None, None)
-    if scenario is None:
-        return ScenarioInfo(None, (), (), None, None)
-    frozen = _is_frozen_scenario(scenario)
-    if frozen:
-        hit = _INFOS.get(id(scenario))
-        if hit is not None and hit[0] is scenario:
-            return hit[1]
-    info = _scenario_info(scenario)
-    if frozen:
-        if len(_INFOS) >= _INFOS_MAX:
-            _INFOS.clear()
-        _INFOS[id(scenario)] = (scenario, info)
-    return info
-
-
-def _is_frozen_scenario(scenario: Any) -> bool:
-    """A loaded bot.scenarios Scenario: immutable, so its ScenarioInfo can be kept."""
-    config = getattr(type(scenario), "model_config", None)
-    return isinstance(config, dict) and config.get("frozen") is True
-
-
-def _scenario_info(scenario: Any) -> ScenarioInfo:
-
-    def get(name: str, default: Any = None) -> Any:
-        if isinstance(scenario, dict):
-            return scenario.get(name, default)
-        return getattr(scenario, name, default)
-
-    def part(obj: Any, name: str) -> Any:
-        if obj is None:
-            return None
-        return obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
-
-    persona = get("persona")
-    persona_name = part(persona, "name")
+def scenario_info(scenario: Scenario) -> ScenarioInfo:
+    """What feedback needs of a loaded scenario (contracts §4). Worked out once per
+    conversation: the engine's conversation object and a report each keep theirs."""
     products: list[str] = []
-    prices = tuple(float(p) for p in (part(x, "price") for x in get("catalogue") or ()) if isinstance(p, (int, float)))
-    for product in get("catalogue") or ():
-        for name in part(product, "names") or ():
+    for product in scenario.catalogue:
+        for name in product.names:
             if name and str(name) not in products:
                 products.append(str(name))
+    main = scenario.main_product()
     return ScenarioInfo(
-        id=get("id"),
-        werkprocessen=tuple(str(w) for w in (get("werkprocessen") or ())),
-        competencies=tuple(_names(get("competencies") or ())),
-        rubric=get("rubric") or None,
-        persona=persona_name,
-        practice_hints=get("practice_hints", True) is not False,
-        objections=tuple(_objections(get("objections") or ())),
-        student_company=part(get("student_company"), "name"),
-        customer_company=part(persona, "company"),
-        initiative=get("initiative"),
+        id=scenario.id,
+        werkprocessen=tuple(str(w) for w in scenario.werkprocessen),
+        competencies=tuple(_names(scenario.competencies)),
+        rubric=None,
+        persona=scenario.persona.name,
+        practice_hints=scenario.practice_hints is not False,
+        objections=tuple(_objections(scenario.objections)),
+        student_company=scenario.student_company.name,
+        customer_company=scenario.persona.company,
+        initiative=scenario.initiative,
         products=tuple(products),
-        main_product=_main_product(scenario),
-        prices=prices,
+        main_product=str(main.names[0]) if main is not None and main.names else None,
+        prices=tuple(float(p.price) for p in scenario.catalogue),
     )
 
 
-def _main_product(scenario: Any) -> str | None:
+def info_for_id(scenario_id: str | None) -> ScenarioInfo:
+    """For a scenario known by its id only (a transcript's events): the loaded scenario, or
+    for an id that is not loaded (removed since) what the id tells: its werkproces prefix."""
+    from bot.scenarios import get_scenario
+
+    if not scenario_id:
+        return ScenarioInfo(None, (), (), None, None)
     try:
-        product = scenario.main_product()
-    except Exception:  # noqa: BLE001 - a dict or an older object without it
-        return None
-    names = getattr(product, "names", None)
-    return str(names[0]) if names else None
+        return scenario_info(get_scenario(scenario_id))
+    except KeyError:
+        match = re.match(r"(\d\.\d)", scenario_id)
+        return ScenarioInfo(scenario_id, (match.group(1),) if match else (), (), None, None)
 
 
 def _objections(items: Any) -> list[tuple[str, str]]:
-    out = []
-    for item in items:
-        oid = item.get("id") if isinstance(item, dict) else getattr(item, "id", None)
-        signal = item.get("signal") if isinstance(item, dict) else getattr(item, "signal", None)
-        if oid and signal:
-            out.append((str(oid), str(signal)))
-    return out
+    return [(str(o.id), str(o.signal)) for o in items if o.id and o.signal]
+
+
+def info_of(scenario: "Scenario | ScenarioInfo | str | None", events_scenario_id: str | None) -> ScenarioInfo:
+    """The contracts §6 functions take the loaded Scenario, what feedback reads of one (a
+    ScenarioInfo, as tests build it), its id, or None (then the id the events carry)."""
+    if scenario is None or isinstance(scenario, str):
+        return info_for_id(scenario or events_scenario_id)
+    if isinstance(scenario, ScenarioInfo):
+        return scenario
+    return scenario_info(scenario)

@@ -200,6 +200,9 @@ REWRITES: dict[str, Callable[[str], str]] = {
 class CheckTexts(BaseModel):
     model_config = ConfigDict(extra="forbid")
     goed: Variants = _variants()
+    # praise that says the call reached its result ("de klant weet wat er gebeurt"): only
+    # with a success outcome, beside `goed` (bot.feedback.consistency: `success_claimed`)
+    goed_bij_succes: Variants = Field(default_factory=list)
     verbeterpunt: Variants = _variants()
     # when the reply failed on a forbidden move ('ja, maar', tegenspreken), not on a missing one
     verbeterpunt_verboden: Variants = Field(default_factory=list)
@@ -211,7 +214,7 @@ class CheckTexts(BaseModel):
     suggestie_per_signaal: dict[str, Variants] = Field(default_factory=dict)
     herschrijf: str | None = None
 
-    _placeholders = field_validator("goed", "verbeterpunt", "verbeterpunt_verboden", "verbeterpunt_bedorven", "suggestie")(
+    _placeholders = field_validator("goed", "goed_bij_succes", "verbeterpunt", "verbeterpunt_verboden", "verbeterpunt_bedorven", "suggestie")(
         classmethod(lambda cls, v: _check_placeholders(v))
     )
 

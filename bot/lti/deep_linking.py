@@ -20,9 +20,9 @@ import jwt
 from bot.lti.keys import ToolKey
 from bot.lti.launch import CLAIM, DL_CLAIM, Launch
 from bot.lti.platforms import Platform
+from bot.vocabulary import MODES  # noqa: F401 - the modes a deep link can ask for
 
 TICKET_LIFETIME = 3600
-MODES = ("oefenen", "toets")
 
 
 class TicketError(ValueError):

@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from bot.lti.launch import Launch
 from bot.store import repository as repo
 from bot.store.lti_models import LtiContext, LtiLaunch
-from bot.store.models import utcnow
+from bot.store.models import Student, utcnow
 from bot.store.repository import new_id
 from bot.store.teacher_models import GroupMember
 from bot.teaching import accounts, groups
@@ -71,7 +71,7 @@ def provision(conn, launch: Launch) -> Person:  # noqa: ANN001
     return Person("student", student.id, student.display_name, group_id)
 
 
-def student_for(conn, issuer: str, sub: str, name: str | None) -> repo.StudentRow:  # noqa: ANN001
+def student_for(conn, issuer: str, sub: str, name: str | None) -> Student:  # noqa: ANN001
     """The student of this LMS user; without a name from the LMS: "Student" + a short number."""
     key = user_key(issuer, sub)
     existing = repo.student_by_external_id(conn, key)

@@ -5,8 +5,10 @@ point into what the student typed). Word lists in domain/nlu/entiteiten.yml.
 
     bedrag      "€ 1.250,-", "1250 euro", "twaalf euro", "1,5k"         → float euros
     percentage  "5%", "vijf procent", "2,5 procent"                      → float
-    aantal      "50 stuks", "vijftig dozen"                              → int
+    aantal      "50 stuks", "vijftig dozen", "50 op voorraad", "er nog 50" → int
     datum       "15 maart", "15-3", "morgen", "volgende week dinsdag"   → ISO date
+                "twee werkdagen", "binnen drie dagen" (a delivery time: the date it
+                points at; the contract has no duration entity)
     weekdag     "vrijdag"                                                → weekday name
     product     names from the scenario's catalogue                     → product id
 """
@@ -83,6 +85,32 @@ class EntityExtractor:
         # percent or unit word (what amount_re, percent_re and count_re look for) to hold
         # an entity; most texts with "een" have none, and skip the entity regexes
         self.number_phrase_re = re.compile(rf"{b}{self.number_word}\s*(?:%|{currency}|{percent}|{units})")
+        stock = "|".join(re.escape(fold(w)).replace(r"\ ", r"\s+") for w in sorted(lexicon.voorraad_woorden, key=len, reverse=True))
+        # a bare number in stock: "50 op voorraad"; "we hebben er nog 50" ("er een" is no quantity)
+        counted = rf"(?:{_DIGITS}|(?!(?:een|één)(?!\w)){self.number_word})"
+        # the number after "nog", "er", "hebben" (not one inside a product name: "zes Flex 160 op voorraad")
+        self.stock_re = (
+            re.compile(
+                rf"(?:^|(?<=[\s,.:;!?]))(?:(?:nog|er|ruim|maar|slechts|hebben|heb|zijn|nu|dan)\s+)+(?P<n>{counted})(?:\s+[\w-]+){{0,2}}?\s+(?:{stock}){e}"
+                rf"|^(?P<n3>{counted})\s+(?:{stock}){e}"
+                rf"|{b}er\s+(?:nog\s+)?(?:maar\s+|ruim\s+|zo'n\s+|ongeveer\s+)?(?P<n2>{counted})(?!\s*[\w€%])"
+            )
+            if stock else None
+        )
+        self.terms = {fold(k): v for k, v in lexicon.termijnen.items()}
+        term_units = "|".join(re.escape(w) for w in sorted(self.terms, key=len, reverse=True))
+        before = "|".join(re.escape(fold(w)) for w in lexicon.termijn_voorzetsels)
+        self.term_re = (
+            re.compile(rf"{b}(?:(?P<pre>{before})\s+)?(?P<n>{num})\s+(?P<u>{term_units}){e}(?!\s+geleden)")
+            if term_units else None
+        )
+        self.term_context_re = re.compile(
+            rf"{b}(?:{'|'.join(re.escape(fold(w)) for w in lexicon.termijn_context)}){e}" if lexicon.termijn_context else r"(?!x)x"
+        )
+        self.term_words = set(self.terms)
+        self.term_exclude_re = re.compile(
+            rf"{b}(?:{'|'.join(re.escape(fold(w)) for w in lexicon.termijn_niet)}){e}" if lexicon.termijn_niet else r"(?!x)x"
+        )
 
     def word_number(self, text: str) -> int | None:
         text = fold(text)
@@ -103,6 +131,8 @@ class EntityExtractor:
         numeric = (
             any(map(str.isdigit, folded)) or "€" in folded or bool(words & self.trigger_words)
             or (self.number_phrase_re.search(folded) is not None and self.number_word_re.search(folded) is not None)
+            or (bool(words & self.term_words) and self.number_word_re.search(folded) is not None)
+            or ("er" in words and self.number_word_re.search(folded) is not None)
         )
         if not numeric and not catalogue:
             return found
@@ -128,6 +158,14 @@ class EntityExtractor:
         for m in self.count_re.finditer(folded):
             value = self.number(m.group("n"))
             add("aantal", int(value) if value is not None and value == int(value) else None, m.start(), m.end())
+        if self.stock_re is not None:
+            for m in self.stock_re.finditer(folded):
+                group = next(g for g in ("n", "n2", "n3") if m.group(g))
+                value = self.number(m.group(group))
+                add("aantal", int(value) if value is not None and value == int(value) else None, m.start(group), m.end())
+        if self.term_re is not None:
+            for m in self.term_re.finditer(folded):
+                add("datum", self._term(m, folded, today), m.start(), m.end())
         for m in self.next_week_re.finditer(folded):
             day = self.day_names[m.group("day")]
             monday = today - timedelta(days=today.weekday()) + timedelta(days=7)
@@ -147,6 +185,34 @@ class EntityExtractor:
                 found.append(entity)
         found.sort(key=lambda x: x.start)
         return found
+
+    def _term(self, m: re.Match, folded: str, today: date) -> str | None:
+        """The date a delivery time points at ("binnen drie dagen" → today + 3), or None when
+        it is no delivery time ("al twee weken", "twee dagen per week")."""
+        term = self.terms[m.group("u")]
+        start = max(folded.rfind(mark, 0, m.start()) for mark in ".?!") + 1
+        ends = [i for i in (folded.find(mark, m.end()) for mark in ".?!") if i >= 0]
+        sentence = folded[start:min(ends) if ends else len(folded)]
+        if self.term_exclude_re.search(sentence):
+            return None  # a payment term, a trial period, a notice period: no delivery time
+        if not (m.group("pre") or term.altijd or self.term_context_re.search(sentence)):
+            return None
+        if re.search(r"(?:^|\W)(?:al|sinds|afgelopen|laatste|vorige|per)\s*$", folded[max(0, m.start() - 12):m.start()]):
+            return None
+        if re.match(r"\s+(?:per|in de|geleden|te laat|later|te vroeg|vertraging|achter)\b", folded[m.end():]):
+            return None
+        count = self.number(m.group("n"))
+        if count is None or count != int(count) or not 0 < count <= 366:
+            return None
+        days = int(count) * term.dagen
+        if not term.werkdagen:
+            return (today + timedelta(days=days)).isoformat()
+        day = today
+        while days:
+            day += timedelta(days=1)
+            if day.weekday() < 5:
+                days -= 1
+        return day.isoformat()
 
     def _relative(self, word: str) -> int:
         for key, value in self.lex.relatieve_dagen.items():

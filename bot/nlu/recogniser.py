@@ -3,7 +3,8 @@
 Steps, each data-driven (domain/nlu/):
   1. run the spaCy pipeline (normalise, match rules, split sentences, detect questions);
   2. keep rule hits that fit the speaker, the sentence form (`vorm`), and no `tenzij`
-     pattern or blokkade in the same sentence;
+     pattern or blokkade in the same sentence (a rule with `zinsgrens: over` may read on into
+     the next sentence; its tenzij then holds in every sentence it reads);
   3. student questions: every question gets open_vraag/gesloten_vraag unless a more
      specific question move applies; doorvragen without a previous utterance becomes
      open_vraag; one question move per utterance (vraag_voorrang in domain/labels.yml);
@@ -151,14 +152,16 @@ class Recogniser:
             if speaker not in rule.speakers:
                 continue
             sentence_index = self._sentence_of(sentences, start)
-            if self._sentence_of(sentences, end - 1) != sentence_index:
+            last_sentence = self._sentence_of(sentences, end - 1)
+            if last_sentence != sentence_index and not rule.across_sentences:
                 continue  # a rule reads one sentence; no matches across a full stop
             sentence = sentences[sentence_index] if sentences else None
             if rule.form == "vraag" and not (sentence and sentence.question):
                 continue
             if rule.form == "bewering" and sentence and sentence.question:
                 continue
-            if (index, sentence_index) in vetoed or (rule.label, sentence_index) in blocked:
+            spanned = range(sentence_index, last_sentence + 1)  # a tenzij in any sentence it reads
+            if any((index, i) in vetoed for i in spanned) or (rule.label, sentence_index) in blocked:
                 declined.add(rule.label)  # the rules saw it and decided against it
                 continue
             key = (rule.label, sentence_index)
@@ -276,8 +279,8 @@ class Recogniser:
                 tokens = words_of(doc)[sentence.start: sentence.end]
                 if sentence.open:
                     rule = self._probes(tokens, previous, previous_signals)
-                elif any(h.label == SUMMARY and h.sentence == i for h in hits):
-                    rule = None  # a summary put as a question checks, it does not probe
+                elif any(h.label == SUMMARY and h.sentence <= i for h in hits):
+                    rule = None  # checking a summary ("..., klopt dat?", "Klopt dat zo?") does not probe
                 else:
                     rule = self._closed_probes(tokens, previous)
                 if rule:

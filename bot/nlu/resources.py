@@ -74,6 +74,9 @@ class Rule(_Strict):
     vorm: Literal["vraag", "bewering"] | None = None
     tenzij: list[Pattern] = Field(default_factory=list)
     uitleg: str | None = None
+    # zinsgrens: over — the pattern may run on past a full stop into the next sentence
+    # ("Ja, dat is balen. Maar ..."); the hit belongs to the sentence where it starts
+    zinsgrens: Literal["binnen", "over"] = "binnen"
 
 
 class Block(_Strict):
@@ -129,6 +132,12 @@ class Decisions(_Strict):
     intent_voorrang: list[str]
 
 
+class Term(_Strict):
+    dagen: int = Field(ge=1)  # days per unit
+    werkdagen: bool = False  # count Monday to Friday only
+    altijd: bool = False  # a delivery time even without a preposition or delivery word
+
+
 class EntityLexicon(_Strict):
     getallen: dict[str, int]
     valuta: list[str]
@@ -137,6 +146,13 @@ class EntityLexicon(_Strict):
     weekdagen: dict[str, str]
     maanden: dict[str, int]
     relatieve_dagen: dict[str, int]
+    # a delivery time ("twee werkdagen", "binnen drie dagen") → the date it points at
+    termijnen: dict[str, Term] = Field(default_factory=dict)
+    termijn_voorzetsels: list[str] = Field(default_factory=list)
+    termijn_context: list[str] = Field(default_factory=list)
+    termijn_niet: list[str] = Field(default_factory=list)
+    # "50 op voorraad", "we hebben er nog 50": a quantity without a unit word
+    voorraad_woorden: list[str] = Field(default_factory=list)
 
 
 class ReactionRule(_Strict):
@@ -183,6 +199,7 @@ class CompiledRule:
     unless: tuple[list[dict[str, Any]], ...]
     speakers: tuple[str, ...]
     source: str
+    across_sentences: bool = False
 
 
 @dataclass(frozen=True)
@@ -243,7 +260,8 @@ def _load_rule_file(path: Path, errors: list[ContentError]) -> tuple[list[Compil
         errors.extend(_label_errors([rule.label], allowed, shown, line_of(node, "label") or line, f"regel {rule.id}"))
         patterns = _compile_all(rule.patronen, shown, node["patronen"], errors)
         unless = _compile_all(rule.tenzij, shown, node.get("tenzij", node), errors)
-        rules.append(CompiledRule(rule.id, rule.label, patterns, rule.vorm, unless, speakers, f"{shown}:{line}"))
+        rules.append(CompiledRule(rule.id, rule.label, patterns, rule.vorm, unless, speakers, f"{shown}:{line}",
+                                  rule.zinsgrens == "over"))
     for index, block in enumerate(model.blokkades):
         node = data["blokkades"][index]
         line = line_of(data["blokkades"], index)

@@ -1,13 +1,22 @@
-"""SQLAlchemy models. Schema changes go through Alembic (bot/store/migrations/)."""
+"""SQLAlchemy models, one per table, for the read side and the write side alike. Schema
+changes go through Alembic (bot/store/migrations/).
+
+Reads load them through an ORM Session; the write path (bot.store.repository) runs prebuilt
+Core statements and hands what it locked or wrote to the rest of the app as the same models
+(`as_loaded`). The write path changes a conversation with `Conversation.set` and writes the
+changed columns in one UPDATE (repository.update_conversation).
+"""
 
 from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, TypeVar
 
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, select
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, object_session, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, configure_mappers, mapped_column, object_session, relationship
+from bot.vocabulary import RUNNING
 
 
 def utcnow() -> datetime:
@@ -26,6 +35,21 @@ def json_value(value: Any) -> Any:
 
 class Base(DeclarativeBase):
     pass
+
+
+M = TypeVar("M", bound=Base)
+
+
+def as_loaded(model: type[M], values: Mapping[str, Any]) -> M:
+    """An instance of `model` holding these column values, built the way the ORM builds an
+    instance it loads (no __init__, no change history, in no session): a row the write path's
+    Core statements locked or wrote, as the model the reads use."""
+    mapper = model.__mapper__
+    if not mapper.configured:
+        configure_mappers()
+    instance = mapper.class_manager.new_instance()
+    instance.__dict__.update(values)
+    return instance
 
 
 class Student(Base):
@@ -52,14 +76,14 @@ class Conversation(Base):
     scenario: Mapped[str] = mapped_column(String(120))
     difficulty: Mapped[str | None] = mapped_column(String(20))
     mode: Mapped[str] = mapped_column(String(10))  # oefenen | toets
-    status: Mapped[str] = mapped_column(String(12), default="lopend")  # lopend | afgerond
+    status: Mapped[str] = mapped_column(String(12), default=RUNNING)  # vocabulary.STATUSES
     channel: Mapped[str] = mapped_column(String(10), default="web")  # web | rest
     channel_sender: Mapped[str | None] = mapped_column(String(255))
     # The engine state (contracts §5) is stored in two parts so a turn writes only what is new:
     # `state_header` (column `state`) is the state without its events; the Rasa events are
     # appended per turn as rows of `conversation_events` (see the `state` property). Deferred:
-    # lists and transcripts never need it; turns load it only when the per-process StateCache
-    # has no entry for the current version.
+    # lists and transcripts never need it; turns load it only when this process does not hold
+    # the conversation live (bot.store.conversation_cache).
     state_header: Mapped[dict[str, Any]] = mapped_column("state", JSON, deferred=True)
     event_count: Mapped[int] = mapped_column(Integer, default=0)  # events stored in conversation_events
     report: Mapped[dict[str, Any] | None] = mapped_column(JSON)
@@ -76,6 +100,17 @@ class Conversation(Base):
     messages: Mapped[list["Message"]] = relationship(
         back_populates="conversation", order_by="Message.seq", cascade="all, delete-orphan"
     )
+
+    def set(self, **values: Any) -> None:
+        """Change columns on the write path; bot.store.repository.update_conversation writes them."""
+        for key, value in values.items():
+            setattr(self, key, value)
+        self.__dict__.setdefault("changes", {}).update(values)
+
+    @property
+    def changes(self) -> dict[str, Any]:
+        """The columns `set` changed since the row was last written."""
+        return self.__dict__.setdefault("changes", {})
 
     @property
     def state(self) -> dict[str, Any]:

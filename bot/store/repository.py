@@ -2,8 +2,9 @@
 
 The write path (start, turn, end) uses SQLAlchemy Core statements on a Connection inside
 `Database.transaction()`: a turn is a handful of prebuilt statements (lock, insert
-messages, insert events, one conversation UPDATE) and no ORM unit of work. Reads that
-build transcripts and lists still use the ORM models (Session from `Database.read()`).
+messages, insert events, one conversation UPDATE) and no ORM unit of work; what it locks or
+writes it returns as the models the reads use (bot.store.models.as_loaded). Reads that build
+transcripts and lists load the same models through an ORM Session (`Database.read()`).
 
 `lock_conversation` is the per-conversation lock: FOR UPDATE on PostgreSQL; on SQLite the
 write transaction already holds the database write lock (BEGIN IMMEDIATE).
@@ -16,7 +17,6 @@ import json
 import random
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -24,7 +24,8 @@ from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, selectinload
 
-from bot.store.models import Conversation, ConversationEvents, IdempotencyKey, Message, Student, utcnow
+from bot.store.models import Conversation, ConversationEvents, IdempotencyKey, Message, Student, as_loaded, utcnow
+from bot.vocabulary import FINISHED, RUNNING, STUDENT
 
 STUDENTS = Student.__table__
 CONVERSATIONS = Conversation.__table__
@@ -39,23 +40,7 @@ def new_id() -> str:
     return uuid.uuid4().hex
 
 
-@dataclass(frozen=True)
-class NewMessage:
-    speaker: str
-    text: str
-    analysis: dict[str, Any] | None = None
-    hint: str | None = None
-
-
 # --- students -------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class StudentRow:
-    id: str
-    display_name: str
-    kind: str
-    external_id: str | None = None
-
 
 _INSERT_STUDENT = insert(STUDENTS)
 _STUDENT_BY_EXTERNAL = select(STUDENTS.c.id, STUDENTS.c.display_name, STUDENTS.c.kind, STUDENTS.c.external_id).where(
@@ -63,20 +48,21 @@ _STUDENT_BY_EXTERNAL = select(STUDENTS.c.id, STUDENTS.c.display_name, STUDENTS.c
 )
 
 
-def create_student(db: Executor, display_name: str, kind: str = "guest", external_id: str | None = None) -> StudentRow:
-    row = StudentRow(new_id(), display_name, kind, external_id)
-    db.execute(_INSERT_STUDENT, {**row.__dict__, "created_at": utcnow()})
-    return row
+def create_student(db: Executor, display_name: str, kind: str = "guest", external_id: str | None = None) -> Student:
+    values = {"id": new_id(), "display_name": display_name, "kind": kind, "external_id": external_id,
+              "created_at": utcnow()}
+    db.execute(_INSERT_STUDENT, values)
+    return as_loaded(Student, values)
 
 
 def get_student(session: Session, student_id: str) -> Student | None:
     return session.get(Student, student_id)
 
 
-def student_by_external_id(db: Executor, external_id: str, *, for_update: bool = False) -> StudentRow | None:
+def student_by_external_id(db: Executor, external_id: str, *, for_update: bool = False) -> Student | None:
     stmt = _STUDENT_BY_EXTERNAL.with_for_update() if for_update else _STUDENT_BY_EXTERNAL
     row = db.execute(stmt, {"external_id": external_id}).first()
-    return StudentRow(*row) if row is not None else None
+    return as_loaded(Student, row._mapping) if row is not None else None
 
 
 _STUDENT_ID = select(STUDENTS.c.id).where(STUDENTS.c.id == bindparam("student_id"))
@@ -89,67 +75,27 @@ def lock_student(db: Executor, student_id: str) -> bool:
     return db.execute(_LOCK_STUDENT, {"student_id": student_id}).first() is not None
 
 
-def get_or_create_external_student(db: Executor, external_id: str, display_name: str, kind: str) -> StudentRow:
+def get_or_create_external_student(db: Executor, external_id: str, display_name: str, kind: str) -> Student:
     student = student_by_external_id(db, external_id)
     if student is None:
         return create_student(db, display_name, kind=kind, external_id=external_id)
     if display_name and student.display_name != display_name:
         db.execute(update(STUDENTS).where(STUDENTS.c.id == student.id).values(display_name=display_name))
-        return StudentRow(student.id, display_name, student.kind, student.external_id)
+        student.display_name = display_name
     return student
 
 
 # --- conversations: the write path (Core) ----------------------------------------------
 
-@dataclass(eq=False)
-class ConversationRow:
-    """A conversation row as the write path sees it; `changes` are written by update_conversation."""
-
-    id: str
-    student_id: str
-    scenario: str
-    difficulty: str | None
-    mode: str
-    status: str
-    channel: str
-    channel_sender: str | None
-    event_count: int
-    report: dict[str, Any] | None
-    message_count: int
-    student_turns: int
-    created_at: datetime
-    updated_at: datetime
-    finished_at: datetime | None
-    changes: dict[str, Any] = field(default_factory=dict, repr=False)
-
-    def set(self, **values: Any) -> None:
-        for key, value in values.items():
-            setattr(self, key, value)
-        self.changes.update(values)
+# Everything a turn needs from the conversation row, except the state (see load_state), the
+# score and the summary (written when it ends).
+_ROW_COLUMNS = ("id", "student_id", "scenario", "difficulty", "mode", "status", "channel", "channel_sender",
+                "event_count", "report", "message_count", "student_turns", "created_at", "updated_at",
+                "finished_at")
 
 
-# Everything a turn needs from the conversation row, except the state (see load_state): the
-# columns ConversationRow holds, in its field order (rows are built positionally from them).
-_ROW_COLUMNS = tuple(f.name for f in fields(ConversationRow) if f.name != "changes")
-
-
-@dataclass(frozen=True)
-class StoredMessage:
-    """A message as just written (same attributes the views read from a Message row)."""
-
-    conversation_id: str
-    seq: int
-    turn: int
-    speaker: str
-    text: str
-    analysis: dict[str, Any] | None
-    hint: str | None
-    created_at: datetime
-
-
-def state_header(state: dict[str, Any]) -> dict[str, Any]:
-    """The state without its events (stored in the conversation row)."""
-    return {k: v for k, v in state.items() if k != "events"}
+def _conversation(row: Any) -> Conversation:
+    return as_loaded(Conversation, row._mapping)
 
 
 _INSERT_CONVERSATION = insert(CONVERSATIONS)
@@ -164,29 +110,27 @@ def create_conversation(
     scenario: str,
     difficulty: str | None,
     mode: str,
-    state: dict[str, Any],
-    opening: Iterable[NewMessage] = (),
+    header: dict[str, Any],
+    events: list[dict[str, Any]],
+    opening: Iterable[dict[str, Any]] = (),
     channel: str = "web",
     channel_sender: str | None = None,
-) -> tuple[ConversationRow, list[StoredMessage]]:
-    """Insert a conversation with its opening messages and its events: three statements."""
+) -> tuple[Conversation, list[Message]]:
+    """Insert a conversation with its opening messages and its first events (the engine
+    state's header and the opening's events, contracts §5): three statements."""
     now = utcnow()
-    conv = ConversationRow(
-        id=new_id(), student_id=student_id, scenario=scenario, difficulty=difficulty, mode=mode, status="lopend",
-        channel=channel, channel_sender=channel_sender, event_count=0, report=None, message_count=0,
-        student_turns=0, created_at=now, updated_at=now, finished_at=None,
-    )
-    rows = _message_rows(conv, 0, opening, now)
-    events = list(state.get("events") or [])
-    conv.event_count = len(events)
-    values = {name: getattr(conv, name) for name in _ROW_COLUMNS}
-    values["state"] = state_header(state)
-    db.execute(_INSERT_CONVERSATION, values)  # the row must exist before its messages and events
+    conversation_id = new_id()
+    messages = _message_values(conversation_id, 0, 0, map(_line, opening), now)
+    values = {"id": conversation_id, "student_id": student_id, "scenario": scenario, "difficulty": difficulty,
+              "mode": mode, "status": RUNNING, "channel": channel, "channel_sender": channel_sender,
+              "event_count": len(events), "report": None, "message_count": len(messages), "student_turns": 0,
+              "created_at": now, "updated_at": now, "finished_at": None}
+    db.execute(_INSERT_CONVERSATION, {**values, "state": header})  # before its messages and events
     if events:
-        db.execute(_INSERT_EVENTS, {"conversation_id": conv.id, "start": 0, "events": events})
-    if rows:
-        db.execute(_INSERT_MESSAGES, [r.__dict__ for r in rows])
-    return conv, rows
+        db.execute(_INSERT_EVENTS, {"conversation_id": conversation_id, "start": 0, "events": events})
+    if messages:
+        db.execute(_INSERT_MESSAGES, messages)
+    return as_loaded(Conversation, values), [as_loaded(Message, m) for m in messages]
 
 
 _LOCK_CONVERSATION = (
@@ -196,10 +140,10 @@ _LOCK_CONVERSATION = (
 )
 
 
-def lock_conversation(db: Executor, conversation_id: str, student_id: str) -> ConversationRow | None:
+def lock_conversation(db: Executor, conversation_id: str, student_id: str) -> Conversation | None:
     """Fetch a conversation of this student for update; None if absent or someone else's."""
     row = db.execute(_LOCK_CONVERSATION, {"conversation_id": conversation_id, "student_id": student_id}).first()
-    return ConversationRow(*row) if row is not None else None
+    return _conversation(row) if row is not None else None
 
 
 _ACTIVE_REST = (
@@ -207,7 +151,7 @@ _ACTIVE_REST = (
     .where(
         CONVERSATIONS.c.student_id == bindparam("student_id"),
         CONVERSATIONS.c.channel_sender == bindparam("sender"),
-        CONVERSATIONS.c.status == "lopend",
+        CONVERSATIONS.c.status == RUNNING,
     )
     .order_by(CONVERSATIONS.c.created_at.desc())
     .limit(1)
@@ -215,9 +159,9 @@ _ACTIVE_REST = (
 )
 
 
-def active_rest_conversation(db: Executor, student_id: str, sender: str) -> ConversationRow | None:
+def active_rest_conversation(db: Executor, student_id: str, sender: str) -> Conversation | None:
     row = db.execute(_ACTIVE_REST, {"student_id": student_id, "sender": sender}).first()
-    return ConversationRow(*row) if row is not None else None
+    return _conversation(row) if row is not None else None
 
 
 _STATE_HEADER = select(CONVERSATIONS.c.state).where(CONVERSATIONS.c.id == bindparam("conversation_id"))
@@ -226,7 +170,7 @@ _EVENTS = (
 )
 
 
-def load_state(db: Executor, conv: ConversationRow) -> dict[str, Any]:
+def load_state(db: Executor, conv: Conversation) -> dict[str, Any]:
     """The whole engine state from the database: the header plus every stored event, in order."""
     params = {"conversation_id": conv.id}
     header = db.execute(_STATE_HEADER, params).scalar_one()
@@ -237,59 +181,47 @@ def load_state(db: Executor, conv: ConversationRow) -> dict[str, Any]:
     return {**(header or {}), "events": events}
 
 
-def _message_rows(conv: ConversationRow, turn: int, messages: Iterable[NewMessage], now: datetime) -> list[StoredMessage]:
-    rows = []
-    seq = conv.message_count
-    for m in messages:
-        seq += 1
-        rows.append(StoredMessage(conv.id, seq, turn, m.speaker, m.text, m.analysis, m.hint, now))
-    conv.message_count = seq
-    return rows
+def _line(m: dict[str, Any]) -> tuple[str, str, dict[str, Any] | None, None]:
+    """An engine message (bot.engine.session.message_of: speaker, text, labels, reason) as a
+    row's speaker, text and analysis: its signal labels (for teachers, never shown to
+    students) and why the customer said it; no hint."""
+    labels = m.get("labels")
+    meta = {"labels": list(labels)} if labels else {}
+    if m.get("reason"):
+        meta["reason"] = m["reason"]
+    return m["speaker"], m["text"], meta or None, None
+
+
+def _message_values(conversation_id: str, after: int, turn: int,
+                    lines: Iterable[tuple[str, str, dict[str, Any] | None, str | None]],
+                    now: datetime) -> list[dict[str, Any]]:
+    """The rows of messages (speaker, text, analysis, hint) numbered on after message `after`."""
+    return [{"conversation_id": conversation_id, "seq": after + i, "turn": turn, "speaker": speaker, "text": text,
+             "analysis": analysis, "hint": hint, "created_at": now}
+            for i, (speaker, text, analysis, hint) in enumerate(lines, start=1)]
 
 
 def append_messages(
-    db: Executor, conv: ConversationRow, *, turn: int, messages: Iterable[NewMessage]
-) -> list[StoredMessage]:
-    """Insert messages after the conversation's last one (one executemany, no ids returned).
-    The new count is written by update_conversation."""
+    db: Executor, conv: Conversation, *, turn: int, student: tuple[str, dict[str, Any] | None, str | None],
+    replies: Iterable[dict[str, Any]],
+) -> list[Message]:
+    """A turn's messages: the student's (text, analysis, hint), then the engine's replies. The
+    new count is written by update_conversation."""
     now = utcnow()
-    rows = _message_rows(conv, turn, messages, now)
-    if rows:
-        db.execute(_INSERT_MESSAGES, [r.__dict__ for r in rows])
-    conv.set(message_count=conv.message_count, updated_at=now)
-    return rows
+    text, analysis, hint = student
+    values = _message_values(conv.id, conv.message_count, turn, [(STUDENT, text, analysis, hint), *map(_line, replies)],
+                             now)
+    db.execute(_INSERT_MESSAGES, values)  # one executemany, no ids returned
+    conv.set(message_count=conv.message_count + len(values), updated_at=now)
+    return [as_loaded(Message, v) for v in values]
 
 
-def _append_events(db: Executor, conv: ConversationRow, events: list[dict[str, Any]]) -> None:
+def append_events(db: Executor, conv: Conversation, events: list[dict[str, Any]]) -> None:
+    """Append a turn's new events (bot.engine.session: TurnResult.events) as one row after
+    the stored ones; the new count is written by update_conversation."""
     if events:
         db.execute(_INSERT_EVENTS, {"conversation_id": conv.id, "start": conv.event_count, "events": events})
-        conv.set(event_count=conv.event_count + len(events))
-
-
-_DELETE_EVENTS = delete(EVENTS).where(EVENTS.c.conversation_id == bindparam("conversation_id"))
-
-
-def save_state(db: Executor, conv: ConversationRow, state: dict[str, Any], previous: dict[str, Any]) -> None:
-    """Store `state`, the engine's successor of `previous` (the state stored for this conversation).
-
-    The engine only appends events (contracts §5: step never changes the state it is given),
-    so only the new events are written, as one row; the header is written only when it changed.
-    Should the events not extend the stored ones, they are all written again.
-    The conversation row itself is written by update_conversation."""
-    events = state.get("events") or []
-    old = previous.get("events") or []
-    n = len(old)
-    extends = n == conv.event_count and len(events) >= n and (n == 0 or events[n - 1] is old[-1] or events[n - 1] == old[-1])
-    if extends:
-        _append_events(db, conv, list(events[n:]))
-    else:
-        db.execute(_DELETE_EVENTS, {"conversation_id": conv.id})
-        conv.set(event_count=0)
-        _append_events(db, conv, list(events))
-    header = state_header(state)
-    if header != state_header(previous):
-        conv.changes["state"] = header
-    conv.set(updated_at=utcnow())
+        conv.set(event_count=conv.event_count + len(events), updated_at=utcnow())
 
 
 def report_summary(report: dict[str, Any]) -> dict[str, Any]:
@@ -303,33 +235,26 @@ def report_summary(report: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def finish_conversation(conv: ConversationRow, report: dict[str, Any]) -> None:
+def finish_conversation(conv: Conversation, report: dict[str, Any]) -> None:
     now = utcnow()
     score = report.get("score")
-    conv.set(report=report, status="afgerond", finished_at=now, updated_at=now,
+    conv.set(report=report, status=FINISHED, finished_at=now, updated_at=now,
              score=score if isinstance(score, int) else None, summary=report_summary(report))
 
 
 _UPDATE_CONVERSATION = update(CONVERSATIONS).where(CONVERSATIONS.c.id == bindparam("row_id"))
 
 
-def update_conversation(db: Executor, conv: ConversationRow) -> None:
+def update_conversation(db: Executor, conv: Conversation) -> None:
     """Write the row's changed columns (one UPDATE; nothing when nothing changed)."""
     if conv.changes:
         db.execute(_UPDATE_CONVERSATION, {**conv.changes, "row_id": conv.id})
-        conv.changes = {}
+        conv.changes.clear()
 
 
 # --- idempotency keys ---------------------------------------------------------------------
 
 IDEMPOTENCY_TTL = timedelta(hours=24)  # a retry comes within seconds; a day covers a laptop lid closed overnight
-
-
-@dataclass(frozen=True)
-class StoredReply:
-    fingerprint: str
-    status: int
-    response: Any
 
 
 def request_fingerprint(*parts: Any) -> str:
@@ -348,12 +273,12 @@ _DELETE_REPLY = delete(IDEMPOTENCY).where(
 )
 
 
-def stored_reply(db: Executor, student_id: str, key: str) -> StoredReply | None:
+def stored_reply(db: Executor, student_id: str, key: str) -> IdempotencyKey | None:
     """The reply stored under this student's key (within the last IDEMPOTENCY_TTL), if any.
     Call after taking the lock the request itself needs (conversation or student row), so a
     retry that races the original waits for it and then finds its reply."""
     row = db.execute(_STORED_REPLY, {"student_id": student_id, "key": key, "since": utcnow() - IDEMPOTENCY_TTL}).first()
-    return StoredReply(*row) if row is not None else None
+    return as_loaded(IdempotencyKey, row._mapping) if row is not None else None
 
 
 def store_reply(db: Executor, student_id: str, key: str, fingerprint: str, status: int, response: Any) -> None:
@@ -391,7 +316,7 @@ def finished_reports(session: Session, student_id: str) -> list[Conversation]:
     """The student's finished conversations, oldest first (attempt order for progress)."""
     stmt = (
         select(Conversation)
-        .where(Conversation.student_id == student_id, Conversation.status == "afgerond")
+        .where(Conversation.student_id == student_id, Conversation.status == FINISHED)
         .order_by(Conversation.finished_at, Conversation.created_at)
     )
     return list(session.scalars(stmt))

@@ -18,6 +18,7 @@ from bot.store.models import Student, as_utc, utcnow
 from bot.store.ratelimit import hit
 from bot.store.repository import new_id
 from bot.store.teacher_models import Assignment, Group, GroupMember, GroupTeacher, Teacher
+from bot.vocabulary import MODES
 
 GROUPS = Group.__table__
 MEMBERS = GroupMember.__table__
@@ -35,7 +36,6 @@ CODE_LIFETIME = timedelta(days=14)
 JOIN_LIMIT_STUDENT = 10
 JOIN_LIMIT_ADDRESS = 120
 JOIN_WINDOW = 600
-MODES = ("oefenen", "toets")
 
 
 class GroupError(ValueError):

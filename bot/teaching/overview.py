@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from bot.store.models import Conversation, Student, json_value
 from bot.teaching.groups import MEMBERS
+from bot.vocabulary import FINISHED
 
 CONVERSATIONS = Conversation.__table__
 STUDENTS = Student.__table__
@@ -28,7 +29,7 @@ def _finished(conn, group_id: str, student_id: str | None = None):  # noqa: ANN0
     stmt = (select(CONVERSATIONS.c.id, CONVERSATIONS.c.student_id, CONVERSATIONS.c.scenario, CONVERSATIONS.c.score,
                    CONVERSATIONS.c.summary, CONVERSATIONS.c.finished_at)
             .join(MEMBERS, MEMBERS.c.student_id == CONVERSATIONS.c.student_id)
-            .where(MEMBERS.c.group_id == group_id, CONVERSATIONS.c.status == "afgerond")
+            .where(MEMBERS.c.group_id == group_id, CONVERSATIONS.c.status == FINISHED)
             .order_by(CONVERSATIONS.c.finished_at, CONVERSATIONS.c.id))
     if student_id is not None:
         stmt = stmt.where(CONVERSATIONS.c.student_id == student_id)

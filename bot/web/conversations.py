@@ -1,13 +1,13 @@
 """Use cases behind the routes: start, send a message, end, read. Engine + store, no HTTP.
 
 Every turn is one write transaction: rate-limit counter, conversation lock, engine step,
-new messages, new state (and the report when the conversation ends) are committed
-together before the response is built. If anything fails, nothing is changed.
+new messages, the turn's new events (and the report when the conversation ends) are
+committed together before the response is built. If anything fails, nothing is changed.
+The path of one message from the route to the stored events: docs/contracts.md §8.
 """
 
 from __future__ import annotations
 
-import logging
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -16,20 +16,20 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
 
+from bot.engine.session import Conversation as LiveConversation
+from bot.engine.session import TurnResult
 from bot.lti import grades, xapi
 from bot.store import repository as repo
+from bot.store.conversation_cache import ConversationCache
 from bot.store.db import Database
 from bot.store.models import Conversation, Message
 from bot.store.ratelimit import RateLimited, hit
-from bot.store.statecache import StateCache
-from bot.web.engine import ConversationEngine, EngineRejected, Turn
-from bot.web.errors import ApiError, account_gone
-from bot.web.logs import failure_fields
-from bot.web.settings import Settings
 from bot.teaching.review import teacher_feedback_for_student
+from bot.vocabulary import FINISHED, MODES, PRACTICE, RUNNING, STUDENT
+from bot.web.engine import ConversationEngine
+from bot.web.errors import ApiError, account_gone, engine_error
+from bot.web.settings import Settings
 from bot.web.validation import check_identifier, clean_text
-
-log = logging.getLogger("oefengesprek.web")
 
 NOT_FOUND = "Dit gesprek bestaat niet (of is niet van jou)."
 ENGINE_LOAD_TIMEOUT = 120  # seconds a turn waits for the engine to finish loading at start-up
@@ -57,15 +57,6 @@ def iso(dt: datetime | None) -> str | None:
     return dt.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
 
 
-def bot_message(m: dict[str, Any]) -> repo.NewMessage:
-    """A customer/supplier/coach line; its signal labels are stored (for teachers), not shown to students."""
-    labels = m.get("labels")
-    meta = {"labels": list(labels)} if labels else {}
-    if m.get("reason"):
-        meta["reason"] = m["reason"]
-    return repo.NewMessage(m["speaker"], m["text"], meta or None)
-
-
 class Replayed(dict):
     """A stored reply given again to a retried request (the route adds `Idempotent-Replayed: true`)."""
 
@@ -91,7 +82,7 @@ class Conversations:
         self.db = db
         self.engine = engine
         self.settings = settings
-        self.states = StateCache()
+        self.live = ConversationCache()  # the engine's conversations, by id (see its module)
         # Run start/send/end on the event loop instead of in the thread pool (see bot.web.app:
         # SQLite without an action server, where every write already queues on one lock).
         self.inline = inline
@@ -124,7 +115,7 @@ class Conversations:
         return {k: info.get(k) for k in keys}
 
     @staticmethod
-    def message_view(m: Message | repo.StoredMessage, show_analysis: bool) -> dict[str, Any]:
+    def message_view(m: Message, show_analysis: bool) -> dict[str, Any]:
         out: dict[str, Any] = {
             "seq": m.seq,
             "turn": m.turn,
@@ -132,15 +123,15 @@ class Conversations:
             "text": m.text,
             "created_at": iso(m.created_at),
         }
-        if m.speaker != "student":
+        if m.speaker != STUDENT:
             out["reason"] = (m.analysis or {}).get("reason")  # why the customer said it (contracts §2)
-        if show_analysis and m.speaker == "student":
+        if show_analysis and m.speaker == STUDENT:
             out["analysis"] = m.analysis
             out["hint"] = m.hint
         return out
 
-    def conversation_view(self, conv: Conversation | repo.ConversationRow, messages: list | None = None) -> dict[str, Any]:
-        show = conv.mode == "oefenen" or conv.status == "afgerond"
+    def conversation_view(self, conv: Conversation, messages: list[Message] | None = None) -> dict[str, Any]:
+        show = conv.mode == PRACTICE or conv.status == FINISHED
         msgs = conv.messages if messages is None else messages
         return {
             "id": conv.id,
@@ -149,7 +140,7 @@ class Conversations:
             "difficulty": conv.difficulty,
             "mode": conv.mode,
             "status": conv.status,
-            "finished": conv.status == "afgerond",
+            "finished": conv.status == FINISHED,
             "student_turns": conv.student_turns,
             "created_at": iso(conv.created_at),
             "updated_at": iso(conv.updated_at),
@@ -181,54 +172,58 @@ class Conversations:
             )
         return info
 
-    def _engine_call(self, what: str, fn, *args):  # noqa: ANN001, ANN202
+    @staticmethod
+    def _engine_call(what: str, fn, *args):  # noqa: ANN001, ANN205
         try:
             return fn(*args)
         except ApiError:
             raise
-        except EngineRejected as exc:
-            raise ApiError(exc.status, exc.code, exc.message) from None
         except Exception as exc:  # noqa: BLE001 - rolled back; the student gets a Dutch message
-            log.error("engine failed", extra={"engine_call": what, **failure_fields(exc)})
-            raise ApiError(
-                500,
-                "engine_error",
-                "De gesprekspartner kon je bericht niet verwerken. Er is niets opgeslagen; probeer het opnieuw.",
-            ) from None
+            raise engine_error(exc, what) from None
 
     def _new_conversation(
         self, conn, identity: Identity, scenario: str, difficulty: str | None, mode: str,
         channel: str = "web", sender: str | None = None,
-    ) -> tuple[repo.ConversationRow, list[repo.StoredMessage], Turn]:  # noqa: ANN001
-        turn: Turn = self._engine_call("start", self.engine.start, scenario, difficulty, mode)
-        state = turn.state
+    ) -> tuple[Conversation, list[Message], TurnResult]:  # noqa: ANN001
+        turn: TurnResult = self._engine_call("start", self.engine.start, scenario, difficulty, mode)
+        live = turn.conversation
         conv, rows = repo.create_conversation(
             conn,
             student_id=identity.student_id,
             scenario=scenario,
-            difficulty=state.get("difficulty", difficulty) if isinstance(state, dict) else difficulty,
+            difficulty=live["difficulty"],
             mode=mode,
-            state=state,
-            opening=[bot_message(m) for m in turn.messages],
+            header=live.header,
+            events=turn.events,
+            opening=turn.messages,
             channel=channel,
             channel_sender=sender,
         )
         if turn.finished:
-            self._finish(conn, conv, state)
+            self._close(conn, conv, live)
+            repo.update_conversation(conn, conv)
         return conv, rows, turn
 
-    def _finish(self, conn, conv: repo.ConversationRow, state: dict[str, Any]) -> None:  # noqa: ANN001
-        """Write the report and close the conversation (one UPDATE of its row)."""
-        self._close(conn, conv, state)
-        repo.update_conversation(conn, conv)
+    def _load(self, conn, conv: Conversation) -> LiveConversation:  # noqa: ANN001
+        """The locked conversation's engine state: this process's live one, else from the database."""
+        live = self.live.take(conv.id, conv.message_count)
+        if live is None:
+            live = self._engine_call("load", self.engine.load, repo.load_state(conn, conv))
+        return live
 
-    def _close(self, conn, conv: repo.ConversationRow, state: dict[str, Any]) -> None:  # noqa: ANN001
-        """The report onto the row; a grade for the LMS is queued in the same transaction."""
-        repo.finish_conversation(conv, self._engine_call("finish", self.engine.finish, state))
+    def _close(self, conn, conv: Conversation, live: LiveConversation) -> None:  # noqa: ANN001
+        """The finish hook: the report onto the row; a grade for the LMS (and an xAPI statement)
+        queued in the same transaction."""
+        repo.finish_conversation(conv, self._engine_call("finish", self.engine.finish, live))
         grades.enqueue_for_conversation(conn, conv.id, conv.report.get("score"))
         if self.settings.xapi_endpoint:
             repo.update_conversation(conn, conv)  # the statement reads the finished row
             xapi.enqueue(conn, self.settings, conv.id)
+
+    def _end(self, conn, conv: Conversation) -> None:  # noqa: ANN001
+        """Close a running conversation now (the student stops, or the REST channel restarts)."""
+        self._close(conn, conv, self._load(conn, conv))
+        repo.update_conversation(conn, conv)
 
     def start(
         self, identity: Identity, scenario: str, difficulty: str | None, mode: str, idempotency_key: str | None = None
@@ -246,8 +241,7 @@ class Conversations:
             view = self.conversation_view(conv, rows)
             if idempotency_key:
                 repo.store_reply(conn, identity.student_id, idempotency_key, asked, 201, view)
-            version = conv.message_count
-        self.states.put(conv.id, version, turn.state)
+        self._keep(conv, turn)
         return view
 
     @staticmethod
@@ -267,25 +261,27 @@ class Conversations:
             )
         return stored.response
 
-    def _state(self, conn, conv: repo.ConversationRow) -> dict[str, Any]:  # noqa: ANN001
-        cached = self.states.get(conv.id, conv.message_count)
-        return cached if cached is not None else repo.load_state(conn, conv)
-
-    def _step(self, conn, conv: repo.ConversationRow, text: str) -> tuple[list[repo.StoredMessage], list[repo.StoredMessage], Turn]:  # noqa: ANN001
-        """One student turn on a locked conversation: messages, new events and the row in three statements."""
-        previous = self._state(conn, conv)
-        turn: Turn = self._engine_call("step", self.engine.step, previous, text)
-        number = conv.student_turns + 1
+    def _step(
+        self, conn, conv: Conversation, text: str, live: LiveConversation | None = None,  # noqa: ANN001
+    ) -> tuple[list[Message], list[Message], TurnResult]:
+        """One student turn on a locked conversation: the engine steps it; its messages, the
+        turn's new events and the row are written in three statements (plus the finish hook)."""
+        live = live if live is not None else self._load(conn, conv)
+        turn: TurnResult = self._engine_call("step", self.engine.step, live, text)
+        number = turn.conversation.student_turns  # counted once, by the conversation's events
         conv.set(student_turns=number)
-        rows = repo.append_messages(
-            conn, conv, turn=number,
-            messages=[repo.NewMessage("student", text, turn.analysis, turn.hint), *map(bot_message, turn.messages)],
-        )
-        repo.save_state(conn, conv, turn.state, previous)
+        rows = repo.append_messages(conn, conv, turn=number, student=(text, turn.analysis, turn.hint),
+                                    replies=turn.messages)
+        repo.append_events(conn, conv, turn.events)
         if turn.finished:
-            self._close(conn, conv, turn.state)
+            self._close(conn, conv, turn.conversation)
         repo.update_conversation(conn, conv)
         return rows[:1], rows[1:], turn
+
+    def _keep(self, conv: Conversation | None, turn: TurnResult | None) -> None:
+        """After the commit: a running conversation stays live in this process for its next turn."""
+        if conv is not None and turn is not None and conv.status == RUNNING and turn.conversation is not None:
+            self.live.keep(conv.id, conv.message_count, turn.conversation)
 
     def send(
         self, identity: Identity, conversation_id: str, text: str, idempotency_key: str | None = None
@@ -301,28 +297,27 @@ class Conversations:
             replay = self._replay(conn, identity, idempotency_key, asked)
             if replay is not None:
                 return Replayed(replay)
-            if conv.status != "lopend":
+            if conv.status != RUNNING:
                 raise ApiError(
                     409, "conversation_finished", "Dit gesprek is al afgerond. Start een nieuw gesprek om verder te oefenen."
                 )
             student_rows, reply_rows, turn = self._step(conn, conv, text)
-            practice = conv.mode == "oefenen"
+            practice = conv.mode == PRACTICE
             out: dict[str, Any] = {
                 "id": conv.id,
                 "student_message": self.message_view(student_rows[0], False),
                 "messages": [self.message_view(m, False) for m in reply_rows],
-                "finished": conv.status == "afgerond",
+                "finished": conv.status == FINISHED,
                 "status": conv.status,
             }
             if practice:
                 out["analysis"] = turn.analysis
                 out["hint"] = turn.hint
-            if conv.status == "afgerond":
+            if conv.status == FINISHED:
                 out["report"] = conv.report
             if idempotency_key:
                 repo.store_reply(conn, identity.student_id, idempotency_key, asked, 200, out)
-            version = conv.message_count
-        self.states.put(conv.id, version, turn.state)
+        self._keep(conv, turn)
         return out
 
     def end(self, identity: Identity, conversation_id: str) -> dict[str, Any]:
@@ -331,8 +326,8 @@ class Conversations:
             conv = repo.lock_conversation(conn, conversation_id, identity.student_id)
             if conv is None:
                 raise ApiError(404, "conversation_not_found", NOT_FOUND)
-            if conv.status != "afgerond":
-                self._finish(conn, conv, self._state(conn, conv))
+            if conv.status != FINISHED:
+                self._end(conn, conv)
             return {"id": conv.id, "status": conv.status, "finished": True, "report": conv.report}
 
     def get(self, identity: Identity, conversation_id: str) -> dict[str, Any]:
@@ -400,8 +395,8 @@ class Conversations:
         wanted = metadata.get("scenario")
         if wanted is not None and not isinstance(wanted, str):
             raise ApiError(422, "unknown_scenario", "metadata.scenario moet de id van een scenario zijn.")
-        mode = metadata.get("mode") or "oefenen"
-        if mode not in ("oefenen", "toets"):
+        mode = metadata.get("mode") or PRACTICE
+        if mode not in MODES:
             raise ApiError(422, "validation_error", "metadata.mode moet 'oefenen' of 'toets' zijn.")
         difficulty = metadata.get("difficulty")
         if difficulty is not None and not isinstance(difficulty, str):
@@ -427,33 +422,35 @@ class Conversations:
             replay = self._replay(conn, identity, idempotency_key, asked)
             if replay is not None:
                 return ReplayedList(replay)
-            out = self._rest_turn(conn, identity, sender, message, command, wanted, difficulty, mode)
+            out, conv, turn = self._rest_turn(conn, identity, sender, message, command, wanted, difficulty, mode)
             if idempotency_key:
                 repo.store_reply(conn, identity.student_id, idempotency_key, asked, 200, out)
-            return out
+        self._keep(conv, turn)
+        return out
 
     def _rest_turn(
         self, conn, identity: Identity, sender: str, message: str, command: str,  # noqa: ANN001
         wanted: str | None, difficulty: str | None, mode: str,
-    ) -> list[dict[str, str]]:
+    ) -> tuple[list[dict[str, str]], Conversation, TurnResult | None]:
         out: list[dict[str, str]] = []
+        turn = None
         conv = repo.active_rest_conversation(conn, identity.student_id, sender)
         if conv is not None and (command == "/restart" or (wanted and wanted != conv.scenario)):
-            self._finish(conn, conv, self._state(conn, conv))
+            self._end(conn, conv)
             conv = None
         if conv is None:
             scenario = wanted or self._default_scenario()
-            conv, rows, _ = self._new_conversation(
+            conv, rows, turn = self._new_conversation(
                 conn, identity, scenario, difficulty, mode, channel="rest", sender=sender
             )
             out += [{"recipient_id": sender, "text": r.text} for r in rows]
-        if command in ("/restart", "/start") or conv.status != "lopend":
-            return out
-        _, replies, turn = self._step(conn, conv, message)
+        if command in ("/restart", "/start") or conv.status != RUNNING:
+            return out, conv, turn
+        _, replies, turn = self._step(conn, conv, message, turn.conversation if turn else None)
         out += [{"recipient_id": sender, "text": r.text} for r in replies]
-        if conv.mode == "oefenen" and turn.hint:
+        if conv.mode == PRACTICE and turn.hint:
             out.append({"recipient_id": sender, "text": f"Tip: {turn.hint}"})
-        return out
+        return out, conv, turn
 
     def _default_scenario(self) -> str:
         if self.settings.default_scenario:

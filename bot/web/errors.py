@@ -39,6 +39,42 @@ STATUS_MESSAGES = {
     ),
 }
 
+def _sentence(text: str) -> str:
+    text = text.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def engine_error(exc: Exception, call: str) -> ApiError:
+    """The one translation of an engine failure into the web's answer: the engine's own Dutch
+    message where a student can act on it (bot.engine.errors), else a Dutch 500. Logged
+    without the student's text (the exceptions may quote it)."""
+    from bot.engine import errors as e
+    from bot.web.logs import failure_fields
+
+    if isinstance(exc, e.UnknownScenario):
+        return ApiError(422, "unknown_scenario", _sentence(str(exc)))
+    if isinstance(exc, e.ConversationFinished):
+        return ApiError(409, "conversation_finished", _sentence(str(exc)))
+    if isinstance(exc, e.InvalidArgument):
+        return ApiError(422, "invalid_input", _sentence(str(exc)))
+    if isinstance(exc, e.InvalidState):
+        # The stored conversation cannot be continued (it was not made by start()); retrying will not help.
+        log.error("invalid conversation state", extra=failure_fields(exc))
+        return ApiError(409, "invalid_state", "Dit gesprek kan niet verder: de opgeslagen gesprekstoestand is "
+                                              "onleesbaar. Er is niets opgeslagen; start een nieuw gesprek.")
+    if isinstance(exc, e.ActionFailed):
+        # A custom action crashed or the action server failed; nothing is stored, so a retry may work.
+        log.error("action failed", extra={"action": exc.action, **failure_fields(exc)})
+        return ApiError(502, "action_failed", "De klant kon even niet reageren (er ging iets mis in de "
+                                              "gesprekspartner). Er is niets opgeslagen; stuur je bericht opnieuw.")
+    log.error("engine failed", extra={"engine_call": call, **failure_fields(exc)})
+    return ApiError(500, "engine_error",
+                    "De gesprekspartner kon je bericht niet verwerken. Er is niets opgeslagen; probeer het opnieuw.")
+
+
 DATABASE_RETRY_AFTER = 5  # seconds; a restarted or failed-over database is usually back by then
 
 

@@ -98,6 +98,40 @@ def test_bad_reference_date_is_a_clear_error():
     assert "JJJJ-MM-DD" in result.stderr.decode()
 
 
+def test_previous_labels_decide_the_verdict_instead_of_the_previous_text():
+    # the previous line reads as a price objection, but the scenario annotates it as a
+    # buying signal: the verdict answers the annotation (contract §1, previous_labels)
+    line = {"speaker": "student", "text": "Ik begrijp het. Wat vindt u precies te duur?", "previous": "Dat vind ik te duur."}
+    per_line = {**line, "previous_labels": ["klacht"]}
+    raw = b"\n".join(json.dumps(item).encode() for item in (line, per_line)) + b"\n"
+    result = run_cli(raw, "--previous-labels", "koopsignaal.levering, koopsignaal.voorwaarden")
+    assert result.returncode == 0, result.stderr.decode()
+    flag, own = lines(result)
+    assert flag["reaction"]["signal"] in {"koopsignaal.levering", "koopsignaal.voorwaarden"}
+    assert own["reaction"]["signal"] == "klacht"  # a line's own previous_labels win
+
+    no_signal = run_cli(json.dumps(line).encode() + b"\n", "--previous-labels", "")
+    assert no_signal.returncode == 0, no_signal.stderr.decode()
+    assert lines(no_signal)[0].get("reaction") is None  # [] = the previous line had no signal
+
+    without = run_cli(json.dumps(line).encode() + b"\n")
+    assert lines(without)[0]["reaction"]["signal"] == "weerstand.prijs"  # recognised from the text
+
+
+def test_unknown_previous_label_is_a_dutch_error():
+    result = run_cli(b"", "--previous-labels", "weerstand.prijs,boos")
+    assert result.returncode == 2
+    err = result.stderr.decode()
+    assert "onbekend signaal in previous_labels: boos" in err and "weerstand.prijs" in err
+    bad_line = {"speaker": "student", "text": "Dat begrijp ik.", "previous_labels": ["weerstand.duur"]}
+    wrong_type = {"speaker": "student", "text": "Dat begrijp ik.", "previous_labels": "klacht"}
+    result = run_cli(json.dumps(bad_line).encode() + b"\n" + json.dumps(wrong_type).encode() + b"\n")
+    assert result.returncode == 0
+    first, second = lines(result)
+    assert first == {"error": first["error"], "line": 1} and "onbekend signaal" in first["error"]
+    assert second["error"] == "previous_labels moet een lijst van signaalnamen zijn"
+
+
 def test_broken_content_is_reported_with_file_and_line(tmp_path):
     import shutil
 

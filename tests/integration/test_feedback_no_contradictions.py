@@ -19,7 +19,7 @@ from bot.feedback.consistency import find_contradictions
 from bot.feedback.conversation import read_events
 from bot.feedback.hints import hint_for_last_turn
 from bot.feedback.rubric import resolve
-from bot.feedback.sources import scenario_info
+from bot.feedback.sources import info_for_id
 from tests.replay_cases import MODES, SEED_OFFSETS, all_cases
 
 CONVERSATIONS = all_cases()
@@ -45,7 +45,7 @@ def test_there_is_something_to_replay():
 @pytest.mark.parametrize("name, scenario_id, difficulty, seed, lines", CONVERSATIONS,
                          ids=[c[0] for c in CONVERSATIONS])
 def test_no_contradictions(name, scenario_id, difficulty, seed, lines):
-    checks = {c.id: c for c in resolve(scenario_info(scenario_id)).checks}
+    checks = {c.id: c for c in resolve(info_for_id(scenario_id)).checks}
     problems = []
     for mode in MODES:
         for offset in SEED_OFFSETS:

@@ -89,6 +89,23 @@ def test_right_figures_questions_and_totals_are_no_fact_errors():
     assert chat.slot("feitfouten") == []
 
 
+def test_a_price_in_a_sentence_without_a_product_may_be_about_any_product_of_the_message():
+    """'... met het servicecontract Plus. Hij kost 649 euro.' is the printer's price, not a
+    wrong price of the service contract; a figure that fits none of them is still wrong."""
+    chat = Chat(PRINTER, seed=3)
+    text = "Ik adviseer de MF 450, met het servicecontract Plus erbij. Hij kost 649 euro."
+    reply = chat.say(text, ["voordeel_benoemen"], entities=ents(
+        text, ("product", "printa-mf450", "MF 450"), ("product", "service-plus", "servicecontract Plus"),
+        ("bedrag", 649.0, "649 euro")))
+    assert chat.slot("feitfouten") in (None, []) and reply["reason"] != "fact_correction", reply
+    text = "Dat begrijp ik, 649 euro is een flink bedrag."
+    chat.say(text, ["begrip_tonen"], entities=ents(text, ("bedrag", 649.0, "649 euro")))
+    assert chat.slot("feitfouten") in (None, [])
+    text = "Hij kost 599 euro."
+    chat.say(text, [], entities=ents(text, ("bedrag", 599.0, "599 euro")))
+    assert [e["genoemd"] for e in chat.slot("feitfouten")] == ["599 euro"]
+
+
 def test_a_wrong_delivery_time_stock_and_property_are_each_recorded():
     chat = Chat(PRINTER, seed=3)
     chat.say("De MF 450 leveren we binnen één werkdag.", [], entities=ents("De MF 450 leveren we binnen één werkdag.", ("product", "printa-mf450", "MF 450")))
@@ -212,9 +229,9 @@ def test_a_probing_question_on_an_objection_counts_as_a_step_and_a_new_point_get
     text = "We hebben maar 30 toners ontvangen in plaats van 50."
     chat.say(text, [], entities=ents(text, ("aantal", 30, "30 toners")))
     chat.say("Dat begrijp ik. De chauffeur heeft '30 toners' op de vrachtbrief gezet.", ["begrip_tonen"])
-    chat.say("Zullen we afspreken dat ik u de vrachtbrief vandaag mail?", ["afsluitvraag"])
-    chat.say("Wat betekent dat voor de twintig toners?", ["doorvragen"])
-    assert chat.slot("open_bezwaren") == ["uitstel-levering"]
+    # asked to agree on the waybill, she accepts it and tells at once what still stands in the way
+    reply = chat.say("Zullen we afspreken dat ik u de vrachtbrief vandaag mail?", ["afsluitvraag"])
+    assert chat.slot("open_bezwaren") == ["uitstel-levering"] and "weerstand.uitstel" in reply["labels"]
     chat.say("Heeft u in een ander magazijn nog toners liggen?", ["gesloten_vraag"])  # probes her point
     assert chat.slot("persona_toestand")["progress"]["uitstel-levering"] == 1
     text = "Op de factuur staan 50 toners à 42 euro."
@@ -236,3 +253,15 @@ def test_the_briefings_standard_offer_is_no_concession():
     chat.say(text, ["concessie"], entities=ents(text, ("percentage", 10.0, "10%")))
     [entry] = chat.slot("concessies")
     assert entry["soort"] == "korting"
+
+
+def test_the_standard_offer_in_other_words_is_no_concession_either():
+    """'we plaatsen twee weken gratis een automaat' (2.2) and 'vier weken gratis op één school
+    uitproberen' (2.1) are the briefing's trial, said without the word 'proefplaatsing'."""
+    for scenario, text in (
+        ("2.2-acquisitie-koffie", "Het mooiste is om het gewoon te proberen: we plaatsen twee weken gratis een automaat."),
+        ("2.1-voorbereiding-dispensers", "Zullen we hem vier weken gratis op één school uitproberen?"),
+    ):
+        chat = Chat(scenario, seed=1, briefing={"doel": "x", "aanpak": "x", "aanbod": "x", "vragen": "x"})
+        chat.say(text, ["concessie"])
+        assert chat.slot("concessies") in (None, []), scenario

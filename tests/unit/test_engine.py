@@ -324,21 +324,6 @@ def test_rewind_restores_slots(engine):
     assert tracker.slots["naam"] == "Jansen"
 
 
-def test_remembered_tracker_is_used_only_for_the_same_history(engine):
-    tracker = play(engine, 21)
-    engine.remember(tracker)
-    events = json.loads(json.dumps(tracker.events))  # as a worker loads it from the database
-    hit = engine.tracker_for(tracker.sender_id, events)
-    fresh = Tracker(tracker.sender_id, engine.domain, events)
-    assert hit.slots == fresh.slots and hit.states() == fresh.states() and hit.active_loop == fresh.active_loop
-    say(engine, hit, "goedemorgen")  # changing the copy leaves the remembered one alone
-    again = engine.tracker_for(tracker.sender_id, events)
-    assert len(again.events) == len(events) and again.slots == fresh.slots
-    other = events[:-1]  # a different history with the same sender: replayed, not taken from memory
-    assert len(engine.tracker_for(tracker.sender_id, other).events) == len(other)
-    assert engine.tracker_for(tracker.sender_id, other).states() == Tracker("x", engine.domain, other).states()
-
-
 def test_an_action_that_really_awaits_runs_also_inside_a_running_event_loop(engine):
     import asyncio
 

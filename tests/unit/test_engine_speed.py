@@ -36,7 +36,7 @@ def test_rule_candidates_per_state_give_the_same_rule_as_all_candidates():
             if result.finished:
                 break
             result = session.step(result.state, text)
-        tracker = engine.tracker_for(result.state["sender_id"], result.state["events"])
+        tracker = result.conversation.tracker
         histories.append([state for state, _ in tracker.past] + [tracker.state()])
     checked = 0
     for states in histories:

@@ -9,11 +9,12 @@ from __future__ import annotations
 from bot.feedback import build_report, turn_hint
 from bot.feedback.conversation import SUCCESS_OUTCOMES, read_events
 from bot.feedback.script import script_events
+from bot.feedback.sources import ScenarioInfo
 from bot.scenarios.models import SUCCESS_OUTCOMES as SCENARIO_SUCCESS
 
 K, S = "klant", "student"
-SCENARIO = {"id": "2.3-proef", "werkprocessen": ["2.3"], "competencies": [],
-            "persona": {"name": "Ingrid de Vries"}}
+SCENARIO = ScenarioInfo(id="2.3-proef", werkprocessen=("2.3",), competencies=(), rubric=None,
+                        persona="Ingrid de Vries")
 
 BEFORE = [
     (K, "Goedemiddag, met Ingrid de Vries van Bakkerij De Vries. Ik zoek een nieuwe printer.", []),

@@ -196,7 +196,7 @@ def test_move_before_move_counts_from_the_first_signal_by_default():
              ("klant", "Kunt u nog iets met de prijs doen?", ["weerstand.prijs"]),
              ("student", "Ik kan u drie procent korting geven.", ["concessie"])]
     outcome = run_check(PROBE_FIRST, conv(lines))
-    # the praise quotes the probing question (the move the check is about), not the concession
+    # passed: the observation is the turn that made the first move (praise quotes the probe)
     assert outcome.score == 1.0 and [o.turn for o in outcome.observations] == [2]
     each = PROBE_FIRST.model_copy(update={"elk_signaal": True})
     # per signal: the first was only probed (not judged), the second got a concession unprobed

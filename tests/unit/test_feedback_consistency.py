@@ -8,7 +8,7 @@ from bot.feedback.consistency import find_contradictions, resolve_conflicts
 from bot.feedback.conversation import read_events
 from bot.feedback.rubric import resolve
 from bot.feedback.script import script_events
-from bot.feedback.sources import scenario_info
+from bot.feedback.sources import info_for_id
 from bot.feedback.texts import load_feedback_texts
 
 SC = "3.1-klacht-koffieautomaat"
@@ -20,7 +20,7 @@ LINES = [
     (K, "Ja, en nu?", []),
     (S, "Als ik u goed begrijp, staat de machine al twee dagen stil. Klopt dat?", ["samenvatten"]),
 ]
-CHECKS = {c.id: c for c in resolve(scenario_info(SC)).checks}
+CHECKS = {c.id: c for c in resolve(info_for_id(SC)).checks}
 BEHOEFTEN = "Op de behoeften en verwachtingen van de klant richten"
 
 
@@ -112,3 +112,33 @@ def test_one_ja_maar_is_not_avoiding_it_and_the_suggestion_is_never_the_students
     assert row["points"] == 2 and row["passed"] is False and row["evidence_turn"] == 3
     said = {text for speaker, text, *_ in lines if speaker == S}
     assert not [f for f in report["feedback"] if f["suggestion"] in said]
+
+
+def test_praise_of_a_result_the_outcome_did_not_reach_is_caught():
+    """'de klant weet wat er met zijn klacht gebeurt' beside 'niet opgelost' (outcome geen_deal)."""
+    report = base_report()
+    report["outcome"] = "geen_deal"
+    good = item(2, "afhandeling_toegezegd", "goed")
+    good["text"] = "Goed: de klant weet wat er met zijn klacht gebeurt en wanneer."
+    solved = item(None, "uitkomst_klacht", "goed")
+    solved["text"] = "Resultaat: de klacht is afgehandeld."
+    report["feedback"] = [good, solved]
+    found = find_contradictions(report, CHECKS)
+    assert sum(f.startswith("success_claimed") for f in found) == 2, found
+    report["outcome"] = "opgelost"
+    assert not any(f.startswith("success_claimed") for f in find_contradictions(report, CHECKS))
+
+
+def test_an_arrangement_without_agreement_is_not_praised_as_a_result():
+    """The student promises a mechanic, the customer still doubts, the student says goodbye:
+    the report quotes the promise but does not say the customer knows where he stands."""
+    lines = [*LINES[:3],
+             (S, "Ik stuur vandaag om twee uur een monteur.", ["toezegging"]),
+             (K, "Nou, eerst zien, dan geloven.", ["weerstand.twijfel"]),
+             (S, "Dank u wel, tot ziens.", ["afscheid"])]
+    events = script_events(lines, SC, slots={"uitkomst": "geen_deal"})
+    report = build_report(events, SC)
+    assert report["outcome"] == "geen_deal"
+    praise = [f for f in report["feedback"] if f["check"] == "afhandeling_toegezegd" and f["kind"] == "goed"]
+    assert praise and all("weet wat er" not in f["text"] for f in praise)
+    assert find_contradictions(report, CHECKS, (), read_events(events)) == []

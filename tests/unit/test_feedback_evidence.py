@@ -209,3 +209,40 @@ def test_an_open_ending_is_not_reported_as_no_arrangement():
     rep = report(lines, slots={"uitkomst": "geen_deal"})
     [bad] = items(rep, "uitkomst_verkoop", "verbeterpunt")
     assert "nog niet afgerond" not in bad["text"]
+
+
+# --- a summary needs a summary --------------------------------------------------------------------
+
+KLACHT = "3.1-klacht-koffieautomaat"
+KLACHT_OPENING = (K, "Goedemiddag, met Ruud Verhoeven. De monteur die gisteren zou komen, is gewoon niet verschenen.",
+                  ["klacht"])
+
+
+def test_understanding_labelled_as_a_summary_is_no_summary():
+    """'Dat begrijp ik heel goed, dat had niet mogen gebeuren' repeats nothing the customer said:
+    the report does not praise it as a summary of the complaint."""
+    rep = report([KLACHT_OPENING, (S, "Dat begrijp ik heel goed, dat had niet mogen gebeuren. Wat doet de automaat precies?",
+                                   ["begrip_tonen", "samenvatten", "doorvragen"])], scenario=KLACHT)
+    assert check(rep, "klacht_samengevat")["passed"] is not True
+    assert not items(rep, "klacht_samengevat", "goed")
+    assert not any("vatte" in f["text"] and f["kind"] == "goed" for f in rep["feedback"])
+
+
+def test_a_summary_in_own_words_is_praised_as_one():
+    summary = "Dus als ik het goed begrijp geeft hij foutmelding E17 en moet er morgenochtend om zes uur weer koffie zijn."
+    rep = report([KLACHT_OPENING, (S, summary, ["samenvatten"])], scenario=KLACHT)
+    assert check(rep, "klacht_samengevat")["passed"] is True
+    [good] = items(rep, "klacht_samengevat", "goed")
+    assert good["quote"] == summary
+
+
+def test_any_last_question_is_no_check_that_the_customer_was_helped():
+    """3.3: 'Zullen we de Duo donderdag plaatsen?' asks for a decision, not whether she is helped."""
+    opening = (K, "Op het display staat 'filter vervangen'. Kan daar iemand naar kijken?", ["klacht"])
+    close = (S, "Zullen we de Duo donderdag meteen plaatsen?", ["gesloten_vraag"])
+    rep = report([opening, close, (K, "Ja.", []), (S, "Dank u wel, fijne dag!", ["afscheid"])], scenario=SERVICE)
+    assert check(rep, "tevredenheid_gecheckt")["passed"] is not True
+    assert not items(rep, "tevredenheid_gecheckt", "goed")
+    helped = (S, "Kan ik u verder nog ergens mee helpen?", ["gesloten_vraag"])
+    rep = report([opening, helped, (K, "Nee, dank u.", []), (S, "Dank u wel, fijne dag!", ["afscheid"])], scenario=SERVICE)
+    assert check(rep, "tevredenheid_gecheckt")["passed"] is True

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 
 import pytest
 
 from bot.feedback import FORMULA, build_report, hint_policy, progress, turn_hint
 from bot.feedback.script import script_events
-from bot.feedback.sources import competency_names, werkproces_competencies
+from bot.feedback.sources import ScenarioInfo, competency_names, werkproces_competencies
 
 BEHOEFTEN = "Op de behoeften en verwachtingen van de klant richten"
 OVERTUIGEN = "Overtuigen en beïnvloeden"
@@ -23,15 +24,15 @@ FORMULEREN = "Formuleren en rapporteren"
 VAKDESKUNDIG = "Vakdeskundigheid toepassen"
 
 
-def scenario(code: str, *extra: str) -> dict:
+def scenario(code: str, *extra: str) -> ScenarioInfo:
     codes = (code, *extra)
     competencies = []
     for c in codes:
         for name in werkproces_competencies(c) or ():
             if name not in competencies:
                 competencies.append(name)
-    return {"id": f"{code}-proef", "werkprocessen": list(codes), "competencies": competencies,
-            "persona": {"name": "Ingrid de Vries"}}
+    return ScenarioInfo(id=f"{code}-proef", werkprocessen=codes, competencies=tuple(competencies), rubric=None,
+                        persona="Ingrid de Vries")
 
 
 K = "klant"
@@ -355,8 +356,8 @@ FAMILIES = {
 def reports(name):
     codes, strong, strong_slots, weak, weak_slots, _ = FAMILIES[name]
     sc = scenario(*codes)
-    return (build_report(script_events(strong, sc["id"], slots=strong_slots), sc),
-            build_report(script_events(weak, sc["id"], slots=weak_slots), sc))
+    return (build_report(script_events(strong, sc.id, slots=strong_slots), sc),
+            build_report(script_events(weak, sc.id, slots=weak_slots), sc))
 
 
 @pytest.mark.parametrize("name", sorted(FAMILIES))
@@ -374,7 +375,7 @@ def test_strong_transcript_scores_clearly_higher(name):
 def test_report_shape_and_replay(name):
     codes, strong, slots, *_ = FAMILIES[name]
     sc = scenario(*codes)
-    events = script_events(strong, sc["id"], slots=slots)
+    events = script_events(strong, sc.id, slots=slots)
     first = build_report(copy.deepcopy(events), sc)
     again = build_report(copy.deepcopy(events), sc)
     assert json.dumps(first, sort_keys=False) == json.dumps(again, sort_keys=False)
@@ -418,7 +419,7 @@ def test_missed_signals_name_the_customer_sentence_and_the_reply():
 def test_engine_recorded_missed_signals_are_added():
     codes, lines, slots, *_ = FAMILIES["2.3 inbound verkoop"]
     sc = scenario(*codes)
-    events = script_events(lines, sc["id"], slots={**slots, "gemiste_signalen": [
+    events = script_events(lines, sc.id, slots={**slots, "gemiste_signalen": [
         {"signal": "interessesignaal", "turn": 3}]})
     (extra,) = build_report(events, sc)["missed_signals"]
     assert extra["kind"] == "gemist_volgens_klant" and extra["quote"].startswith("Zo'n vijfhonderd")
@@ -496,7 +497,7 @@ def test_no_hints_in_exam_mode():
 
 def test_hints_on_request_only():
     weak = FAMILIES["2.3 inbound verkoop"][3]
-    sc = {**scenario("2.3"), "practice_hints": False}
+    sc = dataclasses.replace(scenario("2.3"), practice_hints=False)
     events = events_until(weak, 8)
     assert hint_policy(sc, events) == "op_verzoek"
     assert turn_hint(events, sc) is None
@@ -551,13 +552,13 @@ def test_objections_still_open_at_the_end_are_named():
         (K, "Over alles eigenlijk.", []),
         (S, "Dan bel ik u over een jaar nog eens. Fijne dag.", ["toezegging", "afscheid"]),
     ]
-    sc = {**scenario("2.2"), "objections": [{"id": "concurrent", "signal": "weerstand.concurrent"},
-                                            {"id": "tijd", "signal": "weerstand.tijd"}]}
-    report = build_report(script_events(lines, sc["id"], slots={"open_bezwaren": ["concurrent"]}), sc)
+    sc = dataclasses.replace(scenario("2.2"), objections=(("concurrent", "weerstand.concurrent"),
+                                                          ("tijd", "weerstand.tijd")))
+    report = build_report(script_events(lines, sc.id, slots={"open_bezwaren": ["concurrent"]}), sc)
     (still_open,) = report["missed_signals"]
     assert still_open["kind"] == "bezwaar_open" and still_open["objection"] == "concurrent"
     assert still_open["quote"] == "We hebben al een vaste leverancier." and still_open["turn"] == 2
-    assert build_report(script_events(lines, sc["id"], slots={"open_bezwaren": []}), sc)["missed_signals"] == []
+    assert build_report(script_events(lines, sc.id, slots={"open_bezwaren": []}), sc)["missed_signals"] == []
 
 
 def test_progress_per_werkproces():

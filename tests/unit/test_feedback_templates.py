@@ -10,7 +10,7 @@ import pytest
 
 from bot.feedback.conversation import Conversation
 from bot.feedback.rubric import resolve
-from bot.feedback.sources import scenario_info
+from bot.feedback.sources import info_for_id
 from bot.feedback.texts import REWRITES, fill, load_feedback_texts
 from bot.feedback.values import OWN_NAME_UNKNOWN, scenario_values
 from bot.labels import label_contract
@@ -40,13 +40,13 @@ def _other_products(scenario_id: str) -> set[str]:
     others = set()
     for sid in SCENARIOS:
         if sid != scenario_id:
-            others.update(n for n in scenario_info(sid).products if len(n) > 3 and n.lower() not in own)
+            others.update(n for n in info_for_id(sid).products if len(n) > 3 and n.lower() not in own)
     return others
 
 
 def _rendered(scenario_id: str) -> list[tuple[str, str]]:
     """(where, text) for every text a student of this scenario can read."""
-    info = scenario_info(scenario_id)
+    info = info_for_id(scenario_id)
     values = {**scenario_values(Conversation((), ()), info, TEXTS), **SAMPLE}
     extra = TEXTS.scenario(scenario_id)
     out = []

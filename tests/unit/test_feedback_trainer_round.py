@@ -184,7 +184,9 @@ def test_supplier_call_tips_speak_to_the_buyer():
     from bot.feedback.sources import scenario_info
 
     scenario = "2.7-leverancier-toners"
-    tips = resolve(scenario_info(scenario)).tips
+    from bot.scenarios import get_scenario
+
+    tips = resolve(scenario_info(get_scenario(scenario))).tips
     assert tips, "2.7 brings its own tips"
     for rule in tips:
         for text in rule.teksten:

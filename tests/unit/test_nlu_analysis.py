@@ -79,6 +79,25 @@ def test_ja_maar_excludes_tegenspreken_in_the_same_sentence_only():
     assert set(separate.labels) == {"ja_maar", "tegenspreken"}
 
 
+def test_a_rule_reads_across_a_full_stop_only_when_it_says_so():
+    # ja_maar.maar_na_erkenning has `zinsgrens: over`: the acknowledgement and the "Maar" of the
+    # next sentence make one ja-maar, and the acknowledgement no longer counts as begrip_tonen
+    excuse = analyse("Dat snap ik. Maar onze stoelen gaan wel tien jaar mee.", previous="Te duur.")
+    assert excuse.labels == ("ja_maar",)
+    assert any(e.rule == "ja_maar.maar_na_erkenning" for e in excuse.evidence)
+    # its tenzij is read in the second sentence too: a promise after "Maar" is no ja-maar
+    promise = analyse("Wat vervelend. Maar ik ga het vandaag nog voor u regelen.", previous="Hij is kapot.")
+    assert "ja_maar" not in promise.labels and "begrip_tonen" in promise.labels
+    # and so is a question after "Maar": it asks, it does not argue
+    assert "ja_maar" not in analyse("Ja. Maar hoeveel stuks heeft u nodig?", previous="Klinkt goed.").labels
+
+
+def test_a_check_question_after_a_summary_checks_and_does_not_probe():
+    text = "Ik vat het even samen: u wilt twintig stoelen voor de nieuwe vestiging. Klopt dat zo?"
+    labels = analyse(text, previous="We openen een nieuwe vestiging en hebben twintig stoelen nodig.").labels
+    assert set(labels) == {"samenvatten", "gesloten_vraag"}
+
+
 def test_ja_en_is_not_ja_maar():
     assert "ja_maar" not in analyse("Ja, en bovendien leveren we gratis.", speaker="student").labels
 

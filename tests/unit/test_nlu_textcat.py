@@ -76,7 +76,19 @@ def test_a_signal_family_the_rules_found_stays_closed(classifier, rules_only):
     fixed = FixedScores(classifier, {"weerstand.tijd": 0.9, "koopsignaal.instemming": 0.5,
                                      "koopsignaal.levering": 0.4, "klacht": 0.2})
     added = dict(fixed.additions(doc, "klant", {"weerstand.prijs"}))
-    assert added == {"koopsignaal.instemming": 0.5}  # weerstand taken; best per family; klacht below 0.35
+    assert added == {"koopsignaal.instemming": 0.5}  # weerstand taken; best per family; klacht below the threshold
+
+
+def test_a_signal_needs_a_lower_score_than_a_students_move(classifier, rules_only):
+    from bot.nlu.textcat import SIGNAL_THRESHOLD, THRESHOLD
+
+    between = (SIGNAL_THRESHOLD + THRESHOLD) / 2
+    assert SIGNAL_THRESHOLD < between < THRESHOLD
+    customer = rules_only.doc("Hm, daar moet ik nog eens goed naar kijken hoor.", "klant")
+    assert FixedScores(classifier, {"weerstand.uitstel": between}).additions(customer, "klant", set()) == [
+        ("weerstand.uitstel", between)]
+    student = rules_only.doc("Dat komt echt helemaal goed met die levering.", "student")
+    assert FixedScores(classifier, {"toezegging": between}).additions(student, "student", set()) == []
 
 
 def test_a_student_reply_gets_a_move_only_when_the_rules_found_none(classifier, rules_only):
