@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.commands import print_content_errors
 from bot.content import ContentErrors
+from bot.feedback.texts import load_feedback_texts
 from bot.vocabulary import MODES, OUTCOME_SLOT, PRACTICE
 
 
@@ -126,7 +127,7 @@ def readable(out: dict) -> str:
     for item in out["transcript"]:
         who = "jij" if item["speaker"] == "student" else item["speaker"]
         lines.append(f"{who}: {item['text']}")
-    lines.append(f"uitkomst: {out['outcome']}")
+    lines.append(f"uitkomst: {load_feedback_texts().outcome_name(out['outcome'])}")
     report = out.get("report") or {}
     if report.get("score") is not None:
         lines.append(f"score: {report['score']}")

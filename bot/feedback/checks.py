@@ -55,6 +55,8 @@ class Outcome:
 
 
 NOT_APPLICABLE = Outcome(None)
+# Observation value `reden`: the move was complete but spoiled (texts: verbeterpunt_bedorven)
+SPOILED = "bedorven"
 
 
 # --- label validation helpers -------------------------------------------------------------
@@ -202,6 +204,17 @@ class CheckBase(BaseModel):
             patterns.matches(n, turn.text, company) for n in self.bewijs_niet
         )
 
+    def spoiled_only(self, turn: StudentTurn, conv: Conversation, spoilers: list[str] = ()) -> bool:
+        """The sentence has most of what the move needs (name and company, the thanks), but
+        something spoils it (a `zonder` move such as `informeel`, or a `bewijs_niet` text such
+        as 'hoi' or 'doei'): then the point is the tone, not a missing move."""
+        patterns = load_evidence_patterns()
+        company = getattr(conv.info, "student_company", None)
+        found = sum(patterns.matches(n, turn.text, company) for n in self.bewijs)
+        if found * 2 <= len(self.bewijs):
+            return False
+        return turn.has_any(list(spoilers)) or any(patterns.matches(n, turn.text, company) for n in self.bewijs_niet)
+
     @field_validator("competenties")
     @classmethod
     def _known_competencies(cls, value: list[str]) -> list[str]:
@@ -312,12 +325,40 @@ class ZetAanwezig(CheckBase):
     minimaal: int = Field(default=1, ge=1)
     binnen_beurten: int | None = Field(default=None, ge=1)
     pas_na: list[str] = Field(default_factory=list)
+    # a `pas_na` turn whose text has one of these does not open the window ('Wat kan ik voor
+    # u doen?' in the opening explores no need)
+    pas_na_niet: list[str] = Field(default_factory=list)
     zonder: list[str] = Field(default_factory=list)  # a turn with one of these does not count
+    # praise quotes the last turn that counts: the commitment that was agreed, not an earlier
+    # one the customer turned down; the summary at the end, not a remark halfway
+    bewijs_laatste: bool = False
+    # ... or a turn whose text has all of these (domain/feedback/bewijs.yml) counts as the move
+    # too: a sentence with quantity, price and delivery summarises the quotation, also when the
+    # recogniser gave no label
+    of_bewijs: list[str] = Field(default_factory=list)
 
     _moves = field_validator("zetten", "pas_na", "zonder")(classmethod(lambda cls, v: _check_moves(v)))
+    _or_evidence = field_validator("of_bewijs", "pas_na_niet")(classmethod(lambda cls, v: _check_evidence(v)))
+
+    def opens(self, turn: StudentTurn, conv: Conversation) -> bool:
+        """This turn explored the need, so a closing move after it counts."""
+        if not turn.has_any(self.pas_na):
+            return False
+        patterns = load_evidence_patterns()
+        company = getattr(conv.info, "student_company", None)
+        return not any(patterns.matches(n, turn.text, company) for n in self.pas_na_niet)
 
     def counts(self, turn: StudentTurn, conv: Conversation) -> bool:
-        return turn.has_any(self.zetten) and not turn.has_any(self.zonder) and self.text_ok(turn, conv)
+        if turn.has_any(self.zonder):
+            return False
+        return (turn.has_any(self.zetten) and self.text_ok(turn, conv)) or self._text_has_it(turn, conv)
+
+    def _text_has_it(self, turn: StudentTurn, conv: Conversation) -> bool:
+        if not self.of_bewijs:
+            return False
+        patterns = load_evidence_patterns()
+        company = getattr(conv.info, "student_company", None)
+        return all(patterns.matches(n, turn.text, company) for n in self.of_bewijs)
 
 
 def evaluate_zet_aanwezig(spec: ZetAanwezig, conv: Conversation) -> Outcome:
@@ -325,7 +366,7 @@ def evaluate_zet_aanwezig(spec: ZetAanwezig, conv: Conversation) -> Outcome:
         return NOT_APPLICABLE
     window = conv.turns[: spec.binnen_beurten] if spec.binnen_beurten else conv.turns
     if spec.pas_na:
-        first = next((t.number for t in window if t.has_any(spec.pas_na)), None)
+        first = next((t.number for t in window if spec.opens(t, conv)), None)
         premature = [t for t in window if spec.counts(t, conv) and (first is None or t.number <= first)]
         window = [t for t in window if first is not None and t.number > first]
         if not any(spec.counts(t, conv) for t in window) and premature:
@@ -333,12 +374,14 @@ def evaluate_zet_aanwezig(spec: ZetAanwezig, conv: Conversation) -> Outcome:
     found = [t for t in window if spec.counts(t, conv)]
     if found:
         score = min(1.0, len(found) / spec.minimaal)
-        return Outcome(score, tuple(Observation(t.number, 1.0) for t in found))
+        ordered = reversed(found) if spec.bewijs_laatste else found
+        return Outcome(score, tuple(Observation(t.number, 1.0) for t in ordered))
     # Point at the turn where it was expected: the first turn for an opening move, or the
     # turn that had the move but did not count (e.g. a greeting with 'je').
     spoiled = [t for t in window if t.has_any(spec.zetten)]
     where = spoiled[0].number if spoiled else (window[0].number if spec.binnen_beurten and window else None)
-    return Outcome(0.0, (Observation(where, 0.0),))
+    why = (("reden", SPOILED),) if spoiled and spec.spoiled_only(spoiled[0], conv, spec.zonder) else ()
+    return Outcome(0.0, (Observation(where, 0.0, values=why),))
 
 
 class Kans(BaseModel):
@@ -349,6 +392,9 @@ class Kans(BaseModel):
     signaal: list[str] = Field(default_factory=list)  # the reply to one of these signals
     zet: list[str] = Field(default_factory=list)  # a turn with one of these moves
     bewijs: list[str] = Field(default_factory=list)  # a turn whose text has one of these (bewijs.yml)
+    # the reply to a line the customer said for one of these reasons (metadata.reason, e.g.
+    # `objection`: the team leader's criticism in 1.2 carries no signal)
+    reden: list[str] = Field(default_factory=list)
 
     _signals = field_validator("signaal")(classmethod(lambda cls, v: v and _check_signals(v)))
     _moves = field_validator("zet")(classmethod(lambda cls, v: v and _check_moves(v)))
@@ -362,6 +408,7 @@ class Kans(BaseModel):
         for turn in conv.turns:
             if ((self.signaal and any(signal_matches(s, self.signaal) for s in turn.signals))
                     or (self.zet and turn.has_any(self.zet))
+                    or (self.reden and any(u.reason in self.reden for u in turn.answers))
                     or (patterns and any(patterns.matches(n, turn.text, company) for n in self.bewijs))):
                 found.append(turn)
         return found
@@ -454,9 +501,12 @@ class SlotVoorwaarde(CheckBase):
     of: SlotCondition | None = None  # ... or this one holds (e.g. the complaint itself was resolved)
     als_fractie: str | None = None  # slot path whose 0..1 value is the score
     bewijs_zet: list[str] = Field(default_factory=list)
+    # slot path of a list of Dutch sentences saying what was wrong (offerte_controle.fouten):
+    # the first two become {toelichting}, so the point names the real error
+    toelichting: str | None = None
 
     _moves = field_validator("bewijs_zet")(classmethod(lambda cls, v: _check_moves(v)))
-    _fraction = field_validator("als_fractie")(classmethod(lambda cls, v: v and _check_slot_path(v)))
+    _fraction = field_validator("als_fractie", "toelichting")(classmethod(lambda cls, v: v and _check_slot_path(v)))
 
     @model_validator(mode="after")
     def _exactly_one(self) -> "SlotVoorwaarde":
@@ -477,6 +527,14 @@ def _evidence_turn(spec: SlotVoorwaarde, conv: Conversation) -> int | None:
     return None
 
 
+def _as_clause(sentence: str) -> str:
+    """'Het btw-bedrag is € 1,00.' -> 'het btw-bedrag is € 1,00' (an abbreviation keeps its capitals)."""
+    sentence = sentence.rstrip(".")
+    if len(sentence) > 1 and sentence[1].isupper():
+        return sentence
+    return sentence[:1].lower() + sentence[1:]
+
+
 def evaluate_slot_voorwaarde(spec: SlotVoorwaarde, conv: Conversation) -> Outcome:
     if spec.als_fractie:
         value = slot_value(conv, spec.als_fractie)
@@ -489,7 +547,14 @@ def evaluate_slot_voorwaarde(spec: SlotVoorwaarde, conv: Conversation) -> Outcom
             return NOT_APPLICABLE
         held = spec.voorwaarde.holds(value) or (spec.of is not None and spec.of.holds(spec.of.value(conv)))
         score = 1.0 if held else 0.0
-    return Outcome(score, (Observation(_evidence_turn(spec, conv), score),))
+    why: tuple[tuple[str, str], ...] = ()
+    if score < 1.0 and spec.toelichting:
+        found = slot_value(conv, spec.toelichting)
+        sentences = [str(f).strip() for f in found if str(f).strip()] if isinstance(found, list) else []
+        if sentences:  # one clause list for 'De offerte klopte niet: {toelichting}.'
+            clauses = [_as_clause(x) for x in sentences[:2]]
+            why = (("toelichting", "; ".join(clauses)),)
+    return Outcome(score, (Observation(_evidence_turn(spec, conv), score, values=why),))
 
 
 class SlotLijst(CheckBase):
@@ -504,7 +569,13 @@ class SlotLijst(CheckBase):
     slot: str
     fout_als: list[dict[str, Any]] = Field(default_factory=list)
     kans_catalogusprijs: bool = False
+    # no praise from a catalogue price when this holds (e.g. the quotation had a calculation error)
+    geen_lof_als: SlotCondition | None = None
     soort_namen: dict[str, str] = Field(default_factory=dict)  # Dutch name per `soort` value
+    # `concessies`: judge each entry against the briefing's standard offer (scenario
+    # `standaardaanbod`): offering it is no concession, and a free extra outside it is not
+    # within the student's authority (the briefing allows the standard offer, nothing more).
+    standaardaanbod: bool = False
 
     _slot = field_validator("slot")(classmethod(lambda cls, v: _check_slot_path(v)))
 
@@ -536,8 +607,46 @@ def _entry_values(spec: SlotLijst, entry: dict) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(values.items()))
 
 
+def _standard_offer(conv: Conversation) -> tuple[str, ...]:
+    scenario_id = getattr(conv.info, "id", None)
+    if not scenario_id:
+        return ()
+    from bot.scenarios import get_scenario
+
+    try:
+        return tuple(get_scenario(scenario_id).standaardaanbod)
+    except (KeyError, ValueError, FileNotFoundError):
+        return ()
+
+
+def _offers_standard(conv: Conversation, entry: dict, words: tuple[str, ...]) -> bool:
+    """The concession's sentence offers the briefing's standard offer: one of its words, or a
+    trial in other words ('uitproberen', 'op proef') when the standard offer is a trial."""
+    turn = _entry_turn(conv, entry)
+    text = (turn.text if turn else str(entry.get("zin") or "")).lower()
+    if any(word in text for word in words):
+        return True
+    return any("proef" in word for word in words) and load_evidence_patterns().matches("proefaanbod", text)
+
+
+def _as_briefing_allows(conv: Conversation, entries: list[dict]) -> list[dict]:
+    words = _standard_offer(conv)
+    if not words:
+        return entries
+    judged = []
+    for entry in entries:
+        if entry.get("soort") != "korting" and _offers_standard(conv, entry, words):
+            continue  # the standard offer of the briefing concedes nothing
+        if entry.get("soort") in ("extra", "kosten") and entry.get("binnen_bevoegdheid"):
+            entry = {**entry, "binnen_bevoegdheid": False}  # free, but not what the briefing allows
+        judged.append(entry)
+    return judged
+
+
 def evaluate_slot_lijst(spec: SlotLijst, conv: Conversation) -> Outcome:
     entries = [e for e in (slot_value(conv, spec.slot) or ()) if isinstance(e, dict)]
+    if spec.standaardaanbod:
+        entries = _as_briefing_allows(conv, entries)
     faults = [e for e in entries if spec.is_fault(e)]
     if faults:
         observations = []
@@ -549,6 +658,8 @@ def evaluate_slot_lijst(spec: SlotLijst, conv: Conversation) -> Outcome:
     if entries:
         turn = _entry_turn(conv, entries[0])
         return Outcome(1.0, (Observation(turn.number if turn else None, 1.0, values=_entry_values(spec, entries[0])),))
+    if spec.geen_lof_als is not None and spec.geen_lof_als.holds(spec.geen_lof_als.value(conv)):
+        return NOT_APPLICABLE
     prices = getattr(conv.info, "prices", ()) if spec.kans_catalogusprijs else ()
     for turn in conv.turns:
         for entity in turn.entities:
@@ -578,7 +689,8 @@ def evaluate_laatste_beurt_zet(spec: LaatsteBeurtZet, conv: Conversation) -> Out
         return Outcome(1.0, (Observation(found[-1].number, 1.0),))
     spoiled = [t for t in tail if t.has_any(spec.zetten)]
     if spoiled:  # the move was there, but not complete (e.g. 'Doei!' as a goodbye)
-        return Outcome(0.0, (Observation(spoiled[-1].number, 0.0),))
+        why = (("reden", SPOILED),) if spec.spoiled_only(spoiled[-1], conv) else ()
+        return Outcome(0.0, (Observation(spoiled[-1].number, 0.0, values=why),))
     if conv.ended_by_customer:
         return NOT_APPLICABLE  # the customer ended it: the student had no last word
     return Outcome(0.0, (Observation(tail[-1].number, 0.0),))

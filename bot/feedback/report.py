@@ -10,7 +10,7 @@ import math
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from bot.feedback.checks import CheckBase, Outcome, run_check
+from bot.feedback.checks import SPOILED, CheckBase, Outcome, run_check
 from bot.feedback.conversation import Conversation, read_events, signal_matches
 from bot.feedback.rubric import resolve
 from bot.feedback.sources import ScenarioInfo, competency_names, info_of, normalise
@@ -150,6 +150,7 @@ def _item(conv: Conversation, texts: FeedbackTexts, check: CheckBase, kind: str,
     success = conv.outcome in SUCCESS_OUTCOMES
     variants = [*entry.goed, *(entry.goed_bij_succes if success else ())] if kind == "goed" else (
         (forbidden and entry.verbeterpunt_verboden)
+        or (values.get("reden") == SPOILED and entry.verbeterpunt_bedorven)
         or entry.verbeterpunt_per_uitkomst.get(conv.outcome or "")
         or entry.verbeterpunt
     )

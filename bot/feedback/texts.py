@@ -26,6 +26,7 @@ from bot.content import ContentError, ContentErrors, line_of, load_yaml, validat
 from bot.feedback.checks import _check_moves, _check_signals
 from bot.paths import PerContentSetting
 from bot.labels import VERDICTS, label_contract
+from bot.vocabulary import OUTCOMES
 from bot.paths import display_path, domain_dir
 
 PLACEHOLDERS = (
@@ -34,6 +35,8 @@ PLACEHOLDERS = (
     "aanhef", "hij", "zijn", "hem", "bedrijf", "klantbedrijf", "product", "mijn_naam",
     # from a slot entry (slot_lijst checks: feitfouten, concessies)
     "soort", "genoemd", "juist", "waarde",
+    # what a slot says was wrong (slot_voorwaarde `toelichting`, e.g. the quotation's errors)
+    "toelichting",
 )
 
 
@@ -203,13 +206,15 @@ class CheckTexts(BaseModel):
     verbeterpunt: Variants = _variants()
     # when the reply failed on a forbidden move ('ja, maar', tegenspreken), not on a missing one
     verbeterpunt_verboden: Variants = Field(default_factory=list)
+    # when the move was complete but spoiled ('Hoi', 'je' in the greeting, 'Doei!' after the thanks)
+    verbeterpunt_bedorven: Variants = Field(default_factory=list)
     # per value of slot `uitkomst` at the end (e.g. `lopend`: the call had not come to a result)
     verbeterpunt_per_uitkomst: dict[str, Variants] = Field(default_factory=dict)
     suggestie: Variants = _variants()
     suggestie_per_signaal: dict[str, Variants] = Field(default_factory=dict)
     herschrijf: str | None = None
 
-    _placeholders = field_validator("goed", "goed_bij_succes", "verbeterpunt", "verbeterpunt_verboden", "suggestie")(
+    _placeholders = field_validator("goed", "goed_bij_succes", "verbeterpunt", "verbeterpunt_verboden", "verbeterpunt_bedorven", "suggestie")(
         classmethod(lambda cls, v: _check_placeholders(v))
     )
 
@@ -316,6 +321,12 @@ class SignalNamesFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
     signalen: dict[str, str]
     zetten: dict[str, str] = Field(default_factory=dict)  # Dutch name of each move
+    uitkomsten: dict[str, str] = Field(default_factory=dict)  # Dutch name of each outcome (slot `uitkomst`)
+
+    @field_validator("uitkomsten")
+    @classmethod
+    def _all_outcomes(cls, value: dict[str, str]) -> dict[str, str]:
+        return _names_for(value, OUTCOMES, "uitkomst", "onbekende uitkomst", required=bool(value))
 
     @field_validator("signalen")
     @classmethod
@@ -347,6 +358,11 @@ class FeedbackTexts:
     signal_names: dict[str, str]
     move_names: dict[str, str] = field(default_factory=dict)
     scenarios: dict[str, ScenarioFeedback] = field(default_factory=dict)
+    outcome_names: dict[str, str] = field(default_factory=dict)
+
+    def outcome_name(self, outcome: str | None) -> str:
+        """The Dutch name of an outcome (never `geen_deal`); unknown or none: 'nog geen uitkomst'."""
+        return self.outcome_names.get(outcome or "", "nog geen uitkomst")
 
     def signal_name(self, signal: str | None) -> str:
         """The Dutch name; never the raw label (an unknown one reads as 'een signaal')."""
@@ -420,6 +436,7 @@ def _load_texts(directory: str) -> FeedbackTexts:
         hints=tuple(hints.hints),
         signal_names=dict(names.signalen),
         move_names=dict(names.zetten),
+        outcome_names=dict(names.uitkomsten),
         scenarios=dict(loaded["scenarios.yml"][0].scenarios),
     )
 
