@@ -118,8 +118,8 @@ class PersonaTurn:
         if obj.when.moves:
             return False  # raised in answer to this very move (e.g. a benefit): that is its design
         topic = self.sc.topic(obj.asks)
-        if topic is not None and self.addresses(topic):
-            return True
+        if topic is not None and (self.addresses(topic) or topic.id in self.memory["addressed"]):
+            return True  # told in this message or an earlier one ("anoniem verwerkt" before "wie ziet dat?")
         need = self.sc.need(obj.need) if obj.need else None
         return bool(
             need is not None
@@ -218,6 +218,9 @@ class PersonaTurn:
             reply.add_line(self.picker, "neutral")
         if patience and self.conv.slots.get(OUTCOME_SLOT) not in SUCCESS_OUTCOMES:
             check_patience(self.conv, reply, self.picker)
+        for topic in self.sc.topics:
+            if topic.id not in self.memory["addressed"] and self.addresses(topic):
+                self.memory["addressed"].append(topic.id)
         asked = [p.asks for p in reply.parts if p.asks]
         self.memory["asked"] = asked[-1] if asked else None
         self.memory["last_signals"] = reply.signals()

@@ -1,0 +1,31 @@
+"""Persona faults a sales trainer found by playing every scenario (issue 9, QA round A):
+each test plays the trainer's kind of line through the real actions."""
+
+from __future__ import annotations
+
+from bot.scenarios import get_scenario
+from bot.scenarios.models import text_of
+from test_actions_support import Chat
+
+INTERVIEW = "1.1-klantinterview-horeca"
+
+
+def texts(sc_id: str, key: str) -> list[str]:
+    return [text_of(t) for t in get_scenario(sc_id).lines[key]]
+
+
+def objection_texts(sc_id: str, oid: str) -> list[str]:
+    obj = get_scenario(sc_id).objection(oid)
+    return [text_of(t) for t in obj.texts_for("gemiddeld")]
+
+
+def test_a_point_the_student_already_explained_is_not_asked_about_later():
+    """Told in turn 2 that the answers are anonymous, she does not ask in turn 3 who sees them."""
+    chat = Chat(INTERVIEW, "gemiddeld", seed=7)
+    chat.say("Goedemiddag meneer Hofstede, u spreekt met Sam van Horeca Totaal Groothandel. Heeft u even tijd?",
+             ["begroeting", "gesloten_vraag"])
+    chat.say("Dat begrijp ik, u heeft het druk. Het duurt maximaal tien minuten. De antwoorden worden anoniem "
+             "verwerkt.", ["begrip_tonen", "toezegging"])
+    reply = chat.say("Dank u wel. Hoe bestelt u nu meestal?", ["open_vraag"])
+    assert reply["text"] not in objection_texts(INTERVIEW, "wat-doen-jullie-ermee"), reply
+    assert "wat-doen-jullie-ermee" not in (chat.slot("open_bezwaren") or [])
