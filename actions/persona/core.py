@@ -216,6 +216,7 @@ class PersonaTurn:
             reply = Reply(self.prefix.parts + self.reply.parts, after_deal=self.reply.after_deal)
         if reply.empty:
             reply.add_line(self.picker, "neutral")
+        reply.shorten_goodbye()
         if patience and self.conv.slots.get(OUTCOME_SLOT) not in SUCCESS_OUTCOMES:
             check_patience(self.conv, reply, self.picker)
         for topic in self.sc.topics:

@@ -3,11 +3,14 @@ each test plays the trainer's kind of line through the real actions."""
 
 from __future__ import annotations
 
+import re
+
 from bot.scenarios import get_scenario
 from bot.scenarios.models import text_of
 from test_actions_support import Chat
 
 INTERVIEW = "1.1-klantinterview-horeca"
+PRINTER = "2.3-inbound-printer"
 
 
 def texts(sc_id: str, key: str) -> list[str]:
@@ -29,3 +32,23 @@ def test_a_point_the_student_already_explained_is_not_asked_about_later():
     reply = chat.say("Dank u wel. Hoe bestelt u nu meestal?", ["open_vraag"])
     assert reply["text"] not in objection_texts(INTERVIEW, "wat-doen-jullie-ermee"), reply
     assert "wat-doen-jullie-ermee" not in (chat.slot("open_bezwaren") or [])
+
+
+def test_a_summary_with_a_promise_and_a_goodbye_gets_one_closing_line():
+    """"Klopt, zo is het. Fijn, dan weet ik waar ik aan toe ben. Goed, dan weten we waar we aan
+    toe zijn. Dag!" was three acknowledgements: now one, then the goodbye's last sentence."""
+    from test_actions_support import PRINTER_DISCOVERY
+
+    chat = Chat(PRINTER, "makkelijk", seed=3)
+    for text, labels in PRINTER_DISCOVERY:
+        chat.say(text, labels)
+    chat.say("Zal ik de MF 450 voor u bestellen?", ["afsluitvraag"])
+    assert chat.slot("uitkomst") == "order"
+    bye = chat.say("Dan noteer ik de MF 450. U krijgt vandaag de bevestiging per mail. Tot ziens!",
+                   ["samenvatten", "toezegging", "afscheid"], intent="afscheid")
+    sentences = re.findall(r"[^.!?]+[.!?]+", bye["text"])
+    assert len(sentences) <= 3, bye["text"]
+    acknowledgements = texts(PRINTER, "after_deal_summary") + texts(PRINTER, "after_deal_toezegging")
+    assert sum(a in bye["text"] for a in acknowledgements) == 1, bye["text"]
+    goodbyes = texts(PRINTER, "goodbye_good")
+    assert not any(g in bye["text"] for g in goodbyes if len(re.findall(r"[.!?]", g)) > 1), bye["text"]
