@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from actions.persona.afterdeal import after_deal_turn, in_after_deal
+from actions.persona.afterdeal import DAY_PART, after_deal_turn, in_after_deal, time_of_day
 from actions.persona.facts import check_facts
 from actions.persona.margin import Concession, check_concession, note_exploration
 from actions.persona.message import Message
@@ -31,6 +31,9 @@ from bot.vocabulary import ABORTED, OPEN_QUESTION_MOVES, OUTCOME_SLOT, QUESTION_
 NEED_CHECKED_MOVES = {"voordeel_benoemen", "toezegging"}
 # A question that offers something ("Zal ik ...", "Zullen we afspreken dat ik ...").
 OFFER = re.compile(r"\b(zal ik|zullen we|kan ik|mag ik|ik|wij|we)\b")
+# A question that proposes the next step ("Zal ik een keer langskomen?", "Zullen we dat inplannen?").
+PROPOSAL = re.compile(r"\b(zal ik|zullen we|kan ik)\b[^?]*\b(langs\w*|afspr\w*|in ?plannen|plannen|bestellen|vastleggen|"
+                      r"noteren|reserveren|regelen)\b")
 # Steps that only explore the objection (to find its need); skipped when the student meets the need.
 EXPLORING_STEP_MOVES = {"doorvragen", "open_vraag", "gesloten_vraag", "samenvatten"}
 # (line key, question words, does the catalogue know it) for a supplier's answers.
@@ -747,8 +750,22 @@ class PersonaTurn:
             if len(self.reply.parts) > before:
                 self.reply.parts[-1].reason = "answer"
                 return True
+        if self.proposes():
+            # "Dus dinsdag 10 uur is goed?": a proposal gets a yes, a question or a clear no,
+            # never a half yes ("Eh, ja, zo ongeveer.")
+            if self.close_ready():
+                self.handle_close()
+            else:
+                self.close_line("stall" if self.conv.get("interesse") >= self.conv.level.stall_at else "refuse")
+            return True
         self.reply.add_line(self.picker, "short_answer")
         return True
+
+    def proposes(self) -> bool:
+        """The question sentence proposes a concrete next step: a day or time, or an offer to
+        come by, plan, order or arrange something."""
+        asked = self.question_text()
+        return bool(asked and (DAY_PART.search(asked) or time_of_day(asked) or PROPOSAL.search(asked)))
 
     def matching_answers(self) -> list[Answer]:
         """The answers the question is about, most keywords hit first (ties: the file's order)."""

@@ -11,6 +11,7 @@ from test_actions_support import Chat
 
 INTERVIEW = "1.1-klantinterview-horeca"
 PRINTER = "2.3-inbound-printer"
+COFFEE = "2.2-acquisitie-koffie"
 
 
 def texts(sc_id: str, key: str) -> list[str]:
@@ -52,3 +53,18 @@ def test_a_summary_with_a_promise_and_a_goodbye_gets_one_closing_line():
     assert sum(a in bye["text"] for a in acknowledgements) == 1, bye["text"]
     goodbyes = texts(PRINTER, "goodbye_good")
     assert not any(g in bye["text"] for g in goodbyes if len(re.findall(r"[.!?]", g)) > 1), bye["text"]
+
+
+def test_a_proposed_day_and_time_gets_a_yes_a_question_or_a_no_never_a_half_yes():
+    """2.2: "Dus dinsdag 10 uur is goed?" was answered "Eh, ja, zo ongeveer." and the call then
+    ended as geen_deal. A proposal read as a closed question gets the close's own answer."""
+    sc = get_scenario(COFFEE)
+    close_answers = [text_of(t) for t in sc.close.stall + sc.close.refuse + sc.close.accept]
+    chat = Chat(COFFEE, "gemiddeld", seed=7)
+    chat.say("Goedemorgen, met Sam van Koffie & Co. Wij hebben hele goede koffieautomaten met verse bonen. "
+             "Heeft u interesse?", ["begroeting", "gesloten_vraag"])
+    for line in ("Onze automaat kost maar 89 euro per maand inclusief onderhoud. Zal ik een keer langskomen?",
+                 "Dus dinsdag 10 uur is goed?"):
+        reply = chat.say(line, ["gesloten_vraag"])
+        assert reply["text"] not in texts(COFFEE, "short_answer"), reply
+        assert any(reply["text"].endswith(t) for t in close_answers), reply
