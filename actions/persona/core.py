@@ -534,11 +534,22 @@ class PersonaTurn:
         need = self.sc.need(obj.need) if obj.need else None
         if need is None or not need.too_late_in(self.msg.text):
             return False
-        text, signals = self.pick(f"too_late.{need.id}", need.too_late_reply)
+        self.picker.extra = {"genoemd": self.too_late_word(need.too_late)}
+        try:
+            text, signals = self.pick(f"too_late.{need.id}", need.too_late_reply)
+        finally:
+            self.picker.extra = {}
         if not text:
             text, signals = self.pick(f"reminder.{obj.id}", obj.reminder or obj.texts_for(self.conv.level_name))
         self.reply.add(text, signals, reason="objection", asks=obj.asks)
         return True
+
+    def too_late_word(self, words: list[str]) -> str:
+        """The too-late moment the student named first ("Dinsdag" in "Dus dinsdag komt de
+        monteur"), capitalised to open her reply: she repeats what was said, not another day."""
+        low = self.msg.lower
+        found = sorted((low.find(w), -len(w), w) for w in words if w in low)
+        return found[0][2][:1].upper() + found[0][2][1:] if found else ""
 
     def objection_step(self, obj: Objection, steps: list, done: int, matched: set[str] = frozenset()) -> bool:
         """The student took the next step on the objection: progress, or it is resolved."""

@@ -68,3 +68,34 @@ def test_a_proposed_day_and_time_gets_a_yes_a_question_or_a_no_never_a_half_yes(
         reply = chat.say(line, ["gesloten_vraag"])
         assert reply["text"] not in texts(COFFEE, "short_answer"), reply
         assert any(reply["text"].endswith(t) for t in close_answers), reply
+
+
+COMPLAINT = "3.1-klacht-koffieautomaat"
+
+
+def complaint_with_a_late_promise() -> tuple[Chat, dict]:
+    chat = Chat(COMPLAINT, "gemiddeld", seed=7)
+    chat.say("Hallo, met Sam van KoffieExpert. Ja dat is balen. Maar de monteur had het gewoon heel druk gisteren.",
+             ["begroeting", "begrip_tonen"])
+    chat.say("Ja sorry daarvoor. Ik kan de monteur volgende week dinsdag sturen. Is dat goed?", ["doorvragen", "excuses"])
+    reply = chat.say("Oké. Dus dinsdag komt de monteur en die kijkt er dan goed naar. Afgesproken?",
+                     ["samenvatten", "afsluitvraag"])
+    return chat, reply
+
+
+def test_a_late_promise_is_called_late_with_the_day_the_student_named():
+    """"Dus dinsdag komt de monteur" was answered "Morgen? Dan ben ik te laat!"."""
+    _, reply = complaint_with_a_late_promise()
+    assert "te laat" in reply["text"] or "niet op tijd" in reply["text"], reply
+    assert not reply["text"].startswith("Morgen?"), reply
+
+
+def test_a_goodbye_with_her_complaint_still_open_is_not_a_thankful_one():
+    """"Ja meer kan ik niet doen. Fijne dag nog." got "Oké, bedankt dat u het oppakt." from a
+    customer who was fed up and whose complaint nobody solved."""
+    chat, _ = complaint_with_a_late_promise()
+    chat.say("Nee dinsdag, eerder kan echt niet, de planning zit vol.", [])
+    bye = chat.say("Ja meer kan ik niet doen. Fijne dag nog.", ["afscheid"], intent="afscheid")
+    assert chat.slot("uitkomst") == "geen_deal"
+    assert bye["text"] not in texts(COMPLAINT, "goodbye_good"), bye
+    assert bye["text"] in texts(COMPLAINT, "goodbye_bad"), bye
