@@ -54,6 +54,7 @@ class PersonaTurn:
         self.reply = Reply()
         self.prefix = Reply()
         self.topic: Topic | None = None  # the topic of her last question, when this turn answers it
+        self.answered_now: list[str] = []  # answers (ids) given in this turn
 
     # ----- helpers -------------------------------------------------------------------
 
@@ -729,6 +730,7 @@ class PersonaTurn:
                 self.reply.add(text, [*answer.signals, *signals], reason="answer", asks=self.picker.last_asks)
                 if answer.id not in memory["answers"]:
                     memory["answers"].append(answer.id)
+                    self.answered_now.append(answer.id)
                 if answer.reveals:
                     self.reveal(answer.reveals, say=False)
                 return True
@@ -923,6 +925,8 @@ class PersonaTurn:
             # She raises her point instead of answering as if it did not stand ("In ons systeem
             # staat de order als compleet" after "De TN-5500 is op" contradicts itself).
             self.reply.parts = [p for p in self.reply.parts if p.reason != "answer"]
+            # an answer she did not say is still to be given when the question comes again
+            self.memory["answers"] = [a for a in self.memory["answers"] if a not in self.answered_now]
             self.raise_objection(due)
             return
         if conv.slots.get(OUTCOME_SLOT) in SUCCESS_OUTCOMES:

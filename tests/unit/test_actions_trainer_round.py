@@ -99,3 +99,24 @@ def test_a_goodbye_with_her_complaint_still_open_is_not_a_thankful_one():
     assert chat.slot("uitkomst") == "geen_deal"
     assert bye["text"] not in texts(COMPLAINT, "goodbye_good"), bye
     assert bye["text"] in texts(COMPLAINT, "goodbye_bad"), bye
+
+
+SUPPLIER = "2.7-leverancier-toners"
+
+
+def test_a_question_answered_in_a_reply_she_replaced_by_an_objection_is_answered_when_asked_again():
+    """2.7: the delivery question in turn 2 got the objection about the packing slip instead of
+    the answer; asked again, she said "Was dat het?" because that answer counted as given."""
+    from test_actions_support import entity
+
+    chat = Chat(SUPPLIER, "gemiddeld", seed=7)
+    chat.say("Goedemorgen meneer Bosman, u spreekt met Sam van Van Leeuwen Kantoorartikelen. Heeft u even tijd?",
+             ["begroeting", "gesloten_vraag"])
+    text = "Er zaten maar 30 toners bij in plaats van 50. Wanneer kunt u de ontbrekende toners leveren?"
+    first = chat.say(text, ["open_vraag"], entities=[entity("aantal", 30, "30", text.index("30"))])
+    assert "twijfel-pakbon" in (chat.slot("open_bezwaren") or []), first
+    answer = next(a for a in get_scenario(SUPPLIER).answers if a.id == "levering_rest")
+    delivery = [text_of(t) for t in answer.texts]
+    assert first["text"] not in delivery
+    again = chat.say("Wanneer kunt u de twintig ontbrekende toners dan leveren?", ["open_vraag"])
+    assert again["text"] in delivery, again
