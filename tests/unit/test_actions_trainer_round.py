@@ -120,3 +120,21 @@ def test_a_question_answered_in_a_reply_she_replaced_by_an_objection_is_answered
     assert first["text"] not in delivery
     again = chat.say("Wanneer kunt u de twintig ontbrekende toners dan leveren?", ["open_vraag"])
     assert again["text"] in delivery, again
+
+
+ORDER_PROBLEM = "2.6-orderprobleem-bureaus"
+
+
+def test_a_stock_figure_without_a_product_name_is_checked_against_the_products_in_play():
+    """2.6: "zes Flex 160 op voorraad", then "er staan er zes op voorraad" was corrected with
+    the chair's stock (25), the product named last in the turn before."""
+    chat = Chat(ORDER_PROBLEM, "gemiddeld", seed=7)
+    chat.say("Dat begrijp ik, ze moeten er vóór maandag staan. Ik heb nog zes Flex 160 op voorraad. Als ik het nu "
+             "inplan, gaan de vier bureaus morgen mee. De chauffeur brengt meteen een nieuwe ErgoPlus. "
+             "Gaat u daarmee akkoord?", ["begrip_tonen", "afsluitvraag"])
+    reply = chat.say("Klopt, er staan er zes op voorraad, en daarvan stuur ik u er morgen vier. Zal ik dat zo "
+                     "inplannen?", ["afsluitvraag", "toezegging"])
+    assert not chat.slot("feitfouten"), chat.slot("feitfouten")
+    assert reply["reason"] != "fact_correction", reply
+    wrong = chat.say("Van de bureaus Flex 160 hebben we er nog acht op voorraad.", [])
+    assert wrong["reason"] == "fact_correction", wrong  # a wrong figure is still corrected
