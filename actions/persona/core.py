@@ -107,9 +107,7 @@ class PersonaTurn:
             if closing is not None and obj.when.moves and not set(obj.when.moves) & closing:
                 continue
             if obj.signal == "weerstand.prijs" and not self.about_focus_product():
-                continue
-            if obj.signal == "weerstand.prijs" and (self.conv.slots.get("afspraken") or {}).get("korting"):
-                continue  # she accepted a discount: the price is settled, no second round  # "Oei, 649 euro" when the student offers another product at 189 answers the wrong turn
+                continue  # "Oei, 649 euro" when the student offers another product at 189 answers the wrong turn
             if not obj.when.opening and self.pre_empted(obj):
                 self.memory["raised"].append(obj.id)  # the student answered it before she could raise it
                 self.memory.setdefault("preempted", []).append(obj.id)
@@ -562,8 +560,7 @@ class PersonaTurn:
         conv.apply("bezwaar_stap")
         if done >= len(steps):
             self.resolve(obj)
-            # asked for the order now, or already: the point she raised in answer was all she waited for
-            if set(self.sc.close.moves) & msg.moves or self.memory.get("closes"):
+            if set(self.sc.close.moves) & msg.moves:
                 self.try_accept_after_resolution()
                 if "afsluitvraag" in msg.moves and conv.slots.get(OUTCOME_SLOT) not in SUCCESS_OUTCOMES:
                     self.raise_follow_up()  # asked for her yes: she says what still stands in the way

@@ -138,31 +138,3 @@ def test_a_stock_figure_without_a_product_name_is_checked_against_the_products_i
     assert reply["reason"] != "fact_correction", reply
     wrong = chat.say("Van de bureaus Flex 160 hebben we er nog acht op voorraad.", [])
     assert wrong["reason"] == "fact_correction", wrong  # a wrong figure is still corrected
-
-
-NEGOTIATION = "2.5-onderhandelen-werkkleding"
-
-
-def test_at_gemiddeld_the_buyer_bargains_once_more_before_paying_the_full_price():
-    """2.5 gemiddeld accepted the full offer price after one value sentence: he negotiates once
-    more; an answer with value settles it, and the order follows. At makkelijk he agrees at once."""
-    from test_actions_support import entity
-
-    def value_then_close(level: str) -> tuple[Chat, dict]:
-        chat = Chat(NEGOTIATION, level, seed=1)
-        chat.say("Goedemiddag meneer Bakker, u spreekt met Sanne van ProWear.", ["begroeting"])
-        chat.say("Ik begrijp dat u op de kosten moet letten. Wat vindt u precies te duur?", ["begrip_tonen", "doorvragen"])
-        chat.say("Onze winterjassen hebben versterkte naden en twee jaar garantie. Daardoor gaan ze jaren mee "
-                 "en bespaart u op nieuwe jassen.", ["voordeel_benoemen"])
-        reply = chat.say("Zal ik de veertig jassen voor u vastleggen?", ["afsluitvraag"],
-                         entities=[entity("aantal", 40, "veertig")])
-        return chat, reply
-
-    chat, reply = value_then_close("gemiddeld")
-    assert chat.slot("uitkomst") != "order", reply
-    assert reply["reason"] == "objection" and "weerstand.prijs" in reply["labels"], reply
-    chat.say("Met twee jaar garantie koopt u niet na één winter opnieuw; dat verschil verdient u zo terug.",
-             ["voordeel_benoemen"])
-    assert chat.slot("uitkomst") == "order"
-    chat, _ = value_then_close("makkelijk")
-    assert chat.slot("uitkomst") == "order"
