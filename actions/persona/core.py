@@ -34,6 +34,8 @@ OFFER = re.compile(r"\b(zal ik|zullen we|kan ik|mag ik|ik|wij|we)\b")
 # A question that proposes the next step ("Zal ik een keer langskomen?", "Zullen we dat inplannen?").
 PROPOSAL = re.compile(r"\b(zal ik|zullen we|kan ik)\b[^?]*\b(langs\w*|afspr\w*|in ?plannen|plannen|bestellen|vastleggen|"
                       r"noteren|reserveren|regelen)\b")
+# A question that offers something to the customer ("Zal ik hem met u doornemen?").
+OFFER_QUESTION = re.compile(r"\b(zal ik|zullen we)\b[^?]*\?")
 # Steps that only explore the objection (to find its need); skipped when the student meets the need.
 EXPLORING_STEP_MOVES = {"doorvragen", "open_vraag", "gesloten_vraag", "samenvatten"}
 # (line key, question words, does the catalogue know it) for a supplier's answers.
@@ -770,6 +772,10 @@ class PersonaTurn:
                 self.handle_close()
             else:
                 self.close_line("stall" if self.conv.get("interesse") >= self.conv.level.stall_at else "refuse")
+            return True
+        if OFFER_QUESTION.search(self.question_text()) and "offer_yes" in self.sc.lines:
+            # "Zal ik hem samen met u doornemen?": an offer gets a yes, not "Ja, min of meer."
+            self.reply.add_line(self.picker, "offer_yes")
             return True
         self.reply.add_line(self.picker, "short_answer")
         return True

@@ -30,6 +30,7 @@ LINE_REASONS = {
     "neutral": "neutral",
     "clarify": "clarification",
     "short_answer": "answer",
+    "offer_yes": "answer",
     "no_more_needs": "answer",
     "catalogue_price": "answer",
     "catalogue_delivery": "answer",

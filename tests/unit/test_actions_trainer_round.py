@@ -138,3 +138,13 @@ def test_a_stock_figure_without_a_product_name_is_checked_against_the_products_i
     assert reply["reason"] != "fact_correction", reply
     wrong = chat.say("Van de bureaus Flex 160 hebben we er nog acht op voorraad.", [])
     assert wrong["reason"] == "fact_correction", wrong  # a wrong figure is still corrected
+
+
+def test_an_offer_gets_a_plain_yes_not_a_half_answer():
+    """2.4: "Zal ik hem samen met u doornemen?" was answered "Ja, min of meer."."""
+    chat = Chat("2.4-offerte-bureaustoelen", "gemiddeld", seed=7)
+    reply = chat.say("Goedemorgen mevrouw El Amrani, u spreekt met Sam van Dekker Kantoorinrichting. Fijn dat u belt "
+                     "over de offerte voor de bureaustoelen. Zal ik hem samen met u doornemen?",
+                     ["begroeting", "gesloten_vraag"])
+    assert reply["text"] not in texts("2.4-offerte-bureaustoelen", "short_answer"), reply
+    assert reply["text"] in texts("2.4-offerte-bureaustoelen", "offer_yes"), reply
