@@ -47,7 +47,9 @@ def goodbye(conv: Conversation, msg: Message) -> Reply:
             return turn.finish(patience=True)
     outcome = outcome_at_end(conv)
     conv.set(OUTCOME_SLOT, outcome)
-    friendly = conv.get("irritatie") < 0.5 and (outcome in SUCCESS_OUTCOMES or conv.get("vertrouwen") >= 0.4)
+    # a customer whose own complaint or objection is still open thanks nobody for "meer kan ik niet doen"
+    friendly = conv.get("irritatie") < 0.5 and (
+        outcome in SUCCESS_OUTCOMES or (conv.get("vertrouwen") >= 0.4 and not conv.open_objections()))
     turn.reply.add_line(turn.picker, "goodbye_good" if friendly else "goodbye_bad")
     end_conversation(conv)
     return turn.finish()

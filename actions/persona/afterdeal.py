@@ -188,7 +188,8 @@ def after_deal_moves(turn: "PersonaTurn") -> None:
         return
     if "samenvatten" in moves and len(turn.reply.parts) < 2:
         turn.reply.add_line(turn.picker, "after_deal_summary")
-    if "toezegging" in moves and len(turn.reply.parts) < 2:
+    if "toezegging" in moves and len(turn.reply.parts) < 2 and "samenvatten" not in moves:
+        # a summary with a promise gets one acknowledgement ("Klopt, zo is het."), not two
         turn.reply.add_line(turn.picker, "after_deal_toezegging")
     if moves & QUESTION_MOVES and len(turn.reply.parts) < 2 and "bijverkoop" not in moves:
         answer(turn)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from actions.persona.afterdeal import after_deal_turn, in_after_deal
+from actions.persona.afterdeal import DAY_PART, after_deal_turn, in_after_deal, time_of_day
 from actions.persona.facts import check_facts
 from actions.persona.margin import Concession, check_concession, note_exploration
 from actions.persona.message import Message
@@ -31,6 +31,11 @@ from bot.vocabulary import ABORTED, OPEN_QUESTION_MOVES, OUTCOME_SLOT, QUESTION_
 NEED_CHECKED_MOVES = {"voordeel_benoemen", "toezegging"}
 # A question that offers something ("Zal ik ...", "Zullen we afspreken dat ik ...").
 OFFER = re.compile(r"\b(zal ik|zullen we|kan ik|mag ik|ik|wij|we)\b")
+# A question that proposes the next step ("Zal ik een keer langskomen?", "Zullen we dat inplannen?").
+PROPOSAL = re.compile(r"\b(zal ik|zullen we|kan ik)\b[^?]*\b(langs\w*|afspr\w*|in ?plannen|plannen|bestellen|vastleggen|"
+                      r"noteren|reserveren|regelen)\b")
+# A question that offers something to the customer ("Zal ik hem met u doornemen?").
+OFFER_QUESTION = re.compile(r"\b(zal ik|zullen we)\b[^?]*\?")
 # Steps that only explore the objection (to find its need); skipped when the student meets the need.
 EXPLORING_STEP_MOVES = {"doorvragen", "open_vraag", "gesloten_vraag", "samenvatten"}
 # (line key, question words, does the catalogue know it) for a supplier's answers.
@@ -51,6 +56,7 @@ class PersonaTurn:
         self.reply = Reply()
         self.prefix = Reply()
         self.topic: Topic | None = None  # the topic of her last question, when this turn answers it
+        self.answered_now: list[str] = []  # answers (ids) given in this turn
 
     # ----- helpers -------------------------------------------------------------------
 
@@ -118,8 +124,8 @@ class PersonaTurn:
         if obj.when.moves:
             return False  # raised in answer to this very move (e.g. a benefit): that is its design
         topic = self.sc.topic(obj.asks)
-        if topic is not None and self.addresses(topic):
-            return True
+        if topic is not None and (self.addresses(topic) or topic.id in self.memory["addressed"]):
+            return True  # told in this message or an earlier one ("anoniem verwerkt" before "wie ziet dat?")
         need = self.sc.need(obj.need) if obj.need else None
         return bool(
             need is not None
@@ -216,8 +222,12 @@ class PersonaTurn:
             reply = Reply(self.prefix.parts + self.reply.parts, after_deal=self.reply.after_deal)
         if reply.empty:
             reply.add_line(self.picker, "neutral")
+        reply.shorten_goodbye()
         if patience and self.conv.slots.get(OUTCOME_SLOT) not in SUCCESS_OUTCOMES:
             check_patience(self.conv, reply, self.picker)
+        for topic in self.sc.topics:
+            if topic.id not in self.memory["addressed"] and self.addresses(topic):
+                self.memory["addressed"].append(topic.id)
         asked = [p.asks for p in reply.parts if p.asks]
         self.memory["asked"] = asked[-1] if asked else None
         self.memory["last_signals"] = reply.signals()
@@ -527,11 +537,22 @@ class PersonaTurn:
         need = self.sc.need(obj.need) if obj.need else None
         if need is None or not need.too_late_in(self.msg.text):
             return False
-        text, signals = self.pick(f"too_late.{need.id}", need.too_late_reply)
+        self.picker.extra = {"genoemd": self.too_late_word(need.too_late)}
+        try:
+            text, signals = self.pick(f"too_late.{need.id}", need.too_late_reply)
+        finally:
+            self.picker.extra = {}
         if not text:
             text, signals = self.pick(f"reminder.{obj.id}", obj.reminder or obj.texts_for(self.conv.level_name))
         self.reply.add(text, signals, reason="objection", asks=obj.asks)
         return True
+
+    def too_late_word(self, words: list[str]) -> str:
+        """The too-late moment the student named first ("Dinsdag" in "Dus dinsdag komt de
+        monteur"), capitalised to open her reply: she repeats what was said, not another day."""
+        low = self.msg.lower
+        found = sorted((low.find(w), -len(w), w) for w in words if w in low)
+        return found[0][2][:1].upper() + found[0][2][1:] if found else ""
 
     def objection_step(self, obj: Objection, steps: list, done: int, matched: set[str] = frozenset()) -> bool:
         """The student took the next step on the objection: progress, or it is resolved."""
@@ -711,6 +732,7 @@ class PersonaTurn:
                 self.reply.add(text, [*answer.signals, *signals], reason="answer", asks=self.picker.last_asks)
                 if answer.id not in memory["answers"]:
                     memory["answers"].append(answer.id)
+                    self.answered_now.append(answer.id)
                 if answer.reveals:
                     self.reveal(answer.reveals, say=False)
                 return True
@@ -743,8 +765,26 @@ class PersonaTurn:
             if len(self.reply.parts) > before:
                 self.reply.parts[-1].reason = "answer"
                 return True
+        if self.proposes():
+            # "Dus dinsdag 10 uur is goed?": a proposal gets a yes, a question or a clear no,
+            # never a half yes ("Eh, ja, zo ongeveer.")
+            if self.close_ready():
+                self.handle_close()
+            else:
+                self.close_line("stall" if self.conv.get("interesse") >= self.conv.level.stall_at else "refuse")
+            return True
+        if OFFER_QUESTION.search(self.question_text()) and "offer_yes" in self.sc.lines:
+            # "Zal ik hem samen met u doornemen?": an offer gets a yes, not "Ja, min of meer."
+            self.reply.add_line(self.picker, "offer_yes")
+            return True
         self.reply.add_line(self.picker, "short_answer")
         return True
+
+    def proposes(self) -> bool:
+        """The question sentence proposes a concrete next step: a day or time, or an offer to
+        come by, plan, order or arrange something."""
+        asked = self.question_text()
+        return bool(asked and (DAY_PART.search(asked) or time_of_day(asked) or PROPOSAL.search(asked)))
 
     def matching_answers(self) -> list[Answer]:
         """The answers the question is about, most keywords hit first (ties: the file's order)."""
@@ -891,6 +931,8 @@ class PersonaTurn:
             # She raises her point instead of answering as if it did not stand ("In ons systeem
             # staat de order als compleet" after "De TN-5500 is op" contradicts itself).
             self.reply.parts = [p for p in self.reply.parts if p.reason != "answer"]
+            # an answer she did not say is still to be given when the question comes again
+            self.memory["answers"] = [a for a in self.memory["answers"] if a not in self.answered_now]
             self.raise_objection(due)
             return
         if conv.slots.get(OUTCOME_SLOT) in SUCCESS_OUTCOMES:

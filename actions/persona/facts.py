@@ -210,6 +210,8 @@ class FactChecker:
             self.scenario_facts(start, end, sentence)
         if current is not None:
             self.conv.memory["last_product"] = current.id
+        self.conv.memory["recent_products"] = list(dict.fromkeys(
+            p.id for _, p in product_mentions(self.sc, msg, 0, len(msg.text))))
         return self.errors
 
     def add(self, soort: str, genoemd: str, juist: str, sentence: str) -> None:
@@ -252,6 +254,13 @@ class FactChecker:
             return
         if "voorraad" in low and product.stock is not None:
             stock = stated_stock(sentence, tuple(n for p in self.sc.catalogue for n in p.names))
+            # "Klopt, er staan er zes op voorraad" names no product: any product of this or the
+            # previous message may be meant (the bureaus, not the chair named last)
+            in_play = [] if mentions else [
+                *(p for _, p in product_mentions(self.sc, msg, 0, len(msg.text))),
+                *filter(None, map(self.sc.product, self.conv.memory.get("recent_products") or []))]
+            if stock is not None and any(p.stock == stock[0] for p in in_play):
+                stock = None
             if stock is not None and stock[0] != product.stock:
                 self.add("aantal", stock[1], f"{product.stock} op voorraad", sentence)
         complaint = any(o.signal == "klacht" for o in self.sc.objections)  # faster delivery is the remedy there

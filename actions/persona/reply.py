@@ -3,6 +3,7 @@ and the reason it was said (contracts §2: `reason` in the bot event's metadata)
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from actions.persona.texts import LinePicker
@@ -10,6 +11,11 @@ from actions.persona.texts import LinePicker
 # Lines that only fill a silence; dropped when the persona has something else to say.
 FILLER_KEYS = {"neutral", "benefit_heard", "toezegging_heard", "greeting_reply", "greeting_after_opening",
                "summary_confirmed"}
+
+# Her goodbye; after another line in the same reply only its last sentence is said ("Klopt, zo is
+# het. Tot ziens!", not "Klopt, zo is het. Goed, dan weten we waar we aan toe zijn. Dag!").
+GOODBYE_KEYS = {"goodbye_good", "goodbye_bad"}
+_SENTENCE = re.compile(r"[^.!?]+[.!?]+")
 
 # Why a customer message was said (contracts §2). The message's reason is its weightiest part's.
 REASONS = ("opening", "answer", "question", "objection", "signal", "move_reaction", "fact_correction",
@@ -24,6 +30,7 @@ LINE_REASONS = {
     "neutral": "neutral",
     "clarify": "clarification",
     "short_answer": "answer",
+    "offer_yes": "answer",
     "no_more_needs": "answer",
     "catalogue_price": "answer",
     "catalogue_delivery": "answer",
@@ -62,6 +69,7 @@ class Part:
     filler: bool = False
     reason: str = "move_reaction"
     asks: str | None = None  # the topic this part asks the student about
+    goodbye: bool = False  # her goodbye line (GOODBYE_KEYS)
 
 
 @dataclass
@@ -77,6 +85,16 @@ class Reply:
     def add_line(self, picker: LinePicker, key: str) -> None:
         text, signals = picker.line(key)
         self.add(text, signals, filler=key in FILLER_KEYS, reason=line_reason(key), asks=picker.last_asks)
+        if key in GOODBYE_KEYS and self.parts and self.parts[-1].text == text:
+            self.parts[-1].goodbye = True
+
+    def shorten_goodbye(self) -> None:
+        """One closing line: after something else in this reply, the goodbye keeps its last sentence."""
+        for i, part in enumerate(self.parts):
+            if part.goodbye and i > 0:
+                sentences = _SENTENCE.findall(part.text)
+                if len(sentences) > 1:
+                    part.text = sentences[-1].strip()
 
     def drop_fillers(self) -> None:
         self.parts = [p for p in self.parts if not p.filler]

@@ -87,6 +87,8 @@ def new_memory() -> dict[str, Any]:
         "said": [],  # fingerprints of the lines said (actions/persona/texts.py): never twice
         "asked": None,  # topic id of the question the persona asked last (scenario `topics`)
         "topics": [],  # topic ids the student answered
+        "recent_products": [],  # catalogue products the previous student message named
+        "addressed": [],  # topic ids a student message was about (answered before she asks)
         "stalled": 0,  # consecutive student turns without progress
         "progress_mark": [],  # what the conversation had reached after the previous turn
     }

@@ -16,6 +16,7 @@ says why it was said (`reason`: question, answer, objection, fact_correction, ..
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from actions.persona.afterdeal import after_deal_turn, in_after_deal
@@ -30,6 +31,9 @@ from bot.scenarios.plan import BlockedDate, Plan
 from bot.vocabulary import OUTCOME_SLOT, QUESTION_MOVES, SUCCESS_OUTCOMES
 
 PLAN_SLOT = "activiteitenplan"
+# "Zal ik beginnen met mijn doelen?", "Mag ik eerst mijn planning toelichten?"
+ANNOUNCE = re.compile(r"\b(zal ik|mag ik|kan ik|zullen we)\b[^?.!]*\b(beginnen|starten|vertellen|toelichten|laten zien|"
+                      r"doornemen|presenteren)\b[^.!]*\?\s*$")
 CONTRADICTING = {"ja_maar", "tegenspreken"}
 MIN_TOPICS_BEFORE_APPROVAL = 2  # asking approval with less is premature
 INSIST_AFTER = 2  # asked this often for the same part: the next time she insists
@@ -134,13 +138,25 @@ class PlanTurn:
             persona.hang_up()
             return self.done()
         reading = read(self.plan, self.msg, self.state.get("gevraagd"))
-        if self.fact_question(reading):
+        if self.announcement(reading):
+            # "Zal ik beginnen met mijn doelen?" names a part but says nothing of it yet: she
+            # asks for it, not "meer omzet, maar hoeveel dan?" about a goal nobody named.
+            reading.mentioned.clear()
+            reading.concrete.clear()
+        elif self.fact_question(reading):
             # "Wanneer is de beurs precies?" asks for a fact; it does not put the fair in the plan.
             reading.mentioned.clear()
             reading.concrete.clear()
         self.record(reading)
         self.respond(reading)
         return self.done()
+
+    def announcement(self, reading: Reading) -> bool:
+        """The message only offers to start on a part of the plan: a question, no figure."""
+        return bool(
+            self.msg.text.rstrip().endswith("?") and not reading.hits and not reading.asks_approval
+            and ANNOUNCE.search(self.msg.lower) and not re.search(r"\d", self.msg.text)
+        )
 
     def fact_question(self, reading: Reading) -> bool:
         return bool(

@@ -148,3 +148,14 @@ class Chat:
 
     def slot(self, name: str) -> Any:
         return self.slots.get(name)
+
+
+def goodbye_ends(sc_id: str, key: str = "goodbye_good") -> tuple[str, ...]:
+    """How a reply ends with her goodbye after another line: the goodbye's last sentence
+    (actions/persona/reply.py, one closing line)."""
+    import re
+
+    from bot.scenarios import get_scenario
+    from bot.scenarios.models import text_of
+
+    return tuple(re.findall(r"[^.!?]+[.!?]+", text_of(t))[-1].strip() for t in get_scenario(sc_id).lines[key])

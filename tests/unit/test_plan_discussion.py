@@ -21,6 +21,7 @@ from bot.feedback.checks import run_check
 from bot.feedback.conversation import read_events
 from bot.feedback.rubric import load_rubrics
 from bot.scenarios import clear_cache, get_scenario, load_scenarios
+from bot.scenarios.models import text_of
 from test_scenarios_extra import _slot as slot
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -328,3 +329,12 @@ def test_keywords_are_whole_words_unless_marked_as_a_word_start():
     assert [(h.figure.id, h.value) for h in reading.hits] == [("nieuwe_klanten", 4.0)]
     reading = read(plan, msg("Week 10 en 11 de belronde, week 12 de leads van de beurs."), asked="planning")
     assert "planning" in reading.concrete and not reading.hits  # week numbers are no call counts
+
+
+def test_an_offer_to_start_with_a_part_gets_a_go_ahead_not_a_verdict_on_a_goal_nobody_named():
+    """"Zal ik beginnen met mijn doelen?" got "Meer omzet, prima, maar hoeveel dan?" (QA round A2)."""
+    _, replies = play(["Goedemorgen Marieke, fijn dat je tijd hebt. Zal ik beginnen met mijn doelen?"])
+    vague = [text_of(t) for t in get_scenario(SID).plan.topic("doelen").vague]
+    assert not any(v in replies[-1] for v in vague), replies[-1]
+    _, replies = play(["Zal ik beginnen met mijn doelen?", GOAL])
+    assert not any(v in replies[-1] for v in vague), replies[-1]  # the goal itself is still read
