@@ -24,6 +24,10 @@ TOLERANCE = 0.005  # exact to the cent
 KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("btw", ("btw-bedrag", "aan btw", "btw", "belasting")),
     ("korting", ("korting", "eraf", "er af", "reductie")),
+    # "met 10% korting wordt het 6.502,50": the amount after the discount (the percentage
+    # before it is the discount's)
+    (AFTER_DISCOUNT := "na_korting", tuple(f"korting {verb} {it}" for verb in ("wordt", "is", "kost", "komt")
+                                           for it in ("het", "dat", "hij", "u"))),
     ("subtotaal", ("subtotaal", "bruto", "zonder korting", "voor korting", "vóór korting")),
     ("excl", ("exclusief btw", "excl. btw", "excl btw", "ex. btw", "ex btw", "zonder btw", "exclusief", "excl", "netto", "na korting")),
     ("incl", ("inclusief btw", "incl. btw", "incl btw", "met btw", "inclusief", "incl", "te betalen", "totaalbedrag", "in totaal", "totaal", "alles bij elkaar", "eindbedrag")),
@@ -174,7 +178,7 @@ def check_quotation(conv: Conversation, msg: Message) -> dict | None:
             amount = round(float(entity.get("value")), 2)
         except (TypeError, ValueError):
             continue
-        kind = kind_of(amount, kind, values)
+        kind = kind_of(amount, "excl" if kind == AFTER_DISCOUNT else kind, values)
         if kind is None:
             loose.append(amount)
         else:
@@ -187,7 +191,7 @@ def check_quotation(conv: Conversation, msg: Message) -> dict | None:
             continue
         if kind == "btw":
             stated["btw_pct"] = value
-        elif kind == "korting":
+        elif kind in ("korting", AFTER_DISCOUNT):
             stated["korting_pct"] = value
     for term in sc.quotation.required_terms:
         if term.id not in terms and msg.mentions([k.lower() for k in term.keywords]):

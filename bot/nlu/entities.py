@@ -145,6 +145,13 @@ class EntityExtractor:
             taken.append((start, end))
             found.append(Entity(kind, value, text[start:end], start, end))
 
+        # A product name with a model number ("ErgoFlex 300", "MF 450") is one name: its number
+        # is no amount or quantity ("25 ErgoFlex 300 stoelen" orders 25, not 300).
+        products = self._products(folded, text, catalogue or ()) if catalogue else []
+        for entity in products:
+            if any(ch.isdigit() for ch in entity.text) and not any(s < entity.end and entity.start < e for s, e in taken):
+                taken.append((entity.start, entity.end))
+                found.append(entity)
         for m in self.amount_re.finditer(folded):
             if m.group("k"):
                 value = parse_number(m.group("k"))
@@ -179,7 +186,7 @@ class EntityExtractor:
             add("datum", (today + timedelta(days=self._relative(m.group("r")))).isoformat(), m.start(), m.end())
         for m in self.day_re.finditer(folded):
             add("weekdag", self.day_names[m.group("day")], m.start("day"), m.end("day"))
-        for entity in self._products(folded, text, catalogue or ()):
+        for entity in products:
             if not any(s < entity.end and entity.start < e for s, e in taken):
                 taken.append((entity.start, entity.end))
                 found.append(entity)

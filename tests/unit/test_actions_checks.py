@@ -60,6 +60,21 @@ def test_amounts_are_classified_by_the_words_around_them():
     assert assign_kinds(text, spans) == ["excl", "btw"]  # a keyword after its amount belongs to it
 
 
+def test_the_amount_after_a_discount_is_the_total_excluding_btw():
+    # "Met 10% korting wordt het 6.502,50": the amount the discount leads to, not the discount
+    text = "Dat is 7.225 euro. Met 10% korting wordt het 6.502,50 euro, en met btw is het 7.868,03 euro."
+    amounts = [(text.index("7.225"), text.index("7.225") + 10), (text.index("6.502"), text.index("6.502") + 13),
+               (text.index("7.868"), text.index("7.868") + 13)]
+    assert assign_kinds(text, amounts) == [None, "na_korting", "incl"]
+    assert assign_kinds(text, [(text.index("10%"), text.index("10%") + 3)]) == ["na_korting"]  # its percentage
+    chat = Chat(OFFERTE, seed=2)
+    chat.say("Goedemiddag mevrouw El Amrani, met Sanne van Dekker.", ["begroeting"])
+    result = quote(chat, text, ("bedrag", 7225.0, "7.225 euro"), ("percentage", 10.0, "10%"),
+                   ("bedrag", 6502.5, "6.502,50 euro"), ("bedrag", 7868.03, "7.868,03 euro"))
+    assert not any("korting" in f for f in result["fouten"]), result  # no "kortingsbedrag is 722,50" error
+    assert result["genoemd"]["excl"] == 6502.5 and result["genoemd"]["korting_pct"] == 10.0
+
+
 def test_a_correct_quotation_passes_and_the_customer_accepts_it():
     chat = Chat(OFFERTE, seed=2)
     chat.say("Goedemiddag mevrouw El Amrani, met Sanne van Dekker.", ["begroeting"])
