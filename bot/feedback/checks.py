@@ -19,13 +19,14 @@ from bot.feedback.conversation import Conversation, StudentTurn, signal_matches
 from bot.feedback.evidence import known_names, load_evidence_patterns
 from bot.feedback.sources import competency_names
 from bot.labels import label_contract
+from bot.vocabulary import OUTCOME_SLOT, TURN_SLOT
 
 # Slots of contracts §3 that a rubric may read.
 KNOWN_SLOTS = (
     "scenario", "difficulty", "seed", "mode", "interesse", "irritatie", "vertrouwen",
     "open_bezwaren", "opgeloste_bezwaren", "gegeven_signalen", "gemiste_signalen", "afspraken",
     "korting_gegeven", "korting_binnen_marge", "concessie_bij_eerste_bezwaar",
-    "offerte_controle", "briefing", "uitkomst", "beurt", "misverstanden",
+    "offerte_controle", "briefing", OUTCOME_SLOT, TURN_SLOT, "misverstanden",
     "feitfouten", "concessies",
 )
 

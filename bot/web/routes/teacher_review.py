@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from bot.teaching import exports, groups, overview, privacy, review
 from bot.teaching.review import ListFilter, ReviewError
 from bot.teaching.transcript import build_view
+from bot.vocabulary import MODES
 from bot.web.errors import ApiError
 from bot.web.routes.teacher import _db, _require_group, form_of, go, render
 from bot.web.schemas.accounts import StudentExport
@@ -51,7 +52,7 @@ async def conversation_list(request: Request, teacher: TeacherDep) -> Response:
     q = request.query_params
     flt = ListFilter(
         group=q.get("klas") or None, student=q.get("student") or None, scenario=q.get("scenario") or None,
-        werkproces=q.get("werkproces") or None, mode=q.get("modus") if q.get("modus") in ("oefenen", "toets") else None,
+        werkproces=q.get("werkproces") or None, mode=q.get("modus") if q.get("modus") in MODES else None,
         since=_date(q.get("van")), until=_date(q.get("tot")), min_score=_int(q.get("min")), max_score=_int(q.get("max")),
         sort=q.get("sorteer") if q.get("sorteer") in review.SORTS else "datum", descending=q.get("richting") != "op",
         page=_int(q.get("pagina")) or 1,
