@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -184,6 +185,16 @@ def user_texts(state) -> list[str]:
     return found
 
 
+def stop_process(proc: subprocess.Popen, timeout: float = 15) -> None:
+    """End a server a test started: SIGTERM, then SIGKILL if it has not gone after `timeout` s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def free_port() -> int:
     import socket
 
@@ -202,7 +213,6 @@ class RunningServer:
 @pytest.fixture()
 def run_server(tmp_path: Path):
     """Factory: start `python -m bot serve` on a free loopback port; stopped after the test."""
-    import subprocess
     import sys
     import time
 
@@ -248,9 +258,4 @@ def run_server(tmp_path: Path):
 
     yield start
     for proc in started:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_process(proc)

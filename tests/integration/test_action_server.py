@@ -19,6 +19,7 @@ sys.path.insert(0, str(FIXTURES))
 import fixture_nlu  # noqa: E402
 
 from bot.engine.engine import Engine  # noqa: E402
+from conftest import stop_process  # noqa: E402
 
 CONTENT = FIXTURES / "content"
 SCRIPT = ["Goedemorgen", "zullen we het zo doen?", "ik wil bestellen", "een printer", "0", "nul", "5",
@@ -50,15 +51,6 @@ def start_server(package: str):
     raise RuntimeError("action server did not start within 60 s")
 
 
-def stop_server(proc) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-
-
 def play(engine: Engine) -> list[dict]:
     tracker = engine.new_tracker("server")
     engine.start_session(tracker, {"seed": 11})
@@ -76,7 +68,7 @@ def load(endpoint: str | None) -> Engine:
 def fixture_server():
     proc, url = start_server("engine_fixture_actions")
     yield url
-    stop_server(proc)
+    stop_process(proc, timeout=10)
 
 
 def test_conversation_over_the_action_server_equals_in_process(fixture_server):
@@ -112,7 +104,7 @@ def test_real_actions_package_over_the_server(monkeypatch):
         assert r.messages == r_local.messages and r.messages
     finally:
         engine_module.clear_cache()
-        stop_server(proc)
+        stop_process(proc, timeout=10)
 
 
 def test_unreachable_action_server_is_a_clear_error():

@@ -22,7 +22,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from conftest import free_port
+from conftest import free_port, stop_process
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -42,15 +42,6 @@ def serve(tmp_path: Path, port: int, *extra: str) -> tuple[subprocess.Popen, Pat
         cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=open(log, "wb"),
     )
     return proc, log
-
-
-def stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
 
 
 def test_serve_announces_itself_once_it_listens_and_answers_while_the_engine_loads(tmp_path):
@@ -77,7 +68,7 @@ def test_serve_announces_itself_once_it_listens_and_answers_while_the_engine_loa
         text = log.read_text(errors="replace")
         assert text.count("draait op") == 1 and f"http://127.0.0.1:{port}/" in text
     finally:
-        stop(proc)
+        stop_process(proc)
 
 
 def test_a_taken_port_is_a_dutch_error_and_no_announcement(tmp_path):
@@ -89,7 +80,7 @@ def test_a_taken_port_is_a_dutch_error_and_no_announcement(tmp_path):
         try:
             assert proc.wait(timeout=120) == 1
         finally:
-            stop(proc)
+            stop_process(proc)
     text = log.read_text(errors="replace")
     assert f"Poort {port}" in text and "al in gebruik" in text and "--port" in text
     assert "draait op" not in text and "Traceback" not in text and "address already in use" not in text.lower()

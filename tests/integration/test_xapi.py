@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from conftest import IN_CI, free_port
+from conftest import IN_CI, free_port, stop_process
 from tests.teacher_support import converse, student_client
 
 RALPH_VENV = Path(os.environ.get("OEFENGESPREK_RALPH_VENV", Path.home() / ".cache" / "oefengesprek-ralph" / "venv"))
@@ -61,12 +61,7 @@ def lrs(tmp_path_factory):
             pytest.fail("Ralph did not start within 60 s")
         yield base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_process(proc)
 
 
 def test_finished_conversation_becomes_a_completed_statement_in_ralph(make_client, lrs) -> None:
