@@ -329,6 +329,10 @@ class ZetAanwezig(CheckBase):
     # a `pas_na` turn whose text has one of these does not open the window ('Wat kan ik voor
     # u doen?' in the opening explores no need)
     pas_na_niet: list[str] = Field(default_factory=list)
+    # the turn that opens the window counts too: a summary of the agreements may come in the
+    # sentence that proposes them ("Dus morgen vier bureaus ...; zal ik het zo inplannen?"),
+    # but not before any arrangement was on the table
+    pas_na_zelfde_beurt: bool = False
     zonder: list[str] = Field(default_factory=list)  # a turn with one of these does not count
     # praise quotes the last turn that counts: the commitment that was agreed, not an earlier
     # one the customer turned down; the summary at the end, not a remark halfway
@@ -368,9 +372,12 @@ def evaluate_zet_aanwezig(spec: ZetAanwezig, conv: Conversation) -> Outcome:
     window = conv.turns[: spec.binnen_beurten] if spec.binnen_beurten else conv.turns
     if spec.pas_na:
         first = next((t.number for t in window if spec.opens(t, conv)), None)
-        premature = [t for t in window if spec.counts(t, conv) and (first is None or t.number <= first)]
-        window = [t for t in window if first is not None and t.number > first]
-        if not any(spec.counts(t, conv) for t in window) and premature:
+        last_early = first - 1 if first is not None and spec.pas_na_zelfde_beurt else first
+        premature = [t for t in window if spec.counts(t, conv) and (first is None or t.number <= last_early)]
+        window = [t for t in window if first is not None and t.number > last_early]
+        # too early: a closing question before the need was explored points at that question;
+        # a summary of the problem before any arrangement is another move, not an early try
+        if not any(spec.counts(t, conv) for t in window) and premature and not spec.pas_na_zelfde_beurt:
             return Outcome(0.0, (Observation(premature[0].number, 0.0),))
     found = [t for t in window if spec.counts(t, conv)]
     if found:

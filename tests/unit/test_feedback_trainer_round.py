@@ -316,3 +316,31 @@ def test_the_opening_sentence_is_no_summary_of_the_leads_wishes():
     rep = report([(K, "Met Kok.", []), opening, (K, "Kort dan.", []),
                   (S, "Wat sprak u op de beurs aan?", ["open_vraag"]), (K, "De audit.", []), summary], scenario)
     assert check(rep, "wensen_samengevat")["quote"] == summary[1]
+
+
+# --- 2.6: summarising the agreements needs agreements; the procedure is the written confirmation ---
+
+ORDER = "2.6-orderprobleem-bureaus"
+O_OPEN = (K, "Goedemorgen, met Marloes de Wit. Er zijn maar acht van de twaalf bureaus gekomen.", ["klacht"])
+O_PROBLEM_SUMMARY = (S, "Goedemorgen mevrouw De Wit, met Sam van Ergoplaats. Vervelend, excuses daarvoor. "
+                        "Klopt het dat er vier bureaus ontbreken?", ["begroeting", "excuses", "samenvatten", "gesloten_vraag"])
+O_PLAN = (S, "De vier bureaus gaan morgen met de eerste rit mee. Zal ik het zo inplannen?", ["toezegging", "afsluitvraag"])
+O_CONFIRM = (S, "Ik stuur u vandaag nog een orderbevestiging per mail. Fijne dag!", ["toezegging", "afscheid"])
+O_AGREEMENT_SUMMARY = (S, "Dus morgen vier bureaus met de eerste rit en een nieuwe stoel; klopt dat?",
+                       ["samenvatten", "toezegging"])
+
+
+def test_a_summary_of_the_problem_before_any_arrangement_is_no_summary_of_the_agreements():
+    rep = report([O_OPEN, O_PROBLEM_SUMMARY, (K, "Ja, vier.", []), O_PLAN, (K, "Prima.", []), O_CONFIRM], ORDER)
+    summary = check(rep, "afspraken_samengevat")
+    assert summary["passed"] is False
+    assert summary["quote"] != O_PROBLEM_SUMMARY[1]
+    assert check(rep, "bevestiging_toegezegd")["passed"] is True
+
+
+def test_the_agreements_summarised_in_or_after_the_arrangement_count_and_no_confirmation_is_blamed():
+    rep = report([O_OPEN, O_PROBLEM_SUMMARY, (K, "Ja, vier.", []), O_PLAN, (K, "Prima.", []),
+                  O_AGREEMENT_SUMMARY, (K, "Ja.", []), (S, "Fijne dag nog!", ["afscheid"])], ORDER)
+    summary = check(rep, "afspraken_samengevat")
+    assert summary["passed"] is True and summary["quote"] == O_AGREEMENT_SUMMARY[1]
+    assert check(rep, "bevestiging_toegezegd")["passed"] is False
