@@ -18,7 +18,7 @@ import re
 from actions.persona.afterdeal import DAY_PART, after_deal_turn, in_after_deal, time_of_day
 from actions.persona.facts import check_facts
 from actions.persona.margin import Concession, check_concession, note_exploration
-from actions.persona.message import Message
+from actions.persona.message import Message, keyword_hits
 from actions.persona.patience import check_patience, end_conversation
 from actions.persona.quotation import check_quotation
 from actions.persona.reply import Reply
@@ -45,6 +45,27 @@ CATALOGUE_QUESTIONS = (
     ("catalogue_price", ["prijs", "kost", "tarief", "bedrag"], lambda p: True),
 )
 
+
+
+# A content word of a summary: five letters or more (short words are mostly function words),
+# compared without its inflection ("smaakt"/"smaak", "bureaus"/"bureau"), never by a piece of
+# it ("watertap" is not "water").
+CONTENT_WORD = re.compile(r"[^\W\d_]{5,}")
+INFLECTION = re.compile(r"(tjes|tje|jes|je|en|e|s|t)$")
+SUMMARY_STOP = frozenset({
+    "begrijp", "bedoel", "samengevat", "samenvat", "klopt", "omdat", "zodat", "hebb", "heef", "word",
+    "zoal", "eigenlijk", "allee", "echt", "gewoon", "graag", "nieuw", "ander", "daarn", "dadelijk",
+    "misschien", "natuurlijk", "precie", "zeker", "dach", "vind", "zegg", "terug", "zitt", "kunn",
+    "zull", "moet", "mog", "will", "waarmee", "waarom", "wanneer", "welk", "hoeveel", "hoeveelheid",
+    "steed", "nogal", "beetj", "eers", "laatst", "vandaag", "morg", "altijd", "allemaal", "ieder",
+    "alles", "niets", "iemand", "niemand", "hierover", "daarover", "waarover", "zouden", "kunt",
+    "zeggen", "gezegd", "vertel", "verteld", "noemde", "horen", "gehoord", "zien", "gezien",
+})
+
+
+def _stem(word: str) -> str:
+    stripped = INFLECTION.sub("", word)
+    return stripped if len(stripped) >= 4 else word
 
 class PersonaTurn:
     def __init__(self, conv: Conversation, msg: Message):
@@ -461,7 +482,7 @@ class PersonaTurn:
             stated = re.sub(r"[^.!?]*\?", lambda m: m.group() if OFFER.search(m.group()) else " ", self.msg.lower)
             need = self.sc.need(obj.need) if obj.need else None
             return bool((topic and self.addresses(topic))
-                        or (need is not None and any(k in stated for k in need.keywords)))
+                        or (need is not None and keyword_hits(stated, need.keywords) > 0))
         return False
 
     def raise_follow_up(self) -> None:
@@ -521,7 +542,12 @@ class PersonaTurn:
         return any(a.reveals in needs and self.msg.mentions(a.keywords) for a in self.sc.answers if a.reveals)
 
     def confirm_point(self, obj: Objection) -> None:
-        """A summary gets a confirmation, understanding gets more of her story."""
+        """A summary gets a confirmation, understanding gets more of her story; a summary of
+        something she never said gets no "Ja, precies": she tells her point again."""
+        if "samenvatten" in self.msg.moves and not self.summary_fits():  # (a proposal is no summary)
+            self.reply.add_line(self.picker, "summary_wrong")
+            self.add_objection_line(obj, "reminder", obj.reminder or obj.texts_for(self.conv.level_name), signal=False)
+            return
         options = [("lines.summary_confirmed", self.sc.lines["summary_confirmed"]), (f"progress.{obj.id}", obj.progress)]
         if "samenvatten" not in self.msg.moves:
             options.reverse()
@@ -531,6 +557,37 @@ class PersonaTurn:
                 self.reply.add(text, signals, reason="objection", asks=obj.asks)
                 return
         self.add_objection_line(obj, "reminder", obj.reminder or obj.texts_for(self.conv.level_name), signal=False)
+
+    def summary_fits(self) -> bool:
+        """The student's summary takes up something she said: a content word of her opening,
+        her objections, the needs and facts she told, or a keyword of them. "Dus u wilt een
+        nieuwe watertap omdat deze oud is?" after a complaint about the filter and the taste
+        takes up nothing, and is not confirmed."""
+        memory = self.memory
+        texts: list[str] = []
+        keywords: list[str] = []
+        for obj_id in memory["raised"]:
+            obj = self.sc.objection(obj_id)
+            if obj is not None:
+                texts += [text_of(t) for t in (*obj.texts, *obj.progress, *obj.reminder)]
+                topic = self.sc.topic(obj.asks)
+                keywords += topic.keywords if topic else []
+        for need_id in memory["needs"]:
+            need = self.sc.need(need_id)
+            if need is not None:
+                texts += [text_of(t) for t in need.reveal]
+                keywords += need.keywords
+        for answer in self.sc.answers:
+            if answer.id in memory["answers"]:
+                texts += [text_of(t) for t in answer.texts]
+                keywords += answer.keywords
+        if (not texts and not keywords) or self.proposes():
+            return True  # nothing told yet to hold it against, or "Dus: zullen we dinsdag ...?" proposes
+        said = self.msg.lower
+        if keyword_hits(said, keywords):
+            return True
+        heard = {_stem(w) for text in texts for w in CONTENT_WORD.findall(self.picker.fill(text).lower())} - SUMMARY_STOP
+        return any(_stem(w) in heard for w in CONTENT_WORD.findall(said) if _stem(w) not in SUMMARY_STOP)
 
     def too_late(self, obj: Objection) -> bool:
         """A promise for the objection's need that comes too late; she says why."""
@@ -792,10 +849,10 @@ class PersonaTurn:
         asked = self.question_text()
         answers = [a for a in self.sc.answers if not self.settled_by_resolution(a)]
         if asked:  # "Vervelend dat hij kapot is. Waarvoor gebruikt u hem?" asks about the use
-            return sorted((a for a in answers if any(k in asked for k in a.keywords)),
-                          key=lambda a: -sum(k in asked for k in a.keywords))
+            return sorted((a for a in answers if keyword_hits(asked, a.keywords)),
+                          key=lambda a: -keyword_hits(asked, a.keywords))
         return sorted((a for a in answers if msg.mentions(a.keywords)),
-                      key=lambda a: -sum(k in msg.lower for k in a.keywords))
+                      key=lambda a: -keyword_hits(msg.lower, a.keywords))
 
     def settled_by_resolution(self, answer: Answer) -> bool:
         """An answer about the need of an objection already resolved is old news: "In Venlo
@@ -813,13 +870,13 @@ class PersonaTurn:
         she has not told yet ("U noemde de audit: wat kwam daar uit?")."""
         asked = self.question_text()
         return bool(self.asked_answers()) or any(
-            n.id not in self.memory["needs"] and any(k in asked for k in n.keywords) for n in self.sc.persona.needs)
+            n.id not in self.memory["needs"] and keyword_hits(asked, n.keywords) for n in self.sc.persona.needs)
 
     def asked_answers(self) -> list[Answer]:
         """Fresh answers to the question sentence itself (not to words in the sentences
         around it: "na gisteren ... Is dat goed?" asks nothing about yesterday)."""
         asked = self.question_text()
-        return [a for a in self.fresh_answers() if any(k in asked for k in a.keywords)]
+        return [a for a in self.fresh_answers() if keyword_hits(asked, a.keywords)]
 
     def fresh_answers(self) -> list[Answer]:
         """Matching answers she has not given yet, in words or as part of her story."""
@@ -920,7 +977,7 @@ class PersonaTurn:
         if moves & {"ja_maar", "tegenspreken"} and self.reply.empty:
             self.reply.add_line(self.picker, "contradicted")
         if "samenvatten" in moves and self.reply.empty and "summary_confirmed" in self.sc.lines:
-            self.reply.add_line(self.picker, "summary_confirmed")
+            self.reply.add_line(self.picker, "summary_confirmed" if self.summary_fits() else "summary_wrong")
 
         due = self.objection_due()
         if due is not None:

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from actions.persona.message import Message
+from actions.persona.message import Message, find_keyword, keyword_hits
 from actions.persona.state import Conversation
 from actions.persona.texts import euro
 from bot.scenarios.models import Product
@@ -169,7 +169,7 @@ def claims(low: str, keywords: list[str]) -> bool | None:
     """Does the sentence say the property is there (True) or not (False)? The negation must
     stand next to the keyword: "kan niet scannen", not "scant, dus geen gedoe". None: no keyword."""
     for k in keywords:
-        pos = low.find(k)
+        pos = find_keyword(low, k)
         if pos >= 0:
             near = low[max(0, pos - 25): pos + len(k) + 12]
             return not NEGATION.search(near)
@@ -280,7 +280,7 @@ class FactChecker:
     def scenario_facts(self, start, end, sentence) -> None:
         msg, low = self.msg, sentence.lower()
         for fact in self.sc.facts:
-            if not any(k in low for k in fact.keywords):
+            if not keyword_hits(low, fact.keywords):
                 continue
             if fact.soort == "eigenschap":
                 said = claims(low, fact.keywords)
@@ -299,7 +299,7 @@ class FactChecker:
                 if e.get("entity") != entity or not start <= pos < end:
                     continue
                 near = msg.lower[pos: stop + 25] if entity == "aantal" else msg.lower[max(start, pos - 40): stop + 25]
-                if not any(k in near for k in fact.keywords):
+                if not keyword_hits(near, fact.keywords):
                     continue
                 try:
                     value = float(e.get("value"))

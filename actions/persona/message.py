@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from bot.labels import label_contract
@@ -18,6 +20,45 @@ def _known_moves() -> frozenset[str]:
     if _MOVES[0] is not contract:
         _MOVES = (contract, frozenset(contract.moves))
     return _MOVES[1]
+
+
+# A keyword of a scenario ("adres", "rug", "app", "uur") is found in what the student wrote.
+# A long keyword may sit anywhere, also inside a compound ("afleveradres", "spoedlevering").
+# A short one (SHORT letters or fewer) is a word of its own, inflected ("rollen", "bureautje"),
+# or the tail of a compound whose head is a word of its own ("handdoekrol", "levertijd"):
+# never a piece of another word ("waar" in "waarmee", "rug" in "terug", "rij" in "prijs",
+# "uur" in "duur", "app" in "apparaat").
+SHORT = 4
+COMPOUND_HEAD = 5  # letters before a short keyword at the end of a compound
+INFLECTIONS = ("", "s", "'s", "e", "en", "n", "t", "te", "ten", "je", "jes", "tje", "tjes", "etje", "etjes")
+
+
+@lru_cache(maxsize=4096)
+def _keyword_pattern(keyword: str) -> re.Pattern[str]:
+    k = re.escape(keyword)
+    if len(keyword) > SHORT or not keyword.isalpha():
+        return re.compile(k)
+    doubled = re.escape(keyword[-1]) if keyword[-1] not in "aeiou" else ""
+    endings = "|".join(sorted({re.escape(e) for e in INFLECTIONS} | ({doubled + "en", doubled + "e"} if doubled else set()),
+                              key=len, reverse=True))
+    return re.compile(rf"(?<![^\W\d_])(?:[^\W\d_]{{{COMPOUND_HEAD},}})?{k}(?:{endings})(?![^\W\d_])")
+
+
+def find_keyword(text: str, keyword: str) -> int:
+    """Where the keyword stands in the (lower-case) text as the rule above reads it; -1 if not."""
+    match = _keyword_pattern(keyword).search(text)
+    if match is None:
+        return -1
+    return match.start() + match.group().rfind(keyword) if len(keyword) <= SHORT and keyword.isalpha() else match.start()
+
+
+def has_keyword(text: str, keyword: str) -> bool:
+    return find_keyword(text, keyword) >= 0
+
+
+def keyword_hits(text: str, keywords: list[str]) -> int:
+    """How many of the keywords the text has."""
+    return sum(has_keyword(text, k) for k in keywords)
 
 
 @dataclass
@@ -66,4 +107,4 @@ class Message:
 
     def mentions(self, keywords: list[str]) -> bool:
         text = self.lower
-        return any(k in text for k in keywords)
+        return any(has_keyword(text, k) for k in keywords)

@@ -28,6 +28,7 @@ _WEIGHT = {r: i for i, r in enumerate(("closing", "opening", "fact_correction", 
 LINE_REASONS = {
     "opening": "opening",
     "neutral": "neutral",
+    "summary_wrong": "move_reaction",
     "clarify": "clarification",
     "short_answer": "answer",
     "offer_yes": "answer",

@@ -42,6 +42,7 @@ REQUIRED_LINES = (
     "concession_unasked",
     "toezegging_heard",
     "summary_confirmed",
+    "summary_wrong",
     "concession_unauthorised",
     "reminder_fallback",
     "topic_answered",
@@ -56,7 +57,7 @@ REQUIRED_LINES = (
 )
 # Generic lines whose _standaard.yml variants a scenario that replaced them may still use
 # once its own variants were all said (see Scenario.standaard_lines).
-FALLBACK_LINES = ("neutral", "clarify", "short_answer", "summary_confirmed", "toezegging_heard", "contradicted",
+FALLBACK_LINES = ("neutral", "clarify", "short_answer", "summary_confirmed", "summary_wrong", "toezegging_heard", "contradicted",
                   "benefit_heard", "topic_answered")
 REQUIRED_HINTS = ("vragen", "afsluiten", "algemeen", "signaal")
 

@@ -265,3 +265,39 @@ def test_the_standard_offer_in_other_words_is_no_concession_either():
         chat = Chat(scenario, seed=1, briefing={"doel": "x", "aanpak": "x", "aanbod": "x", "vragen": "x"})
         chat.say(text, ["concessie"])
         assert chat.slot("concessies") in (None, []), scenario
+
+
+# ----- a keyword is a word, not a piece of another word; a wrong summary is not confirmed ------
+
+
+def test_a_short_keyword_is_a_word_or_a_compound_tail_never_a_piece_of_another_word():
+    from actions.persona.message import has_keyword
+
+    assert not has_keyword("waarmee kan ik u helpen?", "waar")
+    assert has_keyword("waar moeten ze heen?", "waar")
+    assert not has_keyword("ik bel u terug", "rug")
+    assert not has_keyword("wat is de prijs?", "rij")
+    assert not has_keyword("dus als ik het goed begrijp", "rij")
+    assert not has_keyword("hoe duur is hij?", "uur")
+    assert not has_keyword("het apparaat", "app")
+    assert not has_keyword("een controle", "rol")
+    assert has_keyword("'s ochtends staat er een rij", "rij")
+    assert has_keyword("de handdoekrollen zijn op", "rol") and has_keyword("scannen", "scan")
+    assert has_keyword("de levertijd", "tijd") and has_keyword("het afleveradres", "adres")
+
+
+def test_the_opening_question_after_her_complaint_is_not_read_as_a_question_about_the_address():
+    chat = Chat("2.6-orderprobleem-bureaus", seed=5)
+    reply = chat.say("Goedemiddag, met Sam van Ergoplaats. Waarmee kan ik u helpen?", ["begroeting", "open_vraag"])
+    assert "Stationsplein" not in reply["text"]
+
+
+def test_a_summary_of_something_she_never_said_is_not_confirmed():
+    chat = Chat("3.3-service-watertap", seed=1)
+    wrong = chat.say("Dus als ik het goed begrijp wilt u een nieuwe watertap, omdat deze oud is?", ["samenvatten", "gesloten_vraag"])
+    assert wrong["text"] not in texts("3.3-service-watertap", "summary_confirmed")
+    assert any(wrong["text"].startswith(line) for line in texts("3.3-service-watertap", "summary_wrong"))
+    right = Chat("3.3-service-watertap", seed=1)
+    reply = right.say("Dus als ik het goed begrijp brandt het lampje 'filter vervangen' en smaakt het water vreemd?",
+                      ["samenvatten", "gesloten_vraag"])
+    assert not any(reply["text"].startswith(line) for line in texts("3.3-service-watertap", "summary_wrong"))
