@@ -167,8 +167,10 @@ def _held_out_params() -> list:
 
 
 def _tuning_texts() -> set[str]:
-    """Texts the rules were written from: the development set and the regression cases."""
-    texts = {_normalise(item["text"]) for item in load_set(DEV_SET)["utterances"]}
+    """Texts the rules were written from or the classifier was trained on: the development set,
+    the training sets and the regression cases."""
+    texts = {_normalise(item["text"]) for path in (DEV_SET, *DATA_DIR.glob("nlu_train_*.yml"))
+             for item in load_set(path)["utterances"]}
     for path in DATA_DIR.glob("nlu_regression*.yml"):
         for case in load_set(path).get("cases") or []:
             text = case.get("text") if isinstance(case, dict) else case[1] if isinstance(case, list) and len(case) > 1 else None

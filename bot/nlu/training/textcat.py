@@ -2,8 +2,10 @@
 
     python -m bot.nlu.training.textcat [--seed 1] [--out bot/nlu/model/textcat] [--check]
 
-Data: the labelled development set (tests/data/nlu_dev.yml) and the exact-label regression
-cases (tests/data/nlu_regression.yml); never a held-out set. Each utterance becomes the
+Data: the labelled development set (tests/data/nlu_dev.yml), the exact-label regression
+cases (tests/data/nlu_regression.yml) and the training sets (tests/data/nlu_train_*.yml: written
+blind for the classifier on 2026-12-07, never used to write rules nor to measure); never a
+held-out set. Each utterance becomes the
 recogniser's normalised words (chat spelling fixed, lower case, no accents) after a speaker
 token, so the model reads what the rules read. CPU only, seeded: the same data and seed give
 a byte-identical model (`--check` trains twice and compares). The result is small (hashed
@@ -22,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "model" / "textcat"
 DEV = ROOT / "tests" / "data" / "nlu_dev.yml"
+TRAINING_SETS = "nlu_train_*.yml"  # in tests/data
 HELD_OUT_MARK = "heldout"
 
 # hyper-parameters (chosen by cross-validation on the development data, see README)
@@ -33,13 +36,16 @@ LEARN_RATE = 0.005
 
 
 def training_items() -> list[dict]:
-    """(speaker, text, labels) of the development set and the exact-label regression cases."""
+    """(speaker, text, labels) of the development set, the training sets and the exact-label
+    regression cases."""
     import yaml
 
     from bot.nlu.testing import load_cases
 
-    items = [{"speaker": i["speaker"], "text": i["text"], "labels": list(i["labels"])}
-             for i in yaml.safe_load(DEV.read_text(encoding="utf-8"))["utterances"]]
+    items = []
+    for path in (DEV, *sorted(DEV.parent.glob(TRAINING_SETS))):
+        items += [{"speaker": i["speaker"], "text": i["text"], "labels": list(i["labels"])}
+                  for i in yaml.safe_load(path.read_text(encoding="utf-8"))["utterances"]]
     items += [{"speaker": c["speaker"], "text": c["text"], "labels": list(c["labels"])}
               for c in load_cases() if "labels" in c]
     return items
