@@ -247,6 +247,7 @@ def test_suggestions_name_only_times_the_briefing_gives():
         briefing = get_scenario(scenario_id).briefing.lower()
         for check_id, suggestions in own.suggesties.items():
             for suggestion in suggestions:
+                suggestion = suggestion if isinstance(suggestion, str) else suggestion.tekst
                 for found in timed.finditer(suggestion):
                     number = words.get(found.group(1).lower(), found.group(1))
                     clock = {number, str(int(number) + 12)} if found.group(2) == "uur" else {number}
@@ -366,3 +367,30 @@ def test_a_trial_close_answers_a_buying_signal():
     assert not signal_turns, rep["missed_signals"]
     assert check(rep, "koopsignaal_afsluitvraag")["passed"] is True
     assert rep["competencies"]["Overtuigen en beïnvloeden"] > 0
+
+
+# --- C10 (feedback3): 1.1 suggestions carry only what the customer said, and fit an interview ---
+
+INTERVIEW = "1.1-klantinterview-horeca"
+
+
+def _suggestions(rep):
+    return {f["check"]: f["suggestion"] for f in rep["feedback"] if f["suggestion"]}
+
+
+def test_interview_suggestions_repeat_only_what_the_customer_said():
+    lines = [
+        (K, "Met Erik Hofstede, De Brink. Over een kwartier gaat de keuken open.", ["weerstand.tijd"]),
+        (S, "gaat snel. bestel je via de webshop?", ["gesloten_vraag", "informeel"]),
+        (K, "Over de levering ben ik tevreden, die is altijd op tijd. Het assortiment mag wel wat breder.", []),
+        (S, "ok thx doei", ["afscheid"]),
+    ]
+    own = _suggestions(report(lines, INTERVIEW))
+    summary = own["antwoorden_samengevat"]
+    assert "webshop" not in summary and "app" not in summary.split() and "plantaardig" not in summary
+    assert "tevreden over de levering" in summary
+    assert not any("hoort" in s or "te duur" in s for s in own.values()), own
+    # nothing the customer said fits a summary: the generic suggestion, no invented facts
+    quiet = [lines[0], (S, "Hoe bestelt u nu?", ["open_vraag"]), (K, "Tja.", []), (S, "ok doei", ["afscheid"])]
+    summary = _suggestions(report(quiet, INTERVIEW))["antwoorden_samengevat"]
+    assert not any(word in summary for word in ("webshop", "maandag", "plantaardig", "tevreden", "terras"))
