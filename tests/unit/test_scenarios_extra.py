@@ -279,3 +279,19 @@ def test_briefing_feedback_names_the_subjects_the_questions_covered_and_missed()
     answers["vragen"] = "En hebben de kinderen eigenlijk ook gym op school?"
     [vragen] = [p for p in score_briefing(sc, answers)["punten"] if p["veld"] == "vragen"]
     assert vragen["ok"] is False
+
+
+def test_briefing_feedback_on_the_offer_and_approach_names_only_what_was_written():
+    from actions.persona.briefing import score_briefing
+    from bot.scenarios import load_scenarios
+
+    sc = load_scenarios()["2.1-voorbereiding-dispensers"]
+    answers = {"doel": "proefplaatsing", "vragen": "",
+               "aanpak": "Eerst vragen stellen over zijn situatie, dan het voordeel koppelen en afsluiten.",
+               "aanbod": "De ProRol Touchless, één vel per keer, minder papier op de vloer."}
+    points = {p["veld"]: p for p in score_briefing(sc, answers)["punten"]}
+    said, missed = points["aanbod"]["tekst"].split("Noem ook")
+    assert "de ProRol Touchless" in said and "minder papier op de vloer" in said
+    assert "proefplaatsing" not in said and "lege dispensers" not in said and "proefplaatsing" in missed
+    said, missed = points["aanpak"]["tekst"].split("Denk ook aan")
+    assert "voorstel" not in said and "samenvatten" in missed
