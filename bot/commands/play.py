@@ -100,7 +100,8 @@ def run(args: argparse.Namespace) -> int:
             return 1
         finished = result.finished
         if result.hint:
-            hints.append({"turn": turn, "hint": result.hint})
+            # numbered like the report's "beurt": conversation turns only (no briefing answers)
+            hints.append({"turn": conversation.student_turns, "hint": result.hint})
     try:
         report = conversation.report()
     except session.EngineError as exc:

@@ -202,9 +202,11 @@ class Conversation(Mapping):
 
     @property
     def student_turns(self) -> int:
-        """How many messages the student has sent (briefing answers included): the turn number
-        the store keeps per conversation and the feedback's `StudentTurn.number` are this count."""
-        return self._reading.sent
+        """How many conversation turns the student has taken (briefing answers and clicks not
+        counted): the turn number the store keeps per message, the play CLI's hint numbers and
+        the feedback's `StudentTurn.number` ("beurt") are this count, so the student's first
+        sentence to the customer is beurt 1 everywhere."""
+        return len(self._reading.turns)
 
     def step(self, text: str) -> TurnResult:
         """One student turn: analyse, append, predict and run actions. Should it fail, the

@@ -19,7 +19,7 @@ from bot.feedback.conversation import Conversation, StudentTurn, signal_matches
 from bot.feedback.evidence import known_names, load_evidence_patterns
 from bot.feedback.sources import competency_names
 from bot.labels import label_contract
-from bot.vocabulary import OUTCOME_SLOT, TURN_SLOT
+from bot.vocabulary import OUTCOME_SLOT, SUCCESS_OUTCOMES, TURN_SLOT
 
 # Slots of contracts §3 that a rubric may read.
 KNOWN_SLOTS = (
@@ -684,17 +684,35 @@ class LaatsteBeurtZet(CheckBase):
 
     zetten: list[str] = Field(min_length=1)
     laatste: int = Field(default=2, ge=1, le=5)
+    # Why-codes of customer lines (metadata.reason, e.g. fact_correction) that void the move
+    # when the turn answers one or gets one as its reply: a next step on a quotation the
+    # customer just called wrong is no next step. It counts again once the customer agrees
+    # (a buying signal in the reply) or the conversation ends in success.
+    niet_bij_reactie: list[str] = Field(default_factory=list)
 
     _moves = field_validator("zetten")(classmethod(lambda cls, v: _check_moves(v)))
+
+    def disputed(self, turn: StudentTurn, conv: Conversation) -> bool:
+        if not self.niet_bij_reactie or conv.outcome in SUCCESS_OUTCOMES:
+            return False
+        reasons = set(self.niet_bij_reactie)
+        replies = [u for u in conv.utterances if u.before_turn == turn.position]
+        if any(u.reason in reasons for u in replies):
+            return True
+        agreed = any(s.startswith("koopsignaal.") for u in replies for s in u.signals)
+        return not agreed and any(u.reason in reasons for u in turn.answers)
 
 
 def evaluate_laatste_beurt_zet(spec: LaatsteBeurtZet, conv: Conversation) -> Outcome:
     if not conv.turns:
         return NOT_APPLICABLE
     tail = conv.turns[-spec.laatste :]
-    found = [t for t in tail if t.has_any(spec.zetten) and spec.text_ok(t, conv)]
+    found = [t for t in tail if t.has_any(spec.zetten) and spec.text_ok(t, conv) and not spec.disputed(t, conv)]
     if found:
         return Outcome(1.0, (Observation(found[-1].number, 1.0),))
+    disputed = [t for t in tail if t.has_any(spec.zetten) and spec.disputed(t, conv)]
+    if disputed:  # the step was proposed while the customer disputed what it was about
+        return Outcome(0.0, (Observation(disputed[-1].number, 0.0, values=(("reden", SPOILED),)),))
     spoiled = [t for t in tail if t.has_any(spec.zetten)]
     if spoiled:  # the move was there, but not complete (e.g. 'Doei!' as a goodbye)
         why = (("reden", SPOILED),) if spec.spoiled_only(spoiled[-1], conv) else ()

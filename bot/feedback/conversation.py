@@ -2,9 +2,11 @@
 
 Button clicks (`/intent{...}`) and answers to a form (`requested_slot` set, e.g. the
 briefing) are not turns of the conversation, and only `klant`/`leverancier` utterances count
-as the customer (not the coach). A turn's `number` is its position among everything the
-student sent (all `user` events, 1-based), the "beurt" the web and the transcript show; so
-after four briefing answers the first conversation turn is number 5. Every
+as the customer (not the coach). A turn's `number` is its position among the conversation
+turns (1-based): the "beurt" the tip, the report, the web and the transcript show. The
+student's first sentence to the customer is beurt 1, also after four briefing answers (the
+preparation is not part of the conversation, and the engine's turn slot counts the same
+way, so a turn the actions record in a slot is the same beurt). Every
 customer/supplier utterance is attached to the student turn that answers it, so a check
 can ask "what did the student say right after this signal?" without walking events.
 """
@@ -37,14 +39,14 @@ class Utterance:
 
 @dataclass(frozen=True)
 class StudentTurn:
-    number: int  # 1-based position among all user events (the "beurt" shown to people)
+    number: int  # 1-based position among the conversation turns (the "beurt" shown to people)
     text: str
     labels: frozenset[str]
     reaction: dict | None
     entities: tuple[dict, ...]
     answers: tuple[Utterance, ...]  # what the customer said since the previous student turn
     evidence: tuple[dict, ...] = ()  # the recogniser's {label, rule, text} for each label
-    position: int = 0  # 1-based position among the conversation turns (briefing answers excluded)
+    position: int = 0  # the same as `number` (kept for callers that used it)
 
     # The turn is frozen, so what follows from its answers is worked out once (cached_property
     # writes the instance __dict__ directly; equality and repr see only the fields).
@@ -167,21 +169,22 @@ class Reading:
     engine's conversation object (bot.engine.session) keeps one and feeds it each turn's
     new events, so a hint reads only what is new."""
 
-    __slots__ = ("turns", "pending", "slots", "session", "sent")
+    __slots__ = ("turns", "pending", "slots", "session", "sent", "_spoken")
 
     def __init__(self) -> None:
         self.turns: list[StudentTurn] = []
         self.pending: list[Utterance] = []
         self.slots: dict[str, Any] = {}
         self.session: dict[str, Any] = {}
-        self.sent = 0  # every user event counts for the numbering, also briefing answers and clicks
+        self.sent = 0  # every user event, also briefing answers and clicks
+        self._spoken: list[bool] = []  # per user event: did it become a conversation turn?
 
     def feed(self, event: dict) -> None:
         kind = event.get("event")
         if kind == "session_started":
             self.session.update(event.get("metadata") or {})
         elif kind == "restart":
-            self.turns, self.pending, self.slots, self.sent = [], [], {}, 0
+            self.turns, self.pending, self.slots, self.sent, self._spoken = [], [], {}, 0, []
         elif kind == "slot":
             name, value = event.get("name"), event.get("value")
             if (name == OUTCOME_SLOT and value in SUCCESS_OUTCOMES
@@ -210,7 +213,9 @@ class Reading:
             if not text:
                 return
             self.sent += 1
-            if _is_command(text) or self.slots.get("requested_slot"):
+            spoken = not (_is_command(text) or self.slots.get("requested_slot"))
+            self._spoken.append(spoken)
+            if not spoken:
                 return  # a click, or an answer to a form (the briefing): not said to the customer
             parse = event.get("parse_data") or {}
             answers = tuple(self.pending)
@@ -226,7 +231,7 @@ class Reading:
                 )
             turns.append(
                 StudentTurn(
-                    number=self.sent,
+                    number=len(turns) + 1,
                     position=len(turns) + 1,
                     text=text,
                     labels=frozenset(parse.get("labels") or ()),
@@ -239,7 +244,7 @@ class Reading:
             self.pending = []
         elif kind == "rewind" and self.sent:
             # Rasa's rewind undoes the last user message.
-            if self.turns and self.turns[-1].number == self.sent:
+            if self._spoken and self._spoken.pop() and self.turns:
                 self.pending = list(self.turns.pop().answers)
             self.sent -= 1
 

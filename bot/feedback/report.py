@@ -15,7 +15,7 @@ from bot.feedback.conversation import Conversation, read_events, signal_matches
 from bot.feedback.rubric import resolve
 from bot.feedback.sources import ScenarioInfo, competency_names, info_of, normalise
 from bot.feedback.consistency import resolve_conflicts
-from bot.feedback.texts import REWRITES, FeedbackTexts, choose, fill, load_feedback_texts
+from bot.feedback.texts import REWRITES, FeedbackTexts, choose, fill, load_feedback_texts, suggestion_texts
 from bot.feedback.values import scenario_values
 from bot.vocabulary import OUTCOME_SLOT, SUCCESS_OUTCOMES
 
@@ -114,11 +114,16 @@ def overall_score(exact: dict[str, float], focus: tuple[str, ...], focus_weight:
 
 
 def _suggestions(texts: FeedbackTexts, check: CheckBase, conv: Conversation, signal: str | None) -> list[str]:
-    """This scenario's own suggestions first (domain/feedback/scenarios.yml), then the check's."""
+    """This scenario's own suggestions first (domain/feedback/scenarios.yml), then the check's.
+    A scenario suggestion that repeats what the customer said counts only when the customer
+    said it in this conversation; with none left, the check's generic suggestion stays."""
     entry = texts.checks[check.id]
     extra = texts.scenario(getattr(conv.info, "id", None))
     if extra and check.id in extra.suggesties:
-        return extra.suggesties[check.id]
+        heard = " ".join(u.text for u in conv.utterances).lower()
+        own = suggestion_texts(extra.suggesties[check.id], heard)
+        if own:
+            return own
     return entry.suggestie_per_signaal.get(signal or "") or entry.suggestie
 
 

@@ -291,6 +291,29 @@ class HintsFile(BaseModel):
     hints: list[HintRule] = Field(min_length=1)
 
 
+class HeardSuggestion(BaseModel):
+    """A suggestion that repeats what the customer told: only offered when the customer's
+    lines in this conversation contain every entry of `klant_zei` (an entry "a|b": one of
+    these words), so a suggested summary never carries a fact the customer did not give."""
+
+    model_config = ConfigDict(extra="forbid")
+    tekst: str
+    klant_zei: list[str] = Field(min_length=1)
+
+    def heard(self, customer_text: str) -> bool:
+        return all(any(word.strip().lower() in customer_text for word in entry.split("|"))
+                   for entry in self.klant_zei)
+
+
+Suggestions = list[str | HeardSuggestion]
+
+
+def suggestion_texts(variants: Suggestions, customer_text: str) -> list[str]:
+    """The plain suggestions, and those built on what the customer said that he really said."""
+    return [v if isinstance(v, str) else v.tekst for v in variants
+            if isinstance(v, str) or v.heard(customer_text)]
+
+
 class ScenarioFeedback(BaseModel):
     """Per scenario (domain/feedback/scenarios.yml): who the customer is for the texts, which
     way the call goes, and suggestions in this scenario's own products and facts."""
@@ -298,16 +321,16 @@ class ScenarioFeedback(BaseModel):
     model_config = ConfigDict(extra="forbid")
     geslacht: Literal["m", "v"]  # of the persona: hij/zij, meneer/mevrouw in the texts
     richting: Literal["inkomend", "uitgaand"]  # the customer calls us, or we call the customer
-    suggesties: dict[str, Variants] = Field(default_factory=dict)  # check id -> suggestions
+    suggesties: dict[str, Suggestions] = Field(default_factory=dict)  # check id -> suggestions
     hints: dict[str, Variants] = Field(default_factory=dict)  # hint id -> texts
 
     @field_validator("suggesties", "hints")
     @classmethod
-    def _texts(cls, value: dict[str, Variants]) -> dict[str, Variants]:
+    def _texts(cls, value: dict[str, Suggestions]) -> dict[str, Suggestions]:
         for texts in value.values():
             if not texts:
                 raise ValueError("geef minstens één tekst")
-            _check_placeholders(texts)
+            _check_placeholders([t if isinstance(t, str) else t.tekst for t in texts])
         return value
 
 

@@ -480,12 +480,34 @@ class Quotation(_Strict):
     required_terms: list[RequiredTerm] = []
 
 
+class BriefingTopic(_Strict):
+    """One subject a good answer can cover ("het bijvullen"), recognised by its keywords."""
+
+    naam: str  # how the feedback names it, after "over" ("wie er beslist")
+    keywords: list[str] = Field(min_length=1)
+
+
 class BriefingField(_Strict):
     question: str  # what the form asks (je-vorm: the coach speaks to the student)
-    keywords: list[str] = Field(min_length=1)  # words a good answer contains (any)
+    keywords: list[str] = []  # words a good answer contains (any); or onderwerpen
+    # Subjects a good answer covers: each counts once towards min_hits, and the feedback says
+    # which ones the answer covered ({gedekt} in `good`) and which it missed (`aanvulling`,
+    # with {gemist}), so it never claims a subject the student did not mention.
+    onderwerpen: list[BriefingTopic] = []
     min_hits: int = Field(1, ge=1)
     good: str  # Dutch feedback when it is there
+    aanvulling: str | None = None  # added to `good` when subjects were missed ({gemist})
     missing: str  # Dutch feedback when it is not
+
+    @model_validator(mode="after")
+    def _keywords_or_topics(self) -> "BriefingField":
+        if not self.keywords and not self.onderwerpen:
+            raise ValueError("geef keywords of onderwerpen")
+        if self.onderwerpen and "{gedekt}" not in self.good:
+            raise ValueError("met onderwerpen noemt good de behandelde onderwerpen met {gedekt}")
+        if self.aanvulling is not None and "{gemist}" not in self.aanvulling:
+            raise ValueError("aanvulling noemt de gemiste onderwerpen met {gemist}")
+        return self
 
 
 class BriefingCheck(_Strict):

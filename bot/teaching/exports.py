@@ -96,7 +96,8 @@ def transcript_pdf(view: dict[str, Any]) -> bytes:
     ]
     for line in view["lines"]:
         who = "Student" if line["speaker"] == "student" else line["speaker"].capitalize()
-        story.append(Paragraph(f"<b>{escape(who)}</b> (beurt {line['turn']}): {escape(line['text'])}", styles["Normal"]))
+        where = "voorbereiding" if line["speaker"] == "student" and not line["turn"] else f"beurt {line['turn']}"
+        story.append(Paragraph(f"<b>{escape(who)}</b> ({where}): {escape(line['text'])}", styles["Normal"]))
         notes = []
         if line.get("labels_text"):
             notes.append(line["labels_text"])

@@ -537,3 +537,26 @@ def test_rasa_rest_channel(make_client, database_url):
     r = c.post("/webhooks/rest/webhook", json={"sender": "leerling-1", "message": "/restart"})
     assert r.status_code == 200
     assert c.get("/webhooks/rest/").json() == {"status": "ok"}
+
+
+def test_briefing_answers_are_no_beurt_in_the_store_and_the_report(make_client, database_url):
+    """2.1: the four briefing answers are preparation (turn 0); the first sentence to the
+    customer is beurt 1 in the stored messages, the turn count and the report's links."""
+    c = make_client(database_url)
+    guest(c, "Fenna")
+    conv = start(c, scenario="2.1-voorbereiding-dispensers", mode="oefenen")
+    send = lambda text: c.post(f"/api/v1/sessions/{conv['id']}/messages", json={"text": text})  # noqa: E731
+    for answer in ("Een afspraak voor een gratis proefplaatsing.",
+                   "Eerst vragen stellen over de situatie, dan het voordeel koppelen en afsluiten met een voorstel.",
+                   "De ProRol Touchless als proefplaatsing, tegen lege dispensers en papier op de vloer.",
+                   "Hoe gaat het bijvullen nu, en hoeveel dozen gebruikt u per maand?"):
+        assert send(answer).status_code == 200
+    first = "Goedemorgen meneer Smits, u spreekt met Fenna Vos van HygiënePlus Groothandel. Hoe gaat het bijvullen nu?"
+    assert send(first).status_code == 200
+    report = c.post(f"/api/v1/sessions/{conv['id']}/end").json()["report"]
+    full = c.get(f"/api/v1/sessions/{conv['id']}").json()
+    student = [m for m in full["messages"] if m["speaker"] == "student"]
+    assert [m["turn"] for m in student] == [0, 0, 0, 0, 1]
+    assert full["student_turns"] == 1 and report["turns"] == 1
+    greeting = next(ch for ch in report["checks"] if ch["id"] == "begroeting")
+    assert greeting["evidence_turn"] == 1 and greeting["quote"] == first

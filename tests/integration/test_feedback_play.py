@@ -12,6 +12,7 @@ import json
 import pytest
 
 from bot.engine.session import finish, start, step
+from bot.feedback.conversation import read_events
 from bot.scenarios import load_scenarios
 
 SEED = 7
@@ -279,7 +280,7 @@ def test_every_scenario_has_a_strong_and_a_weak_student():
 @pytest.mark.parametrize("scenario_id", SCENARIO_IDS)
 def test_strong_student_gets_a_clearly_better_report(scenario_id):
     strong, strong_state = play(scenario_id, STRONG[scenario_id])
-    weak, _ = play(scenario_id, WEAK[scenario_id])
+    weak, weak_state = play(scenario_id, WEAK[scenario_id])
     assert strong["score"] is not None and weak["score"] is not None
     assert strong["score"] >= weak["score"] + 25, (scenario_id, strong["score"], weak["score"])
     # the competencies both reports observed: strong is at least as good on each, better on most
@@ -289,11 +290,19 @@ def test_strong_student_gets_a_clearly_better_report(scenario_id):
     # improvement points quote the weak student's own sentences
     quotes = {f["quote"] for f in weak["feedback"] if f["kind"] == "verbeterpunt" and f["quote"]}
     assert quotes and quotes <= set(WEAK[scenario_id])
-    # turn n is the student's n-th message, as the web numbers it (briefing answers included)
-    for report, lines in ((strong, STRONG[scenario_id]), (weak, WEAK[scenario_id])):
-        for item in report["feedback"]:
-            if item["turn"] is not None:
-                assert item["quote"] == lines[item["turn"] - 1], (scenario_id, item)
+    # beurt n is the student's n-th sentence to the customer (briefing answers are preparation,
+    # not numbered), in the feedback, the checks, the missed signals and the turn count alike
+    for report, state in ((strong, strong_state), (weak, weak_state)):
+        said = [t.text for t in read_events(state["events"]).turns]
+        assert report["turns"] == len(said)
+        for item in report["feedback"] + report["missed_signals"]:
+            if item["turn"] is not None and item.get("quote") and "reply" not in item:
+                assert item["quote"] == said[item["turn"] - 1], (scenario_id, item)
+            if item.get("reply") and item["turn"] is not None:
+                assert item["reply"] == said[item["turn"] - 1], (scenario_id, item)
+        for check in report["checks"]:
+            if check["evidence_turn"] is not None and check.get("quote"):
+                assert check["quote"] == said[check["evidence_turn"] - 1], (scenario_id, check)
     # replay: the same state gives the same report
     assert json.dumps(finish(strong_state)) == json.dumps(strong)
 

@@ -176,3 +176,21 @@ def test_validate_reports_broken_content_with_file_and_line(tmp_path):
     assert result.returncode == 1
     assert "stories/kapot.yml:5: regel 'kapot': onbekende intent 'bestaat_niet'" in out
     assert "stories/kapot.yml:6: regel 'kapot': onbekende actie of response 'utter_bestaat_ook_niet'" in out
+
+
+def test_play_numbers_hints_like_the_report_without_the_briefing_answers(capsys, monkeypatch):
+    """2.1 with the briefing answered in the chat: the tip for the student's n-th sentence to the
+    customer is numbered n, as the report's evidence and its turn count are."""
+    briefing = ["Een afspraak voor een gratis proefplaatsing.",
+                "Eerst vragen stellen over de situatie, dan het voordeel koppelen en afsluiten met een voorstel.",
+                "De ProRol Touchless als proefplaatsing, tegen lege dispensers en papier op de vloer.",
+                "Hoe gaat het bijvullen nu, en hoeveel dozen gebruikt u per maand?"]
+    call = ["hoi met fenna van hygieneplus. wil je nieuwe dispensers kopen?", "ok dan niet. doei"]
+    code, out, _ = run_cli(capsys, monkeypatch, "play", "--scenario", "2.1-voorbereiding-dispensers", "--seed", "1",
+                           "--difficulty", "gemiddeld", "--json", stdin="\n".join(briefing + call) + "\n")
+    assert code == 0
+    data = json.loads(out)
+    assert data["report"]["turns"] == 2
+    assert data["hints"] and all(1 <= h["turn"] <= 2 for h in data["hints"]), data["hints"]
+    numbered = [c["evidence_turn"] for c in data["report"]["checks"] if c["evidence_turn"] is not None]
+    assert numbered and set(numbered) <= {1, 2}

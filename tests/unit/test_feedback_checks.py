@@ -292,7 +292,7 @@ def test_button_clicks_and_rewinds_are_not_student_turns():
     events.append({"event": "user", "text": "/stop", "parse_data": {"labels": []}})
     events.append({"event": "user", "text": "Wat zoek je?", "parse_data": {"labels": ["informeel"]}})
     view = read_events(events)
-    assert [t.number for t in view.turns] == [1, 3]  # the click was the student's 2nd message
+    assert [t.number for t in view.turns] == [1, 2]  # the click is no beurt
     events.append({"event": "rewind"})
     view = read_events(events)
     assert [t.number for t in view.turns] == [1]
@@ -356,10 +356,10 @@ def test_briefing_answers_and_coach_lines_are_not_part_of_the_conversation():
     view = read_events(events)
     assert [t.text for t in view.turns] == ["Goedemorgen, met Sanne van HygiënePlus."]
     assert view.utterances == () and run_check(GREETS, view).score == 1.0
-    # numbered like the web shows it (everything the student sent), positioned within the call
+    # the first sentence to the customer is beurt 1: the briefing answer is preparation
     (turn,) = view.turns
-    assert (turn.number, turn.position) == (2, 1)
-    assert view.turn(1) is None and view.turn(2) is turn
+    assert (turn.number, turn.position) == (1, 1)
+    assert view.turn(1) is turn and view.turn(2) is None
 
 
 def test_move_present_zonder_an_informal_greeting_does_not_count():

@@ -54,7 +54,8 @@ def _rendered(scenario_id: str) -> list[tuple[str, str]]:
         entry = TEXTS.checks[check.id]
         groups = {"goed": entry.goed, "verbeterpunt": entry.verbeterpunt,
                   "verbeterpunt_verboden": entry.verbeterpunt_verboden,
-                  "suggestie": (extra.suggesties.get(check.id) if extra else None) or entry.suggestie}
+                  "suggestie": [v if isinstance(v, str) else v.tekst
+                                for v in (extra.suggesties.get(check.id) if extra else None) or entry.suggestie]}
         for outcome, variants in entry.verbeterpunt_per_uitkomst.items():
             groups[f"verbeterpunt_per_uitkomst.{outcome}"] = variants
         for signal, variants in entry.suggestie_per_signaal.items():

@@ -247,6 +247,7 @@ def test_suggestions_name_only_times_the_briefing_gives():
         briefing = get_scenario(scenario_id).briefing.lower()
         for check_id, suggestions in own.suggesties.items():
             for suggestion in suggestions:
+                suggestion = suggestion if isinstance(suggestion, str) else suggestion.tekst
                 for found in timed.finditer(suggestion):
                     number = words.get(found.group(1).lower(), found.group(1))
                     clock = {number, str(int(number) + 12)} if found.group(2) == "uur" else {number}
@@ -344,3 +345,79 @@ def test_the_agreements_summarised_in_or_after_the_arrangement_count_and_no_conf
     summary = check(rep, "afspraken_samengevat")
     assert summary["passed"] is True and summary["quote"] == O_AGREEMENT_SUMMARY[1]
     assert check(rep, "bevestiging_toegezegd")["passed"] is False
+
+# --- C6/C10 (feedback3): a next step on a disputed quotation, a trial close on a buying signal ---
+
+QUOTE = "2.4-offerte-bureaustoelen"
+Q_ASK = (K, "Wat gaan de 25 stoelen ons kosten?", [])
+Q_WRONG = (S, "25 stoelen x 289 is 7225 euro, plus 19% btw, dus zo'n 8600 euro totaal.", [])
+Q_DISPUTE = (K, "Volgens mij klopt dat niet helemaal. Kunt u het nog eens nalopen?", [])
+
+
+def test_a_next_step_on_a_quotation_the_customer_disputes_is_no_next_step():
+    insist = (S, "Ja dat klopt wel hoor. Zal ik de offerte mailen?", ["ja_maar", "afsluitvraag"])
+    rep = report([Q_ASK, Q_WRONG, Q_DISPUTE, insist, (K, "Nou, dat zie ik toch echt anders.", [])], QUOTE,
+                 reasons={Q_DISPUTE[1]: "fact_correction"})
+    step = check(rep, "offerte_vervolgstap")
+    assert step["passed"] is False and step["evidence_turn"] == 2
+    [point] = [f for f in rep["feedback"] if f["check"] == "offerte_vervolgstap"]
+    assert "niet klopten" in point["text"] and "sprak je geen vervolgstap af" not in point["text"]
+    # the same step once the figures are no longer disputed is a next step
+    fixed = (S, "U heeft gelijk, excuses: het totaal is 7.868,03 euro inclusief 21% btw. Zal ik de offerte mailen?",
+             ["excuses", "afsluitvraag"])
+    rep = report([Q_ASK, Q_WRONG, Q_DISPUTE, fixed, (K, "Ja, zo klopt het. Stuurt u hem maar.", ["koopsignaal.instemming"])], QUOTE,
+                 reasons={Q_DISPUTE[1]: "fact_correction"})
+    assert check(rep, "offerte_vervolgstap")["passed"] is True
+
+
+def test_a_trial_close_answers_a_buying_signal():
+    from bot.engine.session import start
+
+    lines = [
+        "Goedemiddag mevrouw El Amrani, u spreekt met Lars de Boer van Dekker Kantoorinrichting. Fijn dat u belt. "
+        "Ik neem de offerte graag met u door. Mag ik eerst vragen waar de stoelen voor bedoeld zijn?",
+        "Dat begrijp ik, met rugklachten wilt u geen risico nemen. De ErgoFlex 300 is volledig verstelbaar, ook de "
+        "lendensteun, dus iedere collega stelt hem in op zijn eigen rug. Dan de offerte: 25 stoelen à 289,00 euro is "
+        "7.225,00 euro. Vanaf 25 stuks krijgt u 10% staffelkorting, dat is 722,50 euro, dus 6.502,50 euro exclusief btw.",
+        "Daar komt 21% btw bij, dat is 1.365,53 euro. Het totaal inclusief btw is dan 7.868,03 euro. De stoelen worden "
+        "binnen tien werkdagen gratis bezorgd en gemonteerd, en u betaalt binnen 30 dagen na factuurdatum.",
+        "Ja, als u deze week bevestigt, staan ze er ruim vóór 1 maart.",
+        "Zal ik de offerte vandaag nog per mail naar u sturen, zodat u hem morgen aan de directie kunt voorleggen?",
+    ]
+    result = start(QUOTE, difficulty="gemiddeld", seed=1)
+    for line in lines:
+        if result.finished:
+            break
+        result = result.conversation.step(line)
+    rep = result.conversation.report()
+    signal_turns = [m["turn"] for m in rep["missed_signals"] if m["signal"].startswith("koopsignaal")]
+    assert not signal_turns, rep["missed_signals"]
+    assert check(rep, "koopsignaal_afsluitvraag")["passed"] is True
+    assert rep["competencies"]["Overtuigen en beïnvloeden"] > 0
+
+
+# --- C10 (feedback3): 1.1 suggestions carry only what the customer said, and fit an interview ---
+
+INTERVIEW = "1.1-klantinterview-horeca"
+
+
+def _suggestions(rep):
+    return {f["check"]: f["suggestion"] for f in rep["feedback"] if f["suggestion"]}
+
+
+def test_interview_suggestions_repeat_only_what_the_customer_said():
+    lines = [
+        (K, "Met Erik Hofstede, De Brink. Over een kwartier gaat de keuken open.", ["weerstand.tijd"]),
+        (S, "gaat snel. bestel je via de webshop?", ["gesloten_vraag", "informeel"]),
+        (K, "Over de levering ben ik tevreden, die is altijd op tijd. Het assortiment mag wel wat breder.", []),
+        (S, "ok thx doei", ["afscheid"]),
+    ]
+    own = _suggestions(report(lines, INTERVIEW))
+    summary = own["antwoorden_samengevat"]
+    assert "webshop" not in summary and "app" not in summary.split() and "plantaardig" not in summary
+    assert "tevreden over de levering" in summary
+    assert not any("hoort" in s or "te duur" in s for s in own.values()), own
+    # nothing the customer said fits a summary: the generic suggestion, no invented facts
+    quiet = [lines[0], (S, "Hoe bestelt u nu?", ["open_vraag"]), (K, "Tja.", []), (S, "ok doei", ["afscheid"])]
+    summary = _suggestions(report(quiet, INTERVIEW))["antwoorden_samengevat"]
+    assert not any(word in summary for word in ("webshop", "maandag", "plantaardig", "tevreden", "terras"))

@@ -258,3 +258,40 @@ def test_interview_has_its_own_after_deal_lines():
         for option in sc.lines[key]:
             text = (option if isinstance(option, str) else getattr(option, "text", str(option))).lower()
             assert "{product}" not in text and "afgesproken" not in text and "bestel" not in text, (key, text)
+
+
+def test_briefing_feedback_names_the_subjects_the_questions_covered_and_missed():
+    """2.1: the verdict on the prepared questions says what they are about, never a fixed list
+    (the trainer got "verbruik, bijvullen, schoonmaak, begroting en wie er beslist" for questions
+    about none of schoonmaak and who decides)."""
+    from actions.persona.briefing import score_briefing
+    from bot.scenarios import load_scenarios
+
+    sc = load_scenarios()["2.1-voorbereiding-dispensers"]
+    answers = {"doel": "afspraak voor een proefplaatsing", "aanpak": "", "aanbod": "",
+               "vragen": "Hoe vaak zijn de dispensers leeg? Hoeveel papier gaat er per maand doorheen?"}
+    [vragen] = [p for p in score_briefing(sc, answers)["punten"] if p["veld"] == "vragen"]
+    assert vragen["ok"] is True
+    said, missed = vragen["tekst"].split("Denk bijvoorbeeld ook aan een vraag over")
+    assert "het bijvullen van de dispensers" in said and "het verbruik" in said
+    assert "schoonmak" not in said and "beslist" not in said
+    assert "het papier op de vloer" in missed and "de begroting" in missed
+    answers["vragen"] = "En hebben de kinderen eigenlijk ook gym op school?"
+    [vragen] = [p for p in score_briefing(sc, answers)["punten"] if p["veld"] == "vragen"]
+    assert vragen["ok"] is False
+
+
+def test_briefing_feedback_on_the_offer_and_approach_names_only_what_was_written():
+    from actions.persona.briefing import score_briefing
+    from bot.scenarios import load_scenarios
+
+    sc = load_scenarios()["2.1-voorbereiding-dispensers"]
+    answers = {"doel": "proefplaatsing", "vragen": "",
+               "aanpak": "Eerst vragen stellen over zijn situatie, dan het voordeel koppelen en afsluiten.",
+               "aanbod": "De ProRol Touchless, één vel per keer, minder papier op de vloer."}
+    points = {p["veld"]: p for p in score_briefing(sc, answers)["punten"]}
+    said, missed = points["aanbod"]["tekst"].split("Noem ook")
+    assert "de ProRol Touchless" in said and "minder papier op de vloer" in said
+    assert "proefplaatsing" not in said and "lege dispensers" not in said and "proefplaatsing" in missed
+    said, missed = points["aanpak"]["tekst"].split("Denk ook aan")
+    assert "voorstel" not in said and "samenvatten" in missed

@@ -888,7 +888,7 @@
     clear(tr);
     (conv.messages || []).forEach(function (m) {
       var item = messageItem(conv, m, true);
-      if (m.speaker === "student") item.id = "beurt-" + m.turn;
+      if (m.speaker === "student" && m.turn > 0) item.id = "beurt-" + m.turn;  // briefing answers (turn 0) are no beurt
       tr.appendChild(item);
     });
     show("report");
