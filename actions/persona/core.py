@@ -110,6 +110,8 @@ class PersonaTurn:
                 continue
             if obj.signal == "weerstand.prijs" and not self.about_focus_product():
                 continue  # "Oei, 649 euro" when the student offers another product at 189 answers the wrong turn
+            if obj.signal == "weerstand.prijs" and self.discount_given():
+                continue  # she got her give already: no second price round
             if not obj.when.opening and self.pre_empted(obj):
                 self.memory["raised"].append(obj.id)  # the student answered it before she could raise it
                 self.memory.setdefault("preempted", []).append(obj.id)
@@ -117,6 +119,18 @@ class PersonaTurn:
             if self.holds(obj.when):
                 return obj
         return None
+
+    def discount_given(self) -> bool:
+        """A discount within the student's authority was agreed or given (this turn too)."""
+        agreed = self.conv.slots.get("afspraken") or {}
+        if agreed.get("korting"):
+            return True
+        return bool(self.conv.get("korting_gegeven")) and self.conv.slots.get("korting_binnen_marge") is not False
+
+    def raised_by_close(self, obj: Objection) -> bool:
+        """She raised (or would raise) this objection only in answer to the student asking for
+        her yes: every move that brings it up is a close move."""
+        return bool(obj.when.moves) and set(obj.when.moves) <= set(self.sc.close.moves)
 
     def pre_empted(self, obj: Objection) -> bool:
         """This very message already answers the objection: its topic (`asks`), or a
@@ -562,7 +576,14 @@ class PersonaTurn:
         conv.apply("bezwaar_stap")
         if done >= len(steps):
             self.resolve(obj)
-            if set(self.sc.close.moves) & msg.moves:
+            closing = set(self.sc.close.moves) & msg.moves
+            due = self.objection_due(closing=closing) if closing else None
+            if due is not None and self.raised_by_close(due) and obj.id in due.when.after_resolved:
+                # convinced on this point, but asked for her yes she has the point that comes
+                # after it (one more price round): that is her answer, not the agreement
+                self.reply.parts = []
+                self.raise_objection(due)
+            elif closing:
                 self.try_accept_after_resolution()
                 if "afsluitvraag" in msg.moves and conv.slots.get(OUTCOME_SLOT) not in SUCCESS_OUTCOMES:
                     self.raise_follow_up()  # asked for her yes: she says what still stands in the way
@@ -612,6 +633,8 @@ class PersonaTurn:
             conv.agree(korting=concession.pct)
             conv.apply("concessie_geaccepteerd")
             self.resolve(obj, "concession_accepted", rule.accepted)
+            if set(self.sc.close.moves) & self.msg.moves:
+                self.try_accept_after_resolution()  # "... 5% korting. Zullen we dat doen?": her yes
             return True
         self.add_objection_line(obj, "concession_little", rule.too_little)
         return True

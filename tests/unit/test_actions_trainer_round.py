@@ -148,3 +148,82 @@ def test_an_offer_gets_a_plain_yes_not_a_half_answer():
                      ["begroeting", "gesloten_vraag"])
     assert reply["text"] not in texts("2.4-offerte-bureaustoelen", "short_answer"), reply
     assert reply["text"] in texts("2.4-offerte-bureaustoelen", "offer_yes"), reply
+
+
+NEGOTIATION = "2.5-onderhandelen-werkkleding"
+
+
+def _value_then_close(level: str, seed: int = 1) -> tuple[Chat, dict]:
+    from test_actions_support import entity
+
+    chat = Chat(NEGOTIATION, level, seed=seed)
+    chat.say("Goedemiddag meneer Bakker, u spreekt met Sanne van ProWear.", ["begroeting"])
+    chat.say("Ik begrijp dat u op de kosten moet letten. Wat vindt u precies te duur?", ["begrip_tonen", "doorvragen"])
+    chat.say("Onze winterjassen hebben versterkte naden en twee jaar garantie. Daardoor gaan ze jaren mee "
+             "en bespaart u op nieuwe jassen.", ["voordeel_benoemen"])
+    reply = chat.say("Zal ik de veertig jassen voor u vastleggen?", ["afsluitvraag"],
+                     entities=[entity("aantal", 40, "veertig")])
+    return chat, reply
+
+
+def test_at_gemiddeld_the_buyer_asks_for_something_once_more_before_paying_the_full_price():
+    """2.5 gemiddeld: he opened with "daar moet echt wat vanaf" and accepted the full price after
+    one value sentence. Asked for the order, he now asks once more (his budget is 2.800); the
+    student holding the price with value that meets his need gets the order. Makkelijk: at once."""
+    chat, reply = _value_then_close("gemiddeld")
+    assert chat.slot("uitkomst") != "order", reply
+    assert reply["reason"] == "objection" and "weerstand.prijs" in reply["labels"], reply
+    assert "2.800" in reply["text"], reply
+    again = chat.say("Dat begrijp ik. Zal ik ze vastleggen?", ["begrip_tonen", "afsluitvraag"])
+    assert chat.slot("uitkomst") != "order", again  # asking again without giving anything is no answer
+    chat.say("Met twee jaar garantie koopt u niet na één winter opnieuw; dat verdient u zo terug. "
+             "Zal ik de order vastleggen?", ["voordeel_benoemen", "afsluitvraag"])
+    assert chat.slot("uitkomst") == "order"
+    assert not chat.slot("afspraken").get("korting")
+    chat, _ = _value_then_close("makkelijk")
+    assert chat.slot("uitkomst") == "order"
+
+
+def test_a_trade_within_the_margin_on_his_second_ask_wins_the_order_and_is_not_too_early():
+    """The give for a take: the student asks for his budget, then offers a small discount within
+    the margin in exchange for an order today; he takes it, and the discount is asked for, not
+    too early (the price was explored before) and within authority."""
+    from test_actions_support import entity
+
+    chat, _ = _value_then_close("gemiddeld", seed=2)
+    budget = chat.say("Welk bedrag had u voor de jassen begroot?", ["doorvragen"])
+    assert "2.800" in budget["text"] and budget["reason"] == "answer", budget
+    deal = chat.say("Als u vandaag voor veertig jassen tekent, kan ik u 3% extra korting geven.", ["concessie"],
+                    entities=[entity("percentage", 3.0, "3%"), entity("aantal", 40, "veertig")])
+    assert "koopsignaal.instemming" in deal["labels"], deal
+    chat.say("Zal ik de order dan vastleggen?", ["afsluitvraag"])
+    assert chat.slot("uitkomst") == "order" and chat.slot("afspraken")["korting"] == 3.0
+    [given] = chat.slot("concessies")
+    assert given["gevraagd"] and not given["te_vroeg"] and given["binnen_bevoegdheid"], given
+
+
+def test_a_discount_already_agreed_settles_the_price_no_second_round():
+    """A discount within the margin given with the close: he takes it, no further haggling."""
+    from test_actions_support import entity
+
+    chat = Chat(NEGOTIATION, "gemiddeld", seed=1)
+    chat.say("Goedemiddag meneer Bakker, u spreekt met Sanne van ProWear.", ["begroeting"])
+    chat.say("Ik begrijp dat u op de kosten moet letten. Wat vindt u precies te duur?", ["begrip_tonen", "doorvragen"])
+    chat.say("Onze winterjassen hebben versterkte naden en twee jaar garantie. Daardoor gaan ze jaren mee.",
+             ["voordeel_benoemen"])
+    chat.say("Als u er vandaag veertig bestelt, kan ik 5% korting geven. Zullen we dat doen?",
+             ["concessie", "afsluitvraag"], entities=[entity("percentage", 5.0, "5%")])
+    assert chat.slot("uitkomst") == "order"
+    assert "nog-iets-eraf" not in (chat.slot("open_bezwaren") or [])
+
+
+def test_the_gap_to_his_budget_is_no_wrong_price():
+    """"Het verschil is zo'n negentig euro" (2.890,60 for forty jackets against his 2.800) is the
+    gap to his budget, named a turn after the quantity: no fact correction."""
+    chat, _ = _value_then_close("gemiddeld")
+    reply = chat.say("Dat begrijp ik. Het verschil met uw budget is zo'n negentig euro. Daarvoor krijgt u twee jaar "
+                     "garantie, dus u koopt niet na één winter opnieuw.", ["begrip_tonen", "voordeel_benoemen"],
+                     entities=[{"entity": "bedrag", "value": 90.0, "text": "negentig euro"}])
+    assert reply["reason"] != "fact_correction", reply
+    wrong = chat.say("De jassen kosten 59 euro per stuk.", [], entities=[{"entity": "bedrag", "value": 59.0, "text": "59 euro"}])
+    assert wrong["reason"] == "fact_correction", wrong
