@@ -29,8 +29,9 @@ from bot.vocabulary import ABORTED, OPEN_QUESTION_MOVES, OUTCOME_SLOT, QUESTION_
 
 # In an objection's last step, these moves count only when they address its `need`.
 NEED_CHECKED_MOVES = {"voordeel_benoemen", "toezegging"}
-# A question that offers something ("Zal ik ...", "Zullen we afspreken dat ik ...").
-OFFER = re.compile(r"\b(zal ik|zullen we|kan ik|mag ik|ik|wij|we)\b")
+# A question that offers something ("Zal ik ...", "Zullen we afspreken dat ik ...") or asks her
+# for a concrete remedy ("Kunt u een creditnota laten maken?").
+OFFER = re.compile(r"\b(zal ik|zullen we|kan ik|mag ik|ik|wij|we|kunt u|wilt u|zou u)\b")
 # A question that proposes the next step ("Zal ik een keer langskomen?", "Zullen we dat inplannen?").
 PROPOSAL = re.compile(r"\b(zal ik|zullen we|kan ik)\b[^?]*\b(langs\w*|afspr\w*|in ?plannen|plannen|bestellen|vastleggen|"
                       r"noteren|reserveren|regelen)\b")
@@ -659,9 +660,37 @@ class PersonaTurn:
     def accept(self) -> None:
         text, signals = self.pick("close.accept", self.sc.close.accept)
         self.reply.add(text, signals, reason="closing")
+        day = self.day_asked()
+        if day and "accept_day" in self.sc.lines:
+            # "Kunt u toezeggen dat ze vrijdag bij ons zijn?": she confirms that day in so many words
+            self.picker.extra = {"genoemd": day}
+            try:
+                self.reply.add_line(self.picker, "accept_day")
+            finally:
+                self.picker.extra = {}
         self.conv.set(OUTCOME_SLOT, self.sc.close.outcome)
         self.memory["success_turn"] = self.turn
         self.record_agreement()
+
+    def day_asked(self) -> str:
+        """The day or date the student's question asks her to confirm, as the student wrote it;
+        with more days in the question, the one in the part about the products ("de creditnota
+        vrijdag en de toners donderdag": donderdag)."""
+        asked = self.question_text()
+        days = []
+        for e in self.msg.entities:
+            if e.get("entity") in ("weekdag", "datum"):
+                said = self.msg.text[int(e.get("start") or 0): int(e.get("end") or 0)]
+                if said and said.lower() in asked:
+                    days.append(said)
+        if len(days) > 1:
+            names = [n.lower() for p in self.sc.catalogue for n in p.names]
+            for part in re.split(r",|\ben\b|\bmaar\b", asked):
+                if any(n in part for n in names):
+                    for day in days:
+                        if day.lower() in part:
+                            return day
+        return days[0] if days else ""
 
     def record_agreement(self) -> None:
         msg, conv = self.msg, self.conv
@@ -759,7 +788,7 @@ class PersonaTurn:
                 if answer.reveals:
                     self.reveal(answer.reveals, say=False)
                 return True
-        if self.sc.role == "leverancier" and self.answer_from_catalogue():
+        if self.sc.role == "leverancier" and self.answer_from_catalogue(self.question_text() if asked_only else None):
             return True
         if asked_only:
             return False  # "Is dat goed?" after her own line asks for no story of hers
@@ -822,7 +851,10 @@ class PersonaTurn:
 
     def settled_by_resolution(self, answer: Answer) -> bool:
         """An answer about the need of an objection already resolved is old news: "In Venlo
-        liggen er nog" after "ik regel het vandaag via Venlo"."""
+        liggen er nog" after "ik regel het vandaag via Venlo". An answer that is part of an
+        objection (`about`) is not told once she raised it: its own lines speak for it."""
+        if answer.about and answer.about in self.memory["raised"]:
+            return True
         return bool(answer.reveals) and any(
             answer.reveals in (o.need, o.reveals) and o.id in self.conv.resolved_objections()
             for o in self.sc.objections)
@@ -861,17 +893,22 @@ class PersonaTurn:
                 heard += [lines[i] for i in used if i < len(lines)]
         return any(same_fact(text, self.picker.fill(text_of(t))) for t in heard)
 
-    def answer_from_catalogue(self) -> bool:
-        """A supplier answers price, delivery time and stock questions from the catalogue."""
+    def answer_from_catalogue(self, asked: str | None = None) -> bool:
+        """A supplier answers price, delivery time and stock questions from the catalogue.
+        `asked`: only what this text (the question sentence) asks about."""
         msg = self.msg
-        products = [str(v) for v in msg.values("product") if self.sc.product(str(v))]
+        text = msg.lower if asked is None else asked
+        if asked is None:
+            products = [str(v) for v in msg.values("product") if self.sc.product(str(v))]
+        else:
+            products = []
         if not products:
-            products = [p.id for p in self.sc.catalogue if msg.mentions([n.lower() for n in p.names])]
+            products = [p.id for p in self.sc.catalogue if any(n.lower() in text for n in p.names)]
         if not products:
             return False
         product = self.sc.product(products[0])
         for key, words, known in CATALOGUE_QUESTIONS:
-            if msg.mentions(words) and known(product) and key in self.sc.lines:
+            if any(w in text for w in words) and known(product) and key in self.sc.lines:
                 text, signals = self.picker.line(key, product.id)
                 self.reply.add(text, signals, reason="answer")
                 return True

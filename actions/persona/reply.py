@@ -36,6 +36,7 @@ LINE_REASONS = {
     "catalogue_delivery": "answer",
     "catalogue_stock": "answer",
     "topic_answered": "answer",
+    "accept_day": "closing",
     "goodbye_good": "closing",
     "goodbye_bad": "closing",
     "hangup": "closing",

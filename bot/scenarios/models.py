@@ -417,6 +417,10 @@ class Answer(_Strict):
     texts: Texts = Field(min_length=1)
     reveals: str | None = None  # hidden need id this answer also reveals
     signals: list[str] = []  # signal labels these texts carry
+    # The objection this fact is part of: once she raised it, its own lines (progress,
+    # resolution) carry the point, so she does not tell this fact again beside them
+    # ("Klopt, dan is die factuur niet goed." next to "Een prijsafspraak? Dat moet ik nakijken.").
+    about: str | None = None
 
     _p = field_validator("texts")(classmethod(lambda cls, v: check_placeholders(v)))
 
