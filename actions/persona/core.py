@@ -35,6 +35,10 @@ OFFER = re.compile(r"\b(zal ik|zullen we|kan ik|mag ik|ik|wij|we|kunt u|wilt u|z
 # A question that proposes the next step ("Zal ik een keer langskomen?", "Zullen we dat inplannen?").
 PROPOSAL = re.compile(r"\b(zal ik|zullen we|kan ik)\b[^?]*\b(langs\w*|afspr\w*|in ?plannen|plannen|bestellen|vastleggen|"
                       r"noteren|reserveren|regelen)\b")
+# A question whether the call comes at a good moment ("Komt het gelegen dat ik u even bel over
+# ...?"): a yes or no about the moment, not a fact about a word in it ("scholen": "acht locaties").
+TIME_CHECK = re.compile(r"\b(komt het (u )?(nu )?(even )?gelegen|schikt het (u )?(nu |even )?|heeft u (nu )?(even )?"
+                        r"(tijd|een momentje|een minuutje)|stoor ik)\b")
 # A question that offers something to the customer ("Zal ik hem met u doornemen?").
 OFFER_QUESTION = re.compile(r"\b(zal ik|zullen we)\b[^?]*\?")
 # Steps that only explore the objection (to find its need); skipped when the student meets the need.
@@ -454,7 +458,13 @@ class PersonaTurn:
         ik. Daarom bel ik u zelf om vijf uur." meets "laat mij weten waar ik aan toe ben")."""
         matched = set(step) & (self.msg.moves - spent)
         if not matched:
-            return False
+            # "De monteur heeft donderdagochtend nog ruimte. Past dat u?": a concrete proposal about
+            # what she asked for is the promise the step waits for, recognised as one or not
+            topic = self.sc.topic(obj.asks)
+            if not (set(step) & NEED_CHECKED_MOVES and topic is not None and self.addresses(topic) and self.proposes()):
+                return False
+            need = self.sc.need(obj.need) if obj.need else None
+            return need is None or (bool(self.hits_need(need.id)) and not need.too_late_in(self.msg.text))
         if obj.need and matched <= NEED_CHECKED_MOVES:
             need = self.sc.need(obj.need)
             return bool(self.hits_need(obj.need)) and not (need is not None and need.too_late_in(self.msg.text))
@@ -769,6 +779,13 @@ class PersonaTurn:
         # The answer the question is most about: most keywords hit (ties: the order in the file).
         matching = self.matching_answers()
         fresh = self.fresh_answers()
+        if stock and not asked_only and TIME_CHECK.search(self.question_text()):
+            # her own answer about the moment if she has one, else a plain yes
+            matching = [a for a in matching if any(TIME_CHECK.search(k) for k in a.keywords)]
+            fresh = [a for a in fresh if a in matching]
+            if not matching and "time_ok" in self.sc.lines:
+                self.reply.add_line(self.picker, "time_ok")
+                return True
         if asked_only:  # beside her own line: only what the question sentence asks
             asked = {a.id for a in self.asked_answers()}
             matching = fresh = [a for a in fresh if a.id in asked]
@@ -836,6 +853,13 @@ class PersonaTurn:
         """The question sentence proposes a concrete next step: a day or time, or an offer to
         come by, plan, order or arrange something."""
         asked = self.question_text()
+        if asked and len(asked.split()) <= 5:
+            # "De monteur heeft donderdagochtend nog ruimte. Past dat u?": a short question that
+            # points back at the sentence before proposes what that sentence says
+            sentences = re.findall(r"(?:[^.!?]|(?<=\d)[.,](?=\d))+[.!?]*", self.msg.lower)  # "8.00" stays whole
+            before = [s for s in sentences[:-1] if not s.strip().endswith("?")]
+            if before and sentences[-1].strip().endswith("?"):
+                asked = before[-1] + " " + asked
         return bool(asked and (DAY_PART.search(asked) or time_of_day(asked) or PROPOSAL.search(asked)))
 
     def matching_answers(self) -> list[Answer]:

@@ -31,6 +31,7 @@ LINE_REASONS = {
     "clarify": "clarification",
     "short_answer": "answer",
     "offer_yes": "answer",
+    "time_ok": "answer",
     "no_more_needs": "answer",
     "catalogue_price": "answer",
     "catalogue_delivery": "answer",

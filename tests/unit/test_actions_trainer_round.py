@@ -227,3 +227,32 @@ def test_the_gap_to_his_budget_is_no_wrong_price():
     assert reply["reason"] != "fact_correction", reply
     wrong = chat.say("De jassen kosten 59 euro per stuk.", [], entities=[{"entity": "bedrag", "value": 59.0, "text": "59 euro"}])
     assert wrong["reason"] == "fact_correction", wrong
+
+
+def test_asking_whether_the_moment_suits_gets_an_answer_about_the_moment():
+    """2.1 strong S5: "Komt het gelegen dat ik u even bel over de handdoekdispensers op uw
+    scholen?" was answered "We hebben acht locaties..." (the word "scholen"). A question about
+    the moment gets a yes about the moment; 2.7's own answer for it still comes first."""
+    chat = Chat("2.1-voorbereiding-dispensers", seed=1, briefing={"doel": "x", "aanpak": "x", "aanbod": "x",
+                                                                  "vragen": "x"})
+    reply = chat.say("Goedemorgen meneer Smits, u spreekt met Fenna Vos van HygiënePlus Groothandel. Komt het gelegen "
+                     "dat ik u even bel over de handdoekdispensers op uw scholen?", ["begroeting", "gesloten_vraag"])
+    assert "locaties" not in reply["text"], reply
+    assert reply["text"] in texts("2.1-voorbereiding-dispensers", "time_ok"), reply
+    supplier = Chat("2.7-leverancier-toners", seed=1)
+    reply = supplier.say("Goedemorgen meneer Bosman, met Noa Bakker van Van Leeuwen. Heeft u even tijd?",
+                         ["begroeting", "gesloten_vraag"])
+    assert "Waar gaat het om?" in reply["text"], reply
+
+
+def test_a_concrete_proposal_for_what_she_asked_is_her_answer_not_her_story():
+    """3.3 S1: "De monteur heeft donderdagochtend tussen 8.00 en 12.00 uur nog ruimte. Past dat
+    u?" got "Nou, het is niet dramatisch..." (her story), and the yes came a turn later. The
+    proposal is the promise she waited for: she agrees in this turn."""
+    chat = Chat("3.3-service-watertap", "gemiddeld", seed=1)
+    reply = chat.say("Goedemorgen mevrouw Ouali, u spreekt met Sara van AquaPuur. Vervelend dat het water vreemd smaakt, "
+                     "excuses daarvoor. De monteur heeft donderdagochtend tussen 8.00 en 12.00 uur nog ruimte. Past dat u?",
+                     ["begroeting", "excuses", "begrip_tonen", "afsluitvraag"],
+                     entities=[{"entity": "weekdag", "value": "donderdag", "text": "donderdagochtend"}])
+    assert "klacht-filter" in (chat.slot("opgeloste_bezwaren") or []), reply
+    assert "dramatisch" not in reply["text"], reply
