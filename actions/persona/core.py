@@ -61,6 +61,7 @@ class PersonaTurn:
         self.reply = Reply()
         self.prefix = Reply()
         self.topic: Topic | None = None  # the topic of her last question, when this turn answers it
+        self.prev_asked: str | None = conv.memory.get("asked")  # the topic of her last question
         self.answered_now: list[str] = []  # answers (ids) given in this turn
 
     # ----- helpers -------------------------------------------------------------------
@@ -247,6 +248,7 @@ class PersonaTurn:
         for topic in self.sc.topics:
             if topic.id not in self.memory["addressed"] and self.addresses(topic):
                 self.memory["addressed"].append(topic.id)
+        self.ask_again(reply)
         asked = [p.asks for p in reply.parts if p.asks]
         self.memory["asked"] = asked[-1] if asked else None
         self.memory["last_signals"] = reply.signals()
@@ -254,6 +256,23 @@ class PersonaTurn:
         for signal in reply.signals():
             self.conv.add_to("gegeven_signalen", signal)
         return reply
+
+    def ask_again(self, reply: Reply) -> None:
+        """The student passed over her question ("Hoe lang duurt het?"): she comes back to it
+        once (the topic's `unanswered` lines), unless this reply asks it already or ends the call."""
+        topic = self.sc.topic(self.prev_asked) if self.prev_asked else None
+        if topic is None or not topic.unanswered or self.memory.get("ended"):
+            return
+        again = self.memory.get("asked_again") or []
+        if (topic.id in again or topic.id in self.memory["topics"] or topic.id in self.memory["addressed"]
+                or self.addresses(topic) or any(p.asks == topic.id for p in reply.parts)):
+            return
+        if self.conv.slots.get(OUTCOME_SLOT) == ABORTED:
+            return
+        text, signals = self.pick(f"unanswered.{topic.id}", topic.unanswered)
+        if text:
+            reply.add(text, signals, reason="question", asks=topic.id)
+            self.memory["asked_again"] = [*again, topic.id]
 
     def effects_of_moves(self, concession: Concession | None = None) -> None:
         conv, msg = self.conv, self.msg

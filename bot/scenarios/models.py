@@ -155,10 +155,13 @@ class Topic(_Strict):
     entities: list[str] = []  # entities that answer it (bedrag, aantal, datum, weekdag, product, percentage)
     answered: Texts = []  # her reaction to an answer (else lines.topic_answered)
     need: str | None = None  # an answer to this question also touches this hidden need
+    # The student passed over her question: she comes back to it once, with one of these.
+    # Without them she lets it go.
+    unanswered: Texts = []
 
     _k = field_validator("keywords")(classmethod(lambda cls, v: _lower_all(v)))
     _e = field_validator("entities")(classmethod(lambda cls, v: _check_entities(v)))
-    _p = field_validator("answered")(classmethod(lambda cls, v: check_placeholders(v)))
+    _p = field_validator("answered", "unanswered")(classmethod(lambda cls, v: check_placeholders(v)))
 
     @model_validator(mode="after")
     def _something(self) -> "Topic":

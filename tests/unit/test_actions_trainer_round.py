@@ -256,3 +256,22 @@ def test_a_concrete_proposal_for_what_she_asked_is_her_answer_not_her_story():
                      entities=[{"entity": "weekdag", "value": "donderdag", "text": "donderdagochtend"}])
     assert "klacht-filter" in (chat.slot("opgeloste_bezwaren") or []), reply
     assert "dramatisch" not in reply["text"], reply
+
+
+def test_a_question_of_hers_the_student_passed_over_comes_back_once():
+    """1.1: "Hoe lang duurt het?" was forgotten when the student talked past it. She comes back
+    to it once (topic `unanswered`), then lets it go; named at once, it is not asked again."""
+    chat = Chat(INTERVIEW, "gemiddeld", seed=1)
+    first = chat.say("Goedemiddag meneer Hofstede, u spreekt met Sam van Horeca Totaal Groothandel. Wij doen een kort "
+                     "klantonderzoek. Mag ik u een paar vragen stellen?", ["begroeting", "gesloten_vraag"])
+    assert "Hoe lang" in first["text"], first
+    again = chat.say("Ik begrijp dat het druk is. Hoe bestelt u nu meestal bij ons?", ["begrip_tonen", "open_vraag"])
+    assert "hoe lang" in again["text"].lower(), again
+    later = chat.say("En wat mist u in ons assortiment?", ["open_vraag"])
+    assert "hoe lang" not in later["text"].lower(), later  # once, not every turn
+    answered = Chat(INTERVIEW, "gemiddeld", seed=1)
+    answered.say("Goedemiddag meneer Hofstede, u spreekt met Sam van Horeca Totaal Groothandel. Mag ik u een paar vragen "
+                 "stellen?", ["begroeting", "gesloten_vraag"])
+    reply = answered.say("Ik begrijp dat het druk is, het duurt maximaal tien minuten. Hoe bestelt u nu meestal?",
+                         ["begrip_tonen", "open_vraag"])
+    assert "hoe lang" not in reply["text"].lower(), reply
