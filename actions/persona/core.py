@@ -118,6 +118,8 @@ class PersonaTurn:
                 continue  # "Oei, 649 euro" when the student offers another product at 189 answers the wrong turn
             if obj.signal == "weerstand.prijs" and self.discount_given():
                 continue  # she got her give already: no second price round
+            if set(obj.when.moves) & set(self.sc.close.moves) and not self.offered():
+                continue  # "Zal ik dat zo vastleggen?" about the filter is no purchase decision
             if not obj.when.opening and self.pre_empted(obj):
                 self.memory["raised"].append(obj.id)  # the student answered it before she could raise it
                 self.memory.setdefault("preempted", []).append(obj.id)
@@ -132,6 +134,20 @@ class PersonaTurn:
         if agreed.get("korting"):
             return True
         return bool(self.conv.get("korting_gegeven")) and self.conv.slots.get("korting_binnen_marge") is not False
+
+    def offered(self) -> bool:
+        """The student named the product of the sale (this turn or before); always true unless
+        the scenario's close requires the offer (close.requires_offer)."""
+        if not self.sc.close.requires_offer:
+            return True
+        if self.memory.get("offered"):
+            return True
+        focus = self.sc.main_product()
+        named = focus is not None and (focus.id in [str(v) for v in self.msg.values("product")]
+                                       or self.msg.mentions([n.lower() for n in focus.names]))
+        if named:
+            self.memory["offered"] = True
+        return named
 
     def raised_by_close(self, obj: Objection) -> bool:
         """She raised (or would raise) this objection only in answer to the student asking for
@@ -249,6 +265,8 @@ class PersonaTurn:
             if topic.id not in self.memory["addressed"] and self.addresses(topic):
                 self.memory["addressed"].append(topic.id)
         self.ask_again(reply)
+        if self.sc.close.requires_offer:
+            self.offered()  # remember an offer made in any turn
         asked = [p.asks for p in reply.parts if p.asks]
         self.memory["asked"] = asked[-1] if asked else None
         self.memory["last_signals"] = reply.signals()
@@ -760,6 +778,9 @@ class PersonaTurn:
         if conv.slots.get(OUTCOME_SLOT) in SUCCESS_OUTCOMES:
             self.reply.add_line(self.picker, "toezegging_heard")
             return
+        if not self.offered() and "arranged_confirmed" in self.sc.lines:
+            self.reply.add_line(self.picker, "arranged_confirmed")  # about what was arranged, not a sale
+            return
         due = self.objection_due(closing=set(self.sc.close.moves) & self.msg.moves)
         if due is not None:
             self.raise_objection(due)
@@ -856,7 +877,9 @@ class PersonaTurn:
         if self.proposes():
             # "Dus dinsdag 10 uur is goed?": a proposal gets a yes, a question or a clear no,
             # never a half yes ("Eh, ja, zo ongeveer.")
-            if self.close_ready():
+            if not self.offered() and "arranged_confirmed" in self.sc.lines:
+                self.reply.add_line(self.picker, "arranged_confirmed")  # the filter, not the upgrade
+            elif self.close_ready():
                 self.handle_close()
             else:
                 self.close_line("stall" if self.conv.get("interesse") >= self.conv.level.stall_at else "refuse")

@@ -32,6 +32,7 @@ LINE_REASONS = {
     "short_answer": "answer",
     "offer_yes": "answer",
     "time_ok": "answer",
+    "arranged_confirmed": "answer",
     "no_more_needs": "answer",
     "catalogue_price": "answer",
     "catalogue_delivery": "answer",

@@ -446,6 +446,11 @@ class Close(_Strict):
     premature: Texts = Field(min_length=1)  # closing before any need is known
     at_end: bool = False  # success is also reached by a polite goodbye once the conditions hold
     requires_correct_quotation: bool = False  # 2.4: no acceptance while the quotation has errors
+    # The sale is the focus product offered on top of a service call (3.3): a close or a
+    # proposal before the student named that product is about what was arranged, not a
+    # purchase decision; she confirms it (lines.arranged_confirmed), raises no objection the
+    # close would raise and agrees to nothing.
+    requires_offer: bool = False
 
     _p = field_validator("accept", "stall", "refuse", "premature")(
         classmethod(lambda cls, v: check_placeholders(v))

@@ -275,3 +275,26 @@ def test_a_question_of_hers_the_student_passed_over_comes_back_once():
     reply = answered.say("Ik begrijp dat het druk is, het duurt maximaal tien minuten. Hoe bestelt u nu meestal?",
                          ["begrip_tonen", "open_vraag"])
     assert "hoe lang" not in reply["text"].lower(), reply
+
+
+def test_confirming_the_service_appointment_is_no_purchase_decision():
+    """3.3: after the filter appointment, "Zal ik dat zo voor u vastleggen?" got "Dat moet ik dan
+    wel eerst aan Marc voorleggen" (the upgrade's authority objection) and a proposal about the
+    filter got "Is dat echt nodig, denkt u?" (the sale's stall). Before the student offers the
+    Duo, a close is about what was arranged: she confirms it, raises nothing and buys nothing.
+    Once the Duo is offered, the authority objection comes as before."""
+    chat = Chat("3.3-service-watertap", "gemiddeld", seed=1)
+    chat.say("Goedemorgen mevrouw Ouali, u spreekt met Sara van AquaPuur. Vervelend dat het water vreemd smaakt, "
+             "excuses daarvoor.", ["begroeting", "excuses"])
+    chat.say("U zei dat hij het zwaar heeft. Met hoeveel mensen bent u op kantoor?", ["open_vraag"])
+    chat.say("Ik plan de monteur in voor donderdagochtend tussen acht en twaalf uur.", ["toezegging"])
+    assert "klacht-filter" in chat.slot("opgeloste_bezwaren")
+    reply = chat.say("Zal ik dat zo voor u vastleggen?", ["afsluitvraag"])
+    assert "weerstand.bevoegdheid" not in reply["labels"] and "Marc" not in reply["text"], reply
+    assert chat.slot("uitkomst") != "order" and reply["text"] in texts("3.3-service-watertap", "arranged_confirmed")
+    proposal = chat.say("Zal ik het filter dan donderdag om negen uur laten vervangen?", ["gesloten_vraag"])
+    assert "nodig" not in proposal["text"], proposal
+    offer = chat.say("Dan kan de monteur donderdag meteen een AquaPuur Duo plaatsen, met twee tappunten. Zal ik dat "
+                     "regelen?", ["bijverkoop", "afsluitvraag"],
+                     entities=[{"entity": "product", "value": "aquapuur-duo", "text": "AquaPuur Duo"}])
+    assert "weerstand.bevoegdheid" in offer["labels"], offer
