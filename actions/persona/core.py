@@ -37,7 +37,7 @@ PROPOSAL = re.compile(r"\b(zal ik|zullen we|kan ik)\b[^?]*\b(langs\w*|afspr\w*|i
                       r"noteren|reserveren|regelen)\b")
 # A question whether the call comes at a good moment ("Komt het gelegen dat ik u even bel over
 # ...?"): a yes or no about the moment, not a fact about a word in it ("scholen": "acht locaties").
-TIME_CHECK = re.compile(r"\b(komt het (u )?(nu )?(even )?gelegen|schikt het (u )?(nu |even )?|heeft u (nu )?(even )?"
+TIME_CHECK = re.compile(r"\b(komt het (u )?(nu )?(even )?gelegen|schikt het (u )?(nu |even )?|heeft u (daar |hier )?(nu )?(even )?"
                         r"(tijd|een momentje|een minuutje)|stoor ik)\b")
 # A question that offers something to the customer ("Zal ik hem met u doornemen?").
 OFFER_QUESTION = re.compile(r"\b(zal ik|zullen we)\b[^?]*\?")
@@ -720,9 +720,9 @@ class PersonaTurn:
         self.record_agreement()
 
     def day_asked(self) -> str:
-        """The day or date the student's question asks her to confirm, as the student wrote it;
-        with more days in the question, the one in the part about the products ("de creditnota
-        vrijdag en de toners donderdag": donderdag)."""
+        """The day or date the student's question asks her to confirm for the goods, as the student
+        wrote it: the day in the part of the question that names a product ("de creditnota vrijdag
+        en de toners donderdag": donderdag)."""
         asked = self.question_text()
         days = []
         for e in self.msg.entities:
@@ -730,14 +730,13 @@ class PersonaTurn:
                 said = self.msg.text[int(e.get("start") or 0): int(e.get("end") or 0)]
                 if said and said.lower() in asked:
                     days.append(said)
-        if len(days) > 1:
-            names = [n.lower() for p in self.sc.catalogue for n in p.names]
-            for part in re.split(r",|\ben\b|\bmaar\b", asked):
-                if any(n in part for n in names):
-                    for day in days:
-                        if day.lower() in part:
-                            return day
-        return days[0] if days else ""
+        names = [n.lower() for p in self.sc.catalogue for n in p.names]
+        for part in re.split(r",|\ben\b|\bmaar\b|\bzodat\b", asked):
+            if any(n in part for n in names):
+                for day in days:
+                    if day.lower() in part:
+                        return day
+        return ""  # no day asked for the goods ("stuurt u uiterlijk vrijdag een creditnota" is no delivery)
 
     def record_agreement(self) -> None:
         msg, conv = self.msg, self.conv

@@ -298,3 +298,14 @@ def test_confirming_the_service_appointment_is_no_purchase_decision():
                      "regelen?", ["bijverkoop", "afsluitvraag"],
                      entities=[{"entity": "product", "value": "aquapuur-duo", "text": "AquaPuur Duo"}])
     assert "weerstand.bevoegdheid" in offer["labels"], offer
+
+
+def test_a_duration_named_up_front_is_not_asked_for():
+    """1.1 strong S1 said "Het duurt maximaal tien minuten ... Heeft u daar nu tijd voor?" and
+    heard "... Hoe lang duurt het?" (trainer round A3). The duration answers her question before
+    she asks it; the question about the moment gets the interviewee's own yes."""
+    chat = Chat(INTERVIEW, "gemiddeld", seed=1)
+    reply = chat.say("Goedemiddag meneer Hofstede, u spreekt met Lotte van Horeca Totaal Groothandel. Wij doen een kort "
+                     "onderzoek. Het duurt maximaal tien minuten. Heeft u daar nu tijd voor?", ["begroeting", "gesloten_vraag"])
+    assert "hoe lang" not in reply["text"].lower(), reply
+    assert reply["reason"] == "answer", reply
