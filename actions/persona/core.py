@@ -421,6 +421,8 @@ class PersonaTurn:
         last = done == len(steps) - 1
         if last and set(steps[done]) & NEED_CHECKED_MOVES and obj.need and self.hits_need(obj.need) and self.too_late(obj):
             return True
+        if not last and obj.need and self.proposes() and self.hits_need(obj.need) and self.too_late(obj):
+            return True  # "Dus dinsdag komt de monteur. Afgesproken?": a proposal that comes too late, at any step
         if last and self.answers_with_value(obj, steps[done]):
             return self.objection_step(obj, steps, done)
         if not msg.moves and self.raise_other_objection():

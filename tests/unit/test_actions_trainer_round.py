@@ -309,3 +309,18 @@ def test_a_duration_named_up_front_is_not_asked_for():
                      "onderzoek. Het duurt maximaal tien minuten. Heeft u daar nu tijd voor?", ["begroeting", "gesloten_vraag"])
     assert "hoe lang" not in reply["text"].lower(), reply
     assert reply["reason"] == "answer", reply
+
+
+def test_a_proposal_that_comes_too_late_is_answered_as_too_late_at_any_step():
+    """3.1 gemiddeld S3: "Oké. Dus dinsdag komt de monteur en die kijkt er dan goed naar.
+    Afgesproken?" got a line of her story ("De eerste twee keer heeft de monteur alleen iets
+    gereset"), as if nothing was proposed. A proposal that misses her deadline gets her answer
+    to it, also before the complaint was explored."""
+    chat = Chat("3.1-klacht-koffieautomaat", "gemiddeld", seed=7)
+    chat.say("Goedemorgen meneer Verhoeven, met Emma de Jong van KoffieExpert. Wat vervelend dat de automaat weer "
+             "stuk is, mijn excuses.", ["begroeting", "excuses", "begrip_tonen"])
+    reply = chat.say("Oké. Dus dinsdag komt de monteur en die kijkt er dan goed naar. Afgesproken?",
+                     ["samenvatten", "afsluitvraag"],
+                     entities=[{"entity": "weekdag", "value": "dinsdag", "text": "dinsdag"}])
+    assert "te laat" in reply["text"] or "niet op tijd" in reply["text"], reply  # her too_late_reply
+    assert "gereset" not in reply["text"], reply
