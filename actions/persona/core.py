@@ -29,11 +29,16 @@ from bot.vocabulary import ABORTED, OPEN_QUESTION_MOVES, OUTCOME_SLOT, QUESTION_
 
 # In an objection's last step, these moves count only when they address its `need`.
 NEED_CHECKED_MOVES = {"voordeel_benoemen", "toezegging"}
-# A question that offers something ("Zal ik ...", "Zullen we afspreken dat ik ...").
-OFFER = re.compile(r"\b(zal ik|zullen we|kan ik|mag ik|ik|wij|we)\b")
+# A question that offers something ("Zal ik ...", "Zullen we afspreken dat ik ...") or asks her
+# for a concrete remedy ("Kunt u een creditnota laten maken?").
+OFFER = re.compile(r"\b(zal ik|zullen we|kan ik|mag ik|ik|wij|we|kunt u|wilt u|zou u)\b")
 # A question that proposes the next step ("Zal ik een keer langskomen?", "Zullen we dat inplannen?").
 PROPOSAL = re.compile(r"\b(zal ik|zullen we|kan ik)\b[^?]*\b(langs\w*|afspr\w*|in ?plannen|plannen|bestellen|vastleggen|"
                       r"noteren|reserveren|regelen)\b")
+# A question whether the call comes at a good moment ("Komt het gelegen dat ik u even bel over
+# ...?"): a yes or no about the moment, not a fact about a word in it ("scholen": "acht locaties").
+TIME_CHECK = re.compile(r"\b(komt het (u )?(nu )?(even )?gelegen|schikt het (u )?(nu |even )?|heeft u (daar |hier )?(nu )?(even )?"
+                        r"(tijd|een momentje|een minuutje)|stoor ik)\b")
 # A question that offers something to the customer ("Zal ik hem met u doornemen?").
 OFFER_QUESTION = re.compile(r"\b(zal ik|zullen we)\b[^?]*\?")
 # Steps that only explore the objection (to find its need); skipped when the student meets the need.
@@ -77,6 +82,7 @@ class PersonaTurn:
         self.reply = Reply()
         self.prefix = Reply()
         self.topic: Topic | None = None  # the topic of her last question, when this turn answers it
+        self.prev_asked: str | None = conv.memory.get("asked")  # the topic of her last question
         self.answered_now: list[str] = []  # answers (ids) given in this turn
 
     # ----- helpers -------------------------------------------------------------------
@@ -131,6 +137,10 @@ class PersonaTurn:
                 continue
             if obj.signal == "weerstand.prijs" and not self.about_focus_product():
                 continue  # "Oei, 649 euro" when the student offers another product at 189 answers the wrong turn
+            if obj.signal == "weerstand.prijs" and self.discount_given():
+                continue  # she got her give already: no second price round
+            if set(obj.when.moves) & set(self.sc.close.moves) and not self.offered():
+                continue  # "Zal ik dat zo vastleggen?" about the filter is no purchase decision
             if not obj.when.opening and self.pre_empted(obj):
                 self.memory["raised"].append(obj.id)  # the student answered it before she could raise it
                 self.memory.setdefault("preempted", []).append(obj.id)
@@ -138,6 +148,32 @@ class PersonaTurn:
             if self.holds(obj.when):
                 return obj
         return None
+
+    def discount_given(self) -> bool:
+        """A discount within the student's authority was agreed or given (this turn too)."""
+        agreed = self.conv.slots.get("afspraken") or {}
+        if agreed.get("korting"):
+            return True
+        return bool(self.conv.get("korting_gegeven")) and self.conv.slots.get("korting_binnen_marge") is not False
+
+    def offered(self) -> bool:
+        """The student named the product of the sale (this turn or before); always true unless
+        the scenario's close requires the offer (close.requires_offer)."""
+        if not self.sc.close.requires_offer:
+            return True
+        if self.memory.get("offered"):
+            return True
+        focus = self.sc.main_product()
+        named = focus is not None and (focus.id in [str(v) for v in self.msg.values("product")]
+                                       or self.msg.mentions([n.lower() for n in focus.names]))
+        if named:
+            self.memory["offered"] = True
+        return named
+
+    def raised_by_close(self, obj: Objection) -> bool:
+        """She raised (or would raise) this objection only in answer to the student asking for
+        her yes: every move that brings it up is a close move."""
+        return bool(obj.when.moves) and set(obj.when.moves) <= set(self.sc.close.moves)
 
     def pre_empted(self, obj: Objection) -> bool:
         """This very message already answers the objection: its topic (`asks`), or a
@@ -249,6 +285,9 @@ class PersonaTurn:
         for topic in self.sc.topics:
             if topic.id not in self.memory["addressed"] and self.addresses(topic):
                 self.memory["addressed"].append(topic.id)
+        self.ask_again(reply)
+        if self.sc.close.requires_offer:
+            self.offered()  # remember an offer made in any turn
         asked = [p.asks for p in reply.parts if p.asks]
         self.memory["asked"] = asked[-1] if asked else None
         self.memory["last_signals"] = reply.signals()
@@ -256,6 +295,23 @@ class PersonaTurn:
         for signal in reply.signals():
             self.conv.add_to("gegeven_signalen", signal)
         return reply
+
+    def ask_again(self, reply: Reply) -> None:
+        """The student passed over her question ("Hoe lang duurt het?"): she comes back to it
+        once (the topic's `unanswered` lines), unless this reply asks it already or ends the call."""
+        topic = self.sc.topic(self.prev_asked) if self.prev_asked else None
+        if topic is None or not topic.unanswered or self.memory.get("ended"):
+            return
+        again = self.memory.get("asked_again") or []
+        if (topic.id in again or topic.id in self.memory["topics"] or topic.id in self.memory["addressed"]
+                or self.addresses(topic) or any(p.asks == topic.id for p in reply.parts)):
+            return
+        if self.conv.slots.get(OUTCOME_SLOT) == ABORTED:
+            return
+        text, signals = self.pick(f"unanswered.{topic.id}", topic.unanswered)
+        if text:
+            reply.add(text, signals, reason="question", asks=topic.id)
+            self.memory["asked_again"] = [*again, topic.id]
 
     def effects_of_moves(self, concession: Concession | None = None) -> None:
         conv, msg = self.conv, self.msg
@@ -386,6 +442,8 @@ class PersonaTurn:
         last = done == len(steps) - 1
         if last and set(steps[done]) & NEED_CHECKED_MOVES and obj.need and self.hits_need(obj.need) and self.too_late(obj):
             return True
+        if not last and obj.need and self.proposes() and self.hits_need(obj.need) and self.too_late(obj):
+            return True  # "Dus dinsdag komt de monteur. Afgesproken?": a proposal that comes too late, at any step
         if last and self.answers_with_value(obj, steps[done]):
             return self.objection_step(obj, steps, done)
         if not msg.moves and self.raise_other_objection():
@@ -460,7 +518,13 @@ class PersonaTurn:
         ik. Daarom bel ik u zelf om vijf uur." meets "laat mij weten waar ik aan toe ben")."""
         matched = set(step) & (self.msg.moves - spent)
         if not matched:
-            return False
+            # "De monteur heeft donderdagochtend nog ruimte. Past dat u?": a concrete proposal about
+            # what she asked for is the promise the step waits for, recognised as one or not
+            topic = self.sc.topic(obj.asks)
+            if not (set(step) & NEED_CHECKED_MOVES and topic is not None and self.addresses(topic) and self.proposes()):
+                return False
+            need = self.sc.need(obj.need) if obj.need else None
+            return need is None or (bool(self.hits_need(need.id)) and not need.too_late_in(self.msg.text))
         if obj.need and matched <= NEED_CHECKED_MOVES:
             need = self.sc.need(obj.need)
             return bool(self.hits_need(obj.need)) and not (need is not None and need.too_late_in(self.msg.text))
@@ -619,7 +683,14 @@ class PersonaTurn:
         conv.apply("bezwaar_stap")
         if done >= len(steps):
             self.resolve(obj)
-            if set(self.sc.close.moves) & msg.moves:
+            closing = set(self.sc.close.moves) & msg.moves
+            due = self.objection_due(closing=closing) if closing else None
+            if due is not None and self.raised_by_close(due) and obj.id in due.when.after_resolved:
+                # convinced on this point, but asked for her yes she has the point that comes
+                # after it (one more price round): that is her answer, not the agreement
+                self.reply.parts = []
+                self.raise_objection(due)
+            elif closing:
                 self.try_accept_after_resolution()
                 if "afsluitvraag" in msg.moves and conv.slots.get(OUTCOME_SLOT) not in SUCCESS_OUTCOMES:
                     self.raise_follow_up()  # asked for her yes: she says what still stands in the way
@@ -669,6 +740,8 @@ class PersonaTurn:
             conv.agree(korting=concession.pct)
             conv.apply("concessie_geaccepteerd")
             self.resolve(obj, "concession_accepted", rule.accepted)
+            if set(self.sc.close.moves) & self.msg.moves:
+                self.try_accept_after_resolution()  # "... 5% korting. Zullen we dat doen?": her yes
             return True
         self.add_objection_line(obj, "concession_little", rule.too_little)
         return True
@@ -693,9 +766,36 @@ class PersonaTurn:
     def accept(self) -> None:
         text, signals = self.pick("close.accept", self.sc.close.accept)
         self.reply.add(text, signals, reason="closing")
+        day = self.day_asked()
+        if day and "accept_day" in self.sc.lines:
+            # "Kunt u toezeggen dat ze vrijdag bij ons zijn?": she confirms that day in so many words
+            self.picker.extra = {"genoemd": day}
+            try:
+                self.reply.add_line(self.picker, "accept_day")
+            finally:
+                self.picker.extra = {}
         self.conv.set(OUTCOME_SLOT, self.sc.close.outcome)
         self.memory["success_turn"] = self.turn
         self.record_agreement()
+
+    def day_asked(self) -> str:
+        """The day or date the student's question asks her to confirm for the goods, as the student
+        wrote it: the day in the part of the question that names a product ("de creditnota vrijdag
+        en de toners donderdag": donderdag)."""
+        asked = self.question_text()
+        days = []
+        for e in self.msg.entities:
+            if e.get("entity") in ("weekdag", "datum"):
+                said = self.msg.text[int(e.get("start") or 0): int(e.get("end") or 0)]
+                if said and said.lower() in asked:
+                    days.append(said)
+        names = [n.lower() for p in self.sc.catalogue for n in p.names]
+        for part in re.split(r",|\ben\b|\bmaar\b|\bzodat\b", asked):
+            if any(n in part for n in names):
+                for day in days:
+                    if day.lower() in part:
+                        return day
+        return ""  # no day asked for the goods ("stuurt u uiterlijk vrijdag een creditnota" is no delivery)
 
     def record_agreement(self) -> None:
         msg, conv = self.msg, self.conv
@@ -736,6 +836,9 @@ class PersonaTurn:
         if conv.slots.get(OUTCOME_SLOT) in SUCCESS_OUTCOMES:
             self.reply.add_line(self.picker, "toezegging_heard")
             return
+        if not self.offered() and "arranged_confirmed" in self.sc.lines:
+            self.reply.add_line(self.picker, "arranged_confirmed")  # about what was arranged, not a sale
+            return
         due = self.objection_due(closing=set(self.sc.close.moves) & self.msg.moves)
         if due is not None:
             self.raise_objection(due)
@@ -774,6 +877,13 @@ class PersonaTurn:
         # The answer the question is most about: most keywords hit (ties: the order in the file).
         matching = self.matching_answers()
         fresh = self.fresh_answers()
+        if stock and not asked_only and TIME_CHECK.search(self.question_text()):
+            # her own answer about the moment if she has one, else a plain yes
+            matching = [a for a in matching if any(TIME_CHECK.search(k) for k in a.keywords)]
+            fresh = [a for a in fresh if a in matching]
+            if not matching and "time_ok" in self.sc.lines:
+                self.reply.add_line(self.picker, "time_ok")
+                return True
         if asked_only:  # beside her own line: only what the question sentence asks
             asked = {a.id for a in self.asked_answers()}
             matching = fresh = [a for a in fresh if a.id in asked]
@@ -793,7 +903,7 @@ class PersonaTurn:
                 if answer.reveals:
                     self.reveal(answer.reveals, say=False)
                 return True
-        if self.sc.role == "leverancier" and self.answer_from_catalogue():
+        if self.sc.role == "leverancier" and self.answer_from_catalogue(self.question_text() if asked_only else None):
             return True
         if asked_only:
             return False  # "Is dat goed?" after her own line asks for no story of hers
@@ -825,7 +935,9 @@ class PersonaTurn:
         if self.proposes():
             # "Dus dinsdag 10 uur is goed?": a proposal gets a yes, a question or a clear no,
             # never a half yes ("Eh, ja, zo ongeveer.")
-            if self.close_ready():
+            if not self.offered() and "arranged_confirmed" in self.sc.lines:
+                self.reply.add_line(self.picker, "arranged_confirmed")  # the filter, not the upgrade
+            elif self.close_ready():
                 self.handle_close()
             else:
                 self.close_line("stall" if self.conv.get("interesse") >= self.conv.level.stall_at else "refuse")
@@ -841,6 +953,13 @@ class PersonaTurn:
         """The question sentence proposes a concrete next step: a day or time, or an offer to
         come by, plan, order or arrange something."""
         asked = self.question_text()
+        if asked and len(asked.split()) <= 5:
+            # "De monteur heeft donderdagochtend nog ruimte. Past dat u?": a short question that
+            # points back at the sentence before proposes what that sentence says
+            sentences = re.findall(r"(?:[^.!?]|(?<=\d)[.,](?=\d))+[.!?]*", self.msg.lower)  # "8.00" stays whole
+            before = [s for s in sentences[:-1] if not s.strip().endswith("?")]
+            if before and sentences[-1].strip().endswith("?"):
+                asked = before[-1] + " " + asked
         return bool(asked and (DAY_PART.search(asked) or time_of_day(asked) or PROPOSAL.search(asked)))
 
     def matching_answers(self) -> list[Answer]:
@@ -856,7 +975,10 @@ class PersonaTurn:
 
     def settled_by_resolution(self, answer: Answer) -> bool:
         """An answer about the need of an objection already resolved is old news: "In Venlo
-        liggen er nog" after "ik regel het vandaag via Venlo"."""
+        liggen er nog" after "ik regel het vandaag via Venlo". An answer that is part of an
+        objection (`about`) is not told once she raised it: its own lines speak for it."""
+        if answer.about and answer.about in self.memory["raised"]:
+            return True
         return bool(answer.reveals) and any(
             answer.reveals in (o.need, o.reveals) and o.id in self.conv.resolved_objections()
             for o in self.sc.objections)
@@ -895,17 +1017,22 @@ class PersonaTurn:
                 heard += [lines[i] for i in used if i < len(lines)]
         return any(same_fact(text, self.picker.fill(text_of(t))) for t in heard)
 
-    def answer_from_catalogue(self) -> bool:
-        """A supplier answers price, delivery time and stock questions from the catalogue."""
+    def answer_from_catalogue(self, asked: str | None = None) -> bool:
+        """A supplier answers price, delivery time and stock questions from the catalogue.
+        `asked`: only what this text (the question sentence) asks about."""
         msg = self.msg
-        products = [str(v) for v in msg.values("product") if self.sc.product(str(v))]
+        text = msg.lower if asked is None else asked
+        if asked is None:
+            products = [str(v) for v in msg.values("product") if self.sc.product(str(v))]
+        else:
+            products = []
         if not products:
-            products = [p.id for p in self.sc.catalogue if msg.mentions([n.lower() for n in p.names])]
+            products = [p.id for p in self.sc.catalogue if any(n.lower() in text for n in p.names)]
         if not products:
             return False
         product = self.sc.product(products[0])
         for key, words, known in CATALOGUE_QUESTIONS:
-            if msg.mentions(words) and known(product) and key in self.sc.lines:
+            if any(w in text for w in words) and known(product) and key in self.sc.lines:
                 text, signals = self.picker.line(key, product.id)
                 self.reply.add(text, signals, reason="answer")
                 return True

@@ -39,6 +39,9 @@ NEGATION = re.compile(r"\b(niet|geen|zonder|nooit)\b")
 PER_UNIT = re.compile(r"\s*(?:excl\.?\s*btw\s*)?(?:per|p/|a|à)\s+(\w+)")
 DELIVERY_WORDS = ("lever", "bezorg", "in huis", "staat bij u", "staat hij bij u", "staan ze bij u", "bij u binnen",
                   "verzend", "verstuur", "ontvangt u")
+# A sentence about a gap ("het verschil is negentig euro", "dat scheelt", "erboven"): its
+# amount may be the gap between the price and the customer's budget.
+DIFFERENCE = re.compile(r"\b(verschil\w*|scheel\w*|boven|erboven|eronder|onder uw budget|meer dan uw budget)\b")
 DISCOUNT_WORDS = ("korting", "eraf", "er af", "voor u", "speciaal", "aanbieding", "actie")
 WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 PRICE_TOLERANCE = 0.01  # 1 %: "650 euro" for 649 is rounding, not a wrong price
@@ -69,6 +72,15 @@ def sentences(text: str) -> list[tuple[int, int, str]]:
         if m.group().strip():
             out.append((m.start(), m.end(), m.group()))
     return out
+
+
+def quantities_named(sc, low: str) -> list[int]:
+    """Numbers right before a catalogue name ("de veertig winterjassen", "40 jassen")."""
+    names = sorted({n.lower() for p in sc.catalogue for n in p.names}, key=len, reverse=True)
+    if not names:
+        return []
+    pattern = re.compile(r"\b" + _NUMBER + r"\s+(?:" + "|".join(map(re.escape, names)) + r")\b")
+    return [n for m in pattern.finditer(low) if (n := number(m.group(1))) is not None and n > 1]
 
 
 def working_days_until(target: date, today: date) -> int:
@@ -111,10 +123,13 @@ def _proper(name: str) -> bool:
 
 
 def price_ok(product: Product, amount: float, quantities: list[int], catalogue: list[Product] = (),
-             btw: bool = False) -> bool:
+             btw: bool = False, budget: float | None = None) -> bool:
     """The amount is the unit price, a staffel price, a total for a quantity named, a monthly
     share of a yearly price, the difference with another product of the same unit ("twaalf
-    euro per maand meer"), or one of those incl. 21 % btw (when the sentence speaks of btw)."""
+    euro per maand meer"), or one of those incl. 21 % btw (when the sentence speaks of btw).
+    `budget`: the customer's budget, when the sentence speaks of a difference; the gap between
+    the price (or a total) and that budget is then a right figure too ("het verschil is zo'n
+    negentig euro")."""
     bases = [product.price]
     bases += [abs(product.price - other.price) for other in catalogue if other.id != product.id and other.unit == product.unit]
     if product.unit == "jaar":
@@ -122,6 +137,8 @@ def price_ok(product: Product, amount: float, quantities: list[int], catalogue: 
     for n in quantities:
         unit = product.price * (1 - product.staffel_pct(n) / 100)
         bases += [unit, unit * n, product.price * n]
+    if budget:
+        bases += [abs(b - budget) for b in list(bases) if abs(b - budget) > 0.005]
     candidates = bases + ([b * 1.21 for b in bases] if btw else [])
     return any(abs(amount - c) <= c * PRICE_TOLERANCE + 0.005 for c in candidates)
 
@@ -210,6 +227,11 @@ class FactChecker:
             self.scenario_facts(start, end, sentence)
         if current is not None:
             self.conv.memory["last_product"] = current.id
+        named = [int(n) for n in msg.numbers("aantal") if n == int(n)]
+        named += [n for n in quantities_named(self.sc, msg.lower) if n not in named]
+        if named:  # a total may come a turn after its quantity ("veertig jassen" ... "2.890,60")
+            known = self.conv.memory.setdefault("quantities", [])
+            known.extend(n for n in named if n not in known)
         self.conv.memory["recent_products"] = list(dict.fromkeys(
             p.id for _, p in product_mentions(self.sc, msg, 0, len(msg.text))))
         return self.errors
@@ -222,6 +244,7 @@ class FactChecker:
         conceding = "concessie" in msg.moves or any(w in low for w in DISCOUNT_WORDS)
         if not conceding and self.sc.quotation is None:
             quantities = [int(n) for n in msg.numbers("aantal")]
+            quantities += [q for q in self.conv.memory.get("quantities") or [] if q not in quantities]
             agreed = self.conv.slots.get("afspraken") or {}
             if isinstance(agreed, dict) and agreed.get("aantal"):
                 quantities.append(int(agreed["aantal"]))
@@ -241,10 +264,12 @@ class FactChecker:
                 # product may be about any product of the message, the last one or the focus one
                 others = [] if before or mentions else [
                     *(p for _, p in product_mentions(self.sc, msg, 0, len(msg.text))), self.sc.main_product()]
-                if any(p is not None and price_ok(p, amount, quantities, self.sc.catalogue, "btw" in low)
+                budget = self.sc.persona.budget if DIFFERENCE.search(low) else None
+                if any(p is not None and price_ok(p, amount, quantities, self.sc.catalogue, "btw" in low, budget)
                        for p in others):
                     continue
-                if product is not None and not price_ok(product, amount, quantities, self.sc.catalogue, "btw" in low):
+                if product is not None and not price_ok(product, amount, quantities, self.sc.catalogue, "btw" in low,
+                                                        budget):
                     said = msg.text[pos: int(e.get("end") or pos)] or euro(amount, symbol=True)
                     self.add("prijs", said, f"{euro(product.price, symbol=True)} per {product.unit}", sentence)
         product = mentions[-1][1] if mentions else current

@@ -46,6 +46,17 @@ def price_objection(conv: Conversation) -> str | None:
     return None
 
 
+def price_explored(conv: Conversation, objection: str) -> bool:
+    """The price objection was explored, or it is a second price round after one the student
+    explored and answered ("De kwaliteit zie ik, maar kunt u mij nog tegemoetkomen?"): a
+    concession on it comes after the negotiation, not too early."""
+    explored = conv.memory.get("explored", {})
+    if explored.get(objection):
+        return True
+    return any(explored.get(oid) for oid in conv.resolved_objections()
+               if (o := conv.sc.objection(oid)) is not None and o.signal == "weerstand.prijs")
+
+
 def conceded_pct(conv: Conversation, msg: Message) -> float | None:
     """Discount in percent from the message: a percentage, a discount amount, or a lower price."""
     spans = [(e, (int(e.get("start") or 0), int(e.get("end") or 0))) for e in msg.entities if e.get("entity") == "percentage"]
@@ -143,17 +154,18 @@ def check_concession(conv: Conversation, msg: Message) -> Concession | None:
     conv.memory["margin_checked"] = conv.turn
     memory = conv.memory
     objection = price_objection(conv)
+    explored = bool(objection) and price_explored(conv, objection)
     first = bool(
         objection
         and memory.get("price_objections", 0) == 1
-        and not memory.get("explored", {}).get(objection)
+        and not explored
         and not memory.get("first_concession_seen")
     )
     kind = concession_kind(msg, pct)
     within = within_authority(conv, kind, pct)
     last = memory.get("last_signals") or []
     asked = bool(objection) or "weerstand.prijs" in last
-    too_early = (asked and objection is not None and not memory.get("explored", {}).get(objection)) or (
+    too_early = (asked and objection is not None and not explored) or (
         not asked and (any(s.startswith("koopsignaal.") for s in last) or not memory.get("needs"))
     )
     if record:

@@ -105,7 +105,8 @@ class PlanTurn:
         elif entry and topic.vague and not entry.get("concreet"):
             self.say(f"plan.vague.{topic_id}", topic.vague, "question")
         else:
-            self.say(f"plan.ask.{topic_id}", topic.ask, "question")
+            # a part she only asks to challenge the plan ("Kritische vraag: ...") is her criticism
+            self.say(f"plan.ask.{topic_id}", topic.ask, "objection" if topic.only_when_asked else "question")
         self.state["gevraagd"] = topic_id
 
     # ----- what is covered ---------------------------------------------------------
@@ -117,7 +118,11 @@ class PlanTurn:
         return bool(entry.get("concreet")) or topic_id not in self.level.concrete
 
     def missing(self) -> list[str]:
-        return [t.id for t in self.plan.topics if t.id in self.level.required and not self.covered(t.id)]
+        required = set(self.level.required)
+        asked = self.state.get("gevraagd_aantal") or {}
+        if not (self.state["problemen"] or self.state["opgelost"]) or any(asked.get(t) for t in self.level.challenge):
+            required |= set(self.level.challenge)  # no pushback yet (or asked already): she is critical once
+        return [t.id for t in self.plan.topics if t.id in required and not self.covered(t.id)]
 
     def open_problems(self) -> list[dict]:
         return self.state["problemen"]

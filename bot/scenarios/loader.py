@@ -200,6 +200,9 @@ def cross_check(sc: Scenario, data: Any, path: Path) -> list[ContentError]:
         if tid not in topic_ids:
             known = ", ".join(topic_ids) or "(geen topics)"
             errors.append(_err(data, loc, path, f"onderwerp '{tid}' staat niet onder topics; kies uit: {known}"))
+    for i, answer in enumerate(sc.answers):
+        if answer.about and answer.about not in objection_ids:
+            errors.append(_err(data, ("answers", i, "about"), path, f"bezwaar '{answer.about}' bestaat niet"))
     for oid in sc.close.requires_resolved:
         if oid not in objection_ids:
             errors.append(_err(data, ("close", "requires_resolved"), path, f"bezwaar '{oid}' bestaat niet"))

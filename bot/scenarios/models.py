@@ -155,10 +155,13 @@ class Topic(_Strict):
     entities: list[str] = []  # entities that answer it (bedrag, aantal, datum, weekdag, product, percentage)
     answered: Texts = []  # her reaction to an answer (else lines.topic_answered)
     need: str | None = None  # an answer to this question also touches this hidden need
+    # The student passed over her question: she comes back to it once, with one of these.
+    # Without them she lets it go.
+    unanswered: Texts = []
 
     _k = field_validator("keywords")(classmethod(lambda cls, v: _lower_all(v)))
     _e = field_validator("entities")(classmethod(lambda cls, v: _check_entities(v)))
-    _p = field_validator("answered")(classmethod(lambda cls, v: check_placeholders(v)))
+    _p = field_validator("answered", "unanswered")(classmethod(lambda cls, v: check_placeholders(v)))
 
     @model_validator(mode="after")
     def _something(self) -> "Topic":
@@ -417,6 +420,10 @@ class Answer(_Strict):
     texts: Texts = Field(min_length=1)
     reveals: str | None = None  # hidden need id this answer also reveals
     signals: list[str] = []  # signal labels these texts carry
+    # The objection this fact is part of: once she raised it, its own lines (progress,
+    # resolution) carry the point, so she does not tell this fact again beside them
+    # ("Klopt, dan is die factuur niet goed." next to "Een prijsafspraak? Dat moet ik nakijken.").
+    about: str | None = None
 
     _p = field_validator("texts")(classmethod(lambda cls, v: check_placeholders(v)))
 
@@ -439,6 +446,11 @@ class Close(_Strict):
     premature: Texts = Field(min_length=1)  # closing before any need is known
     at_end: bool = False  # success is also reached by a polite goodbye once the conditions hold
     requires_correct_quotation: bool = False  # 2.4: no acceptance while the quotation has errors
+    # The sale is the focus product offered on top of a service call (3.3): a close or a
+    # proposal before the student named that product is about what was arranged, not a
+    # purchase decision; she confirms it (lines.arranged_confirmed), raises no objection the
+    # close would raise and agrees to nothing.
+    requires_offer: bool = False
 
     _p = field_validator("accept", "stall", "refuse", "premature")(
         classmethod(lambda cls, v: check_placeholders(v))

@@ -150,6 +150,10 @@ class BlockedDate(_Strict):
 class PlanLevel(_Strict):
     required: list[str] = Field(min_length=1)  # topic ids the plan must cover for approval
     concrete: list[str] = []  # of those, topics that must be concrete
+    # Her criticism when the plan gave her nothing to push back on yet: these parts (usually
+    # an only_when_asked challenge) are required too, unless she already had a pushback
+    # (a figure or a date that did not fit), so she is critical at least once.
+    challenge: list[str] = []
 
 
 class PlanLines(_Strict):
@@ -197,7 +201,7 @@ class Plan(_Strict):
                 if fid not in figure_ids:
                     raise ValueError(f"topic '{topic.id}': figure '{fid}' bestaat niet")
         for name, level in self.levels.items():
-            for tid in [*level.required, *level.concrete]:
+            for tid in [*level.required, *level.concrete, *level.challenge]:
                 if tid not in topic_ids:
                     raise ValueError(f"levels.{name}: topic '{tid}' bestaat niet; kies uit: {', '.join(topic_ids)}")
         missing = [lvl for lvl in ("makkelijk", "gemiddeld", "moeilijk") if lvl not in self.levels]

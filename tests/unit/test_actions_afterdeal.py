@@ -42,6 +42,9 @@ def werkkleding_order() -> Chat:
              "en bespaart u op nieuwe jassen.", ["voordeel_benoemen"])
     chat.say("Zal ik de veertig jassen voor u vastleggen?", ["afsluitvraag"],
              entities=[entity("aantal", 40, "veertig")])
+    assert "nog-iets-eraf" in chat.slot("open_bezwaren")  # gemiddeld: he asks for something once more
+    chat.say("Met twee jaar garantie koopt u niet na één winter opnieuw; dat verdient u zo terug. "
+             "Zal ik de order vastleggen?", ["voordeel_benoemen", "afsluitvraag"])
     assert chat.slot("uitkomst") == "order"
     return chat
 

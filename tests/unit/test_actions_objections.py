@@ -47,7 +47,8 @@ def test_a_closed_question_that_completes_a_step_gets_no_stock_short_answer():
     reply = chat.say("Is dat goed?", ["gesloten_vraag"])  # completes the step, asks nothing the persona knows
     assert "geen-tijd" in chat.slot("opgeloste_bezwaren")
     assert not any(reply["text"].endswith(t) for t in texts(INTERVIEW, "short_answer")), reply
-    assert reply["text"] in [text_of(t) for t in get_scenario(INTERVIEW).objection("geen-tijd").resolved]
+    # the resolution, then (the student never said how long) her question once more (topic duur)
+    assert any(reply["text"].startswith(text_of(t)) for t in get_scenario(INTERVIEW).objection("geen-tijd").resolved)
 
 
 def test_a_summary_of_her_point_is_confirmed_not_treated_as_talking_around_it():

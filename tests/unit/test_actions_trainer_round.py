@@ -148,3 +148,179 @@ def test_an_offer_gets_a_plain_yes_not_a_half_answer():
                      ["begroeting", "gesloten_vraag"])
     assert reply["text"] not in texts("2.4-offerte-bureaustoelen", "short_answer"), reply
     assert reply["text"] in texts("2.4-offerte-bureaustoelen", "offer_yes"), reply
+
+
+NEGOTIATION = "2.5-onderhandelen-werkkleding"
+
+
+def _value_then_close(level: str, seed: int = 1) -> tuple[Chat, dict]:
+    from test_actions_support import entity
+
+    chat = Chat(NEGOTIATION, level, seed=seed)
+    chat.say("Goedemiddag meneer Bakker, u spreekt met Sanne van ProWear.", ["begroeting"])
+    chat.say("Ik begrijp dat u op de kosten moet letten. Wat vindt u precies te duur?", ["begrip_tonen", "doorvragen"])
+    chat.say("Onze winterjassen hebben versterkte naden en twee jaar garantie. Daardoor gaan ze jaren mee "
+             "en bespaart u op nieuwe jassen.", ["voordeel_benoemen"])
+    reply = chat.say("Zal ik de veertig jassen voor u vastleggen?", ["afsluitvraag"],
+                     entities=[entity("aantal", 40, "veertig")])
+    return chat, reply
+
+
+def test_at_gemiddeld_the_buyer_asks_for_something_once_more_before_paying_the_full_price():
+    """2.5 gemiddeld: he opened with "daar moet echt wat vanaf" and accepted the full price after
+    one value sentence. Asked for the order, he now asks once more (his budget is 2.800); the
+    student holding the price with value that meets his need gets the order. Makkelijk: at once."""
+    chat, reply = _value_then_close("gemiddeld")
+    assert chat.slot("uitkomst") != "order", reply
+    assert reply["reason"] == "objection" and "weerstand.prijs" in reply["labels"], reply
+    assert "2.800" in reply["text"], reply
+    again = chat.say("Dat begrijp ik. Zal ik ze vastleggen?", ["begrip_tonen", "afsluitvraag"])
+    assert chat.slot("uitkomst") != "order", again  # asking again without giving anything is no answer
+    chat.say("Met twee jaar garantie koopt u niet na één winter opnieuw; dat verdient u zo terug. "
+             "Zal ik de order vastleggen?", ["voordeel_benoemen", "afsluitvraag"])
+    assert chat.slot("uitkomst") == "order"
+    assert not chat.slot("afspraken").get("korting")
+    chat, _ = _value_then_close("makkelijk")
+    assert chat.slot("uitkomst") == "order"
+
+
+def test_a_trade_within_the_margin_on_his_second_ask_wins_the_order_and_is_not_too_early():
+    """The give for a take: the student asks for his budget, then offers a small discount within
+    the margin in exchange for an order today; he takes it, and the discount is asked for, not
+    too early (the price was explored before) and within authority."""
+    from test_actions_support import entity
+
+    chat, _ = _value_then_close("gemiddeld", seed=2)
+    budget = chat.say("Welk bedrag had u voor de jassen begroot?", ["doorvragen"])
+    assert "2.800" in budget["text"] and budget["reason"] == "answer", budget
+    deal = chat.say("Als u vandaag voor veertig jassen tekent, kan ik u 3% extra korting geven.", ["concessie"],
+                    entities=[entity("percentage", 3.0, "3%"), entity("aantal", 40, "veertig")])
+    assert "koopsignaal.instemming" in deal["labels"], deal
+    chat.say("Zal ik de order dan vastleggen?", ["afsluitvraag"])
+    assert chat.slot("uitkomst") == "order" and chat.slot("afspraken")["korting"] == 3.0
+    [given] = chat.slot("concessies")
+    assert given["gevraagd"] and not given["te_vroeg"] and given["binnen_bevoegdheid"], given
+
+
+def test_a_discount_already_agreed_settles_the_price_no_second_round():
+    """A discount within the margin given with the close: he takes it, no further haggling."""
+    from test_actions_support import entity
+
+    chat = Chat(NEGOTIATION, "gemiddeld", seed=1)
+    chat.say("Goedemiddag meneer Bakker, u spreekt met Sanne van ProWear.", ["begroeting"])
+    chat.say("Ik begrijp dat u op de kosten moet letten. Wat vindt u precies te duur?", ["begrip_tonen", "doorvragen"])
+    chat.say("Onze winterjassen hebben versterkte naden en twee jaar garantie. Daardoor gaan ze jaren mee.",
+             ["voordeel_benoemen"])
+    chat.say("Als u er vandaag veertig bestelt, kan ik 5% korting geven. Zullen we dat doen?",
+             ["concessie", "afsluitvraag"], entities=[entity("percentage", 5.0, "5%")])
+    assert chat.slot("uitkomst") == "order"
+    assert "nog-iets-eraf" not in (chat.slot("open_bezwaren") or [])
+
+
+def test_the_gap_to_his_budget_is_no_wrong_price():
+    """"Het verschil is zo'n negentig euro" (2.890,60 for forty jackets against his 2.800) is the
+    gap to his budget, named a turn after the quantity: no fact correction."""
+    chat, _ = _value_then_close("gemiddeld")
+    reply = chat.say("Dat begrijp ik. Het verschil met uw budget is zo'n negentig euro. Daarvoor krijgt u twee jaar "
+                     "garantie, dus u koopt niet na één winter opnieuw.", ["begrip_tonen", "voordeel_benoemen"],
+                     entities=[{"entity": "bedrag", "value": 90.0, "text": "negentig euro"}])
+    assert reply["reason"] != "fact_correction", reply
+    wrong = chat.say("De jassen kosten 59 euro per stuk.", [], entities=[{"entity": "bedrag", "value": 59.0, "text": "59 euro"}])
+    assert wrong["reason"] == "fact_correction", wrong
+
+
+def test_asking_whether_the_moment_suits_gets_an_answer_about_the_moment():
+    """2.1 strong S5: "Komt het gelegen dat ik u even bel over de handdoekdispensers op uw
+    scholen?" was answered "We hebben acht locaties..." (the word "scholen"). A question about
+    the moment gets a yes about the moment; 2.7's own answer for it still comes first."""
+    chat = Chat("2.1-voorbereiding-dispensers", seed=1, briefing={"doel": "x", "aanpak": "x", "aanbod": "x",
+                                                                  "vragen": "x"})
+    reply = chat.say("Goedemorgen meneer Smits, u spreekt met Fenna Vos van HygiënePlus Groothandel. Komt het gelegen "
+                     "dat ik u even bel over de handdoekdispensers op uw scholen?", ["begroeting", "gesloten_vraag"])
+    assert "locaties" not in reply["text"], reply
+    assert reply["text"] in texts("2.1-voorbereiding-dispensers", "time_ok"), reply
+    supplier = Chat("2.7-leverancier-toners", seed=1)
+    reply = supplier.say("Goedemorgen meneer Bosman, met Noa Bakker van Van Leeuwen. Heeft u even tijd?",
+                         ["begroeting", "gesloten_vraag"])
+    assert "Waar gaat het om?" in reply["text"], reply
+
+
+def test_a_concrete_proposal_for_what_she_asked_is_her_answer_not_her_story():
+    """3.3 S1: "De monteur heeft donderdagochtend tussen 8.00 en 12.00 uur nog ruimte. Past dat
+    u?" got "Nou, het is niet dramatisch..." (her story), and the yes came a turn later. The
+    proposal is the promise she waited for: she agrees in this turn."""
+    chat = Chat("3.3-service-watertap", "gemiddeld", seed=1)
+    reply = chat.say("Goedemorgen mevrouw Ouali, u spreekt met Sara van AquaPuur. Vervelend dat het water vreemd smaakt, "
+                     "excuses daarvoor. De monteur heeft donderdagochtend tussen 8.00 en 12.00 uur nog ruimte. Past dat u?",
+                     ["begroeting", "excuses", "begrip_tonen", "afsluitvraag"],
+                     entities=[{"entity": "weekdag", "value": "donderdag", "text": "donderdagochtend"}])
+    assert "klacht-filter" in (chat.slot("opgeloste_bezwaren") or []), reply
+    assert "dramatisch" not in reply["text"], reply
+
+
+def test_a_question_of_hers_the_student_passed_over_comes_back_once():
+    """1.1: "Hoe lang duurt het?" was forgotten when the student talked past it. She comes back
+    to it once (topic `unanswered`), then lets it go; named at once, it is not asked again."""
+    chat = Chat(INTERVIEW, "gemiddeld", seed=1)
+    first = chat.say("Goedemiddag meneer Hofstede, u spreekt met Sam van Horeca Totaal Groothandel. Wij doen een kort "
+                     "klantonderzoek. Mag ik u een paar vragen stellen?", ["begroeting", "gesloten_vraag"])
+    assert "Hoe lang" in first["text"], first
+    again = chat.say("Ik begrijp dat het druk is. Hoe bestelt u nu meestal bij ons?", ["begrip_tonen", "open_vraag"])
+    assert "hoe lang" in again["text"].lower(), again
+    later = chat.say("En wat mist u in ons assortiment?", ["open_vraag"])
+    assert "hoe lang" not in later["text"].lower(), later  # once, not every turn
+    answered = Chat(INTERVIEW, "gemiddeld", seed=1)
+    answered.say("Goedemiddag meneer Hofstede, u spreekt met Sam van Horeca Totaal Groothandel. Mag ik u een paar vragen "
+                 "stellen?", ["begroeting", "gesloten_vraag"])
+    reply = answered.say("Ik begrijp dat het druk is, het duurt maximaal tien minuten. Hoe bestelt u nu meestal?",
+                         ["begrip_tonen", "open_vraag"])
+    assert "hoe lang" not in reply["text"].lower(), reply
+
+
+def test_confirming_the_service_appointment_is_no_purchase_decision():
+    """3.3: after the filter appointment, "Zal ik dat zo voor u vastleggen?" got "Dat moet ik dan
+    wel eerst aan Marc voorleggen" (the upgrade's authority objection) and a proposal about the
+    filter got "Is dat echt nodig, denkt u?" (the sale's stall). Before the student offers the
+    Duo, a close is about what was arranged: she confirms it, raises nothing and buys nothing.
+    Once the Duo is offered, the authority objection comes as before."""
+    chat = Chat("3.3-service-watertap", "gemiddeld", seed=1)
+    chat.say("Goedemorgen mevrouw Ouali, u spreekt met Sara van AquaPuur. Vervelend dat het water vreemd smaakt, "
+             "excuses daarvoor.", ["begroeting", "excuses"])
+    chat.say("U zei dat hij het zwaar heeft. Met hoeveel mensen bent u op kantoor?", ["open_vraag"])
+    chat.say("Ik plan de monteur in voor donderdagochtend tussen acht en twaalf uur.", ["toezegging"])
+    assert "klacht-filter" in chat.slot("opgeloste_bezwaren")
+    reply = chat.say("Zal ik dat zo voor u vastleggen?", ["afsluitvraag"])
+    assert "weerstand.bevoegdheid" not in reply["labels"] and "Marc" not in reply["text"], reply
+    assert chat.slot("uitkomst") != "order" and reply["text"] in texts("3.3-service-watertap", "arranged_confirmed")
+    proposal = chat.say("Zal ik het filter dan donderdag om negen uur laten vervangen?", ["gesloten_vraag"])
+    assert "nodig" not in proposal["text"], proposal
+    offer = chat.say("Dan kan de monteur donderdag meteen een AquaPuur Duo plaatsen, met twee tappunten. Zal ik dat "
+                     "regelen?", ["bijverkoop", "afsluitvraag"],
+                     entities=[{"entity": "product", "value": "aquapuur-duo", "text": "AquaPuur Duo"}])
+    assert "weerstand.bevoegdheid" in offer["labels"], offer
+
+
+def test_a_duration_named_up_front_is_not_asked_for():
+    """1.1 strong S1 said "Het duurt maximaal tien minuten ... Heeft u daar nu tijd voor?" and
+    heard "... Hoe lang duurt het?" (trainer round A3). The duration answers her question before
+    she asks it; the question about the moment gets the interviewee's own yes."""
+    chat = Chat(INTERVIEW, "gemiddeld", seed=1)
+    reply = chat.say("Goedemiddag meneer Hofstede, u spreekt met Lotte van Horeca Totaal Groothandel. Wij doen een kort "
+                     "onderzoek. Het duurt maximaal tien minuten. Heeft u daar nu tijd voor?", ["begroeting", "gesloten_vraag"])
+    assert "hoe lang" not in reply["text"].lower(), reply
+    assert reply["reason"] == "answer", reply
+
+
+def test_a_proposal_that_comes_too_late_is_answered_as_too_late_at_any_step():
+    """3.1 gemiddeld S3: "Oké. Dus dinsdag komt de monteur en die kijkt er dan goed naar.
+    Afgesproken?" got a line of her story ("De eerste twee keer heeft de monteur alleen iets
+    gereset"), as if nothing was proposed. A proposal that misses her deadline gets her answer
+    to it, also before the complaint was explored."""
+    chat = Chat("3.1-klacht-koffieautomaat", "gemiddeld", seed=7)
+    chat.say("Goedemorgen meneer Verhoeven, met Emma de Jong van KoffieExpert. Wat vervelend dat de automaat weer "
+             "stuk is, mijn excuses.", ["begroeting", "excuses", "begrip_tonen"])
+    reply = chat.say("Oké. Dus dinsdag komt de monteur en die kijkt er dan goed naar. Afgesproken?",
+                     ["samenvatten", "afsluitvraag"],
+                     entities=[{"entity": "weekdag", "value": "dinsdag", "text": "dinsdag"}])
+    assert "te laat" in reply["text"] or "niet op tijd" in reply["text"], reply  # her too_late_reply
+    assert "gereset" not in reply["text"], reply

@@ -36,7 +36,9 @@ COMPANY = "In de mailing neem ik de voorjaarsactie van GreenClean mee, en de lea
 MEASURE = "Ik houd in het CRM bij hoeveel afspraken en orders het oplevert, en elke vrijdag stuur ik je een overzicht."
 SUMMARY = ("Dus samengevat: 6 procent groei, vooral de zorgpraktijken, een mailing en bellen na de beurs, "
            "1.300 euro, GreenClean erbij en wekelijks meten in het CRM. Ga je akkoord?")
-STRONG = (GOAL, GROUPS, ACTIVITIES, PLANNING, BUDGET, COMPANY, MEASURE, SUMMARY)
+# Gemiddeld and moeilijk: she challenges the choice of customers once; the student substantiates it.
+CHOICE = "Omdat de kantoren vorig jaar gelijk bleven; bij de zorg en de scholen is meer te halen."
+STRONG = (GOAL, GROUPS, ACTIVITIES, PLANNING, BUDGET, COMPANY, MEASURE, CHOICE, SUMMARY)
 
 
 @pytest.fixture(autouse=True)
@@ -172,11 +174,11 @@ def test_a_strong_plan_is_approved_and_the_talk_goes_on_until_the_goodbye():
 
 
 def test_she_asks_for_the_parts_in_order_and_for_a_summary_at_the_end():
-    r, replies = play(STRONG[:7])
+    r, replies = play(STRONG[:8])
     assert "klant" in replies[1].lower()  # after the goal: which customers
     assert "concreet" in replies[2] or "activiteiten" in replies[2]
     assert slot(r.state, "activiteitenplan")["samenvatting_gevraagd"]
-    assert any(w in replies[-1] for w in ("samen", "op een rij", "in het kort"))
+    assert any(w in replies[-1] for w in ("samen", "op een rij", "in het kort", "paar zinnen"))
 
 
 def test_a_budget_above_what_is_available_is_pushed_back_and_blocks_approval():
@@ -205,7 +207,7 @@ def test_a_revised_plan_is_approved():
              "Klopt, dan stuur ik de mailing in de eerste week en bel ik na de beurs.",
              "De mailing en de proefpakketten kosten samen 1.900 euro.",
              "Dan stuur ik minder proefpakketten, dan kost het samen 1.300 euro.",
-             COMPANY, MEASURE, SUMMARY)
+             COMPANY, MEASURE, SUMMARY)  # she pushed back already: no extra challenge of the choice
     r, replies = play(turns)
     assert "beurs" in replies[4]
     assert "1.500" in replies[6]
@@ -338,3 +340,20 @@ def test_an_offer_to_start_with_a_part_gets_a_go_ahead_not_a_verdict_on_a_goal_n
     assert not any(v in replies[-1] for v in vague), replies[-1]
     _, replies = play(["Zal ik beginnen met mijn doelen?", GOAL])
     assert not any(v in replies[-1] for v in vague), replies[-1]  # the goal itself is still read
+
+
+def test_at_gemiddeld_she_criticises_the_plan_once_and_accepts_an_adjustment():
+    """Trainer round A6: at gemiddeld Marieke never criticised a good plan, while the goal says
+    "Stuur bij als zij kritiek heeft". She now challenges the choice of customers (the offices
+    are the biggest group) before approving; that is her criticism (reason objection), it blocks
+    approval until answered, and adjusting the plan answers it as well as substantiating it."""
+    r, replies = play(STRONG[:7])
+    assert "kantoren" in replies[-1] and r.messages[-1]["reason"] == "objection", r.messages
+    early = step(r.state, SUMMARY)
+    assert slot(early.state, "uitkomst") == "lopend"
+    r = step(r.state, "Je hebt gelijk, ik voeg de 20 grootste kantoren toe aan de belronde.")
+    assert "waarom" not in r.messages[0]["text"].lower(), r.messages
+    r = step(r.state, SUMMARY)
+    assert slot(r.state, "uitkomst") == "plan_goedgekeurd"
+    r, replies = play(STRONG[:7], level="makkelijk")
+    assert "kantoren" not in replies[-1]  # makkelijk: no challenge
