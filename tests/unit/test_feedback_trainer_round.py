@@ -421,3 +421,14 @@ def test_interview_suggestions_repeat_only_what_the_customer_said():
     quiet = [lines[0], (S, "Hoe bestelt u nu?", ["open_vraag"]), (K, "Tja.", []), (S, "ok doei", ["afscheid"])]
     summary = _suggestions(report(quiet, INTERVIEW))["antwoorden_samengevat"]
     assert not any(word in summary for word in ("webshop", "maandag", "plantaardig", "tevreden", "terras"))
+
+
+def test_a_discount_in_the_market_interview_is_blamed_once_as_selling_not_as_an_early_concession():
+    lines = [(K, "Goedemiddag, Eetcafé De Brink, met Erik.", []),
+             (S, "Goedemiddag meneer Hofstede, met Sam van Horeca Totaal. Hoe koopt u nu in?", ["begroeting", "open_vraag"]),
+             (K, "Telefonisch, elke maandag.", []),
+             (S, "Als u nu bestelt, krijgt u 10% korting.", ["concessie"])]
+    rep = report(lines, "1.1-klantinterview-horeca")
+    ids = {c["id"] for c in rep["checks"]}
+    assert "concessie_verdiend" not in ids
+    assert check(rep, "niet_verkopen")["passed"] is False
