@@ -57,20 +57,25 @@ CATALOGUE_QUESTIONS = (
 # it ("watertap" is not "water").
 CONTENT_WORD = re.compile(r"[^\W\d_]{5,}")
 INFLECTION = re.compile(r"(tjes|tje|jes|je|en|e|s|t)$")
-SUMMARY_STOP = frozenset({
-    "begrijp", "bedoel", "samengevat", "samenvat", "klopt", "omdat", "zodat", "hebb", "heef", "word",
-    "zoal", "eigenlijk", "allee", "echt", "gewoon", "graag", "nieuw", "ander", "daarn", "dadelijk",
-    "misschien", "natuurlijk", "precie", "zeker", "dach", "vind", "zegg", "terug", "zitt", "kunn",
-    "zull", "moet", "mog", "will", "waarmee", "waarom", "wanneer", "welk", "hoeveel", "hoeveelheid",
-    "steed", "nogal", "beetj", "eers", "laatst", "vandaag", "morg", "altijd", "allemaal", "ieder",
-    "alles", "niets", "iemand", "niemand", "hierover", "daarover", "waarover", "zouden", "kunt",
-    "zeggen", "gezegd", "vertel", "verteld", "noemde", "horen", "gehoord", "zien", "gezien",
-})
+# words of five letters or more that say nothing about the subject
+SUMMARY_FILLERS = (
+    "begrijp", "begrijpt", "bedoel", "bedoelt", "samengevat", "samenvatten", "klopt", "omdat", "zodat",
+    "hebben", "heeft", "wordt", "worden", "zoals", "eigenlijk", "alleen", "echte", "gewoon", "graag",
+    "nieuwe", "nieuw", "andere", "ander", "daarna", "dadelijk", "misschien", "natuurlijk", "precies",
+    "zeker", "dacht", "denkt", "vindt", "vinden", "zeggen", "zegt", "terug", "zitten", "kunnen",
+    "zullen", "moeten", "mogen", "willen", "waarmee", "waarom", "wanneer", "welke", "hoeveel",
+    "steeds", "nogal", "beetje", "eerst", "laatst", "vandaag", "morgen", "altijd", "allemaal",
+    "iedere", "ieder", "alles", "niets", "iemand", "niemand", "zouden", "vertel", "vertelt",
+    "verteld", "noemde", "noemt", "horen", "gehoord", "gezien", "ongeveer", "helemaal",
+)
 
 
 def _stem(word: str) -> str:
     stripped = INFLECTION.sub("", word)
     return stripped if len(stripped) >= 4 else word
+
+
+SUMMARY_STOP = frozenset(_stem(w) for w in SUMMARY_FILLERS)
 
 class PersonaTurn:
     def __init__(self, conv: Conversation, msg: Message):
