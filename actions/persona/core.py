@@ -52,6 +52,10 @@ CATALOGUE_QUESTIONS = (
 
 
 
+# Moves beside which information still counts as information (a benefit she recognises by its
+# content): asking, offering, promising, understanding; not a summary of her own problem.
+INFORMING_MOVES = frozenset(QUESTION_MOVES) | {"concessie", "toezegging", "begrip_tonen"}
+
 # A content word of a summary: five letters or more (short words are mostly function words),
 # compared without its inflection ("smaakt"/"smaak", "bureaus"/"bureau"), never by a piece of
 # it ("watertap" is not "water").
@@ -540,6 +544,8 @@ class PersonaTurn:
         topic of her question (`asks`) or its need, with or without a benefit move."""
         if not set(step) & NEED_CHECKED_MOVES or set(step) & self.msg.moves:
             return False
+        if "samenvatten" in self.msg.moves and not self.msg.moves & {"afsluitvraag", "concessie", "bijverkoop"}:
+            return False  # "Dus vóór de middagpauze is het al leeg": her problem repeated is no answer to it
         need = self.sc.need(obj.need) if obj.need else None
         if need is not None and need.too_late_in(self.msg.text):
             return False
@@ -1083,9 +1089,15 @@ class PersonaTurn:
         if moves & QUESTION_MOVES:
             self.answer_question()
         # Information that meets a need she told is a benefit to her, recognised as a move or
-        # not; only a recognised benefit may guess a need she did not tell yet.
-        told = [h for h in self.hits_need() if h in self.memory["needs"]]
-        if "voordeel_benoemen" in moves or (not moves and told and self.topic is None):
+        # not, also beside a question, an offer or a promise ("Die geeft één vel per keer, dus
+        # er ligt niets op de vloer. Zal ik ze woensdag ophangen?"); what counts is said in a
+        # statement, not asked, and a summary of her problem is no answer to it. Only a
+        # recognised benefit may guess a need she did not tell yet.
+        stated = re.sub(r"[^.!?]*\?", " ", msg.lower)
+        told = [n.id for n in self.sc.persona.needs
+                if n.id in self.memory["needs"] and keyword_hits(stated, n.keywords)]
+        informs = not (moves - INFORMING_MOVES)
+        if "voordeel_benoemen" in moves or (informs and told and self.topic is None):
             hits = self.hits_need() if "voordeel_benoemen" in moves else told
             new_hits = [h for h in hits if h not in self.memory["needs_hit"]]
             if new_hits:
