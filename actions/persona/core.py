@@ -52,6 +52,12 @@ CATALOGUE_QUESTIONS = (
 
 
 
+# "Spreek ik met meneer Smits?", "U bent mevrouw De Vries?": a question whether she is who the
+# student called; she says yes, not "Dat ligt eraan."
+IDENTITY_CHECK = re.compile(r"\b(spreek|ben) ik (met|bij|tegen)\b|\bbent u (meneer|mevrouw|de heer)\b|\bu bent (meneer|mevrouw|de heer)\b")
+
+NAMED_PERSON = re.compile(r"\b(meneer|mevrouw|de heer)\s+((?:(?:van|de|der|den|ter|van der|van den)\s+)?[^\W\d_]+)")
+
 # Moves beside which information still counts as information (a benefit she recognises by its
 # content): asking, offering, promising, understanding; not a summary of her own problem.
 INFORMING_MOVES = frozenset(QUESTION_MOVES) | {"concessie", "toezegging", "begrip_tonen"}
@@ -895,6 +901,14 @@ class PersonaTurn:
             if not matching and "time_ok" in self.sc.lines:
                 self.reply.add_line(self.picker, "time_ok")
                 return True
+        if stock and not asked_only and not matching and IDENTITY_CHECK.search(self.question_text()) \
+                and "identity_confirmed" in self.sc.lines:
+            # "Spreek ik met meneer Smits?": yes; "... met mevrouw De Vries?" to Marloes de Wit: no
+            named = NAMED_PERSON.search(self.question_text())
+            other = named and named.group(2).lower() not in self.sc.persona.name.lower()
+            self.reply.add_line(self.picker, "identity_other" if other and "identity_other" in self.sc.lines
+                                else "identity_confirmed")
+            return True
         if asked_only:  # beside her own line: only what the question sentence asks
             asked = {a.id for a in self.asked_answers()}
             matching = fresh = [a for a in fresh if a.id in asked]

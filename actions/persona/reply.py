@@ -29,6 +29,8 @@ LINE_REASONS = {
     "opening": "opening",
     "neutral": "neutral",
     "summary_wrong": "move_reaction",
+    "identity_confirmed": "answer",
+    "identity_other": "answer",
     "clarify": "clarification",
     "short_answer": "answer",
     "offer_yes": "answer",

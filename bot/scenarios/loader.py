@@ -43,6 +43,8 @@ REQUIRED_LINES = (
     "toezegging_heard",
     "summary_confirmed",
     "summary_wrong",
+    "identity_confirmed",
+    "identity_other",
     "concession_unauthorised",
     "reminder_fallback",
     "topic_answered",

@@ -301,3 +301,12 @@ def test_a_summary_of_something_she_never_said_is_not_confirmed():
     reply = right.say("Dus als ik het goed begrijp brandt het lampje 'filter vervangen' en smaakt het water vreemd?",
                       ["samenvatten", "gesloten_vraag"])
     assert not any(reply["text"].startswith(line) for line in texts("3.3-service-watertap", "summary_wrong"))
+
+
+def test_asked_whether_she_is_who_the_student_called_she_says_yes_or_who_she_is():
+    yes = Chat("2.6-orderprobleem-bureaus", seed=4).say(
+        "Goedemorgen, met Sam van Ergoplaats. Spreek ik met mevrouw De Wit?", ["begroeting", "gesloten_vraag"])
+    assert yes["text"] in texts("2.6-orderprobleem-bureaus", "identity_confirmed")
+    no = Chat("2.6-orderprobleem-bureaus", seed=4).say(
+        "Goedemorgen, met Sam van Ergoplaats. Spreek ik met mevrouw De Vries?", ["begroeting", "gesloten_vraag"])
+    assert no["text"] == "Nee, u spreekt met Marloes de Wit."
