@@ -556,6 +556,11 @@ class PersonaTurn:
         return bool(need is not None and self.question_text() and self.proposes()
                     and keyword_hits(self.question_text(), need.keywords) and not need.too_late_in(self.msg.text))
 
+    def asks_for_need(self, obj: Objection) -> bool:
+        """The question sentence asks for what the objection's need is about."""
+        need = self.sc.need(obj.need) if obj.need else None
+        return bool(need is not None and keyword_hits(self.question_text(), need.keywords))
+
     def answers_with_value(self, obj: Objection, step: list[str]) -> bool:
         """The last step of an explored objection, answered with what it is about: the
         topic of her question (`asks`) or its need, with or without a benefit move."""
@@ -738,8 +743,9 @@ class PersonaTurn:
         resolved = obj.id not in conv.open_objections()
         # Only a real answer: the step's own line already replies, no stock "short answer".
         # A closed question that settled it ("Kunt u ze uiterlijk donderdag leveren?") is answered by the resolution.
-        # So is a question that asked for the remedy she now gives ("... uit Venlo, zodat ze er donderdag zijn?").
-        if (resolved and not self.asks_for_remedy(obj)
+        # So is a question that asked for the remedy she now gives ("... uit Venlo, zodat ze er
+        # donderdag zijn?", "Kunt u een creditnota laten maken zodat de factuur klopt?").
+        if (resolved and not self.asks_for_need(obj)
                 and (msg.moves - (set(matched) & {"gesloten_vraag"})) & QUESTION_MOVES) or (
             not resolved and msg.moves & {"open_vraag", "gesloten_vraag"} and "doorvragen" not in msg.moves
         ):
@@ -805,6 +811,24 @@ class PersonaTurn:
         self.conv.set(OUTCOME_SLOT, self.sc.close.outcome)
         self.memory["success_turn"] = self.turn
         self.record_agreement()
+
+    def confirm_remedy(self) -> bool:
+        """Asked to promise a day for what she already agreed to ("Kunt u toezeggen dat de twintig
+        toners vrijdag bij ons zijn?" after "uiterlijk donderdag"), while the deal still waits for
+        another point: she confirms that day and asks what else there is (lines.remedy_confirmed),
+        instead of "Daar kom ik zo op terug"."""
+        day = self.day_asked()
+        if not day or "remedy_confirmed" not in self.sc.lines:
+            return False
+        resolved = [self.sc.objection(o) for o in self.conv.resolved_objections()]
+        if not any(o is not None and self.asks_for_remedy(o) for o in resolved):
+            return False
+        self.picker.extra = {"genoemd": day}
+        try:
+            self.reply.add_line(self.picker, "remedy_confirmed")
+        finally:
+            self.picker.extra = {}
+        return not self.reply.empty
 
     def day_asked(self) -> str:
         """The day or date the student's question asks her to confirm for the goods, as the student
@@ -883,6 +907,8 @@ class PersonaTurn:
             return
         if self.close_ready():
             self.accept()
+        elif self.confirm_remedy():
+            pass
         elif self.sc.close.requires_correct_quotation and not self.quotation_correct():
             check = conv.slots.get("offerte_controle") or {}
             key = "quote_error" if check.get("rekenfout") else "quote_incomplete"
