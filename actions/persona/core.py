@@ -962,6 +962,8 @@ class PersonaTurn:
                 if answer.reveals:
                     self.reveal(answer.reveals, say=False)
                 return True
+        if stock and not (fresh or matching) and self.agreed_again():
+            return True
         if self.sc.role == "leverancier" and self.answer_from_catalogue(self.question_text() if asked_only else None):
             return True
         if asked_only:
@@ -1031,6 +1033,22 @@ class PersonaTurn:
                           key=lambda a: -keyword_hits(asked, a.keywords))
         return sorted((a for a in answers if msg.mentions(a.keywords)),
                       key=lambda a: -keyword_hits(msg.lower, a.keywords))
+
+    def agreed_again(self) -> bool:
+        """Asked again about what she already agreed ("U zei dat Venlo ze nog heeft liggen?
+        Kunnen die niet hierheen?" after "ik laat ze uit Venlo komen"): she confirms the
+        agreement in other words, not "Is er verder nog iets?"."""
+        asked = self.question_text() or self.msg.lower
+        for answer in self.sc.answers:
+            if not (answer.reveals and keyword_hits(asked, answer.keywords)):
+                continue
+            for obj in self.sc.objections:
+                if answer.reveals in (obj.need, obj.reveals) and obj.id in self.conv.resolved_objections():
+                    text, signals = self.pick(f"resolved.{obj.id}", obj.resolved)
+                    if text:
+                        self.reply.add(text, signals, reason="answer", asks=self.picker.last_asks)
+                        return True
+        return False
 
     def settled_by_resolution(self, answer: Answer) -> bool:
         """An answer about the need of an objection already resolved is old news: "In Venlo

@@ -154,3 +154,13 @@ def test_a_day_asked_for_what_he_already_agreed_is_confirmed_while_the_invoice_i
     assert "uiterlijk donderdag" in text(replies[5]), replies[5]
     last = text(replies[-1])
     assert "vrijdag zijn ze bij u" in last and "zo op terug" not in last, last
+
+
+def test_asked_again_about_what_he_agreed_he_confirms_it():
+    """Trainer script 2.7 (off-script): "Maar u zei net dat Venlo ze nog heeft liggen? Kunnen die
+    niet hierheen?" right after "Ik laat de twintig vandaag nog uit Venlo komen" got "Is er
+    verder nog iets waarmee ik u kan helpen?". He confirms the agreement in other words."""
+    _, replies = play(VENLO_FIRST + [ASKS_WELL, "Maar u zei net dat Venlo ze nog heeft liggen? Kunnen die niet hierheen?"],
+                      seed=1)
+    last = text(replies[-1])
+    assert "Venlo" in last and "donderdag" in last.lower() and "verder nog iets" not in last, last
