@@ -41,6 +41,8 @@ TIME_CHECK = re.compile(r"\b(komt het (u )?(nu )?(even )?gelegen|schikt het (u )
                         r"(tijd|een momentje|een minuutje)|stoor ik)\b")
 # A question that offers something to the customer ("Zal ik hem met u doornemen?").
 OFFER_QUESTION = re.compile(r"\b(zal ik|zullen we)\b[^?]*\?")
+# Questions that ask for a commitment: a step of them waits for the student to ask her yes.
+COMMIT_QUESTION_MOVES = {"afsluitvraag", "gesloten_vraag"}
 # Steps that only explore the objection (to find its need); skipped when the student meets the need.
 EXPLORING_STEP_MOVES = {"doorvragen", "open_vraag", "gesloten_vraag", "samenvatten"}
 # (line key, question words, does the catalogue know it) for a supplier's answers.
@@ -223,7 +225,7 @@ class PersonaTurn:
         return None
 
     def raise_objection(self, obj: Objection) -> None:
-        text, signals = self.pick(f"objection.{obj.id}", obj.texts_for(self.conv.level_name))
+        text, signals = self.pick(f"objection.{obj.id}", self.objection_texts(obj))
         self.reply.add(text, [obj.signal, *signals], reason="objection", asks=self.picker.last_asks or obj.asks)
         self.memory["raised"].append(obj.id)
         self.memory["active"] = obj.id
@@ -231,6 +233,20 @@ class PersonaTurn:
         if obj.signal == "weerstand.prijs":
             self.memory["price_objections"] = self.memory.get("price_objections", 0) + 1
         self.conv.add_to("open_bezwaren", obj.id)
+
+    def told_remedy(self, obj: Objection) -> bool:
+        """She already told the need this objection reveals (its remedy): one story per call."""
+        return bool(obj.reveals and obj.reveals in self.memory["needs"])
+
+    def objection_texts(self, obj: Objection) -> list:
+        if obj.told_texts and self.told_remedy(obj):
+            return obj.told_texts
+        return obj.texts_for(self.conv.level_name)
+
+    def reminder_texts(self, obj: Objection) -> list:
+        if obj.told_reminder and self.told_remedy(obj):
+            return obj.told_reminder
+        return obj.reminder or self.objection_texts(obj)
 
     def give_signal(self, rule: SignalRule) -> None:
         text, signals = self.pick(f"signal.{rule.id}", rule.texts)
@@ -468,7 +484,7 @@ class PersonaTurn:
             if "begroeting" in msg.moves and not self.memory.get("greeted"):
                 self.memory["greeted"] = True
                 self.reply.add(*self.picker.line("greeting_after_opening"), reason="move_reaction")
-            self.add_objection_line(obj, "reminder", obj.reminder or obj.texts_for(conv.level_name), signal=False)
+            self.add_objection_line(obj, "reminder", self.reminder_texts(obj), signal=False)
             return True
         if concession is not None and obj.concession is not None:
             return self.handle_concession(obj, concession)
@@ -522,7 +538,7 @@ class PersonaTurn:
         if self.raise_other_objection():
             return True
         conv.apply("bezwaar_genegeerd")
-        self.add_objection_line(obj, "reminder", obj.reminder or obj.texts_for(conv.level_name), signal=False)
+        self.add_objection_line(obj, "reminder", self.reminder_texts(obj), signal=False)
         if set(self.sc.close.moves) & msg.moves:
             self.memory["closes"] = self.memory.get("closes", 0) + 1
         return True
@@ -535,6 +551,8 @@ class PersonaTurn:
         if not matched:
             # "De monteur heeft donderdagochtend nog ruimte. Past dat u?": a concrete proposal about
             # what she asked for is the promise the step waits for, recognised as one or not
+            if set(step) & COMMIT_QUESTION_MOVES and self.asks_for_remedy(obj):
+                return True  # the student asks her yes on the remedy, whatever label the question got
             topic = self.sc.topic(obj.asks)
             if not (set(step) & NEED_CHECKED_MOVES and topic is not None and self.addresses(topic) and self.proposes()):
                 return False
@@ -544,6 +562,19 @@ class PersonaTurn:
             need = self.sc.need(obj.need)
             return bool(self.hits_need(obj.need)) and not (need is not None and need.too_late_in(self.msg.text))
         return True
+
+    def asks_for_remedy(self, obj: Objection) -> bool:
+        """A question that proposes a concrete remedy for the objection's need, in time: "Kunt u
+        de twintig vandaag uit Venlo laten komen, zodat ze er donderdag zijn?" asks for the
+        commitment a closed or closing question step waits for."""
+        need = self.sc.need(obj.need) if obj.need else None
+        return bool(need is not None and self.question_text() and self.proposes()
+                    and keyword_hits(self.question_text(), need.keywords) and not need.too_late_in(self.msg.text))
+
+    def asks_for_need(self, obj: Objection) -> bool:
+        """The question sentence asks for what the objection's need is about."""
+        need = self.sc.need(obj.need) if obj.need else None
+        return bool(need is not None and keyword_hits(self.question_text(), need.keywords))
 
     def answers_with_value(self, obj: Objection, step: list[str]) -> bool:
         """The last step of an explored objection, answered with what it is about: the
@@ -627,7 +658,7 @@ class PersonaTurn:
         something she never said gets no "Ja, precies": she tells her point again."""
         if "samenvatten" in self.msg.moves and not self.summary_fits():  # (a proposal is no summary)
             self.reply.add_line(self.picker, "summary_wrong")
-            self.add_objection_line(obj, "reminder", obj.reminder or obj.texts_for(self.conv.level_name), signal=False)
+            self.add_objection_line(obj, "reminder", self.reminder_texts(obj), signal=False)
             return
         options = [("lines.summary_confirmed", self.sc.lines["summary_confirmed"]), (f"progress.{obj.id}", obj.progress)]
         if "samenvatten" not in self.msg.moves:
@@ -637,7 +668,7 @@ class PersonaTurn:
             if text:
                 self.reply.add(text, signals, reason="objection", asks=obj.asks)
                 return
-        self.add_objection_line(obj, "reminder", obj.reminder or obj.texts_for(self.conv.level_name), signal=False)
+        self.add_objection_line(obj, "reminder", self.reminder_texts(obj), signal=False)
 
     def summary_fits(self) -> bool:
         """The student's summary takes up something she said: a content word of her opening,
@@ -650,7 +681,7 @@ class PersonaTurn:
         for obj_id in memory["raised"]:
             obj = self.sc.objection(obj_id)
             if obj is not None:
-                texts += [text_of(t) for t in (*obj.texts, *obj.progress, *obj.reminder)]
+                texts += [text_of(t) for t in (*obj.texts, *obj.told_texts, *obj.progress, *obj.reminder, *obj.told_reminder)]
                 topic = self.sc.topic(obj.asks)
                 keywords += topic.keywords if topic else []
         for need_id in memory["needs"]:
@@ -681,7 +712,7 @@ class PersonaTurn:
         finally:
             self.picker.extra = {}
         if not text:
-            text, signals = self.pick(f"reminder.{obj.id}", obj.reminder or obj.texts_for(self.conv.level_name))
+            text, signals = self.pick(f"reminder.{obj.id}", self.reminder_texts(obj))
         self.reply.add(text, signals, reason="objection", asks=obj.asks)
         return True
 
@@ -720,7 +751,7 @@ class PersonaTurn:
         else:
             text, signals = self.pick(f"progress.{obj.id}", obj.progress, skip=self.told)
             if not text:  # every progress line was said: she tells the objection's point again
-                text, signals = self.pick(f"reminder.{obj.id}", obj.reminder or obj.texts_for(conv.level_name))
+                text, signals = self.pick(f"reminder.{obj.id}", self.reminder_texts(obj))
             self.reply.add(text, signals, reason="objection", asks=obj.asks)
             if obj.reveals:
                 self.reveal(obj.reveals, say=False)
@@ -729,7 +760,10 @@ class PersonaTurn:
         resolved = obj.id not in conv.open_objections()
         # Only a real answer: the step's own line already replies, no stock "short answer".
         # A closed question that settled it ("Kunt u ze uiterlijk donderdag leveren?") is answered by the resolution.
-        if (resolved and (msg.moves - (set(matched) & {"gesloten_vraag"})) & QUESTION_MOVES) or (
+        # So is a question that asked for the remedy she now gives ("... uit Venlo, zodat ze er
+        # donderdag zijn?", "Kunt u een creditnota laten maken zodat de factuur klopt?").
+        if (resolved and not self.asks_for_need(obj)
+                and (msg.moves - (set(matched) & {"gesloten_vraag"})) & QUESTION_MOVES) or (
             not resolved and msg.moves & {"open_vraag", "gesloten_vraag"} and "doorvragen" not in msg.moves
         ):
             self.answer_question(stock=False, asked_only=True)
@@ -794,6 +828,24 @@ class PersonaTurn:
         self.conv.set(OUTCOME_SLOT, self.sc.close.outcome)
         self.memory["success_turn"] = self.turn
         self.record_agreement()
+
+    def confirm_remedy(self) -> bool:
+        """Asked to promise a day for what she already agreed to ("Kunt u toezeggen dat de twintig
+        toners vrijdag bij ons zijn?" after "uiterlijk donderdag"), while the deal still waits for
+        another point: she confirms that day and asks what else there is (lines.remedy_confirmed),
+        instead of "Daar kom ik zo op terug"."""
+        day = self.day_asked()
+        if not day or "remedy_confirmed" not in self.sc.lines:
+            return False
+        resolved = [self.sc.objection(o) for o in self.conv.resolved_objections()]
+        if not any(o is not None and self.asks_for_remedy(o) for o in resolved):
+            return False
+        self.picker.extra = {"genoemd": day}
+        try:
+            self.reply.add_line(self.picker, "remedy_confirmed")
+        finally:
+            self.picker.extra = {}
+        return not self.reply.empty
 
     def day_asked(self) -> str:
         """The day or date the student's question asks her to confirm for the goods, as the student
@@ -872,6 +924,8 @@ class PersonaTurn:
             return
         if self.close_ready():
             self.accept()
+        elif self.confirm_remedy():
+            pass
         elif self.sc.close.requires_correct_quotation and not self.quotation_correct():
             check = conv.slots.get("offerte_controle") or {}
             key = "quote_error" if check.get("rekenfout") else "quote_incomplete"
@@ -916,6 +970,11 @@ class PersonaTurn:
         if matching and not fresh and untold and msg.moves & OPEN_QUESTION_MOVES:
             matching = []  # asked again: the persona tells something new instead
         for answer in fresh or matching:
+            if answer.raises and answer.raises not in memory["raised"]:
+                obj = self.sc.objection(answer.raises)
+                if obj is not None and self.conv.level_name in obj.levels:
+                    self.raise_objection(obj)  # her point is the answer to this question
+                    return True
             if True:
                 text, signals = self.pick(f"answer.{answer.id}", answer.texts,
                                           skip=lambda t, a=answer.id: self.told(t, besides=a))
@@ -928,6 +987,8 @@ class PersonaTurn:
                 if answer.reveals:
                     self.reveal(answer.reveals, say=False)
                 return True
+        if stock and not (fresh or matching) and self.agreed_again():
+            return True
         if self.sc.role == "leverancier" and self.answer_from_catalogue(self.question_text() if asked_only else None):
             return True
         if asked_only:
@@ -997,6 +1058,22 @@ class PersonaTurn:
                           key=lambda a: -keyword_hits(asked, a.keywords))
         return sorted((a for a in answers if msg.mentions(a.keywords)),
                       key=lambda a: -keyword_hits(msg.lower, a.keywords))
+
+    def agreed_again(self) -> bool:
+        """Asked again about what she already agreed ("U zei dat Venlo ze nog heeft liggen?
+        Kunnen die niet hierheen?" after "ik laat ze uit Venlo komen"): she confirms the
+        agreement in other words, not "Is er verder nog iets?"."""
+        asked = self.question_text() or self.msg.lower
+        for answer in self.sc.answers:
+            if not (answer.reveals and keyword_hits(asked, answer.keywords)):
+                continue
+            for obj in self.sc.objections:
+                if answer.reveals in (obj.need, obj.reveals) and obj.id in self.conv.resolved_objections():
+                    text, signals = self.pick(f"resolved.{obj.id}", obj.resolved)
+                    if text:
+                        self.reply.add(text, signals, reason="answer", asks=self.picker.last_asks)
+                        return True
+        return False
 
     def settled_by_resolution(self, answer: Answer) -> bool:
         """An answer about the need of an objection already resolved is old news: "In Venlo

@@ -42,6 +42,7 @@ LINE_REASONS = {
     "catalogue_stock": "answer",
     "topic_answered": "answer",
     "accept_day": "closing",
+    "remedy_confirmed": "answer",
     "goodbye_good": "closing",
     "goodbye_bad": "closing",
     "hangup": "closing",

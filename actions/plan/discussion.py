@@ -26,7 +26,7 @@ from actions.persona.patience import end_conversation, outcome_at_end
 from actions.persona.reply import Reply
 from actions.persona.state import Conversation, copy_value
 from actions.persona.texts import euro, pct, rng_for
-from actions.plan.reading import FigureHit, Reading, read
+from actions.plan.reading import FigureHit, Reading, mentions, read
 from bot.scenarios.plan import BlockedDate, Plan
 from bot.vocabulary import OUTCOME_SLOT, QUESTION_MOVES, SUCCESS_OUTCOMES
 
@@ -35,6 +35,8 @@ PLAN_SLOT = "activiteitenplan"
 ANNOUNCE = re.compile(r"\b(zal ik|mag ik|kan ik|zullen we)\b[^?.!]*\b(beginnen|starten|vertellen|toelichten|laten zien|"
                       r"doornemen|presenteren)\b[^.!]*\?\s*$")
 CONTRADICTING = {"ja_maar", "tegenspreken"}
+# A part of a sentence that leaves something out of the plan ("de kantoren laat ik liggen").
+NOT_IN_PLAN = re.compile(r"\b(niet|geen|niets|niks|liggen|overslaan|sla \w+ over|buiten|volgende maand)\b")
 MIN_TOPICS_BEFORE_APPROVAL = 2  # asking approval with less is premature
 INSIST_AFTER = 2  # asked this often for the same part: the next time she insists
 SUMMARY_TOPICS = 4  # parts named in one message that make it a summary (without the samenvatten move)
@@ -118,10 +120,18 @@ class PlanTurn:
         return bool(entry.get("concreet")) or topic_id not in self.level.concrete
 
     def missing(self) -> list[str]:
-        required = set(self.level.required)
         asked = self.state.get("gevraagd_aantal") or {}
-        if not (self.state["problemen"] or self.state["opgelost"]) or any(asked.get(t) for t in self.level.challenge):
-            required |= set(self.level.challenge)  # no pushback yet (or asked already): she is critical once
+        heard = set(self.state.get("premisse_weg") or [])
+        # a challenge whose premise the plan already meets is no criticism she can make
+        required = {t for t in self.level.required if asked.get(t) or t not in heard}
+        challenged = [t for t in self.level.challenge if asked.get(t)]
+        if challenged:
+            required |= set(challenged)  # asked already: it stands until answered
+        elif not (self.state["problemen"] or self.state["opgelost"]) and not any(
+                self.plan.topic(t).only_when_asked for t in required):
+            # no pushback yet (and no criticism she always makes): she is critical once, about
+            # the first point the plan lacks
+            required |= set([t for t in self.level.challenge if t not in heard and t not in required][:1])
         return [t.id for t in self.plan.topics if t.id in required and not self.covered(t.id)]
 
     def open_problems(self) -> list[dict]:
@@ -190,6 +200,12 @@ class PlanTurn:
     def record(self, reading: Reading) -> None:
         turn = self.conv.turn
         topics = self.state["onderwerpen"]
+        asked = self.state.get("gevraagd_aantal") or {}
+        for topic in self.plan.topics:
+            if topic.unless_heard and not asked.get(topic.id) and self.in_plan(topic.unless_heard):
+                gone = self.state.setdefault("premisse_weg", [])
+                if topic.id not in gone:
+                    gone.append(topic.id)
         for topic in self.plan.topics:
             if topic.id not in reading.mentioned:
                 continue
@@ -219,6 +235,14 @@ class PlanTurn:
         if not reading.clashes and (reading.good_dates or "planning" in reading.concrete):
             for problem in [p for p in self.open_problems() if p["soort"] == "datum"]:
                 self.close_problem(problem["id"], turn)
+
+    def in_plan(self, keywords: list[str]) -> bool:
+        """A sentence of the message puts these in the plan (not "de kantoren laat ik liggen")."""
+        for sentence in re.split(r"(?<=[.!?])\s+", self.msg.lower):
+            for part in re.split(r",|;|\b(?:en|maar|want|omdat)\b", sentence):
+                if mentions(part, keywords) and not NOT_IN_PLAN.search(part):
+                    return True
+        return False
 
     def open_problem(self, pid: str, kind: str, turn: int, value: float | None, verdict: str) -> None:
         problem = {"id": pid, "soort": kind, "turn": turn, "waarde": value, "oordeel": verdict}

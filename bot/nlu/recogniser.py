@@ -76,6 +76,7 @@ class Recogniser:
         self.order = {label: i for i, label in enumerate((*contract.signals, *contract.moves))}
         self.question_precedence = list(contract.vraag_voorrang)
         self.question_move_set = set(contract.vraag_voorrang)
+        self.yields_to = {r.id: r.yields_to for r in self.res.rules if r.yields_to}  # rule id -> labels it gives way to
         self.signals = set(contract.signals)
         self.moves = set(contract.moves)
         self.entities = EntityExtractor(self.res.lexicon)
@@ -297,6 +298,9 @@ class Recogniser:
                     hit.label = QUESTION_MOVES_OPEN
                     hit.rule = f"{hit.rule}(zonder_vorige_uiting)"
         if question_hits:
+            present = {h.label for h in question_hits}
+            question_hits = [h for h in question_hits
+                             if not set(self.yields_to.get(h.rule, ())) & (present - {h.label})] or question_hits
             best = min(question_hits, key=lambda h: (self.question_precedence.index(h.label), h.start))
             out.append(best)
         return out

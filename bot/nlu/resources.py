@@ -77,6 +77,9 @@ class Rule(_Strict):
     # zinsgrens: over — the pattern may run on past a full stop into the next sentence
     # ("Ja, dat is balen. Maar ..."); the hit belongs to the sentence where it starts
     zinsgrens: Literal["binnen", "over"] = "binnen"
+    # wijkt_voor — a question move that gives way when one of these question moves is found
+    # elsewhere in the utterance ("Er is ook een grotere. Is dat iets voor u?" is bijverkoop)
+    wijkt_voor: list[str] = Field(default_factory=list)
 
 
 class Block(_Strict):
@@ -200,6 +203,7 @@ class CompiledRule:
     speakers: tuple[str, ...]
     source: str
     across_sentences: bool = False
+    yields_to: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -258,10 +262,12 @@ def _load_rule_file(path: Path, errors: list[ContentError]) -> tuple[list[Compil
         node = data["regels"][index]
         line = line_of(data["regels"], index)
         errors.extend(_label_errors([rule.label], allowed, shown, line_of(node, "label") or line, f"regel {rule.id}"))
+        if rule.wijkt_voor:
+            errors.extend(_label_errors(rule.wijkt_voor, allowed, shown, line_of(node, "wijkt_voor") or line, f"regel {rule.id}"))
         patterns = _compile_all(rule.patronen, shown, node["patronen"], errors)
         unless = _compile_all(rule.tenzij, shown, node.get("tenzij", node), errors)
         rules.append(CompiledRule(rule.id, rule.label, patterns, rule.vorm, unless, speakers, f"{shown}:{line}",
-                                  rule.zinsgrens == "over"))
+                                  rule.zinsgrens == "over", tuple(rule.wijkt_voor)))
     for index, block in enumerate(model.blokkades):
         node = data["blokkades"][index]
         line = line_of(data["blokkades"], index)

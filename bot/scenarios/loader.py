@@ -205,6 +205,8 @@ def cross_check(sc: Scenario, data: Any, path: Path) -> list[ContentError]:
     for i, answer in enumerate(sc.answers):
         if answer.about and answer.about not in objection_ids:
             errors.append(_err(data, ("answers", i, "about"), path, f"bezwaar '{answer.about}' bestaat niet"))
+        if answer.raises and answer.raises not in objection_ids:
+            errors.append(_err(data, ("answers", i, "raises"), path, f"bezwaar '{answer.raises}' bestaat niet"))
     for oid in sc.close.requires_resolved:
         if oid not in objection_ids:
             errors.append(_err(data, ("close", "requires_resolved"), path, f"bezwaar '{oid}' bestaat niet"))

@@ -354,12 +354,17 @@ class Objection(_Strict):
     worse: Texts = Field(min_length=1)
     worsened_by: list[Move] = ["ja_maar", "tegenspreken"]
     reminder: Texts = []  # when the student ignores the open objection
+    # Her point and reminders once she already told the need it `reveals` (the remedy she has,
+    # e.g. stock in another warehouse): "ik kan u geen datum geven" after "uit Venlo kan ik er
+    # twintig met spoed laten komen" would contradict her. Empty: `texts` and `reminder`.
+    told_texts: Texts = []
+    told_reminder: Texts = []
     concession: Concession | None = None
     hint: str  # in-character hint after two misunderstandings
     blocks_close: bool = True
     asks: str | None = None  # topic its texts ask about: an answer with that topic's words counts as a value step
 
-    _p = field_validator("texts", "progress", "resolved", "worse", "reminder")(
+    _p = field_validator("texts", "progress", "resolved", "worse", "reminder", "told_texts", "told_reminder")(
         classmethod(lambda cls, v: check_placeholders(v))
     )
 
@@ -424,6 +429,10 @@ class Answer(_Strict):
     # resolution) carry the point, so she does not tell this fact again beside them
     # ("Klopt, dan is die factuur niet goed." next to "Een prijsafspraak? Dat moet ik nakijken.").
     about: str | None = None
+    # The objection whose point answers this question ("Wie kan de factuur aanpassen?": "daar
+    # gaat onze administratie over"): asked before she raised it, she answers by raising it;
+    # asked after, these texts answer it.
+    raises: str | None = None
 
     _p = field_validator("texts")(classmethod(lambda cls, v: check_placeholders(v)))
 

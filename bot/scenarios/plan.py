@@ -58,11 +58,15 @@ class Topic(_Strict):
     keywords: list[str] = Field(min_length=1)  # the student talks about this part
     concrete: Concrete | None = None  # without it, mentioning is enough
     only_when_asked: bool = False  # counts only in the answer to its own question
+    # A challenge's premise: she asks it only while the plan has not named these (not negated)
+    # before she asks: "de kantoren zijn je grootste groep, waarom niet?" after a plan with
+    # the offices in it criticises something the plan does not lack.
+    unless_heard: list[str] = []
     ask: PlanTexts = Field(min_length=1)  # the team leader asks about it
     vague: PlanTexts = []  # mentioned, not concrete yet: she asks for substance
     ack: PlanTexts = []  # a short acknowledgement when it is covered
 
-    _k = field_validator("keywords")(classmethod(lambda cls, v: _lower(v)))
+    _k = field_validator("keywords", "unless_heard")(classmethod(lambda cls, v: _lower(v)))
     _t = field_validator("ask", "vague", "ack")(classmethod(lambda cls, v: _check_texts(v)))
 
 
@@ -150,9 +154,10 @@ class BlockedDate(_Strict):
 class PlanLevel(_Strict):
     required: list[str] = Field(min_length=1)  # topic ids the plan must cover for approval
     concrete: list[str] = []  # of those, topics that must be concrete
-    # Her criticism when the plan gave her nothing to push back on yet: these parts (usually
-    # an only_when_asked challenge) are required too, unless she already had a pushback
-    # (a figure or a date that did not fit), so she is critical at least once.
+    # Her criticism when the plan gave her nothing to push back on yet: the first of these parts
+    # (usually only_when_asked challenges) whose premise still holds (`unless_heard`) is required
+    # too, unless she already had a pushback (a figure or a date that did not fit), so she is
+    # critical once, about something the plan lacks.
     challenge: list[str] = []
 
 

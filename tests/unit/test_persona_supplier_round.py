@@ -97,3 +97,70 @@ def test_the_delivery_day_asked_for_at_the_close_is_confirmed_in_so_many_words()
                          "ons zijn?")
     assert "donderdag zijn ze bij u" in text(both.messages), both.messages
     assert "creditnota maken" not in text(both.messages)  # said in the turn before: not again
+
+
+# Trainer round persona4: written turn by turn against the replies the supplier gave.
+VENLO_FIRST = [
+    "Goedemorgen, u spreekt met Sanne de Vries van Van Leeuwen Kantoorartikelen. Heeft u even tijd?",
+    "Het gaat om inkooporder IO-7731. We missen nog toners, en onze eigen voorraad is bijna op. Kunnen die met spoed "
+    "komen, bijvoorbeeld uit een ander magazijn?",
+    "Fijn. Er zijn er 30 geleverd in plaats van 50, dus we missen er twintig. Kunt u die twintig uit Venlo sturen?",
+    "Dat begrijp ik. De chauffeur heeft bij ontvangst '30 toners' op de vrachtbrief gezet. Ik mail u de afgetekende "
+    "vrachtbrief meteen.",
+    "Precies. U zei net dat Venlo er nog heeft liggen. Wanneer kunnen die twintig bij ons zijn?",
+]
+ASKS_WELL = ("Dit is echt een spoedorder: onze eigen voorraad is bijna op en er wacht een klant. Kunt u de twintig "
+             "vandaag uit Venlo laten komen, zodat ze er uiterlijk donderdag zijn?")
+
+
+def test_one_stock_story_once_he_told_that_venlo_has_toners():
+    """He said Venlo had toners for rush orders, and two turns later "Die twintig toners zitten in
+    backorder; ik kan u nog geen datum geven. Ik laat het u volgende week weten." Now his delay
+    point starts from what he said: the factory is late, Venlo is for rush orders."""
+    _, replies = play(VENLO_FIRST, seed=1)
+    assert "Venlo" in text(replies[1]), replies[1]
+    point = text(replies[-1])
+    assert replies[-1][-1]["labels"] == ["weerstand.uitstel"], replies[-1]
+    assert "Venlo" in point and "geen datum" not in point and "volgende week" not in point, point
+
+
+def test_a_student_who_asks_for_the_remedy_in_time_gets_a_date():
+    """"Kunt u de twintig vandaag uit Venlo laten komen, zodat ze er uiterlijk donderdag zijn?"
+    (recognised as doorvragen) got "De TN-5500 staat in ons centrale magazijn op nul": a
+    question proposing the remedy in time is the closed question his point waits for."""
+    _, replies = play(VENLO_FIRST + [ASKS_WELL], seed=1)
+    last = text(replies[-1])
+    assert "donderdag" in last and "Venlo" in last, last
+    assert "op nul" not in last, last
+
+
+def test_who_can_change_the_invoice_is_answered_with_who():
+    """"Wie kan dat aanpassen?" got the invoice details ("Vijftig toners à tweeënveertig euro")
+    or "Is er verder nog iets?": the answer is who decides, before and after he raised it."""
+    before = VENLO_FIRST[:2] + ["Dan nog iets anders: de factuur die we kregen klopt niet. Wie kan dat aanpassen?"]
+    _, replies = play(before, seed=1)
+    assert "administratie" in text(replies[-1]), replies[-1]
+    _, replies = play(OPENING + INVOICE[:3], seed=7)
+    assert "administratie" in text(replies[-1]) and "vijftig toners" not in text(replies[-1]).lower(), replies[-1]
+    _, replies = play(STRONG[:9], seed=1)
+    assert "administratie" in text(replies[-1]) and "tweeënveertig" not in text(replies[-1]), replies[-1]
+
+
+def test_a_day_asked_for_what_he_already_agreed_is_confirmed_while_the_invoice_is_open():
+    """"Kunt u toezeggen dat de twintig toners uit Venlo vrijdag bij ons zijn?" right after "dan
+    heeft u ze uiterlijk donderdag" got "Daar kom ik zo op terug": the invoice still keeps the
+    deal open, but the day for the toners he can confirm."""
+    _, replies = play(STRONG[:7], seed=1)
+    assert "uiterlijk donderdag" in text(replies[5]), replies[5]
+    last = text(replies[-1])
+    assert "vrijdag zijn ze bij u" in last and "zo op terug" not in last, last
+
+
+def test_asked_again_about_what_he_agreed_he_confirms_it():
+    """Trainer script 2.7 (off-script): "Maar u zei net dat Venlo ze nog heeft liggen? Kunnen die
+    niet hierheen?" right after "Ik laat de twintig vandaag nog uit Venlo komen" got "Is er
+    verder nog iets waarmee ik u kan helpen?". He confirms the agreement in other words."""
+    _, replies = play(VENLO_FIRST + [ASKS_WELL, "Maar u zei net dat Venlo ze nog heeft liggen? Kunnen die niet hierheen?"],
+                      seed=1)
+    last = text(replies[-1])
+    assert "Venlo" in last and "donderdag" in last.lower() and "verder nog iets" not in last, last

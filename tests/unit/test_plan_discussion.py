@@ -357,3 +357,38 @@ def test_at_gemiddeld_she_criticises_the_plan_once_and_accepts_an_adjustment():
     assert slot(r.state, "uitkomst") == "plan_goedgekeurd"
     r, replies = play(STRONG[:7], level="makkelijk")
     assert "kantoren" not in replies[-1]  # makkelijk: no challenge
+
+
+# Trainer round persona4: a plan with the offices in it, written against her replies.
+OFFICES_IN = (
+    "Hoi Marieke, fijn dat je tijd hebt. Mijn doel voor maart is 6 procent meer omzet dan vorig jaar en drie nieuwe "
+    "klanten.",
+    "Ik richt me op de kantoren, omdat dat mijn grootste groep is, en op de zorgpraktijken, omdat die vorig jaar met "
+    "18 procent groeiden.",
+    "Ik bel de 40 zorgpraktijken en de 20 grootste kantoren, en de 25 slapende klanten krijgen een mailing met een "
+    "proefpakket.",
+    "In de eerste week gaat de mailing de deur uit, in de tweede week bel ik de kantoren en na de beurs de "
+    "zorgpraktijken.",
+    "De mailing en de proefpakketten kosten samen 1.200 euro.",
+    "In de mailing neem ik de GreenClean-actie mee, en de leads van de beurs bel ik binnen een week na.",
+    MEASURE,
+)
+
+
+def test_her_criticism_is_about_what_the_plan_lacks_not_the_offices_it_has():
+    """"Kritische vraag: de kantoren zijn je grootste groep. Waarom zet je daar niet vol op in?"
+    came after a plan that calls the 20 biggest offices. Her one criticism at gemiddeld is now
+    about something the plan lacks (the schools, which set their budget in March); a reason or
+    an adjustment answers it, and the plan is approved."""
+    r, replies = play(OFFICES_IN)
+    assert "kantoren zijn je grootste groep" not in " ".join(replies), replies[-1]
+    assert "scholen" in replies[-1] and r.messages[-1]["reason"] == "objection", r.messages
+    assert slot(step(r.state, SUMMARY).state, "uitkomst") == "lopend"  # it stands until answered
+    answered = step(r.state, "Omdat ik met tien uur per week niet alles kan, en de scholen de kleinste groep zijn. "
+                             "Die bel ik in april, als hun budget bekend is.")
+    assert "waarom" not in answered.messages[0]["text"].lower(), answered.messages
+    assert slot(step(answered.state, SUMMARY).state, "uitkomst") == "plan_goedgekeurd"
+    # "de kantoren laat ik liggen" leaves them out: then the offices are her point
+    r, replies = play((GOAL, "Ik richt me op de zorgpraktijken, omdat die vorig jaar met 18 procent groeiden. De "
+                             "kantoren laat ik liggen.", *STRONG[2:7]))
+    assert "kantoren zijn je grootste groep" in replies[-1], replies[-1]
