@@ -65,6 +65,8 @@ class Number:
     clause: str  # lower case
     alone: bool  # the only number in its sentence
     lead: str = ""  # the sentence up to the end of its clause: what the number is said about
+    counted: str = ""  # the words after a count, up to its noun ("proefpakketten greenclean")
+    before: str = ""  # its clause before it ("ik bel alle")
 
 
 @dataclass(frozen=True)
@@ -134,12 +136,39 @@ def numbers(msg: Message) -> list[Number]:
         sentence = lower[s0:s1]
         a, b = next(((a, b) for a, b in _spans(sentence, _CLAUSE_END) if a <= start - s0 < b), (0, len(sentence)))
         alone = sum(1 for _, _, other in found if s0 <= other < s1) == 1
-        out.append(Number(kind, value, start, sentence, sentence[a:b], alone, sentence[:b]))
+        out.append(Number(kind, value, start, sentence, sentence[a:b], alone, sentence[:b],
+                          _counted(lower, start) if kind == "aantal" else "", sentence[a:start - s0]))
     return out
+
+
+# Words between a count and what it counts ("3 nieuwe klanten", "25 slapende klanten").
+_COUNT_MODIFIERS = frozenset({"nieuwe", "extra", "kleine", "grote", "vaste", "actieve", "slapende",
+                              "bestaande", "echte", "andere", "eerste", "tweede", "losse", "hele"})
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _counted(lower: str, start: int) -> str:
+    """The words after a count, up to and including its noun: "proefpakketten greenclean",
+    "nieuwe klanten en"."""
+    rest = lower[start:start + 80].split(maxsplit=1)
+    return " ".join(_WORD.findall(rest[1])[:3]) if len(rest) > 1 else ""
+
+
+def _counts_something_else(figure: Figure, number: Number) -> bool:
+    """"40 proefpakketten ... voor nieuwe klanten": the count has a noun of its own that is not
+    what the figure counts, and what the figure counts comes only after it ("Ik bel alle 40
+    zorgpraktijken" still counts calls)."""
+    if mentions(number.before, figure.context):
+        return False
+    words = number.counted.split()
+    noun = next((w for w in words if w not in _COUNT_MODIFIERS), "")
+    return len(noun) >= 5 and not mentions(number.counted, figure.context)
 
 
 def _claims(figure: Figure, number: Number, where: str) -> bool:
     if figure.entity != number.entity or not mentions(where, figure.context):
+        return False
+    if number.counted and _counts_something_else(figure, number):
         return False
     if figure.also and not mentions(number.lead, figure.also):  # "de zorg, omdat die 18 procent groeide"
         return False

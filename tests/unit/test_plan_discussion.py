@@ -143,6 +143,18 @@ def test_a_number_is_judged_by_the_words_in_its_own_clause():
     assert found == {5.0: "groei_totaal", 100.0: "gesprekken", 1300.0: "budget"}
 
 
+def test_a_count_of_something_else_is_not_the_figure_named_after_it():
+    plan = get_scenario(SID).plan
+    text = ("De mailing kost 300 euro, 40 proefpakketten GreenClean voor de zorgpraktijken kosten 800 euro "
+            "en kleine attenties voor nieuwe klanten 200 euro.")
+    counts = [n for n in numbers(msg(text, [ent(text, "300 euro", "bedrag", 300.0), ent(text, "800 euro", "bedrag", 800.0),
+                                            ent(text, "200 euro", "bedrag", 200.0)])) if n.entity == "aantal"]
+    assert [n.value for n in counts] == [40.0]
+    assert figure_for(plan, counts[0]) is None or figure_for(plan, counts[0]).id != "nieuwe_klanten"
+    text = "Ik bel alle 40 zorgpraktijken en de 30 scholen."  # the calls are counted by what is called
+    assert figure_for(plan, numbers(msg(text))[0]).id == "gesprekken"
+
+
 def test_counts_without_a_unit_the_recogniser_knows_are_read_and_checked():
     plan = get_scenario(SID).plan
     reading = read(plan, msg("Ik ga 150 klanten bellen."), asked="doelen")
