@@ -38,7 +38,7 @@ PROPOSAL = re.compile(r"\b(zal ik|zullen we|kan ik)\b[^?]*\b(langs\w*|afspr\w*|i
 # A question whether the call comes at a good moment ("Komt het gelegen dat ik u even bel over
 # ...?"): a yes or no about the moment, not a fact about a word in it ("scholen": "acht locaties").
 TIME_CHECK = re.compile(r"\b(komt het (u )?(nu )?(even )?gelegen|schikt het (u )?(nu |even )?|heeft u (daar |hier )?(nu )?(even )?"
-                        r"(tijd|een momentje|een minuutje)|stoor ik)\b")
+                        r"(tijd|een momentje|een minuutje)|heeft u (nu )?even(?= ?\?)|stoor ik)\b")
 # A question that offers something to the customer ("Zal ik hem met u doornemen?").
 OFFER_QUESTION = re.compile(r"\b(zal ik|zullen we)\b[^?]*\?")
 # Questions that ask for a commitment: a step of them waits for the student to ask her yes.

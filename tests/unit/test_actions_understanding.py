@@ -310,3 +310,10 @@ def test_asked_whether_she_is_who_the_student_called_she_says_yes_or_who_she_is(
     no = Chat("2.6-orderprobleem-bureaus", seed=4).say(
         "Goedemorgen, met Sam van Ergoplaats. Spreek ik met mevrouw De Vries?", ["begroeting", "gesloten_vraag"])
     assert no["text"] == "Nee, u spreekt met Marloes de Wit."
+
+
+def test_heeft_u_even_asks_for_a_moment_and_gets_a_yes_about_it():
+    reply = Chat("2.7-leverancier-toners", seed=9).say(
+        "Goedemiddag meneer Bosman, u spreekt met Eva Mulder van Van Leeuwen Kantoorartikelen. "
+        "Ik bel over inkooporder IO-7731 van 3 november. Heeft u even?", ["begroeting", "gesloten_vraag"])
+    assert reply["text"] in texts("2.7-leverancier-toners", "time_ok")
