@@ -525,8 +525,11 @@ class PersonaTurn:
         if not matched:
             # "De monteur heeft donderdagochtend nog ruimte. Past dat u?": a concrete proposal about
             # what she asked for is the promise the step waits for, recognised as one or not
+            # "De antwoorden worden anoniem verwerkt" answers "wie krijgt die antwoorden te zien?"
+            # in so many words: a statement about what she asked is the answer the step waits for
             topic = self.sc.topic(obj.asks)
-            if not (set(step) & NEED_CHECKED_MOVES and topic is not None and self.addresses(topic) and self.proposes()):
+            if not (set(step) & NEED_CHECKED_MOVES and topic is not None and self.addresses(topic)
+                    and (self.proposes() or keyword_hits(self.stated_text(), topic.keywords))):
                 return False
             need = self.sc.need(obj.need) if obj.need else None
             return need is None or (bool(self.hits_need(need.id)) and not need.too_late_in(self.msg.text))
@@ -689,6 +692,11 @@ class PersonaTurn:
         if done >= len(steps):
             self.resolve(obj)
             closing = set(self.sc.close.moves) & msg.moves
+            if not closing and self.raised_by_close(obj) and self.proposes():
+                # her point was her answer to a close; the step that settles it proposes the day
+                # and time ("... plannen we het gesprek op donderdag om 14.00 uur. Is dat goed?"):
+                # that asks for her yes again
+                closing = set(self.sc.close.moves)
             due = self.objection_due(closing=closing) if closing else None
             if due is not None and self.raised_by_close(due) and obj.id in due.when.after_resolved:
                 # convinced on this point, but asked for her yes she has the point that comes
@@ -696,7 +704,7 @@ class PersonaTurn:
                 self.reply.parts = []
                 self.raise_objection(due)
             elif closing:
-                self.try_accept_after_resolution()
+                self.try_accept_after_resolution(obj)
                 if "afsluitvraag" in msg.moves and conv.slots.get(OUTCOME_SLOT) not in SUCCESS_OUTCOMES:
                     self.raise_follow_up()  # asked for her yes: she says what still stands in the way
         elif msg.moves & QUESTION_MOVES and not any(signals_of(p) for p in obj.progress) and self.asked_answers():
@@ -746,7 +754,7 @@ class PersonaTurn:
             conv.apply("concessie_geaccepteerd")
             self.resolve(obj, "concession_accepted", rule.accepted)
             if set(self.sc.close.moves) & self.msg.moves:
-                self.try_accept_after_resolution()  # "... 5% korting. Zullen we dat doen?": her yes
+                self.try_accept_after_resolution(obj)  # "... 5% korting. Zullen we dat doen?": her yes
             return True
         self.add_objection_line(obj, "concession_little", rule.too_little)
         return True
@@ -828,11 +836,15 @@ class PersonaTurn:
                 self.reply.add(text, signals, reason="closing", asks=self.picker.last_asks)
                 return
 
-    def try_accept_after_resolution(self) -> None:
+    def try_accept_after_resolution(self, resolved: Objection | None = None) -> None:
+        """Her yes, in place of what she said so far this turn. She who said someone else
+        decides ("dat moet ik eerst aan Marc voorleggen") first says why she may decide herself
+        after all (the resolution line), then yes."""
         if self.conv.slots.get(OUTCOME_SLOT) in SUCCESS_OUTCOMES:
             return
         if self.close_ready():
-            self.reply.parts = []
+            keep = resolved is not None and resolved.signal == "weerstand.bevoegdheid"
+            self.reply.parts = [p for p in self.reply.parts if keep and p.reason == "objection"]
             self.accept()
 
     def handle_close(self) -> None:
@@ -960,11 +972,12 @@ class PersonaTurn:
         asked = self.question_text()
         if asked and len(asked.split()) <= 5:
             # "De monteur heeft donderdagochtend nog ruimte. Past dat u?": a short question that
-            # points back at the sentence before proposes what that sentence says
+            # points back at the sentences before proposes what they say ("... plannen we het
+            # gesprek op donderdag om 14.00 uur. Dan kan hij uw vragen beantwoorden. Is dat goed?")
             sentences = re.findall(r"(?:[^.!?]|(?<=\d)[.,](?=\d))+[.!?]*", self.msg.lower)  # "8.00" stays whole
             before = [s for s in sentences[:-1] if not s.strip().endswith("?")]
             if before and sentences[-1].strip().endswith("?"):
-                asked = before[-1] + " " + asked
+                asked = " ".join(before[-2:]) + " " + asked
         return bool(asked and (DAY_PART.search(asked) or time_of_day(asked) or PROPOSAL.search(asked)))
 
     def matching_answers(self) -> list[Answer]:
@@ -987,6 +1000,10 @@ class PersonaTurn:
         return bool(answer.reveals) and any(
             answer.reveals in (o.need, o.reveals) and o.id in self.conv.resolved_objections()
             for o in self.sc.objections)
+
+    def stated_text(self) -> str:
+        """The message without its question sentences: what the student states."""
+        return re.sub(r"[^.!?]*\?", " ", self.msg.lower)
 
     def question_text(self) -> str:
         """The question sentences of the message (those ending in a question mark)."""

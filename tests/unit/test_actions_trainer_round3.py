@@ -1,0 +1,110 @@
+"""Persona faults from a sales trainer's third round (issue 9, QA round 3): each test plays the
+trainer's lines, with the labels the recogniser gave them, through the real actions."""
+
+from __future__ import annotations
+
+from bot.scenarios import get_scenario
+from bot.scenarios.models import text_of
+from test_actions_support import Chat
+
+INTERVIEW = "1.1-klantinterview-horeca"
+LEAD = "3.2-beurslead-werkkleding"
+
+LEAD_OPENING = [
+    ("Goedemorgen mevrouw Kok, u spreekt met Bram de Groot van SafeStep Werkkleding. We spraken elkaar vorige "
+     "week op de vakbeurs Voedingsindustrie in Gorinchem, waar u een folder over onze huur- en wasservice "
+     "meenam. U gaf aan dat u graag gebeld wilde worden. Komt het nu gelegen?",
+     ["begroeting", "gesloten_vraag", "samenvatten"]),
+    ("Natuurlijk, ik houd het kort. Hoe regelt u de werkkleding van uw productiemedewerkers nu?", ["open_vraag"]),
+    ("Dus de auditor wil dat de kleding niet meer thuis gewassen wordt. Wat is er naast de audit nog belangrijk "
+     "voor u bij werkkleding?", ["doorvragen", "samenvatten"]),
+    ("Duidelijk, u moet kunnen aantonen dat er volgens HACCP gewassen wordt. Zijn er nog andere dingen waar u "
+     "tegenaan loopt, bijvoorbeeld met het aantal sets of de kosten?", ["gesloten_vraag", "samenvatten"]),
+    ("Dat begrijp ik, u zit nog aan een contract tot 1 juni. Wat vindt u van uw huidige leverancier, als het "
+     "om de audit gaat?", ["doorvragen", "begrip_tonen"]),
+    ("Met onze huur- en wasservice halen wij de kleding op en wassen we die volgens HACCP, met een registratie "
+     "die u de auditor kunt laten zien. Uw mensen hoeven niets meer thuis te wassen. Het kost vanaf 3,25 euro "
+     "per medewerker per week, en als we vóór 1 januari een afspraak maken zijn de eerste twee weken gratis. Zo "
+     "bent u klaar voor de volgende audit en kunt u per 1 juni soepel overstappen. Zal ik een afspraak maken "
+     "met onze adviseur Tom Jansen, bijvoorbeeld dinsdag om 10.00 uur?", ["voordeel_benoemen", "afsluitvraag"]),
+    ("Ik begrijp dat het nu druk is. Het certificaat laat precies zien wanneer en hoe elke set is gewassen; Tom "
+     "Jansen kan u dat in een half uur laten zien met uw eigen situatie erbij, dan heeft u meteen iets voor de "
+     "auditor. Past donderdag om 14.00 uur u beter dan dinsdag?", ["begrip_tonen", "voordeel_benoemen", "afsluitvraag"]),
+]
+
+
+def lead_until_her_point_about_the_board() -> Chat:
+    chat = Chat(LEAD, "gemiddeld", seed=4)
+    for text, labels in LEAD_OPENING:
+        chat.say(text, labels)
+    assert "stuur-folder" in (chat.slot("open_bezwaren") or [])
+    return chat
+
+
+def test_3_2_a_proposed_day_and_time_that_settles_her_postponement_is_the_appointment():
+    """3.2 s4: "... en plannen we het gesprek met Tom Jansen op donderdag om 14.00 uur. Dan kan hij
+    de vragen van de directie meteen beantwoorden. Is dat goed?" settled her "stuur eerst maar
+    informatie" and she said "Dan kan ik het zo doorzetten", yet the call ended geen_deal."""
+    chat = lead_until_her_point_about_the_board()
+    reply = chat.say(
+        "Dat is verstandig. Dan stuur ik u vandaag een korte informatie over de HACCP-wasservice met het "
+        "certificaat, zodat u die aan de directie kunt laten zien, en plannen we het gesprek met Tom Jansen op "
+        "donderdag om 14.00 uur. Dan kan hij de vragen van de directie meteen beantwoorden. Is dat goed?",
+        ["doorvragen", "begrip_tonen", "voordeel_benoemen", "toezegging"])
+    assert chat.slot("uitkomst") == "afspraak", reply["text"]
+
+
+def test_3_2_her_wish_for_figures_for_the_board_counts_as_a_need_she_told():
+    """3.2 s4 variant: after "Dan kan ik het zo doorzetten", "Zullen we de afspraak ... vastleggen op
+    donderdag om 14.00 uur?" got "Hm, ik weet nog niet of dat zin heeft", then "Nee, laat maar": her
+    wish to show the board a calculation per employee was not counted as a need she told."""
+    chat = lead_until_her_point_about_the_board()
+    chat.say("Dat is verstandig. Tom neemt een berekening per medewerker mee die u aan de directie kunt laten "
+             "zien.", ["begrip_tonen", "voordeel_benoemen", "toezegging"])
+    assert "stuur-folder" in (chat.slot("opgeloste_bezwaren") or [])
+    reply = chat.say("Zullen we de afspraak met Tom Jansen vastleggen op donderdag om 14.00 uur?", ["afsluitvraag"])
+    sc = get_scenario(LEAD)
+    assert reply["text"] not in [text_of(t) for t in (*sc.close.stall, *sc.close.refuse)], reply["text"]
+    assert chat.slot("uitkomst") == "afspraak", reply["text"]
+
+
+INTERVIEW_TURNS = [
+    ("Goedemiddag, u spreekt met Sanne de Boer van Horeca Totaal Groothandel. Spreek ik met Erik Hofstede?",
+     ["begroeting", "gesloten_vraag"]),
+    ("Ik begrijp dat het druk is. Het duurt maximaal tien minuten; het gaat om een kort interview over hoe u "
+     "inkoopt, zodat wij ons assortiment kunnen verbeteren. Schikt het nu, of zal ik u om drie uur terugbellen?",
+     ["begrip_tonen", "afsluitvraag"]),
+    ("Dank u wel. Hoe bestelt u op dit moment uw producten bij ons?", ["doorvragen"]),
+]
+
+
+def test_1_1_a_plain_answer_to_her_question_who_sees_the_answers_settles_it():
+    """1.1 s4: "De antwoorden worden anoniem verwerkt door onze afdeling marketing" answers "wie
+    krijgt die antwoorden te zien?" in so many words; her doubt stayed open all call."""
+    chat = Chat(INTERVIEW, "gemiddeld", seed=4)
+    for text, labels in INTERVIEW_TURNS:
+        chat.say(text, labels)
+    assert "wat-doen-jullie-ermee" in (chat.slot("open_bezwaren") or [])
+    chat.say("Een terechte vraag. De antwoorden worden anoniem verwerkt door onze afdeling marketing; uw naam "
+             "komt nergens in te staan. Hoe bestelt u nu uw producten bij ons?", ["open_vraag", "begrip_tonen"])
+    assert "wat-doen-jullie-ermee" not in (chat.slot("open_bezwaren") or [])
+
+
+def test_1_1_a_confirmed_summary_of_every_topic_is_the_interview_s_success():
+    """1.1 s4 ended geen_deal although all topics were summarised and confirmed ("Klopt.")."""
+    chat = Chat(INTERVIEW, "gemiddeld", seed=4)
+    for text, labels in INTERVIEW_TURNS:
+        chat.say(text, labels)
+    for text, labels in [
+        ("Een terechte vraag. De antwoorden worden anoniem verwerkt door onze afdeling marketing; uw naam komt "
+         "nergens in te staan. Hoe bestelt u nu uw producten bij ons?", ["open_vraag", "begrip_tonen"]),
+        ("Wat mist u op dit moment in ons assortiment?", ["doorvragen"]),
+        ("Interessant. Waar haalt u die plantaardige producten nu dan?", ["doorvragen"]),
+        ("En welke plannen heeft u voor het eetcafé het komende jaar?", ["open_vraag"]),
+    ]:
+        chat.say(text, labels)
+    reply = chat.say(
+        "Even samenvatten: u belt elke maandagochtend uw bestelling door maar zou liever 's avonds via een app "
+        "bestellen, u mist plantaardige producten die u nu bij de groenteboer en de cash & carry haalt, en u "
+        "breidt volgend voorjaar het terras uit met een kleinere kaart. Klopt dat?", ["samenvatten"])
+    assert chat.slot("uitkomst") == "informatie", reply["text"]
