@@ -189,13 +189,14 @@ class PersonaTurn:
         if topic is not None and (self.addresses(topic) or topic.id in self.memory["addressed"]):
             return True  # told in this message or an earlier one ("anoniem verwerkt" before "wie ziet dat?")
         need = self.sc.need(obj.need) if obj.need else None
-        return bool(
-            need is not None
-            and self.msg.moves & NEED_CHECKED_MOVES
-            and self.hits_need(need.id)
-            and not need.too_late_in(self.msg.text)
-            and obj.signal != "weerstand.prijs"  # a price objection is about the figure just named
-        )
+        if need is None or need.too_late_in(self.msg.text) or obj.signal == "weerstand.prijs":
+            return False  # (a price objection is about the figure just named)
+        if self.msg.moves & NEED_CHECKED_MOVES and self.hits_need(need.id):
+            return True
+        # "... De chauffeur neemt de kapotte stoel meteen mee terug. Gaat u daarmee akkoord?": an
+        # arrangement put to her for a yes settles what it states, recognised as a promise or not
+        offered = "afsluitvraag" in self.msg.moves or self.proposes()
+        return bool(offered and keyword_hits(self.stated_text(), need.keywords))
 
     def about_focus_product(self) -> bool:
         """The message names no product, or the one the scenario's price is about."""

@@ -108,3 +108,46 @@ def test_1_1_a_confirmed_summary_of_every_topic_is_the_interview_s_success():
         "bestellen, u mist plantaardige producten die u nu bij de groenteboer en de cash & carry haalt, en u "
         "breidt volgend voorjaar het terras uit met een kleinere kaart. Klopt dat?", ["samenvatten"])
     assert chat.slot("uitkomst") == "informatie", reply["text"]
+
+
+DESKS = "2.6-orderprobleem-bureaus"
+DESKS_TURNS = [
+    ("Goedemorgen mevrouw De Wit, u spreekt met Joris Smit van Ergoplaats. Wat vervelend dat de levering te laat "
+     "en onvolledig was, mijn excuses daarvoor. Ik zie order 2026-4471. Welke bureaus ontbreken er precies, en is "
+     "er verder iets mis?", ["begroeting", "doorvragen", "begrip_tonen", "excuses"]),
+    ("Dus er ontbreken vier bureaus en één stoel is beschadigd. Wat is er aan de stoel kapot, en waarom heeft u "
+     "de bureaus zo snel nodig?", ["doorvragen", "samenvatten"]),
+    ("Dat begrijp ik. En wat is er precies aan de beschadigde stoel?", ["doorvragen", "begrip_tonen"]),
+]
+
+
+def test_2_6_the_chair_arranged_in_the_proposal_is_not_asked_about():
+    """2.6 s4: "... De chauffeur neemt de kapotte stoel meteen mee terug. ... Gaat u daarmee akkoord?"
+    got "En dan die stoel met de kapotte armleuning. Wat doen we daarmee?", three times over."""
+    chat = Chat(DESKS, "gemiddeld", seed=4)
+    for text, labels in DESKS_TURNS:
+        chat.say(text, labels)
+    reply = chat.say(
+        "Graag, mailt u de foto's maar. Ik heb de vier Flex 160-bureaus en een nieuwe ErgoPlus op voorraad. Als ik "
+        "het nu inplan, gaan ze morgen, vrijdag, met de eerste rit mee. De chauffeur neemt de kapotte stoel meteen "
+        "mee terug. Dan staan de bureaus er maandag voor uw nieuwe collega's. Gaat u daarmee akkoord?",
+        ["afsluitvraag"])
+    chair = get_scenario(DESKS).objection("klacht-stoel")
+    assert not any(text_of(t) in reply["text"] for t in (*chair.texts, *chair.reminder)), reply["text"]
+    assert "klacht-stoel" not in (chat.slot("open_bezwaren") or [])
+    assert chat.slot("uitkomst") == "opgelost", reply["text"]
+
+
+def test_2_6_a_new_chair_brought_and_the_old_one_taken_back_meets_her_wish_to_swap_it():
+    """2.6 s4 t6: "u krijgt zonder gedoe een stoel die heel is: morgen brengt de chauffeur hem, en hij
+    neemt de oude mee" got "En die stoel met de kapotte armleuning?"."""
+    chat = Chat(DESKS, "gemiddeld", seed=4)
+    for text, labels in DESKS_TURNS:
+        chat.say(text, labels)
+    chat.say("Ik heb de vier Flex 160-bureaus op voorraad. Ze gaan morgen, vrijdag, met de eerste rit mee. Gaat u "
+             "daarmee akkoord?", ["afsluitvraag"])
+    assert "klacht-stoel" in (chat.slot("open_bezwaren") or [])
+    reply = chat.say("Dat begrijp ik, u krijgt zonder gedoe een stoel die heel is: morgen brengt de chauffeur hem, "
+                     "en hij neemt de oude mee. Ik stuur u vandaag nog een bevestiging per mail. Is dat akkoord?",
+                     ["begrip_tonen", "afsluitvraag", "toezegging"])
+    assert "klacht-stoel" not in (chat.slot("open_bezwaren") or []), reply["text"]
