@@ -151,3 +151,28 @@ def test_2_6_a_new_chair_brought_and_the_old_one_taken_back_meets_her_wish_to_sw
                      "en hij neemt de oude mee. Ik stuur u vandaag nog een bevestiging per mail. Is dat akkoord?",
                      ["begrip_tonen", "afsluitvraag", "toezegging"])
     assert "klacht-stoel" not in (chat.slot("open_bezwaren") or []), reply["text"]
+
+
+COFFEE = "2.2-acquisitie-koffie"
+
+
+def test_2_2_how_often_it_breaks_down_is_answered_before_any_appointment():
+    """2.2 s9: "Hoe vaak gebeurt het dat hij het niet doet ...?" got "Ons contract met Van Dam loopt
+    in het voorjaar af"; "hoe vaak staat de automaat stil?" got "Ja, min of meer."; the breakdowns
+    came out only after the student had proposed an appointment."""
+    sc = get_scenario(COFFEE)
+    chat = Chat(COFFEE, "gemiddeld", seed=9)
+    chat.say("Goedemiddag, u spreekt met Lisa Bakker van Koffie & Co Bedrijfsservice. Spreek ik met meneer "
+             "Hendriks, de facilitair manager?", ["begroeting", "gesloten_vraag"])
+    chat.say("Dat begrijp ik, ik houd het kort. Wij leveren koffieautomaten met verse bonen voor bedrijven. Hoe "
+             "tevreden zijn uw collega's op kantoor over de koffie nu?", ["open_vraag", "begrip_tonen"])
+    first = chat.say("Als het apparaat het doet, zegt u. Hoe vaak gebeurt het dat hij het niet doet, en hoe lang "
+                     "duurt het dan voor er een monteur komt?", ["doorvragen"])
+    second = chat.say("Goed om te weten. U zei dat hij het niet altijd doet: hoe vaak staat de automaat stil?",
+                      ["gesloten_vraag", "samenvatten"])
+    contract = [text_of(t) for a in sc.answers if a.id == "contract" for t in a.texts]
+    contract += [text_of(t) for n in sc.persona.needs if n.id == "contract" for t in n.reveal]
+    short = [text_of(t) for t in sc.lines["short_answer"]]
+    for reply in (first, second):
+        assert reply["text"] not in contract + short, reply["text"]
+        assert "monteur" in reply["text"] or "stil" in reply["text"], reply["text"]
