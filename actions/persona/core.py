@@ -41,6 +41,10 @@ TIME_CHECK = re.compile(r"\b(komt het (u )?(nu )?(even )?gelegen|schikt het (u )
                         r"(tijd|een momentje|een minuutje)|stoor ik)\b")
 # A question that offers something to the customer ("Zal ik hem met u doornemen?").
 OFFER_QUESTION = re.compile(r"\b(zal ik|zullen we)\b[^?]*\?")
+# A question for her opinion on what the student just told ("... Wat vindt u daarvan?"): about
+# that offer, not a request for more of her story.
+OPINION = re.compile(r"\b(wat vindt u (daar ?van|ervan|dat)|wat denkt u (daar ?van|ervan)|hoe klinkt dat|"
+                     r"is dat iets voor (u|jullie)|spreekt (u )?dat (u )?aan|wat zegt u daarvan)\b")
 # Steps that only explore the objection (to find its need); skipped when the student meets the need.
 EXPLORING_STEP_MOVES = {"doorvragen", "open_vraag", "gesloten_vraag", "samenvatten"}
 # (line key, question words, does the catalogue know it) for a supplier's answers.
@@ -1038,6 +1042,9 @@ class PersonaTurn:
             for key, lines in ((f"progress.{obj.id}", obj.progress), (f"resolved.{obj.id}", obj.resolved)):
                 used = (memory.get("used") or {}).get(key) or []
                 heard += [lines[i] for i in used if i < len(lines)]
+        for need in self.sc.persona.needs:  # "Sinds de zomer zijn we met veertig mensen" told as her need
+            used = (memory.get("used") or {}).get(f"need.{need.id}") or []
+            heard += [need.reveal[i] for i in used if i < len(need.reveal)]
         return any(same_fact(text, self.picker.fill(text_of(t))) for t in heard)
 
     def answer_from_catalogue(self, asked: str | None = None) -> bool:
@@ -1098,12 +1105,15 @@ class PersonaTurn:
                 key = "quote_error" if quotation.get("rekenfout") else "quote_partial"
             if key in self.sc.lines:
                 self.reply.add_line(self.picker, key)
-        if moves & QUESTION_MOVES:
-            self.answer_question()
         # Information that meets a need she told is a benefit to her, recognised as a move or
         # not; only a recognised benefit may guess a need she did not tell yet.
         told = [h for h in self.hits_need() if h in self.memory["needs"]]
-        if "voordeel_benoemen" in moves or (not moves and told and self.topic is None):
+        # "De Duo heeft twee tappunten ... Wat vindt u daarvan?": she reacts to the offer
+        opinion = bool(told and OPINION.search(self.question_text())
+                       and any(keyword_hits(self.stated_text(), self.sc.need(h).keywords) for h in told))
+        if moves & QUESTION_MOVES and not opinion:
+            self.answer_question()
+        if "voordeel_benoemen" in moves or (not moves and told and self.topic is None) or opinion:
             hits = self.hits_need() if "voordeel_benoemen" in moves else told
             new_hits = [h for h in hits if h not in self.memory["needs_hit"]]
             if new_hits:

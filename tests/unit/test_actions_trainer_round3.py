@@ -176,3 +176,74 @@ def test_2_2_how_often_it_breaks_down_is_answered_before_any_appointment():
     for reply in (first, second):
         assert reply["text"] not in contract + short, reply["text"]
         assert "monteur" in reply["text"] or "stil" in reply["text"], reply["text"]
+
+
+WATER = "3.3-service-watertap"
+WATER_TURNS = [
+    ("Goedemorgen mevrouw Ouali, u spreekt met Fleur Kramer van AquaPuur. Vervelend dat het water raar smaakt. "
+     "Dat regelen we: de monteur kan donderdagochtend tussen 8.00 en 12.00 uur komen om het filter te vervangen. "
+     "Past dat?", ["begroeting", "doorvragen", "begrip_tonen"]),
+    ("Dat begrijp ik. Donderdagochtend is de eerste mogelijkheid. Zal ik de monteur dan inplannen? En u zei dat "
+     "de tap het zwaar heeft bij u: hoe wordt hij gebruikt?", ["begrip_tonen", "afsluitvraag"]),
+    ("Fijn, dan staat de monteur donderdagochtend tussen 8.00 en 12.00 uur bij u. U zei net dat de tap het zwaar "
+     "heeft bij u. Hoe komt dat?", ["doorvragen"]),
+]
+
+
+def water_chat() -> Chat:
+    chat = Chat(WATER, "gemiddeld", seed=9)
+    for text, labels in WATER_TURNS:
+        chat.say(text, labels)
+    return chat
+
+
+def test_3_3_a_fact_she_told_as_her_need_is_not_told_again_as_an_answer():
+    """3.3 s9 t4: "Wat drinken uw collega's het liefst ...?" got the t3 story (veertig mensen, een rij)
+    once more in other words."""
+    chat = water_chat()
+    before = chat.messages[-1]["text"]
+    reply = chat.say("Dus u bent verdubbeld naar veertig mensen en 's ochtends staat er een rij bij de tap. Wat "
+                     "drinken uw collega's het liefst, en is er nog iets anders waar u tegenaan loopt?",
+                     ["open_vraag", "samenvatten"])
+    assert "veertig" not in reply["text"] and "rij" not in reply["text"], (before, reply["text"])
+
+
+def test_3_3_an_offer_put_to_her_for_her_opinion_gets_a_reaction_to_the_offer():
+    """3.3 s9 t6: the Duo and the bottles, "Wat vindt u daarvan?", got a new story of hers (or "Dat was
+    het eigenlijk") as if nothing was offered."""
+    chat = water_chat()
+    chat.say("Dus u bent verdubbeld naar veertig mensen en 's ochtends staat er een rij bij de tap. Wat drinken "
+             "uw collega's het liefst, en is er nog iets anders waar u tegenaan loopt?", ["open_vraag", "samenvatten"])
+    chat.say("Hoe drinken uw collega's het water nu, uit bekertjes of flesjes?", ["doorvragen"])
+    reply = chat.say(
+        "Dan heb ik twee ideeën die daarbij passen. De AquaPuur Duo heeft twee tappunten, dus geen rij meer 's "
+        "ochtends, en ook bruiswater; hij kost 41 euro per maand en de monteur kan hem donderdag meteen omwisselen. "
+        "En glazen flessen met uw logo voor 6,50 euro per stuk, vanaf 40 stuks 10 procent korting: dan heeft ieder "
+        "van uw veertig collega's een eigen fles en bent u van de honderden plastic bekertjes af. Wat vindt u "
+        "daarvan?", ["doorvragen"])
+    sc = get_scenario(WATER)
+    story = [text_of(t) for n in sc.persona.needs for t in n.reveal] + [text_of(t) for a in sc.answers for t in a.texts]
+    story += [text_of(t) for t in sc.lines["no_more_needs"]]
+    assert reply["text"] not in story, reply["text"]
+    assert reply["text"] in [text_of(t) for t in sc.lines["benefit_heard"]], reply["text"]
+
+
+def test_3_3_who_said_marc_decides_says_why_she_decides_herself_before_her_yes():
+    """3.3 s9 t9: "Dat moet ik eerst aan Marc voorleggen", then "Weet u wat, doe dat maar." without a word
+    on why Marc no longer needs to decide."""
+    chat = water_chat()
+    for text, labels in [
+        ("Dus u bent verdubbeld naar veertig mensen en 's ochtends staat er een rij bij de tap. Wat drinken uw "
+         "collega's het liefst?", ["open_vraag", "samenvatten"]),
+        ("Dat sluit mooi aan: met de Duo tappen ze bruiswater uit de tap, dus geen flessen uit de supermarkt meer "
+         "en geen rij. Zal ik de monteur donderdag de Duo laten plaatsen?", ["voordeel_benoemen", "afsluitvraag"]),
+    ]:
+        chat.say(text, labels)
+    assert "bevoegdheid-upgrade" in (chat.slot("open_bezwaren") or []), chat.messages[-1]["text"]
+    chat.say("Dat begrijp ik, Marc beslist over de vaste lasten. Waar zal Marc vooral op letten?",
+             ["begrip_tonen", "doorvragen"])
+    reply = chat.say("Voor 12 euro per maand extra is die rij 's ochtends weg, ook voor Marc. Zal ik de monteur de "
+                     "Duo donderdag laten meenemen?", ["voordeel_benoemen", "afsluitvraag"])
+    assert chat.slot("uitkomst") == "order", reply["text"]
+    resolved = [text_of(t) for t in get_scenario(WATER).objection("bevoegdheid-upgrade").resolved]
+    assert any(r in reply["text"] for r in resolved), reply["text"]
