@@ -35,6 +35,8 @@ OFFER = re.compile(r"\b(zal ik|zullen we|kan ik|mag ik|ik|wij|we|kunt u|wilt u|z
 # A question that proposes the next step ("Zal ik een keer langskomen?", "Zullen we dat inplannen?").
 PROPOSAL = re.compile(r"\b(zal ik|zullen we|kan ik)\b[^?]*\b(langs\w*|afspr\w*|in ?plannen|plannen|bestellen|vastleggen|"
                       r"noteren|reserveren|regelen)\b")
+# A question that asks her to buy ("Bestellen?", "Dus u bestelt hem?", "Neemt u hem?", "Deal?").
+ORDER_QUESTION = re.compile(r"(^|[.!?,])\s*(bestellen|deal|akkoord)\s*\?|\b(bestelt u|u bestelt|neemt u (hem|het|ze|die)|koopt u)\b[^?]*\?")
 # A question whether the call comes at a good moment ("Komt het gelegen dat ik u even bel over
 # ...?"): a yes or no about the moment, not a fact about a word in it ("scholen": "acht locaties").
 TIME_CHECK = re.compile(r"\b(komt het (u )?(nu )?(even )?gelegen|schikt het (u )?(nu |even )?|heeft u (daar |hier )?(nu )?(even )?"
@@ -45,6 +47,12 @@ OFFER_QUESTION = re.compile(r"\b(zal ik|zullen we)\b[^?]*\?")
 # that offer, not a request for more of her story.
 OPINION = re.compile(r"\b(wat vindt u (daar ?van|ervan|dat)|wat denkt u (daar ?van|ervan)|hoe klinkt dat|"
                      r"is dat iets voor (u|jullie)|spreekt (u )?dat (u )?aan|wat zegt u daarvan)\b")
+# Words of any sales or service call: a question with one of them is about the conversation
+# ("Bestellen?", "Dus u bestelt hem?", "Kan ik verder nog iets voor u doen?"), even when the
+# scenario lists no such word.
+TRADE_WORDS = re.compile(r"\b(bestel\w*|koop\w*|kopen|prijs|kost\w*|korting|lever\w*|afspra\w*|offerte|order|"
+                         r"factu\w*|aanbied\w*|aanbod|contract|garantie|monteur|service|deal|akkoord|"
+                         r"verder|nog iets|help\w*|vraag|vragen|regelen|doen voor u|bevestig\w*|mail\w*)\b")
 # Steps that only explore the objection (to find its need); skipped when the student meets the need.
 EXPLORING_STEP_MOVES = {"doorvragen", "open_vraag", "gesloten_vraag", "samenvatten"}
 # (line key, question words, does the catalogue know it) for a supplier's answers.
@@ -968,8 +976,29 @@ class PersonaTurn:
             # "Zal ik hem samen met u doornemen?": an offer gets a yes, not "Ja, min of meer."
             self.reply.add_line(self.picker, "offer_yes")
             return True
+        if "off_topic" in self.sc.lines and not self.question_relates():
+            # "Verkoopt u ook taart?" to a customer who calls about her printer: no "Dat zou ik zo
+            # niet kunnen zeggen.", she asks what that has to do with it
+            before = len(self.reply.parts)
+            self.reply.add_line(self.picker, "off_topic")
+            if len(self.reply.parts) > before:
+                self.reply.parts[-1].filler = True  # a point of hers that comes up now goes first
+                return True
         self.reply.add_line(self.picker, "short_answer")
         return True
+
+    def question_relates(self) -> bool:
+        """The message has something of this conversation: an entity, a word of the scenario
+        (companies, her name, products, topics, needs, answers, facts) or of any sales call,
+        a proposal, or a word of what she told; or no content word to judge it by."""
+        from actions.verduidelijken import scenario_words  # (that module builds on this one)
+
+        said = self.msg.lower
+        if self.msg.entities or keyword_hits(said, scenario_words(self.sc)) or TRADE_WORDS.search(said):
+            return True
+        if not [w for w in CONTENT_WORD.findall(said) if _stem(w) not in SUMMARY_STOP]:
+            return True  # "O, dus hij doet het nu weer?": nothing to call off the subject
+        return self.summary_fits()
 
     def proposes(self) -> bool:
         """The question sentence proposes a concrete next step: a day or time, or an offer to
@@ -983,7 +1012,8 @@ class PersonaTurn:
             before = [s for s in sentences[:-1] if not s.strip().endswith("?")]
             if before and sentences[-1].strip().endswith("?"):
                 asked = " ".join(before[-2:]) + " " + asked
-        return bool(asked and (DAY_PART.search(asked) or time_of_day(asked) or PROPOSAL.search(asked)))
+        return bool(asked and (DAY_PART.search(asked) or time_of_day(asked) or PROPOSAL.search(asked)
+                               or ORDER_QUESTION.search(asked)))
 
     def matching_answers(self) -> list[Answer]:
         """The answers the question is about, most keywords hit first (ties: the file's order)."""

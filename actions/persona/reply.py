@@ -30,6 +30,7 @@ LINE_REASONS = {
     "neutral": "neutral",
     "summary_wrong": "move_reaction",
     "clarify": "clarification",
+    "off_topic": "clarification",
     "short_answer": "answer",
     "offer_yes": "answer",
     "time_ok": "answer",

@@ -247,3 +247,58 @@ def test_3_3_who_said_marc_decides_says_why_she_decides_herself_before_her_yes()
     assert chat.slot("uitkomst") == "order", reply["text"]
     resolved = [text_of(t) for t in get_scenario(WATER).objection("bevoegdheid-upgrade").resolved]
     assert any(r in reply["text"] for r in resolved), reply["text"]
+
+
+PRINTER = "2.3-inbound-printer"
+COMPLAINT = "3.1-klacht-koffieautomaat"
+
+
+def test_a_question_that_has_nothing_to_do_with_the_call_gets_no_half_answer():
+    """2.3 s11: "Verkoopt u ook taart?" to the bakery calling about her printer got "Dat zou ik zo niet
+    kunnen zeggen."; 3.1 s4: "Drinkt u eigenlijk liever thee?" got "Hm, kan zijn."."""
+    for sc_id, opening, question in [
+        (PRINTER, ("Goedemiddag, u spreekt met Kevin van Kantoorgemak. Wat kan ik voor u doen?", ["begroeting", "open_vraag"]),
+         "Verkoopt u ook taart? Ik heb zin in appeltaart."),
+        (COMPLAINT, ("Goedemiddag, met Kevin van KoffieExpert. Wat vervelend, excuses daarvoor.", ["begroeting", "excuses"]),
+         "Drinkt u eigenlijk liever thee?"),
+    ]:
+        chat = Chat(sc_id, "gemiddeld", seed=4)
+        chat.say(*opening)
+        reply = chat.say(question, ["gesloten_vraag"])
+        sc = get_scenario(sc_id)
+        assert reply["text"] not in [text_of(t) for t in sc.lines["short_answer"]], (sc_id, reply["text"])
+        assert reply["text"] in [text_of(t) for t in sc.lines["off_topic"]], (sc_id, reply["text"])
+
+
+def test_an_angry_customer_told_he_was_not_there_says_he_was():
+    """3.1 s4: "Misschien was u gewoon niet thuis?" to the customer whose engineer did not come got
+    "Geen idee eigenlijk."."""
+    chat = Chat(COMPLAINT, "gemiddeld", seed=4)
+    chat.say("Goedemiddag, met klantenservice KoffieExpert. Ja maar meneer, dat kan toch niet, de monteur komt altijd.",
+             ["begroeting", "ja_maar"])
+    reply = chat.say("Misschien was u gewoon niet thuis?", ["gesloten_vraag"])
+    sc = get_scenario(COMPLAINT)
+    assert reply["text"] not in [text_of(t) for t in sc.lines["short_answer"]], reply["text"]
+    assert "receptie" in reply["text"], reply["text"]
+
+
+def test_asked_to_order_she_answers_the_close_not_with_a_half_yes():
+    """2.3 s11: "Ja maar hij is echt goed hoor. Bestellen?" got "Eh, ja, zo ongeveer."; "Dus u bestelt
+    hem?" got "Daar heb ik eerlijk gezegd nooit zo over nagedacht."."""
+    chat = Chat(PRINTER, "gemiddeld", seed=11)
+    chat.say("Hallo, met Kantoorgemak. Printer kapot? Haha, die dingen zijn altijd kapot.", ["begroeting", "doorvragen"])
+    sc = get_scenario(PRINTER)
+    short = [text_of(t) for t in sc.lines["short_answer"]]
+    for text, labels in [("Ja maar hij is echt goed hoor. Bestellen?", ["gesloten_vraag", "ja_maar"]),
+                         ("Dus u bestelt hem? Top, dan zet ik hem erin.", ["gesloten_vraag", "samenvatten"])]:
+        reply = chat.say(text, labels)
+        assert reply["text"] not in short, reply["text"]
+        assert reply["reason"] == "closing", reply
+
+
+def test_her_yes_to_a_short_call_names_no_other_duration_than_the_student_s():
+    """1.1 s4 / 3.2: offered ten minutes, she said "Goed, vijf minuten dan." (2.2: "twee minuten")."""
+    for sc_id, oid in [("3.2-beurslead-werkkleding", "geen-tijd"), (COFFEE, "tijd")]:
+        obj = get_scenario(sc_id).objection(oid)
+        for line in (*obj.resolved, *obj.progress):
+            assert "minuten" not in text_of(line), (sc_id, text_of(line))
