@@ -302,3 +302,18 @@ def test_her_yes_to_a_short_call_names_no_other_duration_than_the_student_s():
         obj = get_scenario(sc_id).objection(oid)
         for line in (*obj.resolved, *obj.progress):
             assert "minuten" not in text_of(line), (sc_id, text_of(line))
+
+
+def test_2_2_the_current_supplier_is_introduced_the_first_time_he_is_named():
+    """2.2 s11: "Ons contract met Van Dam loopt ..." was his first word about any Van Dam."""
+    chat = Chat(COFFEE, "gemiddeld", seed=11)
+    chat.say("Hey Peter, met Lisa van Koffie & Co! Jij wilt vast betere koffie toch?",
+             ["begroeting", "gesloten_vraag", "informeel"])
+    for text, labels in [("Ja maar onze koffie is gewoon de beste van Nederland, echt waar.", ["ja_maar"]),
+                         ("Zullen we morgen om 9 uur afspreken? Dan krijg je de eerste maand gratis.",
+                          ["afsluitvraag", "concessie", "informeel"]),
+                         ("Haha oké. Wat eten jullie eigenlijk in de kantine?", ["open_vraag"])]:
+        reply = chat.say(text, labels)
+        if "Van Dam" in reply["text"]:
+            assert "Koffiehuis Van Dam" in reply["text"], reply["text"]
+            break
