@@ -35,6 +35,8 @@ OFFER = re.compile(r"\b(zal ik|zullen we|kan ik|mag ik|ik|wij|we|kunt u|wilt u|z
 # A question that proposes the next step ("Zal ik een keer langskomen?", "Zullen we dat inplannen?").
 PROPOSAL = re.compile(r"\b(zal ik|zullen we|kan ik)\b[^?]*\b(langs\w*|afspr\w*|in ?plannen|plannen|bestellen|vastleggen|"
                       r"noteren|reserveren|regelen)\b")
+# A question that asks her to buy ("Bestellen?", "Dus u bestelt hem?", "Neemt u hem?", "Deal?").
+ORDER_QUESTION = re.compile(r"(^|[.!?,])\s*(bestellen|deal|akkoord)\s*\?|\b(bestelt u|u bestelt|neemt u (hem|het|ze|die)|koopt u)\b[^?]*\?")
 # A question whether the call comes at a good moment ("Komt het gelegen dat ik u even bel over
 # ...?"): a yes or no about the moment, not a fact about a word in it ("scholen": "acht locaties").
 TIME_CHECK = re.compile(r"\b(komt het (u )?(nu )?(even )?gelegen|schikt het (u )?(nu |even )?|heeft u (daar |hier )?(nu )?(even )?"
@@ -43,6 +45,16 @@ TIME_CHECK = re.compile(r"\b(komt het (u )?(nu )?(even )?gelegen|schikt het (u )
 OFFER_QUESTION = re.compile(r"\b(zal ik|zullen we)\b[^?]*\?")
 # Questions that ask for a commitment: a step of them waits for the student to ask her yes.
 COMMIT_QUESTION_MOVES = {"afsluitvraag", "gesloten_vraag"}
+# A question for her opinion on what the student just told ("... Wat vindt u daarvan?"): about
+# that offer, not a request for more of her story.
+OPINION = re.compile(r"\b(wat vindt u (daar ?van|ervan|dat)|wat denkt u (daar ?van|ervan)|hoe klinkt dat|"
+                     r"is dat iets voor (u|jullie)|spreekt (u )?dat (u )?aan|wat zegt u daarvan)\b")
+# Words of any sales or service call: a question with one of them is about the conversation
+# ("Bestellen?", "Dus u bestelt hem?", "Kan ik verder nog iets voor u doen?"), even when the
+# scenario lists no such word.
+TRADE_WORDS = re.compile(r"\b(bestel\w*|koop\w*|kopen|prijs|kost\w*|korting|lever\w*|afspra\w*|offerte|order|"
+                         r"factu\w*|aanbied\w*|aanbod|contract|garantie|monteur|service|deal|akkoord|"
+                         r"verder|nog iets|help\w*|vraag|vragen|regelen|doen voor u|bevestig\w*|mail\w*)\b")
 # Steps that only explore the objection (to find its need); skipped when the student meets the need.
 EXPLORING_STEP_MOVES = {"doorvragen", "open_vraag", "gesloten_vraag", "samenvatten"}
 # (line key, question words, does the catalogue know it) for a supplier's answers.
@@ -201,13 +213,14 @@ class PersonaTurn:
         if topic is not None and (self.addresses(topic) or topic.id in self.memory["addressed"]):
             return True  # told in this message or an earlier one ("anoniem verwerkt" before "wie ziet dat?")
         need = self.sc.need(obj.need) if obj.need else None
-        return bool(
-            need is not None
-            and self.msg.moves & NEED_CHECKED_MOVES
-            and self.hits_need(need.id)
-            and not need.too_late_in(self.msg.text)
-            and obj.signal != "weerstand.prijs"  # a price objection is about the figure just named
-        )
+        if need is None or need.too_late_in(self.msg.text) or obj.signal == "weerstand.prijs":
+            return False  # (a price objection is about the figure just named)
+        if self.msg.moves & NEED_CHECKED_MOVES and self.hits_need(need.id):
+            return True
+        # "... De chauffeur neemt de kapotte stoel meteen mee terug. Gaat u daarmee akkoord?": an
+        # arrangement put to her for a yes settles what it states, recognised as a promise or not
+        offered = "afsluitvraag" in self.msg.moves or self.proposes()
+        return bool(offered and keyword_hits(self.stated_text(), need.keywords))
 
     def about_focus_product(self) -> bool:
         """The message names no product, or the one the scenario's price is about."""
@@ -553,8 +566,11 @@ class PersonaTurn:
             # what she asked for is the promise the step waits for, recognised as one or not
             if set(step) & COMMIT_QUESTION_MOVES and self.asks_for_remedy(obj):
                 return True  # the student asks her yes on the remedy, whatever label the question got
+            # "De antwoorden worden anoniem verwerkt" answers "wie krijgt die antwoorden te zien?"
+            # in so many words: a statement about what she asked is the answer the step waits for
             topic = self.sc.topic(obj.asks)
-            if not (set(step) & NEED_CHECKED_MOVES and topic is not None and self.addresses(topic) and self.proposes()):
+            if not (set(step) & NEED_CHECKED_MOVES and topic is not None and self.addresses(topic)
+                    and (self.proposes() or keyword_hits(self.stated_text(), topic.keywords))):
                 return False
             need = self.sc.need(obj.need) if obj.need else None
             return need is None or (bool(self.hits_need(need.id)) and not need.too_late_in(self.msg.text))
@@ -732,6 +748,11 @@ class PersonaTurn:
         if done >= len(steps):
             self.resolve(obj)
             closing = set(self.sc.close.moves) & msg.moves
+            if not closing and self.raised_by_close(obj) and self.proposes():
+                # her point was her answer to a close; the step that settles it proposes the day
+                # and time ("... plannen we het gesprek op donderdag om 14.00 uur. Is dat goed?"):
+                # that asks for her yes again
+                closing = set(self.sc.close.moves)
             due = self.objection_due(closing=closing) if closing else None
             if due is not None and self.raised_by_close(due) and obj.id in due.when.after_resolved:
                 # convinced on this point, but asked for her yes she has the point that comes
@@ -739,7 +760,7 @@ class PersonaTurn:
                 self.reply.parts = []
                 self.raise_objection(due)
             elif closing:
-                self.try_accept_after_resolution()
+                self.try_accept_after_resolution(obj)
                 if "afsluitvraag" in msg.moves and conv.slots.get(OUTCOME_SLOT) not in SUCCESS_OUTCOMES:
                     self.raise_follow_up()  # asked for her yes: she says what still stands in the way
         elif msg.moves & QUESTION_MOVES and not any(signals_of(p) for p in obj.progress) and self.asked_answers():
@@ -792,7 +813,7 @@ class PersonaTurn:
             conv.apply("concessie_geaccepteerd")
             self.resolve(obj, "concession_accepted", rule.accepted)
             if set(self.sc.close.moves) & self.msg.moves:
-                self.try_accept_after_resolution()  # "... 5% korting. Zullen we dat doen?": her yes
+                self.try_accept_after_resolution(obj)  # "... 5% korting. Zullen we dat doen?": her yes
             return True
         self.add_objection_line(obj, "concession_little", rule.too_little)
         return True
@@ -892,11 +913,15 @@ class PersonaTurn:
                 self.reply.add(text, signals, reason="closing", asks=self.picker.last_asks)
                 return
 
-    def try_accept_after_resolution(self) -> None:
+    def try_accept_after_resolution(self, resolved: Objection | None = None) -> None:
+        """Her yes, in place of what she said so far this turn. She who said someone else
+        decides ("dat moet ik eerst aan Marc voorleggen") first says why she may decide herself
+        after all (the resolution line), then yes."""
         if self.conv.slots.get(OUTCOME_SLOT) in SUCCESS_OUTCOMES:
             return
         if self.close_ready():
-            self.reply.parts = []
+            keep = resolved is not None and resolved.signal == "weerstand.bevoegdheid"
+            self.reply.parts = [p for p in self.reply.parts if keep and p.reason == "objection"]
             self.accept()
 
     def handle_close(self) -> None:
@@ -1032,8 +1057,29 @@ class PersonaTurn:
             # "Zal ik hem samen met u doornemen?": an offer gets a yes, not "Ja, min of meer."
             self.reply.add_line(self.picker, "offer_yes")
             return True
+        if "off_topic" in self.sc.lines and not self.question_relates():
+            # "Verkoopt u ook taart?" to a customer who calls about her printer: no "Dat zou ik zo
+            # niet kunnen zeggen.", she asks what that has to do with it
+            before = len(self.reply.parts)
+            self.reply.add_line(self.picker, "off_topic")
+            if len(self.reply.parts) > before:
+                self.reply.parts[-1].filler = True  # a point of hers that comes up now goes first
+                return True
         self.reply.add_line(self.picker, "short_answer")
         return True
+
+    def question_relates(self) -> bool:
+        """The message has something of this conversation: an entity, a word of the scenario
+        (companies, her name, products, topics, needs, answers, facts) or of any sales call,
+        a proposal, or a word of what she told; or no content word to judge it by."""
+        from actions.verduidelijken import scenario_words  # (that module builds on this one)
+
+        said = self.msg.lower
+        if self.msg.entities or keyword_hits(said, scenario_words(self.sc)) or TRADE_WORDS.search(said):
+            return True
+        if not [w for w in CONTENT_WORD.findall(said) if _stem(w) not in SUMMARY_STOP]:
+            return True  # "O, dus hij doet het nu weer?": nothing to call off the subject
+        return self.summary_fits()
 
     def proposes(self) -> bool:
         """The question sentence proposes a concrete next step: a day or time, or an offer to
@@ -1041,12 +1087,14 @@ class PersonaTurn:
         asked = self.question_text()
         if asked and len(asked.split()) <= 5:
             # "De monteur heeft donderdagochtend nog ruimte. Past dat u?": a short question that
-            # points back at the sentence before proposes what that sentence says
+            # points back at the sentences before proposes what they say ("... plannen we het
+            # gesprek op donderdag om 14.00 uur. Dan kan hij uw vragen beantwoorden. Is dat goed?")
             sentences = re.findall(r"(?:[^.!?]|(?<=\d)[.,](?=\d))+[.!?]*", self.msg.lower)  # "8.00" stays whole
             before = [s for s in sentences[:-1] if not s.strip().endswith("?")]
             if before and sentences[-1].strip().endswith("?"):
-                asked = before[-1] + " " + asked
-        return bool(asked and (DAY_PART.search(asked) or time_of_day(asked) or PROPOSAL.search(asked)))
+                asked = " ".join(before[-2:]) + " " + asked
+        return bool(asked and (DAY_PART.search(asked) or time_of_day(asked) or PROPOSAL.search(asked)
+                               or ORDER_QUESTION.search(asked)))
 
     def matching_answers(self) -> list[Answer]:
         """The answers the question is about, most keywords hit first (ties: the file's order)."""
@@ -1085,6 +1133,10 @@ class PersonaTurn:
             answer.reveals in (o.need, o.reveals) and o.id in self.conv.resolved_objections()
             for o in self.sc.objections)
 
+    def stated_text(self) -> str:
+        """The message without its question sentences: what the student states."""
+        return re.sub(r"[^.!?]*\?", " ", self.msg.lower)
+
     def question_text(self) -> str:
         """The question sentences of the message (those ending in a question mark)."""
         return " ".join(re.findall(r"[^.!?]*\?", self.msg.lower))
@@ -1117,6 +1169,9 @@ class PersonaTurn:
             for key, lines in ((f"progress.{obj.id}", obj.progress), (f"resolved.{obj.id}", obj.resolved)):
                 used = (memory.get("used") or {}).get(key) or []
                 heard += [lines[i] for i in used if i < len(lines)]
+        for need in self.sc.persona.needs:  # "Sinds de zomer zijn we met veertig mensen" told as her need
+            used = (memory.get("used") or {}).get(f"need.{need.id}") or []
+            heard += [need.reveal[i] for i in used if i < len(need.reveal)]
         return any(same_fact(text, self.picker.fill(text_of(t))) for t in heard)
 
     def answer_from_catalogue(self, asked: str | None = None) -> bool:
@@ -1177,18 +1232,19 @@ class PersonaTurn:
                 key = "quote_error" if quotation.get("rekenfout") else "quote_partial"
             if key in self.sc.lines:
                 self.reply.add_line(self.picker, key)
-        if moves & QUESTION_MOVES:
-            self.answer_question()
         # Information that meets a need she told is a benefit to her, recognised as a move or
         # not, also beside a question, an offer or a promise ("Die geeft één vel per keer, dus
         # er ligt niets op de vloer. Zal ik ze woensdag ophangen?"); what counts is said in a
         # statement, not asked, and a summary of her problem is no answer to it. Only a
         # recognised benefit may guess a need she did not tell yet.
-        stated = re.sub(r"[^.!?]*\?", " ", msg.lower)
         told = [n.id for n in self.sc.persona.needs
-                if n.id in self.memory["needs"] and keyword_hits(stated, n.keywords)]
+                if n.id in self.memory["needs"] and keyword_hits(self.stated_text(), n.keywords)]
+        # "De Duo heeft twee tappunten ... Wat vindt u daarvan?": she reacts to the offer
+        opinion = bool(told and OPINION.search(self.question_text()))
+        if moves & QUESTION_MOVES and not opinion:
+            self.answer_question()
         informs = not (moves - INFORMING_MOVES)
-        if "voordeel_benoemen" in moves or (informs and told and self.topic is None):
+        if "voordeel_benoemen" in moves or (informs and told and self.topic is None) or opinion:
             hits = self.hits_need() if "voordeel_benoemen" in moves else told
             new_hits = [h for h in hits if h not in self.memory["needs_hit"]]
             if new_hits:

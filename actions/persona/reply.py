@@ -32,6 +32,7 @@ LINE_REASONS = {
     "identity_confirmed": "answer",
     "identity_other": "answer",
     "clarify": "clarification",
+    "off_topic": "clarification",
     "short_answer": "answer",
     "offer_yes": "answer",
     "time_ok": "answer",
