@@ -615,16 +615,50 @@ def _entry_values(spec: SlotLijst, entry: dict) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(values.items()))
 
 
-def _standard_offer(conv: Conversation) -> tuple[str, ...]:
+def _scenario(conv: Conversation):
     scenario_id = getattr(conv.info, "id", None)
     if not scenario_id:
-        return ()
+        return None
     from bot.scenarios import get_scenario
 
     try:
-        return tuple(get_scenario(scenario_id).standaardaanbod)
+        return get_scenario(scenario_id)
     except (KeyError, ValueError, FileNotFoundError):
-        return ()
+        return None
+
+
+def _standard_offer(conv: Conversation) -> tuple[str, ...]:
+    scenario = _scenario(conv)
+    return tuple(scenario.standaardaanbod) if scenario is not None else ()
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    try:
+        return float(str(value).replace("%", "").replace(",", "."))
+    except (TypeError, ValueError):
+        return None
+
+
+def _quotes_scale_discount(conv: Conversation, entry: dict) -> bool:
+    """A discount entry that is the catalogue's staffelkorting for the quantity on the table
+    (named in the same sentence, the quotation's or the agreed quantity): a standard term the
+    briefing gives, quoted, not a concession (labels.md §3: standard terms mentioned). Given
+    in answer to a price objection it is still judged as a concession (the caller checks)."""
+    scenario = _scenario(conv)
+    product = scenario.main_product() if scenario is not None else None
+    pct = _number(entry.get("waarde"))
+    if product is None or not product.staffel or pct is None:
+        return False
+    turn = _entry_turn(conv, entry)
+    quantities = [n for e in (turn.entities if turn else ())
+                  if isinstance(e, dict) and e.get("entity") == "aantal" and (n := _number(e.get("value")))]
+    if scenario.quotation is not None:
+        quantities.append(scenario.quotation.aantal)
+    if (agreed := _number(slot_value(conv, "afspraken.aantal"))) is not None:
+        quantities.append(agreed)
+    return any(abs(product.staffel_pct(int(q)) - pct) < 0.005 for q in quantities if q >= 1)
 
 
 def _offers_standard(conv: Conversation, entry: dict, words: tuple[str, ...]) -> bool:
@@ -639,13 +673,13 @@ def _offers_standard(conv: Conversation, entry: dict, words: tuple[str, ...]) ->
 
 def _as_briefing_allows(conv: Conversation, entries: list[dict]) -> list[dict]:
     words = _standard_offer(conv)
-    if not words:
-        return entries
     judged = []
     for entry in entries:
-        if entry.get("soort") != "korting" and _offers_standard(conv, entry, words):
+        if entry.get("soort") != "korting" and words and _offers_standard(conv, entry, words):
             continue  # the standard offer of the briefing concedes nothing
-        if entry.get("soort") in ("extra", "kosten") and entry.get("binnen_bevoegdheid"):
+        if entry.get("soort") == "korting" and not entry.get("gevraagd") and _quotes_scale_discount(conv, entry):
+            continue  # nor does quoting the catalogue's staffelkorting for this quantity, unasked
+        if words and entry.get("soort") in ("extra", "kosten") and entry.get("binnen_bevoegdheid"):
             entry = {**entry, "binnen_bevoegdheid": False}  # free, but not what the briefing allows
         judged.append(entry)
     return judged

@@ -432,3 +432,22 @@ def test_a_discount_in_the_market_interview_is_blamed_once_as_selling_not_as_an_
     ids = {c["id"] for c in rep["checks"]}
     assert "concessie_verdiend" not in ids
     assert check(rep, "niet_verkopen")["passed"] is False
+
+
+# --- qa3 2.4: the briefing's staffelkorting, quoted in the offer, is no concession ----------------
+
+def test_the_staffelkorting_of_the_briefing_quoted_unasked_is_no_concession():
+    scenario = "2.4-offerte-bureaustoelen"
+    quote = (S, "De prijs is 289 euro per stuk. Omdat u 25 stuks neemt, krijgt u 10 procent korting, "
+                "dat is 722,50 euro.", ["concessie"])
+    entry = {"beurt": 1, "soort": "korting", "waarde": "10%", "gevraagd": False, "te_vroeg": True,
+             "binnen_bevoegdheid": False}
+    opening = (K, "Goedemiddag, met Fatima El Amrani. Wat gaan de stoelen kosten?", [])
+    rep = report([opening, quote], scenario, slots={"concessies": [entry]})
+    assert check(rep, "concessie_bevoegd")["passed"] is None
+    assert check(rep, "concessie_verdiend")["passed"] is None
+    assert not [f for f in rep["feedback"] if f["check"].startswith("concessie")]
+    # five percent more than the scale gives is still a concession nobody asked for
+    rep = report([opening, quote], scenario, slots={"concessies": [{**entry, "waarde": "15%"}]})
+    assert check(rep, "concessie_bevoegd")["passed"] is False
+    assert check(rep, "concessie_verdiend")["passed"] is False
