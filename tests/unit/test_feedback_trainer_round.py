@@ -451,3 +451,32 @@ def test_the_staffelkorting_of_the_briefing_quoted_unasked_is_no_concession():
     rep = report([opening, quote], scenario, slots={"concessies": [{**entry, "waarde": "15%"}]})
     assert check(rep, "concessie_bevoegd")["passed"] is False
     assert check(rep, "concessie_verdiend")["passed"] is False
+
+
+# --- qa3: the greeting's suggestion never fills the student's name with the company ---------------
+
+def test_a_greeting_suggestion_uses_the_name_given_never_the_company_as_a_name():
+    from bot.feedback import turn_hint
+
+    def greeting_texts(first_line, scenario, opening):
+        lines = [(K, opening, []), (S, first_line, ["begroeting"])]
+        rep = report(lines, scenario)
+        items = [f for f in rep["feedback"] if f["check"] == "begroeting"]
+        hint = turn_hint(script_events(lines, scenario), scenario) or ""
+        return [f["suggestion"] or "" for f in items] + [hint]
+
+    cases = [
+        ("2.3-inbound-printer", "Hallo, met Kantoorgemak. Printer kapot?", "Kantoorgemak"),
+        ("2.4-offerte-bureaustoelen", "Hallo mevrouw, met Dekker. De stoelen kosten 289 euro.", "Dekker"),
+        ("2.6-orderprobleem-bureaus", "Goedemorgen, met Ergoplaats.", "Ergoplaats"),
+    ]
+    for scenario, line, company in cases:
+        texts = greeting_texts(line, scenario, "Goedemorgen, met de klant. Ik bel over mijn bestelling.")
+        assert texts and any(texts), scenario
+        for text in texts:
+            assert f"met {company} van" not in text, text
+            assert "[" not in text and "…" not in text, text
+    # the name the student did give is the one suggested back
+    texts = greeting_texts("Hoi, met Sam van Kantoorgemak. Printer kapot?", "2.3-inbound-printer",
+                           "Goedemorgen, met Ingrid de Vries van Bakkerij De Vries.")
+    assert any("met Sam van Kantoorgemak" in t for t in texts), texts
