@@ -480,3 +480,19 @@ def test_a_greeting_suggestion_uses_the_name_given_never_the_company_as_a_name()
     texts = greeting_texts("Hoi, met Sam van Kantoorgemak. Printer kapot?", "2.3-inbound-printer",
                            "Goedemorgen, met Ingrid de Vries van Bakkerij De Vries.")
     assert any("met Sam van Kantoorgemak" in t for t in texts), texts
+
+
+# --- qa3 2.1: a missed buying signal in a free-trial call gets a trial suggestion, not an order ----
+
+def test_the_closing_suggestion_in_a_free_trial_call_offers_the_trial_not_an_order():
+    for scenario, wanted in (("2.1-voorbereiding-dispensers", "proefplaatsing"),
+                             ("2.2-acquisitie-koffie", "proefplaatsing"),
+                             ("3.2-beurslead-werkkleding", "Tom Jansen")):
+        signal = (K, "En wanneer zouden die dan kunnen komen?", ["koopsignaal.levering"])
+        reply = (S, "Dat kan al volgende week.", [])
+        rep = report([(K, "Goedemorgen.", []), (S, "Goedemorgen, u spreekt met Sam.", ["begroeting"]),
+                      signal, reply], scenario)
+        items = [f for f in rep["feedback"] if f["check"] == "koopsignaal_afsluitvraag" and f["kind"] == "verbeterpunt"]
+        assert items, scenario
+        suggestion = items[0]["suggestion"] or ""
+        assert wanted in suggestion and "bestelt" not in suggestion, (scenario, suggestion)
