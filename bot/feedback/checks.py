@@ -428,14 +428,32 @@ class ZetAfwezig(CheckBase):
 
     zetten: list[str] = Field(min_length=1)
     kans: Kans | None = None
+    # a move that does not count in a turn answering one of these signals: asking for a
+    # callback moment after "geen tijd" is an afsluitvraag for an appointment, not selling
+    niet_na: dict[str, list[str]] = Field(default_factory=dict)
 
     _moves = field_validator("zetten")(classmethod(lambda cls, v: _check_moves(v)))
+
+    @field_validator("niet_na")
+    @classmethod
+    def _excused(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        _check_moves(list(value))
+        for signals in value.values():
+            _check_signals(signals)
+        return value
+
+    def offends(self, turn: StudentTurn) -> bool:
+        moves = set(self.zetten) & set(turn.labels)
+        for move, signals in self.niet_na.items():
+            if move in moves and set(signals) & set(turn.signals):
+                moves.discard(move)
+        return bool(moves)
 
 
 def evaluate_zet_afwezig(spec: ZetAfwezig, conv: Conversation) -> Outcome:
     if not conv.turns:
         return NOT_APPLICABLE
-    offending = [t for t in conv.turns if t.has_any(spec.zetten)]
+    offending = [t for t in conv.turns if spec.offends(t)]
     if not offending:
         if spec.kans is None:
             return Outcome(1.0, (Observation(None, 1.0),))

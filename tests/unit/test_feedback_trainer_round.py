@@ -496,3 +496,31 @@ def test_the_closing_suggestion_in_a_free_trial_call_offers_the_trial_not_an_ord
         assert items, scenario
         suggestion = items[0]["suggestion"] or ""
         assert wanted in suggestion and "bestelt" not in suggestion, (scenario, suggestion)
+
+
+# --- qa3 1.1: a callback offer after 'geen tijd' is no selling in an interview ---------------------
+
+INTERVIEW = "1.1-klantinterview-horeca"
+I_BUSY = (K, "Hofstede. Dat komt eigenlijk niet zo goed uit, de keuken gaat zo open.", ["weerstand.tijd"])
+I_CALLBACK = (S, "Ik begrijp dat het druk is. Schikt het nu, of zal ik u om drie uur terugbellen?",
+              ["begrip_tonen", "afsluitvraag"])
+
+
+def test_a_callback_offer_after_no_time_is_not_selling_in_a_market_interview():
+    lines = [I_BUSY, I_CALLBACK, (K, "Goed, vooruit dan.", []),
+             (S, "Hoe bestelt u op dit moment uw producten bij ons?", ["open_vraag"])]
+    assert check(report(lines, INTERVIEW), "niet_verkopen")["passed"] is True
+    sale = (S, "Zal ik dan meteen een proefpakket voor u bestellen?", ["afsluitvraag"])
+    assert check(report([*lines, (K, "Elke maandag bel ik.", []), sale], INTERVIEW), "niet_verkopen")["passed"] is False
+
+
+def test_the_listening_tip_claims_no_summary_that_was_not_made_and_doubt_is_not_about_quality():
+    from bot.feedback import turn_hint
+
+    lines = [(K, "Elke maandagochtend bel ik mijn bestelling door.", []),
+             (S, "Waarom juist op maandagochtend?", ["doorvragen"])]
+    hint = turn_hint(script_events(lines, INTERVIEW), INTERVIEW) or ""
+    assert "samenvatten en doorvragen laten" not in hint, hint
+    from bot.feedback.texts import load_feedback_texts
+
+    assert "kwaliteit" not in load_feedback_texts().signal_name("weerstand.twijfel")
