@@ -660,10 +660,11 @@ def _number(value: Any) -> float | None:
 
 
 def _quotes_scale_discount(conv: Conversation, entry: dict) -> bool:
-    """A discount entry that is the catalogue's staffelkorting for the quantity on the table
-    (named in the same sentence, the quotation's or the agreed quantity): a standard term the
-    briefing gives, quoted, not a concession (labels.md §3: standard terms mentioned). Given
-    in answer to a price objection it is still judged as a concession (the caller checks)."""
+    """A discount entry that is the catalogue's staffelkorting for the quantity named in the
+    same turn ("Omdat u 25 stuks neemt, krijgt u 10 procent korting"): a standard term the
+    briefing gives, quoted, not a concession (labels.md §3: standard terms mentioned). Without
+    the quantity ("Ik kan u alvast 10% korting geven") it is given, not quoted; in answer to a
+    price objection it is judged as a concession too (the caller checks)."""
     scenario = _scenario(conv)
     product = scenario.main_product() if scenario is not None else None
     pct = _number(entry.get("waarde"))
@@ -672,10 +673,6 @@ def _quotes_scale_discount(conv: Conversation, entry: dict) -> bool:
     turn = _entry_turn(conv, entry)
     quantities = [n for e in (turn.entities if turn else ())
                   if isinstance(e, dict) and e.get("entity") == "aantal" and (n := _number(e.get("value")))]
-    if scenario.quotation is not None:
-        quantities.append(scenario.quotation.aantal)
-    if (agreed := _number(slot_value(conv, "afspraken.aantal"))) is not None:
-        quantities.append(agreed)
     return any(abs(product.staffel_pct(int(q)) - pct) < 0.005 for q in quantities if q >= 1)
 
 

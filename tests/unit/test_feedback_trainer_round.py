@@ -443,14 +443,26 @@ def test_the_staffelkorting_of_the_briefing_quoted_unasked_is_no_concession():
     entry = {"beurt": 1, "soort": "korting", "waarde": "10%", "gevraagd": False, "te_vroeg": True,
              "binnen_bevoegdheid": False}
     opening = (K, "Goedemiddag, met Fatima El Amrani. Wat gaan de stoelen kosten?", [])
-    rep = report([opening, quote], scenario, slots={"concessies": [entry]})
-    assert check(rep, "concessie_bevoegd")["passed"] is None
-    assert check(rep, "concessie_verdiend")["passed"] is None
-    assert not [f for f in rep["feedback"] if f["check"].startswith("concessie")]
+
+    def rep(sentence, concession, quantity=True):
+        events = script_events([opening, (S, sentence, ["concessie"])], scenario, slots={"concessies": [concession]})
+        for event in events:  # the recogniser's entity: the quantity named in the sentence
+            if event["event"] == "user" and quantity:
+                start = sentence.index("25 stuks")
+                event["parse_data"]["entities"] = [{"entity": "aantal", "value": 25, "start": start, "end": start + 8}]
+        return build_report(events, scenario)
+
+    quoted = rep(quote[1], entry)
+    assert check(quoted, "concessie_bevoegd")["passed"] is None
+    assert check(quoted, "concessie_verdiend")["passed"] is None
+    assert not [f for f in quoted["feedback"] if f["check"].startswith("concessie")]
     # five percent more than the scale gives is still a concession nobody asked for
-    rep = report([opening, quote], scenario, slots={"concessies": [{**entry, "waarde": "15%"}]})
-    assert check(rep, "concessie_bevoegd")["passed"] is False
-    assert check(rep, "concessie_verdiend")["passed"] is False
+    more = rep(quote[1], {**entry, "waarde": "15%"})
+    assert check(more, "concessie_bevoegd")["passed"] is False
+    assert check(more, "concessie_verdiend")["passed"] is False
+    # the same ten percent given without the quantity it belongs to is given, not quoted
+    given = rep("Ik kan u alvast 10% korting geven op alles.", entry, quantity=False)
+    assert check(given, "concessie_verdiend")["passed"] is False
 
 
 # --- qa3: the greeting's suggestion never fills the student's name with the company ---------------
