@@ -536,3 +536,17 @@ def test_the_listening_tip_claims_no_summary_that_was_not_made_and_doubt_is_not_
     from bot.feedback.texts import load_feedback_texts
 
     assert "kwaliteit" not in load_feedback_texts().signal_name("weerstand.twijfel")
+
+
+# --- qa3 2.5: a customer who walks away is no evidence of a good relationship ----------------------
+
+def test_no_praise_for_the_relationship_when_the_customer_walked_away():
+    scenario = "2.5-onderhandelen-werkkleding"
+    lines = [(K, "Uw offerte ligt hier voor me. Daar moet echt wat vanaf.", ["weerstand.prijs"]),
+             (S, "Nou dan doe ik 65 euro per jas, deal?", ["afsluitvraag", "concessie"]),
+             (K, "Ik kijk wel verder. Goedendag.", [])]
+    left = report(lines, scenario, slots={"uitkomst": "geen_deal", "irritatie": 0.2})
+    assert check(left, "relatie_goed")["passed"] is None
+    assert not [f for f in left["feedback"] if f["check"] == "relatie_goed" and f["kind"] == "goed"]
+    deal = report(lines, scenario, slots={"uitkomst": "order", "irritatie": 0.2})
+    assert check(deal, "relatie_goed")["passed"] is True
