@@ -530,6 +530,9 @@ class SlotVoorwaarde(CheckBase):
     # slot path of a list of Dutch sentences saying what was wrong (offerte_controle.fouten):
     # the first two become {toelichting}, so the point names the real error
     toelichting: str | None = None
+    # no praise when this holds (the customer walked away: no evidence the relationship held);
+    # a failed condition is still a fail
+    geen_lof_als: SlotCondition | None = None
 
     _moves = field_validator("bewijs_zet")(classmethod(lambda cls, v: _check_moves(v)))
     _fraction = field_validator("als_fractie", "toelichting")(classmethod(lambda cls, v: v and _check_slot_path(v)))
@@ -573,6 +576,8 @@ def evaluate_slot_voorwaarde(spec: SlotVoorwaarde, conv: Conversation) -> Outcom
             return NOT_APPLICABLE
         held = spec.voorwaarde.holds(value) or (spec.of is not None and spec.of.holds(spec.of.value(conv)))
         score = 1.0 if held else 0.0
+        if held and spec.geen_lof_als is not None and spec.geen_lof_als.holds(spec.geen_lof_als.value(conv)):
+            return NOT_APPLICABLE
     why: tuple[tuple[str, str], ...] = ()
     if score < 1.0 and spec.toelichting:
         found = slot_value(conv, spec.toelichting)

@@ -550,3 +550,5 @@ def test_no_praise_for_the_relationship_when_the_customer_walked_away():
     assert not [f for f in left["feedback"] if f["check"] == "relatie_goed" and f["kind"] == "goed"]
     deal = report(lines, scenario, slots={"uitkomst": "order", "irritatie": 0.2})
     assert check(deal, "relatie_goed")["passed"] is True
+    irritated = report(lines, scenario, slots={"uitkomst": "geen_deal", "irritatie": 0.9})
+    assert check(irritated, "relatie_goed")["passed"] is False  # a damaged relationship is still named
