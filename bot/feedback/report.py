@@ -374,7 +374,7 @@ def report_of(conv: Conversation, info: ScenarioInfo) -> dict[str, Any]:
         looked_at = check.moves_looked_at if turn is not None and turn.evidence else ()
         checks_out.append({
             "id": check.id,
-            "text": check.tekst,
+            "text": fill(check.tekst, tegenpartij=values.get("tegenpartij")),
             "passed": passed_of(check, points, outcome),
             "points": points,
             "max": check.max_points,

@@ -515,7 +515,13 @@ def _quote_value(value: Any) -> str:
     return text if _ABBREVIATION_END.search(text) else text.rstrip(".")
 
 
+_THE_CUSTOMER = re.compile(r"\b([Dd])e klant\b")
+
+
 def fill(template: str, **values: Any) -> str:
+    party = values.get("tegenpartij")
+    if party and party != "klant":  # the bot plays a supplier (2.7): the template says so
+        template = _THE_CUSTOMER.sub(lambda m: f"{m.group(1)}e {party}", template)
     if values.get("klantzin"):
         values = {**values, "klantzin": short_quote(str(values["klantzin"]))}
     text = template.format_map(_Blank({k: _quote_value(v) for k, v in values.items()}))

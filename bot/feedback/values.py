@@ -75,6 +75,7 @@ def scenario_values(conv: Conversation, info: Any, texts: FeedbackTexts) -> dict
         "klantbedrijf": getattr(info, "customer_company", None) or "uw bedrijf",
         "product": getattr(info, "main_product", None) or (products[0] if products else "het product"),
         "mijn_naam": own_name(conv, getattr(info, "student_company", None)),
+        "tegenpartij": getattr(info, "role", None) or "klant",
     }
 
 

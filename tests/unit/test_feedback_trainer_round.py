@@ -552,3 +552,17 @@ def test_no_praise_for_the_relationship_when_the_customer_walked_away():
     assert check(deal, "relatie_goed")["passed"] is True
     irritated = report(lines, scenario, slots={"uitkomst": "geen_deal", "irritatie": 0.9})
     assert check(irritated, "relatie_goed")["passed"] is False  # a damaged relationship is still named
+
+
+# --- qa3 2.7: the bot plays a supplier there, and the texts say so ---------------------------------
+
+def test_the_supplier_is_not_called_the_customer():
+    scenario = "2.7-leverancier-toners"
+    lines = [(K, "Met Bosman, Van Dijk Kantoorgroothandel.", []),
+             (S, "Hoi, de levering was te laat. Ja maar dat klopt niet.", ["ja_maar"]),
+             (K, "In ons systeem staat de order als compleet uitgeleverd.", ["weerstand.twijfel"]),
+             (S, "Ja maar wij hebben er maar 30 gekregen.", ["ja_maar"])]
+    rep = report(lines, scenario)
+    texts = [c["text"] for c in rep["checks"]] + [f["text"] for f in rep["feedback"]]
+    assert not [t for t in texts if "de klant" in t.lower()], [t for t in texts if "de klant" in t.lower()]
+    assert any("leverancier" in t for t in texts)
