@@ -428,14 +428,32 @@ class ZetAfwezig(CheckBase):
 
     zetten: list[str] = Field(min_length=1)
     kans: Kans | None = None
+    # a move that does not count in a turn answering one of these signals: asking for a
+    # callback moment after "geen tijd" is an afsluitvraag for an appointment, not selling
+    niet_na: dict[str, list[str]] = Field(default_factory=dict)
 
     _moves = field_validator("zetten")(classmethod(lambda cls, v: _check_moves(v)))
+
+    @field_validator("niet_na")
+    @classmethod
+    def _excused(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        _check_moves(list(value))
+        for signals in value.values():
+            _check_signals(signals)
+        return value
+
+    def offends(self, turn: StudentTurn) -> bool:
+        moves = set(self.zetten) & set(turn.labels)
+        for move, signals in self.niet_na.items():
+            if move in moves and set(signals) & set(turn.signals):
+                moves.discard(move)
+        return bool(moves)
 
 
 def evaluate_zet_afwezig(spec: ZetAfwezig, conv: Conversation) -> Outcome:
     if not conv.turns:
         return NOT_APPLICABLE
-    offending = [t for t in conv.turns if t.has_any(spec.zetten)]
+    offending = [t for t in conv.turns if spec.offends(t)]
     if not offending:
         if spec.kans is None:
             return Outcome(1.0, (Observation(None, 1.0),))
@@ -512,6 +530,9 @@ class SlotVoorwaarde(CheckBase):
     # slot path of a list of Dutch sentences saying what was wrong (offerte_controle.fouten):
     # the first two become {toelichting}, so the point names the real error
     toelichting: str | None = None
+    # no praise when this holds (the customer walked away: no evidence the relationship held);
+    # a failed condition is still a fail
+    geen_lof_als: SlotCondition | None = None
 
     _moves = field_validator("bewijs_zet")(classmethod(lambda cls, v: _check_moves(v)))
     _fraction = field_validator("als_fractie", "toelichting")(classmethod(lambda cls, v: v and _check_slot_path(v)))
@@ -555,6 +576,8 @@ def evaluate_slot_voorwaarde(spec: SlotVoorwaarde, conv: Conversation) -> Outcom
             return NOT_APPLICABLE
         held = spec.voorwaarde.holds(value) or (spec.of is not None and spec.of.holds(spec.of.value(conv)))
         score = 1.0 if held else 0.0
+        if held and spec.geen_lof_als is not None and spec.geen_lof_als.holds(spec.geen_lof_als.value(conv)):
+            return NOT_APPLICABLE
     why: tuple[tuple[str, str], ...] = ()
     if score < 1.0 and spec.toelichting:
         found = slot_value(conv, spec.toelichting)
@@ -615,16 +638,47 @@ def _entry_values(spec: SlotLijst, entry: dict) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(values.items()))
 
 
-def _standard_offer(conv: Conversation) -> tuple[str, ...]:
+def _scenario(conv: Conversation):
     scenario_id = getattr(conv.info, "id", None)
     if not scenario_id:
-        return ()
+        return None
     from bot.scenarios import get_scenario
 
     try:
-        return tuple(get_scenario(scenario_id).standaardaanbod)
+        return get_scenario(scenario_id)
     except (KeyError, ValueError, FileNotFoundError):
-        return ()
+        return None
+
+
+def _standard_offer(conv: Conversation) -> tuple[str, ...]:
+    scenario = _scenario(conv)
+    return tuple(scenario.standaardaanbod) if scenario is not None else ()
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    try:
+        return float(str(value).replace("%", "").replace(",", "."))
+    except (TypeError, ValueError):
+        return None
+
+
+def _quotes_scale_discount(conv: Conversation, entry: dict) -> bool:
+    """A discount entry that is the catalogue's staffelkorting for the quantity named in the
+    same turn ("Omdat u 25 stuks neemt, krijgt u 10 procent korting"): a standard term the
+    briefing gives, quoted, not a concession (labels.md §3: standard terms mentioned). Without
+    the quantity ("Ik kan u alvast 10% korting geven") it is given, not quoted; in answer to a
+    price objection it is judged as a concession too (the caller checks)."""
+    scenario = _scenario(conv)
+    product = scenario.main_product() if scenario is not None else None
+    pct = _number(entry.get("waarde"))
+    if product is None or not product.staffel or pct is None:
+        return False
+    turn = _entry_turn(conv, entry)
+    quantities = [n for e in (turn.entities if turn else ())
+                  if isinstance(e, dict) and e.get("entity") == "aantal" and (n := _number(e.get("value")))]
+    return any(abs(product.staffel_pct(int(q)) - pct) < 0.005 for q in quantities if q >= 1)
 
 
 def _offers_standard(conv: Conversation, entry: dict, words: tuple[str, ...]) -> bool:
@@ -639,13 +693,13 @@ def _offers_standard(conv: Conversation, entry: dict, words: tuple[str, ...]) ->
 
 def _as_briefing_allows(conv: Conversation, entries: list[dict]) -> list[dict]:
     words = _standard_offer(conv)
-    if not words:
-        return entries
     judged = []
     for entry in entries:
-        if entry.get("soort") != "korting" and _offers_standard(conv, entry, words):
+        if entry.get("soort") != "korting" and words and _offers_standard(conv, entry, words):
             continue  # the standard offer of the briefing concedes nothing
-        if entry.get("soort") in ("extra", "kosten") and entry.get("binnen_bevoegdheid"):
+        if entry.get("soort") == "korting" and not entry.get("gevraagd") and _quotes_scale_discount(conv, entry):
+            continue  # nor does quoting the catalogue's staffelkorting for this quantity, unasked
+        if words and entry.get("soort") in ("extra", "kosten") and entry.get("binnen_bevoegdheid"):
             entry = {**entry, "binnen_bevoegdheid": False}  # free, but not what the briefing allows
         judged.append(entry)
     return judged

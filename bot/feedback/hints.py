@@ -15,7 +15,7 @@ from bot.feedback.conversation import Conversation, StudentTurn, read_events, si
 from bot.feedback.rubric import resolve
 from bot.feedback.sources import ScenarioInfo, info_of
 from bot.feedback.texts import HintRule, choose, fill, load_feedback_texts
-from bot.feedback.values import missing_evidence, scenario_values
+from bot.feedback.values import missing_evidence, scenario_values, usable
 from bot.vocabulary import EXAM
 
 
@@ -98,9 +98,10 @@ def hint_about_last_turn(conv: Conversation, info: ScenarioInfo,
         if signal:
             quote = next((u.text for u in reversed(turn.answers) if signal in u.signals), None)
         variants = (extra.hints.get(rule.id) if extra else None) or rule.teksten
+        values = scenario_values(conv, info, texts)
         text = fill(
-            choose(variants, rule.id, turn.number),
-            **scenario_values(conv, info, texts),
+            choose(usable(variants, values), rule.id, turn.number),
+            **values,
             zin=turn.text,
             klantzin=quote or turn.customer_quote,
             signaal=texts.signal_name(signal) if signal else None,

@@ -16,7 +16,7 @@ from bot.feedback.rubric import resolve
 from bot.feedback.sources import ScenarioInfo, competency_names, info_of, normalise
 from bot.feedback.consistency import resolve_conflicts
 from bot.feedback.texts import REWRITES, FeedbackTexts, choose, fill, load_feedback_texts, suggestion_texts
-from bot.feedback.values import scenario_values
+from bot.feedback.values import NAME_SLOT, OWN_NAME_UNKNOWN, own_name, scenario_values, usable
 from bot.vocabulary import OUTCOME_SLOT, SUCCESS_OUTCOMES
 
 MODEL_RULE_PREFIX = "model:"
@@ -121,10 +121,18 @@ def _suggestions(texts: FeedbackTexts, check: CheckBase, conv: Conversation, sig
     extra = texts.scenario(getattr(conv.info, "id", None))
     if extra and check.id in extra.suggesties:
         heard = " ".join(u.text for u in conv.utterances).lower()
-        own = suggestion_texts(extra.suggesties[check.id], heard)
+        own = usable_without_name(suggestion_texts(extra.suggesties[check.id], heard), conv)
         if own:
             return own
-    return entry.suggestie_per_signaal.get(signal or "") or entry.suggestie
+    generic = entry.suggestie_per_signaal.get(signal or "") or entry.suggestie
+    return usable_without_name(generic, conv) or generic
+
+
+def usable_without_name(variants: list[str], conv: Conversation) -> list[str]:
+    """Without the student's own name, only the variants that do not need it."""
+    if own_name(conv) != OWN_NAME_UNKNOWN:
+        return variants
+    return [v for v in variants if NAME_SLOT not in v]
 
 
 def _said_already(conv: Conversation, sentence: str) -> bool:
@@ -171,7 +179,7 @@ def _item(conv: Conversation, texts: FeedbackTexts, check: CheckBase, kind: str,
                               **values)
             if _said_already(conv, suggestion):
                 suggestion = None  # never suggest the student's own sentence back
-    text = fill(choose(variants, check.id, kind, number), **values)
+    text = fill(choose(usable(variants, values), check.id, kind, number), **values)
     if kind == "goed" and _model_only(turn, check):
         text = f"{text} (Deze zet is {MODEL_NOTE}.)"
     found = {
@@ -366,7 +374,7 @@ def report_of(conv: Conversation, info: ScenarioInfo) -> dict[str, Any]:
         looked_at = check.moves_looked_at if turn is not None and turn.evidence else ()
         checks_out.append({
             "id": check.id,
-            "text": check.tekst,
+            "text": fill(check.tekst, tegenpartij=values.get("tegenpartij")),
             "passed": passed_of(check, points, outcome),
             "points": points,
             "max": check.max_points,

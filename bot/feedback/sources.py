@@ -110,6 +110,7 @@ class ScenarioInfo:
     products: tuple[str, ...] = ()  # every catalogue name of the scenario's products
     main_product: str | None = None  # how the scenario's main product is called
     prices: tuple[float, ...] = ()  # the catalogue's unit prices (euros excl. btw)
+    role: str = "klant"  # who the bot plays: klant, or leverancier (2.7: the texts say "de leverancier")
 
 
 def scenario_info(scenario: Scenario) -> ScenarioInfo:
@@ -135,6 +136,7 @@ def scenario_info(scenario: Scenario) -> ScenarioInfo:
         products=tuple(products),
         main_product=str(main.names[0]) if main is not None and main.names else None,
         prices=tuple(float(p.price) for p in scenario.catalogue),
+        role=str(getattr(scenario, "role", None) or "klant"),
     )
 
 

@@ -504,19 +504,34 @@ def short_quote(text: str, limit: int = QUOTE_MAX) -> str:
     return "…" + tail if tail != text else text
 
 
+_ABBREVIATION_END = re.compile(r"(?:\b\w\.){2,}$")  # 'Ergoplaats B.V.' keeps its dots
+
+
 def _quote_value(value: Any) -> str:
     # A quoted sentence loses its final full stop: 'Dat is te duur', maar ...
-    return "" if value is None else str(value).strip().rstrip(".")
+    if value is None:
+        return ""
+    text = str(value).strip()
+    return text if _ABBREVIATION_END.search(text) else text.rstrip(".")
+
+
+_THE_CUSTOMER = re.compile(r"\b([Dd])e klant\b")
 
 
 def fill(template: str, **values: Any) -> str:
+    party = values.get("tegenpartij")
+    if party and party != "klant":  # the bot plays a supplier (2.7): the template says so
+        template = _THE_CUSTOMER.sub(lambda m: f"{m.group(1)}e {party}", template)
     if values.get("klantzin"):
         values = {**values, "klantzin": short_quote(str(values["klantzin"]))}
     text = template.format_map(_Blank({k: _quote_value(v) for k, v in values.items()}))
     if "'." in text:
         text = _BANG_QUOTE_STOP.sub(r"\1'", text)  # 'Het werkt niet!'. loses the full stop
+    if ".." in text:
+        text = _ABBREVIATION_STOP.sub(r"\1", text)  # '... van Ergoplaats B.V..' ends once
     return _SPACES.sub(" ", text).strip()
 
 
 _BANG_QUOTE_STOP = re.compile(r"([!?])'\.")
+_ABBREVIATION_STOP = re.compile(r"(\b\w\.\w\.)\.(?!\.)")
 _SPACES = re.compile(r"\s{2,}")

@@ -34,15 +34,29 @@ def surname(full_name: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def own_name(conv: Conversation) -> str:
-    """The name the student gave in the conversation ('u spreekt met Sanne'), else a slot."""
+def own_name(conv: Conversation, company: str | None = None) -> str:
+    """The name the student gave in the conversation ('u spreekt met Sanne'), else
+    OWN_NAME_UNKNOWN. 'Met Kantoorgemak' or 'met Dekker' (of Dekker Kantoorinrichting) names
+    the company, not the student."""
+    company_name = company or getattr(conv.info, "student_company", None) or ""
+    company_words = {w.lower() for w in re.findall(r"[\w'-]+", str(company_name))}
     for turn in conv.turns[:3]:
-        match = _OWN_NAME.search(turn.text)
-        if match:
+        for match in _OWN_NAME.finditer(turn.text):
             words = [w for w in match.group(1).split() if w.lower() not in ("van", "bij")]
-            if words:
+            if words and not all(w.lower() in company_words for w in words):
                 return " ".join(words)
     return OWN_NAME_UNKNOWN
+
+
+NAME_SLOT = "{mijn_naam}"
+
+
+def usable(variants: list[str], values: dict[str, Any]) -> list[str]:
+    """The variants a text may be chosen from: without the student's name, those that do not
+    need it (a suggestion never says 'u spreekt met [je naam]'); all when every one needs it."""
+    if values.get("mijn_naam") != OWN_NAME_UNKNOWN:
+        return variants
+    return [v for v in variants if NAME_SLOT not in v] or variants
 
 
 def scenario_values(conv: Conversation, info: Any, texts: FeedbackTexts) -> dict[str, str]:
@@ -60,7 +74,8 @@ def scenario_values(conv: Conversation, info: Any, texts: FeedbackTexts) -> dict
         "bedrijf": getattr(info, "student_company", None) or "ons bedrijf",
         "klantbedrijf": getattr(info, "customer_company", None) or "uw bedrijf",
         "product": getattr(info, "main_product", None) or (products[0] if products else "het product"),
-        "mijn_naam": own_name(conv),
+        "mijn_naam": own_name(conv, getattr(info, "student_company", None)),
+        "tegenpartij": getattr(info, "role", None) or "klant",
     }
 
 

@@ -92,6 +92,7 @@ class Recogniser:
         stop = set(self.nlp.Defaults.stop_words)
         self.overlap_ignore = stop | set(self.res.questions.overlap_negeer)
         self.back_references = frozenset(self.res.questions.doorvraag_verwijzers)
+        self.not_pointing_before = frozenset(self.res.questions.verwijzer_niet_voor)
         self.rhetorical = frozenset(self.res.questions.retorisch)
         self.question_subjects = frozenset(self.res.questions.onderwerpen) | {"de", "die", "mijn", "onze", "uw"}
         self._procs = self._fold_lookup_lemmatizer([proc for _, proc in self.nlp.pipeline])
@@ -222,11 +223,19 @@ class Recogniser:
         previous_words = self._previous_words(previous)
         if self.res.questions.doorvraag_overlap and self._shared(self._content_words(tokens), previous_words):
             return "vraag.doorvragen_op_woord_van_klant"
-        if any(t.norm_ in self.back_references for t in words):
+        if any(self._points_back(words, i) for i in range(len(words))):
             return "vraag.doorvragen_verwijst_terug"
         if previous_words and len(words) <= self.res.questions.doorvraag_kort:
             return "vraag.doorvragen_echo"
         return None
+
+    def _points_back(self, words, i: int) -> bool:
+        """words[i] is a pointing word that refers back; "dit"/"deze" before a time word
+        ("op dit moment", "deze week") names the present, not what the other said."""
+        if words[i].norm_ not in self.back_references:
+            return False
+        after = words[i + 1].norm_ if i + 1 < len(words) else ""
+        return not (words[i].norm_ in ("dit", "deze") and after in self.not_pointing_before)
 
     def _closed_probes(self, tokens, previous: str) -> str | None:
         """A yes/no or either/or question probes when it refers back to what the other just
@@ -240,7 +249,7 @@ class Recogniser:
         if any(t.norm_ in self.rhetorical for t in words):
             return None
         for i, word in enumerate(words):
-            if word.norm_ not in self.back_references or word.norm_ in CLOSED_NOT_POINTING:
+            if not self._points_back(words, i) or word.norm_ in CLOSED_NOT_POINTING:
                 continue
             after = words[i + 1].norm_ if i + 1 < len(words) else ""
             if word.norm_ == "dat" and after in self.question_subjects:

@@ -113,6 +113,8 @@ class Questions(_Strict):
     nieuw_onderwerp: list[Pattern] = Field(default_factory=list)
     doorvraag_overlap: bool = True
     doorvraag_verwijzers: list[str] = Field(default_factory=list)
+    # "dit" or "deze" before one of these words names the present time ("op dit moment"), not what was said
+    verwijzer_niet_voor: list[str] = Field(default_factory=list)
     doorvraag_kort: int = 3
     overlap_negeer: list[str] = Field(default_factory=list)
     # per signal (name or group.*): words with which a question takes up that signal

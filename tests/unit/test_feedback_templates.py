@@ -21,6 +21,8 @@ TEXTS = load_feedback_texts()
 BAD_FORMS = [
     r"\bmis u\b", r"\bvoor uw doen\b", r"\bheb u\b", r"\bwil u\b", r"\bkan u\b(?! ook)", r"\bzoek u\b",
     r"\bvind u\b", r"\bu heb\b", r"\bu wil\b(?!t)", r"\bhoe heet u bedrijf\b", r"\bwat is u\b",
+    # 'goedmaken' is making up for a mistake; a 'ja, maar' undoes (doet teniet) the understanding
+    r"\bmaakt? (je|u|jij)\b.{0,20}\bweer goed wat\b",
 ]
 RAW_LABEL = re.compile(r"\b(weerstand|koopsignaal)\.\w+|\b[a-z]+_[a-z_]+\b")
 SAMPLE = {"zin": "Wat zoekt u precies?", "klantzin": "Dat is me te duur.", "signaal": "een prijsbezwaar",

@@ -432,3 +432,137 @@ def test_a_discount_in_the_market_interview_is_blamed_once_as_selling_not_as_an_
     ids = {c["id"] for c in rep["checks"]}
     assert "concessie_verdiend" not in ids
     assert check(rep, "niet_verkopen")["passed"] is False
+
+
+# --- qa3 2.4: the briefing's staffelkorting, quoted in the offer, is no concession ----------------
+
+def test_the_staffelkorting_of_the_briefing_quoted_unasked_is_no_concession():
+    scenario = "2.4-offerte-bureaustoelen"
+    quote = (S, "De prijs is 289 euro per stuk. Omdat u 25 stuks neemt, krijgt u 10 procent korting, "
+                "dat is 722,50 euro.", ["concessie"])
+    entry = {"beurt": 1, "soort": "korting", "waarde": "10%", "gevraagd": False, "te_vroeg": True,
+             "binnen_bevoegdheid": False}
+    opening = (K, "Goedemiddag, met Fatima El Amrani. Wat gaan de stoelen kosten?", [])
+
+    def rep(sentence, concession, quantity=True):
+        events = script_events([opening, (S, sentence, ["concessie"])], scenario, slots={"concessies": [concession]})
+        for event in events:  # the recogniser's entity: the quantity named in the sentence
+            if event["event"] == "user" and quantity:
+                start = sentence.index("25 stuks")
+                event["parse_data"]["entities"] = [{"entity": "aantal", "value": 25, "start": start, "end": start + 8}]
+        return build_report(events, scenario)
+
+    quoted = rep(quote[1], entry)
+    assert check(quoted, "concessie_bevoegd")["passed"] is None
+    assert check(quoted, "concessie_verdiend")["passed"] is None
+    assert not [f for f in quoted["feedback"] if f["check"].startswith("concessie")]
+    # five percent more than the scale gives is still a concession nobody asked for
+    more = rep(quote[1], {**entry, "waarde": "15%"})
+    assert check(more, "concessie_bevoegd")["passed"] is False
+    assert check(more, "concessie_verdiend")["passed"] is False
+    # the same ten percent given without the quantity it belongs to is given, not quoted
+    given = rep("Ik kan u alvast 10% korting geven op alles.", entry, quantity=False)
+    assert check(given, "concessie_verdiend")["passed"] is False
+
+
+# --- qa3: the greeting's suggestion never fills the student's name with the company ---------------
+
+def test_a_greeting_suggestion_uses_the_name_given_never_the_company_as_a_name():
+    from bot.feedback import turn_hint
+
+    def greeting_texts(first_line, scenario, opening):
+        lines = [(K, opening, []), (S, first_line, ["begroeting"])]
+        rep = report(lines, scenario)
+        items = [f for f in rep["feedback"] if f["check"] == "begroeting"]
+        hint = turn_hint(script_events(lines, scenario), scenario) or ""
+        return [f["suggestion"] or "" for f in items] + [hint]
+
+    cases = [
+        ("2.3-inbound-printer", "Hallo, met Kantoorgemak. Printer kapot?", "Kantoorgemak"),
+        ("2.4-offerte-bureaustoelen", "Hallo mevrouw, met Dekker. De stoelen kosten 289 euro.", "Dekker"),
+        ("2.6-orderprobleem-bureaus", "Goedemorgen, met Ergoplaats.", "Ergoplaats"),
+    ]
+    for scenario, line, company in cases:
+        texts = greeting_texts(line, scenario, "Goedemorgen, met de klant. Ik bel over mijn bestelling.")
+        assert texts and any(texts), scenario
+        for text in texts:
+            assert f"met {company} van" not in text, text
+            assert "[" not in text and "…" not in text, text
+    # the name the student did give is the one suggested back
+    texts = greeting_texts("Hoi, met Sam van Kantoorgemak. Printer kapot?", "2.3-inbound-printer",
+                           "Goedemorgen, met Ingrid de Vries van Bakkerij De Vries.")
+    assert any("met Sam van Kantoorgemak" in t for t in texts), texts
+
+
+# --- qa3 2.1: a missed buying signal in a free-trial call gets a trial suggestion, not an order ----
+
+def test_the_closing_suggestion_in_a_free_trial_call_offers_the_trial_not_an_order():
+    for scenario, wanted in (("2.1-voorbereiding-dispensers", "proefplaatsing"),
+                             ("2.2-acquisitie-koffie", "proefplaatsing"),
+                             ("3.2-beurslead-werkkleding", "Tom Jansen")):
+        signal = (K, "En wanneer zouden die dan kunnen komen?", ["koopsignaal.levering"])
+        reply = (S, "Dat kan al volgende week.", [])
+        rep = report([(K, "Goedemorgen.", []), (S, "Goedemorgen, u spreekt met Sam.", ["begroeting"]),
+                      signal, reply], scenario)
+        items = [f for f in rep["feedback"] if f["check"] == "koopsignaal_afsluitvraag" and f["kind"] == "verbeterpunt"]
+        assert items, scenario
+        suggestion = items[0]["suggestion"] or ""
+        assert wanted in suggestion and "bestelt" not in suggestion, (scenario, suggestion)
+
+
+# --- qa3 1.1: a callback offer after 'geen tijd' is no selling in an interview ---------------------
+
+INTERVIEW = "1.1-klantinterview-horeca"
+I_BUSY = (K, "Hofstede. Dat komt eigenlijk niet zo goed uit, de keuken gaat zo open.", ["weerstand.tijd"])
+I_CALLBACK = (S, "Ik begrijp dat het druk is. Schikt het nu, of zal ik u om drie uur terugbellen?",
+              ["begrip_tonen", "afsluitvraag"])
+
+
+def test_a_callback_offer_after_no_time_is_not_selling_in_a_market_interview():
+    lines = [I_BUSY, I_CALLBACK, (K, "Goed, vooruit dan.", []),
+             (S, "Hoe bestelt u op dit moment uw producten bij ons?", ["open_vraag"])]
+    assert check(report(lines, INTERVIEW), "niet_verkopen")["passed"] is True
+    sale = (S, "Zal ik dan meteen een proefpakket voor u bestellen?", ["afsluitvraag"])
+    assert check(report([*lines, (K, "Elke maandag bel ik.", []), sale], INTERVIEW), "niet_verkopen")["passed"] is False
+
+
+def test_the_listening_tip_claims_no_summary_that_was_not_made_and_doubt_is_not_about_quality():
+    from bot.feedback import turn_hint
+
+    lines = [(K, "Elke maandagochtend bel ik mijn bestelling door.", []),
+             (S, "Waarom juist op maandagochtend?", ["doorvragen"])]
+    hint = turn_hint(script_events(lines, INTERVIEW), INTERVIEW) or ""
+    assert "samenvatten en doorvragen laten" not in hint, hint
+    from bot.feedback.texts import load_feedback_texts
+
+    assert "kwaliteit" not in load_feedback_texts().signal_name("weerstand.twijfel")
+
+
+# --- qa3 2.5: a customer who walks away is no evidence of a good relationship ----------------------
+
+def test_no_praise_for_the_relationship_when_the_customer_walked_away():
+    scenario = "2.5-onderhandelen-werkkleding"
+    lines = [(K, "Uw offerte ligt hier voor me. Daar moet echt wat vanaf.", ["weerstand.prijs"]),
+             (S, "Nou dan doe ik 65 euro per jas, deal?", ["afsluitvraag", "concessie"]),
+             (K, "Ik kijk wel verder. Goedendag.", [])]
+    left = report(lines, scenario, slots={"uitkomst": "geen_deal", "irritatie": 0.2})
+    assert check(left, "relatie_goed")["passed"] is None
+    assert not [f for f in left["feedback"] if f["check"] == "relatie_goed" and f["kind"] == "goed"]
+    deal = report(lines, scenario, slots={"uitkomst": "order", "irritatie": 0.2})
+    assert check(deal, "relatie_goed")["passed"] is True
+    irritated = report(lines, scenario, slots={"uitkomst": "geen_deal", "irritatie": 0.9})
+    assert check(irritated, "relatie_goed")["passed"] is False  # a damaged relationship is still named
+
+
+# --- qa3 2.7: the bot plays a supplier there, and the texts say so ---------------------------------
+
+def test_the_supplier_is_not_called_the_customer():
+    scenario = "2.7-leverancier-toners"
+    lines = [(K, "Met Bosman, Van Dijk Kantoorgroothandel.", []),
+             (S, "Hoi, de levering was te laat. Ja maar dat klopt niet.", ["ja_maar"]),
+             (K, "In ons systeem staat de order als compleet uitgeleverd.", ["weerstand.twijfel"]),
+             (S, "Ja maar wij hebben er maar 30 gekregen.", ["ja_maar"])]
+    rep = report(lines, scenario)
+    texts = [c["text"] for c in rep["checks"]] + [f["text"] for f in rep["feedback"]]
+    assert not [t for t in texts if "de klant" in t.lower()], [t for t in texts if "de klant" in t.lower()]
+    assert any("leverancier" in t for t in texts)
