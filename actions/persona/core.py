@@ -998,6 +998,14 @@ class PersonaTurn:
                 self.add_objection_line(obj, "reminder", self.reminder_texts(obj), signal=False)
                 return True
             for obj in self.sc.objections:
+                # a remedy that her own point still stands before ("Stuurt u een gecorrigeerde
+                # factuur?" before "daar gaat de administratie over"): that point is her answer
+                if obj.reveals and obj.reveals not in memory["needs"] and obj.id not in memory["raised"] \
+                        and self.conv.level_name in obj.levels and self.sc.need(obj.reveals) is not None \
+                        and keyword_hits(wanted, self.sc.need(obj.reveals).keywords):
+                    self.raise_objection(obj)
+                    return True
+            for obj in self.sc.objections:
                 # a remedy she already agreed to or offered: she confirms it in so many words
                 need = self.sc.need(obj.need) if obj.need else None
                 if need is not None and need.id in memory["needs"] and self.conv.settled(obj.id) \
@@ -1006,7 +1014,11 @@ class PersonaTurn:
                     if text:
                         self.reply.add(text, signals, reason="answer", asks=self.picker.last_asks)
                         return True
-            matching = fresh = [a for a in fresh if a.reveals or a.raises]  # a remedy or her point, no fact
+            if self.sc.role == "leverancier":
+                # a supplier asked for a remedy: a remedy or his point answers, no fact that
+                # shares a word ("Factuur F-2026-1182, ja"); a customer asked to send something
+                # ("Kunt u mij de maten sturen?") may well answer with the fact
+                matching = fresh = [a for a in fresh if a.reveals or a.raises]
         if asked_only:  # beside her own line: only what the question sentence asks
             asked = {a.id for a in self.asked_answers()}
             matching = fresh = [a for a in fresh if a.id in asked]

@@ -221,3 +221,14 @@ def test_a_request_for_the_credit_note_is_answered_with_what_he_can_do():
     promise = text(replies[10])
     assert "creditnota" in promise and "verder nog iets" not in promise and "Venlo" not in promise, promise
     assert "F-2026-1182" not in text(replies[8]), replies[8]  # the count settled: no invoice details beside it
+
+
+def test_a_request_for_a_corrected_invoice_before_his_point_gets_his_point():
+    """"Stuurt u ons een gecorrigeerde factuur?" before he said who handles invoices got the
+    invoice details ("Factuur F-2026-1182, ja. Vijftig toners ..."): the request asks him to act,
+    and his answer is his own point about it, that the administration makes the invoices."""
+    for ask in ("Dan nog de factuur. Stuurt u ons een gecorrigeerde factuur?", "Kunt u de factuur corrigeren?"):
+        _, replies = play(VENLO_FIRST[:2] + [ask], seed=1)
+        last = replies[-1]
+        assert "administratie" in text(last) and "F-2026-1182" not in text(last), last
+        assert last[-1]["labels"] == ["weerstand.bevoegdheid"], last
