@@ -41,6 +41,16 @@ ORDER_QUESTION = re.compile(r"(^|[.!?,])\s*(bestellen|deal|akkoord)\s*\?|\b(best
 # ...?"): a yes or no about the moment, not a fact about a word in it ("scholen": "acht locaties").
 TIME_CHECK = re.compile(r"\b(komt het (u )?(nu )?(even )?gelegen|schikt het (u )?(nu |even )?|heeft u (daar |hier )?(nu )?(even )?"
                         r"(tijd|een momentje|een minuutje)|heeft u (nu )?even(?= ?\?)|stoor ik)\b")
+# A request that asks her to DO something ("Kunt u de twintig uit Venlo sturen?", "Stuurt u een
+# creditnota?"): no question for a fact, so no fact that shares a word with it is the answer.
+ACTION_REQUEST = re.compile(
+    r"\b(kunt|kan|wilt|wil|zou|zoudt|gaat) u\b[^?]*\b(sturen|versturen|opsturen|leveren|regelen|corrigeren|aanpassen|"
+    r"maken|crediteren|toezeggen|laten komen|vervangen|terugbetalen)\b"
+    r"|\b(stuurt|levert|regelt|corrigeert|crediteert|maakt) u\b")
+# The asking in a request ("Kunt u mij toezeggen dat ..."): the frame, not what is asked.
+PROMISE_FRAME = re.compile(r"\b(toezeggen|garanderen|beloven|bevestigen|zeker weten)\b")
+# A question sentence that opens with a question word asks for a fact ("Wanneer kunt u ... leveren?").
+FACT_QUESTION = re.compile(r"^\W*(wanneer|hoe|wat|waarom|welke|wie|hoeveel|waar|tot wanneer)\b")
 # A question that offers something to the customer ("Zal ik hem met u doornemen?").
 OFFER_QUESTION = re.compile(r"\b(zal ik|zullen we)\b[^?]*\?")
 # Questions that ask for a commitment: a step of them waits for the student to ask her yes.
@@ -988,6 +998,52 @@ class PersonaTurn:
             self.reply.add_line(self.picker, "identity_other" if other and "identity_other" in self.sc.lines
                                 else "identity_confirmed")
             return True
+        # "Kunt u de twintig uit Venlo sturen?", "Stuurt u een creditnota?": a request to act is
+        # no question for a fact; no fact that shares a word with it ("Factuur F-2026-1182, ja")
+        # answers it, nor a yes to a summary ("Ja, precies.")
+        request = self.requests_action()
+        if request and asked_only:
+            return False  # beside her own line (a step of her point): that line answers it
+        if request and stock:
+            # what she can do about it (a need of hers the request names, that no objection of
+            # hers still has to bring up) is her answer
+            later = self.needs_told_later()
+            # what is asked, without the asking ("mij toezeggen dat u de factuur corrigeert" is
+            # about the invoice, not about a promised delivery day)
+            wanted = PROMISE_FRAME.sub(" ", self.question_text())
+            for need in self.sc.persona.needs:
+                if need.id not in memory["needs"] and need.id not in later \
+                        and keyword_hits(wanted, need.keywords):
+                    self.reveal(need.id, say=True)
+                    return True
+            open_ = [o for o in map(self.sc.objection, self.conv.open_objections()) if o is not None]
+            if open_:
+                # her open point is the condition: a clear "not yet, first this"
+                obj = open_[-1]
+                self.add_objection_line(obj, "reminder", self.reminder_texts(obj), signal=False)
+                return True
+            for obj in self.sc.objections:
+                # a remedy that her own point still stands before ("Stuurt u een gecorrigeerde
+                # factuur?" before "daar gaat de administratie over"): that point is her answer
+                if obj.reveals and obj.reveals not in memory["needs"] and obj.id not in memory["raised"] \
+                        and self.conv.level_name in obj.levels and self.sc.need(obj.reveals) is not None \
+                        and keyword_hits(wanted, self.sc.need(obj.reveals).keywords):
+                    self.raise_objection(obj)
+                    return True
+            for obj in self.sc.objections:
+                # a remedy she already agreed to or offered: she confirms it in so many words
+                need = self.sc.need(obj.need) if obj.need else None
+                if need is not None and need.id in memory["needs"] and self.conv.settled(obj.id) \
+                        and keyword_hits(wanted, need.keywords):
+                    text, signals = self.pick(f"resolved.{obj.id}", obj.resolved)
+                    if text:
+                        self.reply.add(text, signals, reason="answer", asks=self.picker.last_asks)
+                        return True
+            if self.sc.role == "leverancier":
+                # a supplier asked for a remedy: a remedy or his point answers, no fact that
+                # shares a word ("Factuur F-2026-1182, ja"); a customer asked to send something
+                # ("Kunt u mij de maten sturen?") may well answer with the fact
+                matching = fresh = [a for a in fresh if a.reveals or a.raises]
         if asked_only:  # beside her own line: only what the question sentence asks
             asked = {a.id for a in self.asked_answers()}
             matching = fresh = [a for a in fresh if a.id in asked]
@@ -1014,17 +1070,15 @@ class PersonaTurn:
                 return True
         if stock and not (fresh or matching) and self.agreed_again():
             return True
-        if self.sc.role == "leverancier" and self.answer_from_catalogue(self.question_text() if asked_only else None):
+        if self.sc.role == "leverancier" and self.answer_from_catalogue(
+                self.question_text() if asked_only or request else None):  # a request: not "vaste prijs" around it
             return True
         if asked_only:
             return False  # "Is dat goed?" after her own line asks for no story of hers
         if msg.moves & OPEN_QUESTION_MOVES:
             # a need that an objection of hers still has to bring up waits for it ("ik kan een
             # creditnota aanvragen" before "daar ga ik niet over" would contradict her)
-            later = {o.reveals for o in self.sc.objections if o.reveals and o.id not in memory["raised"]}
-            # ... and one an objection already settled is no news
-            later |= {n for o in self.sc.objections if o.id in self.conv.resolved_objections()
-                      for n in (o.need, o.reveals) if n}
+            later = self.needs_told_later()
             for need in self.sc.persona.needs:
                 if need.id not in memory["needs"] and need.id not in later:
                     self.reveal(need.id, say=True)
@@ -1036,7 +1090,7 @@ class PersonaTurn:
         if not stock:
             return False
         told = [h for h in self.hits_need() if h in memory["needs"]]
-        if told and "summary_confirmed" in self.sc.lines:
+        if told and "summary_confirmed" in self.sc.lines and not request:  # a request is no summary: no "Ja, precies."
             # "Doet u ook iets met facturen voor de boekhouder?" after she told that: she confirms
             before = len(self.reply.parts)
             self.reply.add_line(self.picker, "summary_confirmed")
@@ -1080,6 +1134,16 @@ class PersonaTurn:
         if not [w for w in CONTENT_WORD.findall(said) if _stem(w) not in SUMMARY_STOP]:
             return True  # "O, dus hij doet het nu weer?": nothing to call off the subject
         return self.summary_fits()
+
+    def needs_told_later(self) -> set[str]:
+        """Needs she does not tell on a question: one an objection she still has to bring up
+        waits for it ("ik kan een creditnota aanvragen" before "daar ga ik niet over" would
+        contradict her), and one an objection already settled is no news."""
+        memory = self.memory
+        later = {o.reveals for o in self.sc.objections if o.reveals and o.id not in memory["raised"]}
+        later |= {n for o in self.sc.objections if o.id in self.conv.resolved_objections()
+                  for n in (o.need, o.reveals) if n}
+        return later
 
     def proposes(self) -> bool:
         """The question sentence proposes a concrete next step: a day or time, or an offer to
@@ -1140,6 +1204,12 @@ class PersonaTurn:
     def question_text(self) -> str:
         """The question sentences of the message (those ending in a question mark)."""
         return " ".join(re.findall(r"[^.!?]*\?", self.msg.lower))
+
+    def requests_action(self) -> bool:
+        """A question sentence asks her to do something (send, deliver, correct, arrange), not
+        for a fact: "Kunt u de twintig uit Venlo sturen, zodat ze er vrijdag zijn?"."""
+        return any(ACTION_REQUEST.search(q) and not FACT_QUESTION.search(q)
+                   for q in re.findall(r"[^.!?:]*\?", self.msg.lower))
 
     def asks_something_new(self) -> bool:
         """The question sentence asks for a fact she has not told: an answer of hers, or a need

@@ -164,3 +164,71 @@ def test_asked_again_about_what_he_agreed_he_confirms_it():
                       seed=1)
     last = text(replies[-1])
     assert "Venlo" in last and "donderdag" in last.lower() and "verder nog iets" not in last, last
+
+
+# QA round 3 (a sales trainer's strong script, seed 9): four requests to act were read as
+# questions for a fact.
+REQUESTS = [
+    "Goedemiddag meneer Bosman, u spreekt met Eva Mulder van Van Leeuwen Kantoorartikelen. Ik bel over inkooporder "
+    "IO-7731 van 3 november. Heeft u even?",
+    "De levering kwam drie werkdagen te laat en er zaten maar 30 van de 50 toners TN-5500 bij; de chauffeur heeft dat "
+    "op de vrachtbrief gezet. Daarnaast staat op factuur F-2026-1182 50 toners à 42 euro, terwijl we een vaste prijs "
+    "van 38,50 euro hebben afgesproken tot 31 december. Kunt u nagaan wat er is misgegaan?",
+    "Ik begrijp dat uw systeem iets anders zegt. De chauffeur heeft op de vrachtbrief genoteerd dat er 30 toners zijn "
+    "geleverd; ik kan u een kopie mailen. Wanneer kunt u de ontbrekende 20 toners leveren? Onze voorraad is bijna op "
+    "en er wacht een klant.",
+    "Dat is vervelend. Wanneer verwacht u nieuwe voorraad, en kunt u de 20 toners dan met voorrang naar ons sturen? "
+    "Ik heb een vaste leverdatum nodig.",
+    "Dit is eigenlijk een spoedorder, want onze klant wacht en u had de 50 toners al moeten leveren. Kunt u de 20 "
+    "toners uit Venlo sturen, zodat ze uiterlijk vrijdag bij ons zijn?",
+    "Ja, ik wil eerst graag een antwoord op mijn vraag: kunt u de 20 toners uit Venlo uiterlijk vrijdag leveren?",
+    "Dus de 20 toners worden uiterlijk vrijdag geleverd. Dan de factuur: er staat 50 toners à 42 euro op, maar we "
+    "hebben er 30 ontvangen tegen de afgesproken vaste prijs van 38,50 euro. Stuurt u een creditnota of een "
+    "gecorrigeerde factuur?",
+    "Klopt, en dat is dus niet juist. Wij hebben 30 toners ontvangen en de vaste prijs is 38,50 euro tot 31 december. "
+    "Kunt u mij toezeggen dat u een gecorrigeerde factuur stuurt voor 30 toners à 38,50 euro?",
+    "Ik snap dat de pakbon 50 zegt. Op onze vrachtbrief staat met handtekening van uw chauffeur dat er 30 zijn "
+    "geleverd. Ik mail u die nu. Kunt u na ontvangst de factuur corrigeren naar 30 toners à 38,50 euro?",
+    "Dank u. De vaste prijs van 38,50 euro staat op onze inkooporder IO-7731. Stuurt u een creditnota of een "
+    "gecorrigeerde factuur voor 30 toners à 38,50 euro?",
+    "Dat is uw huidige prijs, maar voor deze order geldt de afgesproken vaste prijs van 38,50 euro tot 31 december. "
+    "Wilt u dat in het contract nakijken en mij toezeggen dat u de factuur corrigeert?",
+]
+
+
+def test_a_request_while_he_still_doubts_the_count_gets_his_condition():
+    """"Kunt u de 20 toners uit Venlo sturen, zodat ze uiterlijk vrijdag bij ons zijn?" got "Is er
+    verder nog iets waarmee ik u kan helpen?", asked again "Ja, precies.", and "Stuurt u een
+    creditnota?" the invoice details. While he still sees fifty on the packing slip, each request
+    gets a clear "not yet, first the count", never a fact that shares a word with it."""
+    _, replies = play(REQUESTS[:7], seed=9)
+    for reply in replies[4:7]:
+        said = text(reply)
+        assert "verder nog iets" not in said and said != "Ja, precies." and "F-2026-1182" not in said, said
+        assert [m["reason"] for m in reply] == ["objection"], reply
+    assert "pakbon" in text(replies[4]) and "pakbon" in text(replies[5]), replies[4:6]
+    assert len({text(r) for r in replies[4:7]}) == 3  # never the same line twice
+
+
+def test_a_request_for_the_credit_note_is_answered_with_what_he_can_do():
+    """"Stuurt u een creditnota of een gecorrigeerde factuur voor 30 toners à 38,50 euro?" got "De
+    TN-5500 kost 42 euro per stuk" (the catalogue price, for "vaste prijs" in the sentence before),
+    and "... mij toezeggen dat u de factuur corrigeert?" then "Is er verder nog iets?". Now he says
+    what he can do, and then promises it; the call ends solved."""
+    r, replies = play(REQUESTS, seed=9)
+    credit = text(replies[9])
+    assert "creditnota" in credit and "42 euro" not in credit, credit
+    promise = text(replies[10])
+    assert "creditnota" in promise and "verder nog iets" not in promise and "Venlo" not in promise, promise
+    assert "F-2026-1182" not in text(replies[8]), replies[8]  # the count settled: no invoice details beside it
+
+
+def test_a_request_for_a_corrected_invoice_before_his_point_gets_his_point():
+    """"Stuurt u ons een gecorrigeerde factuur?" before he said who handles invoices got the
+    invoice details ("Factuur F-2026-1182, ja. Vijftig toners ..."): the request asks him to act,
+    and his answer is his own point about it, that the administration makes the invoices."""
+    for ask in ("Dan nog de factuur. Stuurt u ons een gecorrigeerde factuur?", "Kunt u de factuur corrigeren?"):
+        _, replies = play(VENLO_FIRST[:2] + [ask], seed=1)
+        last = replies[-1]
+        assert "administratie" in text(last) and "F-2026-1182" not in text(last), last
+        assert last[-1]["labels"] == ["weerstand.bevoegdheid"], last
