@@ -566,3 +566,13 @@ def test_the_supplier_is_not_called_the_customer():
     texts = [c["text"] for c in rep["checks"]] + [f["text"] for f in rep["feedback"]]
     assert not [t for t in texts if "de klant" in t.lower()], [t for t in texts if "de klant" in t.lower()]
     assert any("leverancier" in t for t in texts)
+
+
+def test_dan_vat_ik_het_samen_is_a_summary():
+    lines = [(K, "Goedemorgen, Papyrus Groothandel, met Henk Bosman.", []),
+             (S, "Goedemorgen meneer Bosman, met Sam de Boer van Van Leeuwen Kantoorartikelen.", ["begroeting"]),
+             (K, "Goed. Ik laat de twintig vandaag nog uit Venlo komen; dan heeft u ze uiterlijk donderdag.", []),
+             (S, "Dank u. Dan vat ik het samen: de 20 toners komen vandaag uit Venlo en zijn uiterlijk donderdag "
+                 "bij ons. Klopt dat?", ["samenvatten", "gesloten_vraag"])]
+    rep = report(lines, "2.7-leverancier-toners")
+    assert check(rep, "bestelling_herhaald")["passed"] is True
