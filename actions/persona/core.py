@@ -74,12 +74,10 @@ CATALOGUE_QUESTIONS = (
     ("catalogue_price", ["prijs", "kost", "tarief", "bedrag"], lambda p: True),
 )
 
-
-
 # "Spreek ik met meneer Smits?", "U bent mevrouw De Vries?": a question whether she is who the
 # student called; she says yes, not "Dat ligt eraan."
 IDENTITY_CHECK = re.compile(r"\b(spreek|ben) ik (met|bij|tegen)\b|\bbent u (meneer|mevrouw|de heer)\b|\bu bent (meneer|mevrouw|de heer)\b")
-
+# ... and the name the student said ("mevrouw De Vries"), to tell her own from another's
 NAMED_PERSON = re.compile(r"\b(meneer|mevrouw|de heer)\s+((?:(?:van|de|der|den|ter|van der|van den)\s+)?[^\W\d_]+)")
 
 # Moves beside which information still counts as information (a benefit she recognises by its
@@ -110,6 +108,7 @@ def _stem(word: str) -> str:
 
 
 SUMMARY_STOP = frozenset(_stem(w) for w in SUMMARY_FILLERS)
+
 
 class PersonaTurn:
     def __init__(self, conv: Conversation, msg: Message):
@@ -461,11 +460,8 @@ class PersonaTurn:
             return False
         first = errors[0]
         self.conv.apply("feitfout")
-        self.picker.extra = {"genoemd": first.genoemd, "juist": first.juist}
-        try:
+        with self.picker.filling(genoemd=first.genoemd, juist=first.juist):
             self.reply.add_line(self.picker, f"feit_{first.soort}")
-        finally:
-            self.picker.extra = {}
         return not self.reply.empty
 
     # ----- objections ----------------------------------------------------------------
@@ -682,7 +678,7 @@ class PersonaTurn:
     def confirm_point(self, obj: Objection) -> None:
         """A summary gets a confirmation, understanding gets more of her story; a summary of
         something she never said gets no "Ja, precies": she tells her point again."""
-        if "samenvatten" in self.msg.moves and not self.summary_fits():  # (a proposal is no summary)
+        if "samenvatten" in self.msg.moves and not self.summary_fits():
             self.reply.add_line(self.picker, "summary_wrong")
             self.add_objection_line(obj, "reminder", self.reminder_texts(obj), signal=False)
             return
@@ -732,11 +728,8 @@ class PersonaTurn:
         need = self.sc.need(obj.need) if obj.need else None
         if need is None or not need.too_late_in(self.msg.text):
             return False
-        self.picker.extra = {"genoemd": self.too_late_word(need.too_late)}
-        try:
+        with self.picker.filling(genoemd=self.too_late_word(need.too_late)):
             text, signals = self.pick(f"too_late.{need.id}", need.too_late_reply)
-        finally:
-            self.picker.extra = {}
         if not text:
             text, signals = self.pick(f"reminder.{obj.id}", self.reminder_texts(obj))
         self.reply.add(text, signals, reason="objection", asks=obj.asks)
@@ -851,11 +844,8 @@ class PersonaTurn:
         day = self.day_asked()
         if day and "accept_day" in self.sc.lines:
             # "Kunt u toezeggen dat ze vrijdag bij ons zijn?": she confirms that day in so many words
-            self.picker.extra = {"genoemd": day}
-            try:
+            with self.picker.filling(genoemd=day):
                 self.reply.add_line(self.picker, "accept_day")
-            finally:
-                self.picker.extra = {}
         self.conv.set(OUTCOME_SLOT, self.sc.close.outcome)
         self.memory["success_turn"] = self.turn
         self.record_agreement()
@@ -871,11 +861,8 @@ class PersonaTurn:
         resolved = [self.sc.objection(o) for o in self.conv.resolved_objections()]
         if not any(o is not None and self.asks_for_remedy(o) for o in resolved):
             return False
-        self.picker.extra = {"genoemd": day}
-        try:
+        with self.picker.filling(genoemd=day):
             self.reply.add_line(self.picker, "remedy_confirmed")
-        finally:
-            self.picker.extra = {}
         return not self.reply.empty
 
     def day_asked(self) -> str:
@@ -1034,11 +1021,8 @@ class PersonaTurn:
                 # a remedy she already agreed to or offered: she confirms it in so many words
                 need = self.sc.need(obj.need) if obj.need else None
                 if need is not None and need.id in memory["needs"] and self.conv.settled(obj.id) \
-                        and keyword_hits(wanted, need.keywords):
-                    text, signals = self.pick(f"resolved.{obj.id}", obj.resolved)
-                    if text:
-                        self.reply.add(text, signals, reason="answer", asks=self.picker.last_asks)
-                        return True
+                        and keyword_hits(wanted, need.keywords) and self.confirm_resolution(obj):
+                    return True
             if self.sc.role == "leverancier":
                 # a supplier asked for a remedy: a remedy or his point answers, no fact that
                 # shares a word ("Factuur F-2026-1182, ja"); a customer asked to send something
@@ -1180,12 +1164,17 @@ class PersonaTurn:
             if not (answer.reveals and keyword_hits(asked, answer.keywords)):
                 continue
             for obj in self.sc.objections:
-                if answer.reveals in (obj.need, obj.reveals) and obj.id in self.conv.resolved_objections():
-                    text, signals = self.pick(f"resolved.{obj.id}", obj.resolved)
-                    if text:
-                        self.reply.add(text, signals, reason="answer", asks=self.picker.last_asks)
-                        return True
+                if (answer.reveals in (obj.need, obj.reveals) and obj.id in self.conv.resolved_objections()
+                        and self.confirm_resolution(obj)):
+                    return True
         return False
+
+    def confirm_resolution(self, obj: Objection) -> bool:
+        """She says again, in other words, how she settled this point (a line of its `resolved`)."""
+        text, signals = self.pick(f"resolved.{obj.id}", obj.resolved)
+        if text:
+            self.reply.add(text, signals, reason="answer", asks=self.picker.last_asks)
+        return bool(text)
 
     def settled_by_resolution(self, answer: Answer) -> bool:
         """An answer about the need of an objection already resolved is old news: "In Venlo

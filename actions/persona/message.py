@@ -47,9 +47,8 @@ def _keyword_pattern(keyword: str) -> re.Pattern[str]:
 def find_keyword(text: str, keyword: str) -> int:
     """Where the keyword stands in the (lower-case) text as the rule above reads it; -1 if not."""
     match = _keyword_pattern(keyword).search(text)
-    if match is None:
-        return -1
-    return match.start() + match.group().rfind(keyword) if len(keyword) <= SHORT and keyword.isalpha() else match.start()
+    # a short keyword's match may start at its compound's head ("handdoekrol"): the keyword is its tail
+    return -1 if match is None else match.start() + match.group().rfind(keyword)
 
 
 def has_keyword(text: str, keyword: str) -> bool:

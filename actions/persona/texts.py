@@ -5,7 +5,8 @@ from __future__ import annotations
 import random
 import re
 import zlib
-from typing import Any, Callable
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator
 
 from bot.scenarios.models import Scenario, asks_of, signals_of, text_of
 
@@ -157,6 +158,15 @@ class LinePicker:
     product_id: str | None = None
     last_asks: str | None = None  # the topic the last picked line asks about (`asks:`)
     extra: dict[str, str] = {}  # extra placeholders for the next lines ({genoemd}, {juist})
+
+    @contextmanager
+    def filling(self, **values: str) -> Iterator[None]:
+        """Extra placeholders ({genoemd}, {juist}) for the lines picked inside the block."""
+        self.extra = values
+        try:
+            yield
+        finally:
+            self.extra = {}
 
     def fill(self, text: str) -> str:
         if "{" not in text and "}" not in text:

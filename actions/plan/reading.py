@@ -168,7 +168,7 @@ def _counts_something_else(figure: Figure, number: Number) -> bool:
 def _claims(figure: Figure, number: Number, where: str) -> bool:
     if figure.entity != number.entity or not mentions(where, figure.context):
         return False
-    if number.counted and _counts_something_else(figure, number):
+    if _counts_something_else(figure, number):
         return False
     if figure.also and not mentions(number.lead, figure.also):  # "de zorg, omdat die 18 procent groeide"
         return False

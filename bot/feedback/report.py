@@ -16,7 +16,7 @@ from bot.feedback.rubric import resolve
 from bot.feedback.sources import ScenarioInfo, competency_names, info_of, normalise
 from bot.feedback.consistency import resolve_conflicts
 from bot.feedback.texts import REWRITES, FeedbackTexts, choose, fill, load_feedback_texts, suggestion_texts
-from bot.feedback.values import NAME_SLOT, OWN_NAME_UNKNOWN, own_name, scenario_values, usable
+from bot.feedback.values import own_name, scenario_values, usable, without_name
 from bot.vocabulary import OUTCOME_SLOT, SUCCESS_OUTCOMES
 
 MODEL_RULE_PREFIX = "model:"
@@ -119,20 +119,14 @@ def _suggestions(texts: FeedbackTexts, check: CheckBase, conv: Conversation, sig
     said it in this conversation; with none left, the check's generic suggestion stays."""
     entry = texts.checks[check.id]
     extra = texts.scenario(getattr(conv.info, "id", None))
+    name = own_name(conv)
     if extra and check.id in extra.suggesties:
         heard = " ".join(u.text for u in conv.utterances).lower()
-        own = usable_without_name(suggestion_texts(extra.suggesties[check.id], heard), conv)
+        own = without_name(suggestion_texts(extra.suggesties[check.id], heard), name)
         if own:
             return own
     generic = entry.suggestie_per_signaal.get(signal or "") or entry.suggestie
-    return usable_without_name(generic, conv) or generic
-
-
-def usable_without_name(variants: list[str], conv: Conversation) -> list[str]:
-    """Without the student's own name, only the variants that do not need it."""
-    if own_name(conv) != OWN_NAME_UNKNOWN:
-        return variants
-    return [v for v in variants if NAME_SLOT not in v]
+    return without_name(generic, name) or generic
 
 
 def _said_already(conv: Conversation, sentence: str) -> bool:

@@ -51,12 +51,17 @@ def own_name(conv: Conversation, company: str | None = None) -> str:
 NAME_SLOT = "{mijn_naam}"
 
 
-def usable(variants: list[str], values: dict[str, Any]) -> list[str]:
-    """The variants a text may be chosen from: without the student's name, those that do not
-    need it (a suggestion never says 'u spreekt met [je naam]'); all when every one needs it."""
-    if values.get("mijn_naam") != OWN_NAME_UNKNOWN:
+def without_name(variants: list[str], name: str) -> list[str]:
+    """Without the student's own name (`name` is OWN_NAME_UNKNOWN), only the variants that do
+    not need it (a suggestion never says 'u spreekt met [je naam]'); possibly none."""
+    if name != OWN_NAME_UNKNOWN:
         return variants
-    return [v for v in variants if NAME_SLOT not in v] or variants
+    return [v for v in variants if NAME_SLOT not in v]
+
+
+def usable(variants: list[str], values: dict[str, Any]) -> list[str]:
+    """The variants a text may be chosen from: without_name, or all when every one needs it."""
+    return without_name(variants, values.get("mijn_naam")) or variants
 
 
 def scenario_values(conv: Conversation, info: Any, texts: FeedbackTexts) -> dict[str, str]:
