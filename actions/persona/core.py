@@ -717,9 +717,9 @@ class PersonaTurn:
                 keywords += answer.keywords
         if (not texts and not keywords) or self.proposes():
             return True  # nothing told yet to hold it against, or "Dus: zullen we dinsdag ...?" proposes
-        said = self.msg.lower
-        if keyword_hits(said, keywords):
+        if self.msg.mentions(keywords):
             return True
+        said = self.msg.lower
         heard = {_stem(w) for text in texts for w in CONTENT_WORD.findall(self.picker.fill(text).lower())} - SUMMARY_STOP
         return any(_stem(w) in heard for w in CONTENT_WORD.findall(said) if _stem(w) not in SUMMARY_STOP)
 
@@ -1113,7 +1113,7 @@ class PersonaTurn:
         from actions.verduidelijken import scenario_words  # (that module builds on this one)
 
         said = self.msg.lower
-        if self.msg.entities or keyword_hits(said, scenario_words(self.sc)) or TRADE_WORDS.search(said):
+        if self.msg.entities or self.msg.mentions(scenario_words(self.sc)) or TRADE_WORDS.search(said):
             return True
         if not [w for w in CONTENT_WORD.findall(said) if _stem(w) not in SUMMARY_STOP]:
             return True  # "O, dus hij doet het nu weer?": nothing to call off the subject
